@@ -1,0 +1,59 @@
+/* Small helpers shared by every part of kbuild: error reporting, memory,
+ * paths, and atomic file writes. */
+#ifndef KBUILD_UTIL_H
+#define KBUILD_UTIL_H
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+
+/* Errors: a failing function records a one-line message with kb_fail() and
+ * returns -1; the caller that reports to the user prints kb_last_error().
+ * Messages name the file, line, option or URL concerned. */
+int kb_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+int kb_vfail(const char *fmt, va_list ap);
+const char *kb_last_error(void);
+void kb_clear_error(void);
+
+/* Allocation that aborts on exhaustion (there is nothing sensible to do). */
+void *xmalloc(size_t n);
+void *xcalloc(size_t n, size_t size);
+void *xrealloc(void *p, size_t n);
+char *xstrdup(const char *s);
+char *xstrndup(const char *s, size_t n);
+char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* A growable list of owned strings. */
+struct strv {
+	char **v;
+	size_t n, cap;
+};
+void strv_push(struct strv *s, const char *str);     /* copies str */
+void strv_push_owned(struct strv *s, char *str);     /* takes str */
+void strv_free(struct strv *s);
+/* NULL-terminated view for execv and friends (valid until the next push). */
+char **strv_argv(struct strv *s);
+/* Split on blanks (space, tab, comma) into s; returns the count added. */
+size_t strv_split(struct strv *s, const char *text);
+
+/* Files and directories. */
+int mkdir_p(const char *path, unsigned mode);
+int rm_rf(const char *path);
+bool path_exists(const char *path);
+bool is_dir(const char *path);
+/* Read a whole file (NUL-terminated); *len may be NULL. */
+char *read_file(const char *path, size_t *len);
+/* Write data to path.tmp.<pid>, fsync, rename over path. */
+int write_file_atomic(const char *path, const void *data, size_t len);
+/* Copy a regular file (mode kept), through a temporary name. */
+int copy_file(const char *src, const char *dst);
+/* Join two path components with exactly one '/'. */
+char *path_join(const char *a, const char *b);
+/* Absolute, canonical form of an existing path (realpath). */
+char *path_abs(const char *path);
+
+/* Monotonic seconds, for stage durations. */
+double now_seconds(void);
+
+#endif

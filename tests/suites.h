@@ -1,0 +1,22 @@
+/* Every suite, with its group: "unit" (fast, no kernel), "system" (real
+ * programs: HTTP server, QEMU boots of a prebuilt kernel), "e2e" (builds
+ * and boots kernels; minutes). */
+#ifndef KBUILD_SUITES_H
+#define KBUILD_SUITES_H
+
+#include <check.h>
+#include <stddef.h>
+
+Suite *profile_suite(void);
+Suite *pipeline_suite(void);
+
+static const struct {
+	const char *name, *group;
+	Suite *(*make)(void);
+} all_suites[] = {
+	{"profile", "unit", profile_suite},
+	{"pipeline", "unit", pipeline_suite},
+};
+static const size_t n_all_suites = sizeof(all_suites) / sizeof(all_suites[0]);
+
+#endif

@@ -1,0 +1,175 @@
+/* Profiles: parsing, inheritance, command-line overrides, and every error
+ * naming file:line. */
+#define _GNU_SOURCE
+#include "profile.h"
+#include "testutil.h"
+
+#include <check.h>
+#include <stdlib.h>
+#include <string.h>
+
+static char *home;
+
+static void setup(void)
+{
+	home = tu_tmpdir("profile");
+	tu_write(home, "configs/profiles/base.ini",
+		 "[profile]\n"
+		 "description = the base\n"
+		 "[source]\n"
+		 "version = 2.6.39.4\n"
+		 "url = https://cdn.kernel.org/pub/linux/kernel/v2.6/linux-2.6.39.4.tar.xz\n"
+		 "sha256 = 63c89dd833a67d21f4a0002b92826e3a5380153097d9ec29d62a884ca5310105\n"
+		 "[config]\n"
+		 "base = allnoconfig\n"
+		 "fragments = 2.6/qemu-guest 2.6/ceph\n"
+		 "[qa]\n"
+		 "modules = libceph ceph rbd\n");
+	tu_write(home, "configs/profiles/child.ini",
+		 "; a comment\n"
+		 "[profile]\n"
+		 "inherit = base\n"
+		 "description = the child\n"
+		 "[source]\n"
+		 "url =\n"
+		 "package = linux-source-6.1\n"
+		 "version = 6.1\n"
+		 "[config]\n"
+		 "fragments += 6.1/extra\n");
+}
+
+static void teardown(void)
+{
+	rm_rf(home);
+	free(home);
+}
+
+static int load_text(const char *text, struct profile *p)
+{
+	tu_write(home, "configs/profiles/t.ini", text);
+	return profile_load(home, "t", p);
+}
+
+START_TEST(valid_profile)
+{
+	struct profile p;
+	ck_assert_int_eq(profile_load(home, "base", &p), 0);
+	ck_assert_str_eq(profile_get(&p, "source", "version"), "2.6.39.4");
+	ck_assert_str_eq(profile_get(&p, "config", "base"), "allnoconfig");
+	struct strv l = {0};
+	ck_assert_uint_eq(profile_get_list(&p, "qa", "modules", &l), 3);
+	ck_assert_str_eq(l.v[1], "ceph");
+	strv_free(&l);
+	ck_assert_int_eq(profile_check_required(&p), 0);
+	ck_assert_ptr_nonnull(strstr(profile_value(&p, "config", "base")->origin, "base.ini:8"));
+	profile_free(&p);
+}
+END_TEST
+
+START_TEST(inheritance)
+{
+	struct profile p;
+	ck_assert_int_eq(profile_load(home, "child", &p), 0);
+	ck_assert_str_eq(profile_get(&p, "profile", "description"), "the child");
+	ck_assert_str_eq(profile_get(&p, "source", "version"), "6.1");
+	/* An empty value clears what the parent set. */
+	ck_assert_ptr_null(profile_get(&p, "source", "url"));
+	/* Inherited unchanged. */
+	ck_assert_str_eq(profile_get(&p, "qa", "modules"), "libceph ceph rbd");
+	/* "+=" extends the parent's list. */
+	ck_assert_str_eq(profile_get(&p, "config", "fragments"), "2.6/qemu-guest 2.6/ceph 6.1/extra");
+	profile_free(&p);
+}
+END_TEST
+
+START_TEST(overrides)
+{
+	struct profile p;
+	ck_assert_int_eq(profile_load(home, "base", &p), 0);
+	ck_assert_int_eq(profile_override(&p, "sha256=" "0000000000000000000000000000000000000000000000000000000000000000"), 0);
+	ck_assert_str_eq(profile_get(&p, "source", "sha256"),
+			 "0000000000000000000000000000000000000000000000000000000000000000");
+	ck_assert_int_eq(profile_override(&p, "fragments+=extra.config"), 0);
+	ck_assert_str_eq(profile_get(&p, "config", "fragments"), "2.6/qemu-guest 2.6/ceph extra.config");
+	ck_assert_int_eq(profile_override(&p, "config.fragments=only"), 0);
+	ck_assert_str_eq(profile_get(&p, "config", "fragments"), "only");
+	ck_assert_int_eq(profile_override(&p, "jobs=4"), 0);
+	ck_assert_int_eq(profile_get_int(&p, "build", "jobs", 1), 4);
+	ck_assert_int_eq(profile_override(&p, "mirror=file:///tmp/x.tar.xz"), 0);
+	ck_assert_str_eq(profile_get(&p, "source", "mirrors"), "file:///tmp/x.tar.xz");
+	ck_assert_str_eq(profile_value(&p, "build", "jobs")->origin, "command line");
+
+	ck_assert_int_eq(profile_override(&p, "nosuchkey=1"), -1);
+	ck_assert_ptr_nonnull(strstr(kb_last_error(), "unknown key 'nosuchkey'"));
+	ck_assert_int_eq(profile_override(&p, "jobs=many"), -1);
+	ck_assert_ptr_nonnull(strstr(kb_last_error(), "build.jobs"));
+	ck_assert_int_eq(profile_override(&p, "sha256=xyz"), -1);
+	ck_assert_ptr_nonnull(strstr(kb_last_error(), "64 hexadecimal"));
+	ck_assert_int_eq(profile_override(&p, "version+=1"), -1);
+	ck_assert_ptr_nonnull(strstr(kb_last_error(), "not a list"));
+	ck_assert_int_eq(profile_override(&p, "novalue"), -1);
+	profile_free(&p);
+}
+END_TEST
+
+/* Each malformed profile: the error names the file and the line. */
+static void expect_error(const char *text, const char *where, const char *what)
+{
+	struct profile p;
+	if (load_text(text, &p) != -1)
+		ck_abort_msg("profile accepted: %s", text);
+	const char *e = kb_last_error();
+	if (!strstr(e, where) || !strstr(e, what))
+		ck_abort_msg("error '%s' lacks '%s' or '%s'", e, where, what);
+}
+
+START_TEST(errors_name_file_and_line)
+{
+	expect_error("[source]\nversion = 1\n[sorce]\nurl = x\n", "t.ini:3", "unknown section [sorce]");
+	expect_error("[source]\nversion = 1\nverison = 2\n", "t.ini:3", "unknown key 'verison'");
+	expect_error("[source]\nversion = 1\nsha256 = abc\n", "t.ini:3", "64 hexadecimal");
+	expect_error("[source]\nurl = ftp://x/y\n", "t.ini:2", "URL");
+	expect_error("[build]\njobs = -3\n", "t.ini:2", "whole number");
+	expect_error("[config]\noverride = perhaps\n", "t.ini:2", "yes or no");
+	expect_error("[source]\nversion = 1\nversion = 2\n", "t.ini:3", "set twice");
+	expect_error("[source]\nversion += 1\n", "t.ini:2", "not a list");
+	expect_error("[source]\nthis line has no equals sign\n", "t.ini:2", "malformed");
+	expect_error("[profile]\ninherit = nosuch\n", "nosuch", "no profile");
+	expect_error("[profile]\ninherit = t\n", "t", "inherits from itself");
+}
+END_TEST
+
+START_TEST(missing_required_key)
+{
+	struct profile p;
+	ck_assert_int_eq(load_text("[source]\nversion = 1\n", &p), 0);
+	ck_assert_int_eq(profile_check_required(&p), -1);
+	ck_assert_ptr_nonnull(strstr(kb_last_error(), "t.ini"));
+	ck_assert_ptr_nonnull(strstr(kb_last_error(), "'base'"));
+	profile_free(&p);
+}
+END_TEST
+
+START_TEST(bad_names)
+{
+	struct profile p;
+	ck_assert_int_eq(profile_load(home, "../etc/passwd", &p), -1);
+	ck_assert_int_eq(profile_load(home, "nosuch", &p), -1);
+	ck_assert_ptr_nonnull(strstr(kb_last_error(), "kbuild list"));
+}
+END_TEST
+
+Suite *profile_suite(void)
+{
+	Suite *s = suite_create("profile");
+	TCase *tc = tcase_create("parse");
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, valid_profile);
+	tcase_add_test(tc, inheritance);
+	tcase_add_test(tc, overrides);
+	tcase_add_test(tc, errors_name_file_and_line);
+	tcase_add_test(tc, missing_required_key);
+	tcase_add_test(tc, bad_names);
+	suite_add_tcase(s, tc);
+	return s;
+}
