@@ -3,6 +3,7 @@
 #define _GNU_SOURCE
 #include "home.h"
 #include "lock.h"
+#include "metadata.h"
 #include "pipeline.h"
 #include "profile.h"
 #include "version.h"
@@ -168,7 +169,9 @@ int main(int argc, char **argv)
 		else
 			fprintf(stderr, "kbuild: removed %s\n", r.outdir);
 	} else {
+		metadata_begin(&r, argc, argv);
 		rc = pipeline_run(&r, (size_t)last);
+		metadata_end(&r, rc);
 	}
 	unlock_outdir(lock);
 	profile_free(&prof);

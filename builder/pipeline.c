@@ -1,5 +1,6 @@
 #define _GNU_SOURCE
 #include "pipeline.h"
+#include "metadata.h"
 #include "stagelog.h"
 
 #include <stdlib.h>
@@ -75,6 +76,7 @@ int pipeline_run_table(struct run *r, const struct stage *const *stages, size_t 
 		}
 		if (!rerun_rest && stamp_compare(sp, &s, &why) == STAMP_MATCH) {
 			stagelog_line(i, st->name, "up to date", now_seconds() - t0, NULL);
+			metadata_stage(r, st->name, "skip", now_seconds() - t0);
 			stamp_free(&s);
 			free(sp);
 			continue;
@@ -90,6 +92,7 @@ int pipeline_run_table(struct run *r, const struct stage *const *stages, size_t 
 		double dt = now_seconds() - t0;
 		if (rc != 0) {
 			stagelog_fail(r, i, st->name, dt);
+			metadata_stage(r, st->name, "fail", dt);
 			stamp_free(&s);
 			free(sp);
 			return rc > 0 ? rc : 1;
@@ -101,6 +104,7 @@ int pipeline_run_table(struct run *r, const struct stage *const *stages, size_t 
 			return 1;
 		}
 		stagelog_end(r, i, st->name, dt);
+		metadata_stage(r, st->name, "pass", dt);
 		stamp_free(&s);
 		free(sp);
 	}

@@ -15,6 +15,8 @@ struct parse_ctx {
 	const char *file;
 	unsigned line;
 	unsigned section_line; /* where the current [section] header is */
+	bool continuation;     /* the line is indented: it continues the last key */
+	char *last_key;        /* "section.key" of the last entry */
 	struct profile *p;
 	char *inherit;       /* [profile] inherit of this file */
 	struct strv seen;    /* "section.key" set in this file, to refuse duplicates */
@@ -27,8 +29,10 @@ static char *reader(char *str, int num, void *stream)
 	char *r = fgets(str, num, c->f);
 	if (r) {
 		c->line++;
-		if (str[strspn(str, " \t")] == '[')
+		size_t ws = strspn(str, " \t");
+		if (str[ws] == '[')
 			c->section_line = c->line;
+		c->continuation = ws > 0 && str[ws] && str[ws] != '\n' && str[ws] != ';' && str[ws] != '#';
 	}
 	return r;
 }
@@ -182,14 +186,29 @@ static int check_entry(struct parse_ctx *c, const char *section, const char *nam
 		return 0;
 	}
 	char *full = xasprintf("%s.%s", section, key);
-	for (size_t i = 0; i < c->seen.n; i++) {
+	if (c->continuation && c->last_key && !strcmp(c->last_key, full)) {
+		/* inih hands an indented line over as another value of the same key. */
+		free(full);
+		if (!is_list(d)) {
+			kb_fail("%s:%u: '%s' is not a list; only lists continue on indented lines", c->file,
+				c->line, key);
+			return 0;
+		}
+		append = true;
+		full = NULL;
+	}
+	for (size_t i = 0; full && i < c->seen.n; i++) {
 		if (!strcmp(c->seen.v[i], full) && !append) {
 			kb_fail("%s:%u: '%s' set twice in [%s]", c->file, c->line, key, section);
 			free(full);
 			return 0;
 		}
 	}
-	strv_push_owned(&c->seen, full);
+	if (full) {
+		strv_push(&c->seen, full);
+		free(c->last_key);
+		c->last_key = full;
+	}
 	const char *why = value_problem(d, value);
 	if (why) {
 		kb_fail("%s:%u: bad value for %s.%s '%s': %s", c->file, c->line, section, key, value, why);
@@ -264,6 +283,7 @@ static int load_chain(const char *home, const char *name, struct profile *p, str
 out:
 	profile_free(&own);
 	strv_free(&c.seen);
+	free(c.last_key);
 	free(c.inherit);
 	free(path);
 	return r;

@@ -139,6 +139,17 @@ START_TEST(errors_name_file_and_line)
 }
 END_TEST
 
+START_TEST(continuation_lines_extend_lists)
+{
+	struct profile p;
+	ck_assert_int_eq(load_text("[source]\nversion = 1\nmirrors = http://a/x\n   http://b/x\n"
+				   "[config]\nbase = tinyconfig\n", &p), 0);
+	ck_assert_str_eq(profile_get(&p, "source", "mirrors"), "http://a/x http://b/x");
+	profile_free(&p);
+	expect_error("[source]\nversion = 1\n  2\n", "t.ini:3", "not a list");
+}
+END_TEST
+
 START_TEST(missing_required_key)
 {
 	struct profile p;
@@ -168,6 +179,7 @@ Suite *profile_suite(void)
 	tcase_add_test(tc, inheritance);
 	tcase_add_test(tc, overrides);
 	tcase_add_test(tc, errors_name_file_and_line);
+	tcase_add_test(tc, continuation_lines_extend_lists);
 	tcase_add_test(tc, missing_required_key);
 	tcase_add_test(tc, bad_names);
 	suite_add_tcase(s, tc);

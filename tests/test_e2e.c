@@ -1,0 +1,194 @@
+/* End to end: the real kbuild binary on real kernels. Debian's
+ * linux-source-6.1 is built, booted and self-tested; a legacy 2.6.39.4
+ * tarball is used when KBUILD_TEST_LEGACY_SOURCE names one (kernel.org cannot
+ * be reached from CI), and the test says why it skips otherwise.
+ * Each of these takes minutes; timings go to stderr for BENCHMARKS.md. */
+#define _GNU_SOURCE
+#include "sha256.h"
+#include "spawn.h"
+#include "testutil.h"
+
+#include <check.h>
+#include <jansson.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+struct capture {
+	char *buf;
+	size_t len;
+	FILE *f;
+};
+
+static void on_line(const char *line, void *ctx)
+{
+	struct capture *c = ctx;
+	fprintf(c->f, "%s\n", line);
+	fprintf(stderr, "%s\n", line);
+}
+
+/* Runs ./kbuild with args; returns its status, stdout and stderr in *out. */
+static int kbuild(char **out, const char *args[], size_t n)
+{
+	struct strv argv = {0};
+	strv_push_owned(&argv, path_join(tu_repo(), "kbuild"));
+	for (size_t i = 0; i < n; i++)
+		strv_push(&argv, args[i]);
+	char *cmd = argv_to_string(strv_argv(&argv));
+	fprintf(stderr, "e2e: $ %s\n", cmd);
+	free(cmd);
+	struct capture c = {0};
+	c.f = open_memstream(&c.buf, &c.len);
+	struct spawn_opts o = {.stdin_fd = -1, .stdout_fd = -1, .stderr_fd = -1};
+	int st = spawn_lines(strv_argv(&argv), &o, on_line, &c);
+	fclose(c.f);
+	strv_free(&argv);
+	*out = c.buf;
+	return st;
+}
+
+static double run_timed(int *status, char **out, const char *args[], size_t n)
+{
+	double t0 = now_seconds();
+	*status = kbuild(out, args, n);
+	double dt = now_seconds() - t0;
+	fprintf(stderr, "e2e: took %.2f s, status %d\n", dt, *status);
+	return dt;
+}
+
+/* results.json says every expected test passed. */
+static void assert_results_pass(const char *outdir)
+{
+	char *p = path_join(outdir, "results.json");
+	json_error_t err;
+	json_t *root = json_load_file(p, 0, &err);
+	if (!root)
+		ck_abort_msg("%s: %s", p, err.text);
+	json_t *tests = json_object_get(root, "tests");
+	ck_assert(json_is_array(tests));
+	ck_assert_uint_ge(json_array_size(tests), 4);
+	size_t i;
+	json_t *t;
+	json_array_foreach(tests, i, t) {
+		const char *name = json_string_value(json_object_get(t, "name"));
+		const char *status = json_string_value(json_object_get(t, "status"));
+		if (!status || strcmp(status, "pass"))
+			ck_abort_msg("self-test %s: %s", name ? name : "?", status ? status : "no status");
+	}
+	json_decref(root);
+	free(p);
+}
+
+static void e2e_profile(const char *profile, const char *const *extra, size_t n_extra)
+{
+	char *dir = tu_tmpdir(profile);
+	char *o = xasprintf("O=%s", dir);
+	char *pa = xasprintf("profile=%s", profile);
+	const char *args[16] = {"qa", pa, o};
+	size_t n = 3;
+	for (size_t i = 0; i < n_extra && n < 16; i++)
+		args[n++] = extra[i];
+	int st;
+	char *out;
+	run_timed(&st, &out, args, n);
+	ck_assert_msg(st == 0, "kbuild qa profile=%s failed (status %d)", profile, st);
+	assert_results_pass(dir);
+	char *junit = path_join(dir, "junit.xml");
+	ck_assert(path_exists(junit));
+	free(junit);
+	free(out);
+
+	/* A second run finds everything up to date and builds nothing. */
+	double dt = run_timed(&st, &out, args, n);
+	ck_assert_int_eq(st, 0);
+	ck_assert_ptr_null(strstr(out, " done "));
+	ck_assert_ptr_nonnull(strstr(out, "qa         up to date"));
+	fprintf(stderr, "e2e: %s no-op re-run: %.2f s\n", profile, dt);
+	free(out);
+
+	/* The staged kernel carries what the profile asked for. */
+	char *cfg = path_join(dir, "config");
+	char *text = read_file(cfg, NULL);
+	ck_assert_ptr_nonnull(text);
+	ck_assert_ptr_nonnull(strstr(text, "CONFIG_CEPH_LIB=m"));
+	ck_assert_ptr_nonnull(strstr(text, "CONFIG_CEPH_FS=m"));
+	ck_assert_ptr_nonnull(strstr(text, "CONFIG_BLK_DEV_RBD=m"));
+	ck_assert_ptr_nonnull(strstr(text, "CONFIG_TCP_TW_TIMEOUT=10"));
+	free(text);
+	free(cfg);
+
+	if (!getenv("KBUILD_TEST_KEEP"))
+		rm_rf(dir);
+	free(o);
+	free(pa);
+	free(dir);
+}
+
+START_TEST(debian_61_ceph)
+{
+	if (!path_exists("/usr/src/linux-source-6.1.tar.xz")) {
+		fprintf(stderr, "e2e: SKIP debian-6.1-ceph: linux-source-6.1 is not installed\n");
+		return;
+	}
+	e2e_profile("debian-6.1-ceph", NULL, 0);
+}
+END_TEST
+
+START_TEST(legacy_2639_ceph)
+{
+	const char *src = getenv("KBUILD_TEST_LEGACY_SOURCE");
+	if (!src || !*src || !path_exists(src)) {
+		fprintf(stderr, "e2e: SKIP ceph (2.6.39.4): set KBUILD_TEST_LEGACY_SOURCE to a 2.6.39.4 "
+				"tarball (kernel.org cannot be reached here; see README)\n");
+		return;
+	}
+	char hex[SHA256_HEX_LEN + 1];
+	ck_assert_int_eq(sha256_file(src, hex), 0);
+	char *s = xasprintf("source=%s", src);
+	char *h = xasprintf("sha256=%s", hex);
+	const char *extra[] = {s, h};
+	e2e_profile("ceph", extra, 2);
+	free(s);
+	free(h);
+}
+END_TEST
+
+/* A fragment asking for something the kernel cannot give fails the config
+ * stage with the reason. */
+START_TEST(impossible_fragment_is_reported)
+{
+	if (!path_exists("/usr/src/linux-source-6.1.tar.xz")) {
+		fprintf(stderr, "e2e: SKIP impossible fragment: linux-source-6.1 is not installed\n");
+		return;
+	}
+	char *dir = tu_tmpdir("impossible");
+	tu_write(dir, "impossible.config", "# RBD without the block layer cannot be built\n"
+					   "# CONFIG_BLOCK is not set\nCONFIG_BLK_DEV_RBD=m\n");
+	char *o = xasprintf("O=%s/out", dir);
+	char *frag = xasprintf("fragments=6.1/qemu-guest %s/impossible.config", dir);
+	const char *args[] = {"config", "profile=debian-6.1-ceph", o, frag};
+	int st;
+	char *out;
+	run_timed(&st, &out, args, 4);
+	ck_assert_int_ne(st, 0);
+	ck_assert_ptr_nonnull(strstr(out, "BLK_DEV_RBD"));
+	ck_assert_ptr_nonnull(strstr(out, "BLOCK"));
+	free(out);
+	rm_rf(dir);
+	free(frag);
+	free(o);
+	free(dir);
+}
+END_TEST
+
+Suite *e2e_suite(void)
+{
+	Suite *s = suite_create("e2e");
+	TCase *tc = tcase_create("kernels");
+	tcase_set_timeout(tc, 3600);
+	tcase_add_test(tc, impossible_fragment_is_reported);
+	tcase_add_test(tc, debian_61_ceph);
+	tcase_add_test(tc, legacy_2639_ceph);
+	suite_add_tcase(s, tc);
+	return s;
+}
