@@ -9,6 +9,8 @@
 
 Suite *profile_suite(void);
 Suite *pipeline_suite(void);
+Suite *fetch_suite(void);
+Suite *e2e_suite(void);
 
 static const struct {
 	const char *name, *group;
@@ -16,6 +18,8 @@ static const struct {
 } all_suites[] = {
 	{"profile", "unit", profile_suite},
 	{"pipeline", "unit", pipeline_suite},
+	{"fetch", "system", fetch_suite},
+	{"e2e", "e2e", e2e_suite},
 };
 static const size_t n_all_suites = sizeof(all_suites) / sizeof(all_suites[0]);
 

@@ -7,6 +7,7 @@
 #include "sha256.h"
 #include "spawn.h"
 #include "testutil.h"
+#include "util.h"
 
 #include <check.h>
 #include <jansson.h>
