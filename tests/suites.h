@@ -10,6 +10,8 @@
 Suite *profile_suite(void);
 Suite *pipeline_suite(void);
 Suite *fetch_suite(void);
+Suite *fragment_suite(void);
+Suite *config_verify_suite(void);
 Suite *e2e_suite(void);
 
 static const struct {
@@ -18,6 +20,8 @@ static const struct {
 } all_suites[] = {
 	{"profile", "unit", profile_suite},
 	{"pipeline", "unit", pipeline_suite},
+	{"fragment", "unit", fragment_suite},
+	{"config_verify", "unit", config_verify_suite},
 	{"fetch", "system", fetch_suite},
 	{"e2e", "e2e", e2e_suite},
 };
