@@ -10,6 +10,10 @@
 Suite *profile_suite(void);
 Suite *pipeline_suite(void);
 Suite *fetch_suite(void);
+Suite *elf_deps_suite(void);
+Suite *modcheck_suite(void);
+Suite *initramfs_suite(void);
+Suite *qemu_suite(void);
 Suite *fragment_suite(void);
 Suite *config_verify_suite(void);
 Suite *e2e_suite(void);
@@ -22,7 +26,11 @@ static const struct {
 	{"pipeline", "unit", pipeline_suite},
 	{"fragment", "unit", fragment_suite},
 	{"config_verify", "unit", config_verify_suite},
+	{"elf_deps", "unit", elf_deps_suite},
+	{"modcheck", "unit", modcheck_suite},
+	{"initramfs", "unit", initramfs_suite},
 	{"fetch", "system", fetch_suite},
+	{"qemu", "system", qemu_suite},
 	{"e2e", "e2e", e2e_suite},
 };
 static const size_t n_all_suites = sizeof(all_suites) / sizeof(all_suites[0]);

@@ -1,0 +1,29 @@
+/* The guest's root: a busybox initramfs holding the self-tests, their shared
+ * libraries and the profile's modules, written as gzip'd cpio newc. */
+#ifndef KBUILD_INITRAMFS_H
+#define KBUILD_INITRAMFS_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+struct initramfs_spec {
+	const char *busybox;          /* static busybox on the host (Debian: /bin/busybox) */
+	const char *const *qa_bins;   /* host paths, installed as /qa/<basename> */
+	size_t n_qa_bins;
+	const char *plan;             /* text of /qa/plan ("<name> <binary> [args]" lines) */
+	const char *const *sysctls;   /* "key=value" applied by /init */
+	size_t n_sysctls;
+	const char *modules_root;     /* staging root holding lib/modules/<release>, or NULL */
+	const char *release;
+	const char *const *modules;   /* names, with dependencies and soft dependencies; */
+	size_t n_modules;             /* 0: every module of the staging root */
+	const char *init_extra;       /* shell lines /init runs before the runner, or NULL */
+};
+
+/* Build the archive at out_path (via out_path.tmp, renamed when complete).
+ * The result depends only on the inputs: entries sorted, owner 0:0, every
+ * mtime SOURCE_DATE_EPOCH (or 0). Progress and the final size go to log
+ * (may be NULL). Returns 0, or -1 with kb_fail(). */
+int initramfs_build(const struct initramfs_spec *s, const char *out_path, FILE *log);
+
+#endif

@@ -1,0 +1,22 @@
+/* Checks of the install stage: the staged modules are complete and belong to
+ * the kernel that was built. */
+#ifndef KBUILD_MODCHECK_H
+#define KBUILD_MODCHECK_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+/* Check <stage_root>/lib/modules/<release> with libkmod: every module listed
+ * in modules.dep exists and its dependencies resolve to existing files;
+ * every expected module is found (as a module or built in); every module's
+ * vermagic begins with "<release> ". Each problem is written to log (may be
+ * NULL); returns 0, or -1 with kb_fail() naming the first failing module and
+ * the count of problems. */
+int modcheck_stage(const char *stage_root, const char *release,
+		   const char *const *expected_modules, size_t n, FILE *log);
+
+/* Check that vmlinux (or any ELF) defines every symbol in its .symtab.
+ * Returns 0, or -1 with kb_fail() naming the missing symbols. */
+int elf_has_symbols(const char *vmlinux, const char *const *symbols, size_t n);
+
+#endif

@@ -1,0 +1,42 @@
+/* Boot a kernel and initramfs in QEMU and judge the outcome from the guest's
+ * exit status (isa-debug-exit) and its serial console. */
+#ifndef KBUILD_QEMU_H
+#define KBUILD_QEMU_H
+
+#include <stdio.h>
+
+struct qemu_opts {
+	const char *kernel, *initrd;
+	const char *append_extra;   /* added after "console=ttyS0 panic=-1 quiet", or NULL */
+	unsigned mem_mb;            /* 0: 512 */
+	unsigned timeout_s;         /* wall clock; 0: 300 */
+	const char *serial_log;     /* the guest's console is written here */
+	int kvm;                    /* 1 KVM, 0 TCG, -1 KVM when /dev/kvm opens read-write */
+	FILE *log;                  /* command line and QEMU's own messages; may be NULL */
+};
+
+enum boot_verdict {
+	BOOT_PASSED,        /* guest wrote 0 to the exit port */
+	BOOT_TESTS_FAILED,  /* guest wrote 1 */
+	BOOT_PANIC,         /* kernel panic or oops on the console */
+	BOOT_TIMEOUT,       /* still running at the deadline */
+	BOOT_NO_REPORT,     /* guest powered off without a result */
+	BOOT_ERROR,         /* QEMU failed or exited in an unexpected way */
+};
+
+struct boot_result {
+	enum boot_verdict verdict;
+	int qemu_status;    /* exit status, 128+signal, or -1 when it was never started */
+	double seconds;     /* QEMU start to verdict */
+	char *excerpt;      /* lines around a panic, or the last lines (malloc'd) */
+};
+
+/* Run QEMU and fill r. Returns 0 when a verdict was reached (whatever it is),
+ * -1 with kb_fail() when QEMU could not be run at all (r->verdict is then
+ * BOOT_ERROR). QEMU runs in its own process group, which is killed on panic
+ * or timeout; it is always reaped. */
+int qemu_boot(const struct qemu_opts *o, struct boot_result *r);
+void boot_result_free(struct boot_result *r);
+const char *boot_verdict_name(enum boot_verdict v);
+
+#endif

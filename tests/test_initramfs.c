@@ -1,0 +1,402 @@
+/* initramfs_build: contents, reproducibility, module closure; /init text. */
+#define _GNU_SOURCE
+#include <archive.h>
+#include <archive_entry.h>
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "elf_deps.h"
+#include "init_script.h"
+#include "initramfs.h"
+#include "spawn.h"
+#include "util.h"
+
+#define DEPMOD (path_exists("/usr/sbin/depmod") ? "/usr/sbin/depmod" : "depmod")
+
+#define BUSYBOX "/bin/busybox"
+#define DEB_ROOT "/work/trees/debian-kernel/root"
+#define DEB_RELEASE "6.1.0-56-amd64"
+#define DEB_MODDIR DEB_ROOT "/lib/modules/" DEB_RELEASE
+
+static char tmpdir[64];
+
+static void setup(void)
+{
+	strcpy(tmpdir, "/tmp/kbuild-initramfs-XXXXXX");
+	ck_assert_ptr_nonnull(mkdtemp(tmpdir));
+}
+
+static void teardown(void)
+{
+	rm_rf(tmpdir);
+}
+
+static bool have_busybox(void)
+{
+	struct strv libs = {0};
+	bool ok = access(BUSYBOX, X_OK) == 0 && elf_needed_closure(BUSYBOX, NULL, &libs) == 0 &&
+		  libs.n == 0;
+	strv_free(&libs);
+	if (!ok)
+		fprintf(stderr, "SKIP: no static %s (install busybox-static)\n", BUSYBOX);
+	return ok;
+}
+
+struct listed {
+	char *path;
+	unsigned mode;   /* type and permissions */
+	long long mtime, uid, gid, size;
+	unsigned rmaj, rmin;
+	char *link;
+	char *data;      /* contents of small regular files */
+};
+
+struct listing {
+	struct listed *e;
+	size_t n;
+};
+
+static void read_listing(const char *path, struct listing *l)
+{
+	struct archive *a = archive_read_new();
+	archive_read_support_filter_all(a);
+	archive_read_support_format_all(a);
+	ck_assert_int_eq(archive_read_open_filename(a, path, 65536), ARCHIVE_OK);
+	struct archive_entry *ae;
+	*l = (struct listing){0};
+	while (archive_read_next_header(a, &ae) == ARCHIVE_OK) {
+		l->e = xrealloc(l->e, (l->n + 1) * sizeof(*l->e));
+		struct listed *x = &l->e[l->n++];
+		*x = (struct listed){
+			.path = xstrdup(archive_entry_pathname(ae)),
+			.mode = archive_entry_mode(ae),
+			.mtime = archive_entry_mtime(ae),
+			.uid = archive_entry_uid(ae),
+			.gid = archive_entry_gid(ae),
+			.size = archive_entry_size(ae),
+			.rmaj = archive_entry_rdevmajor(ae),
+			.rmin = archive_entry_rdevminor(ae),
+			.link = archive_entry_symlink(ae) ? xstrdup(archive_entry_symlink(ae)) : NULL,
+		};
+		if (S_ISREG(x->mode) && x->size < 65536) {
+			x->data = xmalloc((size_t)x->size + 1);
+			la_ssize_t n = archive_read_data(a, x->data, (size_t)x->size);
+			x->data[n > 0 ? n : 0] = '\0';
+		}
+	}
+	archive_read_free(a);
+}
+
+static void free_listing(struct listing *l)
+{
+	for (size_t k = 0; k < l->n; k++) {
+		free(l->e[k].path);
+		free(l->e[k].link);
+		free(l->e[k].data);
+	}
+	free(l->e);
+}
+
+static const struct listed *find(const struct listing *l, const char *path)
+{
+	for (size_t k = 0; k < l->n; k++)
+		if (strcmp(l->e[k].path, path) == 0)
+			return &l->e[k];
+	return NULL;
+}
+
+static const struct listed *must_find(const struct listing *l, const char *path)
+{
+	const struct listed *x = find(l, path);
+	ck_assert_msg(x != NULL, "/%s missing from the archive", path);
+	return x;
+}
+
+static char *build_qa_program(void)
+{
+	char *src = path_join(tmpdir, "hello.c"), *bin = path_join(tmpdir, "hello");
+	const char *code = "#include <stdio.h>\nint main(void){puts(\"ok 1 hello\");return 0;}\n";
+	ck_assert_int_eq(write_file_atomic(src, code, strlen(code)), 0);
+	char *argv[] = {"gcc", "-o", bin, src, NULL};
+	struct spawn_opts o = {.stdin_fd = -1, .stdout_fd = 2, .stderr_fd = 2};
+	ck_assert_msg(spawn_run(argv, &o) == 0, "gcc failed");
+	free(src);
+	return bin;
+}
+
+static const char *const sysctls[] = {"net.ipv4.tcp_fin_timeout=10", "kernel.printk=4 4 1 7"};
+
+START_TEST(contents)
+{
+	if (!have_busybox())
+		return;
+	char *qa = build_qa_program(), *out = path_join(tmpdir, "i.cpio.gz");
+	const char *bins[] = {qa};
+	struct initramfs_spec s = {.busybox = BUSYBOX, .qa_bins = bins, .n_qa_bins = 1,
+				   .plan = "hello /qa/hello\n", .sysctls = sysctls, .n_sysctls = 2};
+	FILE *log = tmpfile();
+	ck_assert_msg(initramfs_build(&s, out, log) == 0, "%s", kb_last_error());
+	fclose(log);
+	struct stat st;
+	ck_assert_int_eq(stat(out, &st), 0);
+	fprintf(stderr, "initramfs (busybox + one dynamic program): %lld bytes\n",
+		(long long)st.st_size);
+	char *tmpname = xasprintf("%s.tmp", out);
+	ck_assert_msg(!path_exists(tmpname), "%s left behind", tmpname);
+	free(tmpname);
+
+	struct listing l;
+	read_listing(out, &l);
+	for (size_t k = 0; k < l.n; k++) {
+		ck_assert_msg(l.e[k].uid == 0 && l.e[k].gid == 0, "/%s not owned by 0:0", l.e[k].path);
+		ck_assert_msg(l.e[k].mtime == 0, "/%s mtime %lld", l.e[k].path, l.e[k].mtime);
+		ck_assert_msg(l.e[k].path[0] != '/', "absolute name %s", l.e[k].path);
+		if (k)
+			ck_assert_msg(strcmp(l.e[k - 1].path, l.e[k].path) < 0, "not sorted at %s",
+				      l.e[k].path);
+	}
+	const struct listed *init = must_find(&l, "init");
+	ck_assert(S_ISREG(init->mode) && (init->mode & 0111));
+	ck_assert_ptr_nonnull(strstr(init->data, "exec " INIT_QA_RUNNER " " INIT_QA_PLAN));
+	ck_assert_ptr_nonnull(strstr(init->data, "kb_sysctl 'kernel.printk' '4 4 1 7'"));
+	ck_assert_ptr_nonnull(strstr(init->data, "mount -t devtmpfs devtmpfs /dev"));
+	ck_assert_msg(!strstr(init->data, "LD_LIBRARY_PATH"), "libc needs no LD_LIBRARY_PATH");
+	ck_assert(S_ISREG(must_find(&l, "bin/busybox")->mode));
+	const struct listed *sh = must_find(&l, "bin/sh");
+	ck_assert(S_ISLNK(sh->mode) && strcmp(sh->link, "/bin/busybox") == 0);
+	ck_assert(S_ISLNK(must_find(&l, "sbin/modprobe")->mode));
+	ck_assert(S_ISLNK(must_find(&l, "sbin/sysctl")->mode));
+	const struct listed *con = must_find(&l, "dev/console");
+	ck_assert(S_ISCHR(con->mode) && con->rmaj == 5 && con->rmin == 1);
+	const struct listed *null = must_find(&l, "dev/null");
+	ck_assert(S_ISCHR(null->mode) && null->rmaj == 1 && null->rmin == 3);
+	const char *dirs[] = {"proc", "sys", "dev", "run", "tmp", "qa"};
+	for (size_t k = 0; k < 6; k++)
+		ck_assert_msg(S_ISDIR(must_find(&l, dirs[k])->mode), "/%s not a dir", dirs[k]);
+	ck_assert(S_ISREG(must_find(&l, "qa/hello")->mode));
+	ck_assert_str_eq(must_find(&l, "qa/plan")->data, "hello /qa/hello\n");
+	/* the program's libraries sit where the loader looks for them */
+	struct strv libs = {0};
+	ck_assert_int_eq(elf_needed_closure(qa, NULL, &libs), 0);
+	ck_assert(libs.n >= 2);
+	for (size_t k = 0; k < libs.n; k++)
+		ck_assert(S_ISREG(must_find(&l, libs.v[k] + 1)->mode));
+	strv_free(&libs);
+	free_listing(&l);
+	free(qa);
+	free(out);
+}
+END_TEST
+
+/* A library outside the loader's default directories (here found through
+ * RUNPATH) is carried at its path and named in LD_LIBRARY_PATH. */
+START_TEST(private_library_dir)
+{
+	if (!have_busybox())
+		return;
+	char *libdir = path_join(tmpdir, "priv"), *lib = path_join(libdir, "libkbpriv.so");
+	char *lsrc = path_join(tmpdir, "p.c"), *msrc = path_join(tmpdir, "pm.c");
+	char *bin = path_join(tmpdir, "pm"), *out = path_join(tmpdir, "p.cpio.gz");
+	ck_assert_int_eq(mkdir_p(libdir, 0755), 0);
+	ck_assert_int_eq(write_file_atomic(lsrc, "int kbpriv(void){return 0;}\n", 28), 0);
+	const char *m = "int kbpriv(void);\nint main(void){return kbpriv();}\n";
+	ck_assert_int_eq(write_file_atomic(msrc, m, strlen(m)), 0);
+	char *rpath = xasprintf("-Wl,-rpath,%s", libdir);
+	char *a1[] = {"gcc", "-shared", "-fPIC", "-o", lib, lsrc, NULL};
+	char *a2[] = {"gcc", "-o", bin, msrc, "-L", libdir, "-lkbpriv", rpath, NULL};
+	struct spawn_opts o = {.stdin_fd = -1, .stdout_fd = 2, .stderr_fd = 2};
+	ck_assert_int_eq(spawn_run(a1, &o), 0);
+	ck_assert_int_eq(spawn_run(a2, &o), 0);
+	const char *bins[] = {bin};
+	struct initramfs_spec s = {.busybox = BUSYBOX, .qa_bins = bins, .n_qa_bins = 1};
+	ck_assert_msg(initramfs_build(&s, out, NULL) == 0, "%s", kb_last_error());
+	struct listing l;
+	read_listing(out, &l);
+	ck_assert(S_ISREG(must_find(&l, lib + 1)->mode));
+	char *line = xasprintf("export LD_LIBRARY_PATH='%s'\n", libdir);
+	ck_assert_msg(strstr(must_find(&l, "init")->data, line), "no %s in /init", line);
+	free(line);
+	free_listing(&l);
+	free(rpath);
+	free(libdir);
+	free(lib);
+	free(lsrc);
+	free(msrc);
+	free(bin);
+	free(out);
+}
+END_TEST
+
+static bool same_bytes(const char *a, const char *b)
+{
+	size_t la, lb;
+	char *da = read_file(a, &la), *db = read_file(b, &lb);
+	bool same = da && db && la == lb && memcmp(da, db, la) == 0;
+	free(da);
+	free(db);
+	return same;
+}
+
+START_TEST(reproducible)
+{
+	if (!have_busybox())
+		return;
+	char *a = path_join(tmpdir, "a.cpio.gz"), *b = path_join(tmpdir, "b.cpio.gz");
+	const char *bins[] = {"/usr/bin/kmod"};
+	struct initramfs_spec s = {.busybox = BUSYBOX, .qa_bins = bins,
+				   .n_qa_bins = access(bins[0], X_OK) == 0, .plan = "x /qa/kmod\n",
+				   .sysctls = sysctls, .n_sysctls = 2};
+	ck_assert_msg(initramfs_build(&s, a, NULL) == 0, "%s", kb_last_error());
+	sleep(1);   /* a timestamp that leaked in would now differ */
+	ck_assert_msg(initramfs_build(&s, b, NULL) == 0, "%s", kb_last_error());
+	ck_assert_msg(same_bytes(a, b), "two builds differ");
+
+	setenv("SOURCE_DATE_EPOCH", "1700000000", 1);
+	int rc = initramfs_build(&s, b, NULL);
+	unsetenv("SOURCE_DATE_EPOCH");
+	ck_assert_int_eq(rc, 0);
+	ck_assert_msg(!same_bytes(a, b), "SOURCE_DATE_EPOCH ignored");
+	struct listing l;
+	read_listing(b, &l);
+	ck_assert_int_eq(must_find(&l, "init")->mtime, 1700000000);
+	free_listing(&l);
+	free(a);
+	free(b);
+}
+END_TEST
+
+START_TEST(bad_inputs_fail)
+{
+	if (!have_busybox())
+		return;
+	char *out = path_join(tmpdir, "bad.cpio.gz");
+	const char *bins[] = {"/nonexistent/qa-prog"};
+	struct initramfs_spec s = {.busybox = BUSYBOX, .qa_bins = bins, .n_qa_bins = 1};
+	ck_assert_int_eq(initramfs_build(&s, out, NULL), -1);
+	ck_assert_msg(strstr(kb_last_error(), "/nonexistent/qa-prog"), "%s", kb_last_error());
+	ck_assert(!path_exists(out));
+	const char *bad_sysctl[] = {"net.ipv4.tcp_fin_timeout"};
+	struct initramfs_spec s2 = {.busybox = BUSYBOX, .sysctls = bad_sysctl, .n_sysctls = 1};
+	ck_assert_int_eq(initramfs_build(&s2, out, NULL), -1);
+	ck_assert_msg(strstr(kb_last_error(), "tcp_fin_timeout"), "%s", kb_last_error());
+	const char *mods[] = {"kbuild_no_such_module"};
+	struct initramfs_spec s3 = {.busybox = BUSYBOX, .modules_root = tmpdir,
+				    .release = "0.0", .modules = mods, .n_modules = 1};
+	ck_assert_int_eq(initramfs_build(&s3, out, NULL), -1);
+	ck_assert(!path_exists(out));
+	free(out);
+}
+END_TEST
+
+START_TEST(init_script_quotes_and_rejects)
+{
+	const char *ok[] = {"kernel.domainname=it's"};
+	char *text = init_script_generate(ok, 1, "echo extra", "/opt/x lib");
+	ck_assert_ptr_nonnull(text);
+	ck_assert_ptr_nonnull(strstr(text, "kb_sysctl 'kernel.domainname' 'it'\\''s'\n"));
+	ck_assert_ptr_nonnull(strstr(text, "echo extra\nif [ -x"));
+	ck_assert_ptr_nonnull(strstr(text, "> /run/sysctl.boot"));
+	ck_assert_ptr_nonnull(strstr(text, "poweroff -f"));
+	ck_assert_ptr_nonnull(strstr(text, "export LD_LIBRARY_PATH='/opt/x lib'\n"));
+	free(text);
+	const char *bad[] = {"kernel.x;reboot=1"};
+	ck_assert_ptr_null(init_script_generate(bad, 1, NULL, NULL));
+	const char *nl[] = {"kernel.x=1\nreboot"};
+	ck_assert_ptr_null(init_script_generate(nl, 1, NULL, NULL));
+}
+END_TEST
+
+static bool has_module_file(const struct listing *l, const char *rel)
+{
+	char *p = xasprintf("lib/modules/" DEB_RELEASE "/%s", rel);
+	bool found = find(l, p) != NULL;
+	free(p);
+	return found;
+}
+
+/* A staging root of Debian's modules: rbd must bring libceph, libcrc32c and
+ * its soft dependency (crc32c), and nothing else (not ceph.ko). */
+START_TEST(module_closure)
+{
+	if (!have_busybox())
+		return;
+	if (!is_dir(DEB_MODDIR)) {
+		fprintf(stderr, "SKIP module_closure: %s absent\n", DEB_MODDIR);
+		return;
+	}
+	static const char *const files[] = {
+		"kernel/net/ceph/libceph.ko", "kernel/fs/ceph/ceph.ko", "kernel/drivers/block/rbd.ko",
+		"kernel/lib/libcrc32c.ko", "kernel/fs/netfs/netfs.ko",
+		"kernel/fs/fscache/fscache.ko", "kernel/crypto/crc32c_generic.ko",
+		"modules.order", "modules.builtin", "modules.builtin.modinfo",
+	};
+	char *root = path_join(tmpdir, "stage");
+	char *md = xasprintf("%s/lib/modules/%s", root, DEB_RELEASE);
+	for (size_t k = 0; k < sizeof(files) / sizeof(files[0]); k++) {
+		char *from = path_join(DEB_MODDIR, files[k]), *to = path_join(md, files[k]);
+		char *dir = xstrdup(to);
+		*strrchr(dir, '/') = '\0';
+		ck_assert_int_eq(mkdir_p(dir, 0755), 0);
+		ck_assert_msg(copy_file(from, to) == 0, "%s", kb_last_error());
+		free(from);
+		free(to);
+		free(dir);
+	}
+	char *argv[] = {DEPMOD, "-b", root, DEB_RELEASE, NULL};
+	struct spawn_opts o = {.stdin_fd = -1, .stdout_fd = 2, .stderr_fd = 2};
+	ck_assert_int_eq(spawn_run(argv, &o), 0);
+
+	char *out = path_join(tmpdir, "m.cpio.gz");
+	const char *mods[] = {"rbd"};
+	struct initramfs_spec s = {.busybox = BUSYBOX, .modules_root = root,
+				   .release = DEB_RELEASE, .modules = mods, .n_modules = 1};
+	ck_assert_msg(initramfs_build(&s, out, NULL) == 0, "%s", kb_last_error());
+	struct listing l;
+	read_listing(out, &l);
+	static const char *const wanted[] = {
+		"kernel/drivers/block/rbd.ko", "kernel/net/ceph/libceph.ko", "kernel/lib/libcrc32c.ko",
+		"kernel/crypto/crc32c_generic.ko" /* soft dependency of libcrc32c */, "modules.dep.bin",
+	};
+	for (size_t k = 0; k < sizeof(wanted) / sizeof(wanted[0]); k++)
+		ck_assert_msg(has_module_file(&l, wanted[k]), "%s missing", wanted[k]);
+	ck_assert_msg(!has_module_file(&l, "kernel/fs/ceph/ceph.ko"), "ceph.ko was not asked for");
+	const struct listed *dep = must_find(&l, "lib/modules/" DEB_RELEASE "/modules.dep");
+	ck_assert_ptr_nonnull(strstr(dep->data,
+				     "kernel/drivers/block/rbd.ko: kernel/net/ceph/libceph.ko"));
+	ck_assert_msg(!strstr(dep->data, "kernel/fs/ceph/ceph.ko:"),
+		      "modules.dep lists a module that is not in the archive");
+	free_listing(&l);
+
+	/* n_modules == 0: the whole module directory as staged */
+	struct initramfs_spec all = s;
+	all.n_modules = 0;
+	ck_assert_msg(initramfs_build(&all, out, NULL) == 0, "%s", kb_last_error());
+	read_listing(out, &l);
+	must_find(&l, "lib/modules/" DEB_RELEASE "/kernel/fs/ceph/ceph.ko");
+	must_find(&l, "lib/modules/" DEB_RELEASE "/modules.dep");
+	free_listing(&l);
+	free(out);
+	free(md);
+	free(root);
+}
+END_TEST
+
+Suite *initramfs_suite(void)
+{
+	Suite *s = suite_create("initramfs");
+	TCase *tc = tcase_create("build");
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_set_timeout(tc, 120);
+	tcase_add_test(tc, contents);
+	tcase_add_test(tc, reproducible);
+	tcase_add_test(tc, private_library_dir);
+	tcase_add_test(tc, bad_inputs_fail);
+	tcase_add_test(tc, init_script_quotes_and_rejects);
+	tcase_add_test(tc, module_closure);
+	suite_add_tcase(s, tc);
+	return s;
+}

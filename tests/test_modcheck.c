@@ -1,0 +1,247 @@
+/* modcheck_stage on a staging root made of Debian's real 6.1 modules, and
+ * tampered copies of it; elf_has_symbols on a program compiled here. */
+#define _GNU_SOURCE
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "modcheck.h"
+#include "spawn.h"
+#include "util.h"
+
+#define DEPMOD (path_exists("/usr/sbin/depmod") ? "/usr/sbin/depmod" : "depmod")
+
+#define DEB_ROOT "/work/trees/debian-kernel/root"
+#define DEB_RELEASE "6.1.0-56-amd64"
+#define DEB_MODDIR DEB_ROOT "/lib/modules/" DEB_RELEASE
+
+static const char *const stage_modules[] = {
+	"kernel/net/ceph/libceph.ko", "kernel/fs/ceph/ceph.ko", "kernel/drivers/block/rbd.ko",
+	"kernel/lib/libcrc32c.ko", "kernel/fs/netfs/netfs.ko", "kernel/fs/fscache/fscache.ko",
+	"kernel/crypto/crc32c_generic.ko",
+};
+
+static char tmpdir[64];
+static char *stage;
+
+static int run(char *const argv[])
+{
+	struct spawn_opts o = {.stdin_fd = -1, .stdout_fd = 2, .stderr_fd = 2};
+	return spawn_run(argv, &o);
+}
+
+static char *moddir_of(const char *root)
+{
+	return xasprintf("%s/lib/modules/%s", root, DEB_RELEASE);
+}
+
+/* Copy the chosen Debian modules into <tmp>/stage and run depmod on it.
+ * Returns false (test skipped) when the Debian kernel is not there. */
+static bool make_stage(void)
+{
+	if (!is_dir(DEB_MODDIR)) {
+		fprintf(stderr, "SKIP: %s absent (Debian kernel not extracted)\n", DEB_MODDIR);
+		return false;
+	}
+	char *md = moddir_of(stage);
+	for (size_t k = 0; k < sizeof(stage_modules) / sizeof(stage_modules[0]); k++) {
+		char *from = path_join(DEB_MODDIR, stage_modules[k]);
+		char *to = path_join(md, stage_modules[k]);
+		char *dir = xstrdup(to);
+		*strrchr(dir, '/') = '\0';
+		ck_assert_int_eq(mkdir_p(dir, 0755), 0);
+		ck_assert_msg(copy_file(from, to) == 0, "%s", kb_last_error());
+		free(from);
+		free(to);
+		free(dir);
+	}
+	static const char *const index_inputs[] = {"modules.builtin", "modules.order",
+						   "modules.builtin.modinfo"};
+	for (size_t k = 0; k < 3; k++) {
+		char *from = path_join(DEB_MODDIR, index_inputs[k]), *to = path_join(md, index_inputs[k]);
+		if (path_exists(from))
+			ck_assert_int_eq(copy_file(from, to), 0);
+		free(from);
+		free(to);
+	}
+	char *argv[] = {DEPMOD, "-b", stage, DEB_RELEASE, NULL};
+	ck_assert_msg(run(argv) == 0, "depmod failed: %s", kb_last_error());
+	free(md);
+	return true;
+}
+
+static void show_failure(void)
+{
+	fprintf(stderr, "expected failure: %s\n", kb_last_error());
+}
+
+static void setup(void)
+{
+	strcpy(tmpdir, "/tmp/kbuild-modcheck-XXXXXX");
+	ck_assert_ptr_nonnull(mkdtemp(tmpdir));
+	stage = path_join(tmpdir, "stage");
+}
+
+static void teardown(void)
+{
+	rm_rf(tmpdir);
+	free(stage);
+}
+
+static const char *const expected[] = {"libceph", "ceph", "rbd"};
+
+START_TEST(good_stage_passes)
+{
+	if (!make_stage())
+		return;
+	FILE *log = tmpfile();
+	int rc = modcheck_stage(stage, DEB_RELEASE, expected, 3, log);
+	ck_assert_msg(rc == 0, "%s", kb_last_error());
+	fclose(log);
+}
+END_TEST
+
+START_TEST(missing_expected_module_fails)
+{
+	if (!make_stage())
+		return;
+	const char *want[] = {"rbd", "kbuild_no_such_module"};
+	ck_assert_int_eq(modcheck_stage(stage, DEB_RELEASE, want, 2, NULL), -1);
+	show_failure();
+	ck_assert_msg(strstr(kb_last_error(), "kbuild_no_such_module"), "%s", kb_last_error());
+}
+END_TEST
+
+START_TEST(wrong_release_fails)
+{
+	if (!make_stage())
+		return;
+	/* the same files under another release name: every vermagic disagrees */
+	char *md = moddir_of(stage), *other = xasprintf("%s/lib/modules/6.1.0-99-amd64", stage);
+	ck_assert_int_eq(rename(md, other), 0);
+	ck_assert_int_eq(modcheck_stage(stage, "6.1.0-99-amd64", NULL, 0, NULL), -1);
+	show_failure();
+	ck_assert_msg(strstr(kb_last_error(), "vermagic"), "%s", kb_last_error());
+	free(md);
+	free(other);
+}
+END_TEST
+
+/* Rewrite "vermagic=<release> " inside rbd.ko, keeping the length. */
+START_TEST(altered_vermagic_fails)
+{
+	if (!make_stage())
+		return;
+	char *md = moddir_of(stage), *ko = path_join(md, "kernel/drivers/block/rbd.ko");
+	size_t len;
+	char *data = read_file(ko, &len);
+	ck_assert_ptr_nonnull(data);
+	const char *needle = "vermagic=" DEB_RELEASE " ";
+	char *p = memmem(data, len, needle, strlen(needle));
+	ck_assert_msg(p != NULL, "no vermagic string in rbd.ko");
+	p[strlen("vermagic=6.1.0-")] = '9';   /* 6.1.0-56 -> 6.1.0-96 */
+	ck_assert_int_eq(write_file_atomic(ko, data, len), 0);
+	free(data);
+	FILE *log = tmpfile();
+	ck_assert_int_eq(modcheck_stage(stage, DEB_RELEASE, expected, 3, log), -1);
+	show_failure();
+	ck_assert_msg(strstr(kb_last_error(), "rbd") && strstr(kb_last_error(), "6.1.0-96"),
+		      "%s", kb_last_error());
+	fclose(log);
+	free(ko);
+	free(md);
+}
+END_TEST
+
+START_TEST(missing_dependency_fails)
+{
+	if (!make_stage())
+		return;
+	char *md = moddir_of(stage), *ko = path_join(md, "kernel/net/ceph/libceph.ko");
+	ck_assert_int_eq(unlink(ko), 0);
+	const char *want[] = {"rbd"};
+	ck_assert_int_eq(modcheck_stage(stage, DEB_RELEASE, want, 1, NULL), -1);
+	show_failure();
+	ck_assert_msg(strstr(kb_last_error(), "libceph"), "%s", kb_last_error());
+	free(ko);
+	free(md);
+}
+END_TEST
+
+START_TEST(no_depmod_fails)
+{
+	char *md = moddir_of(stage);
+	ck_assert_int_eq(mkdir_p(md, 0755), 0);
+	ck_assert_int_eq(modcheck_stage(stage, DEB_RELEASE, NULL, 0, NULL), -1);
+	show_failure();
+	ck_assert_msg(strstr(kb_last_error(), "modules.dep"), "%s", kb_last_error());
+	free(md);
+}
+END_TEST
+
+START_TEST(symbols_of_a_program)
+{
+	char *src = path_join(tmpdir, "s.c"), *bin = path_join(tmpdir, "s");
+	const char *code = "int kbuild_marker_symbol(void){return 1;}\n"
+			   "int main(void){return kbuild_marker_symbol() - 1;}\n";
+	ck_assert_int_eq(write_file_atomic(src, code, strlen(code)), 0);
+	char *argv[] = {"gcc", "-o", bin, src, NULL};
+	if (run(argv) != 0) {
+		fprintf(stderr, "SKIP symbols_of_a_program: gcc failed\n");
+		return;
+	}
+	const char *good[] = {"kbuild_marker_symbol", "main"};
+	ck_assert_msg(elf_has_symbols(bin, good, 2) == 0, "%s", kb_last_error());
+	const char *bad[] = {"main", "kbuild_absent_symbol"};
+	ck_assert_int_eq(elf_has_symbols(bin, bad, 2), -1);
+	show_failure();
+	ck_assert_msg(strstr(kb_last_error(), "kbuild_absent_symbol") &&
+		      !strstr(kb_last_error(), "main"), "%s", kb_last_error());
+	char *strip[] = {"strip", bin, NULL};
+	if (run(strip) == 0) {
+		ck_assert_int_eq(elf_has_symbols(bin, good, 1), -1);
+		ck_assert_msg(strstr(kb_last_error(), ".symtab"), "%s", kb_last_error());
+	}
+	free(src);
+	free(bin);
+}
+END_TEST
+
+/* The 6.1 build of the kernel helpers, when it exists. */
+START_TEST(symbols_of_vmlinux)
+{
+	const char *vmlinux = "/work/scratch/k61/build/vmlinux";
+	if (access(vmlinux, R_OK) < 0) {
+		fprintf(stderr, "SKIP symbols_of_vmlinux: %s not built yet\n", vmlinux);
+		return;
+	}
+	const char *syms[] = {"start_kernel", "tcp_time_wait"};
+	ck_assert_msg(elf_has_symbols(vmlinux, syms, 2) == 0, "%s", kb_last_error());
+	const char *bad[] = {"kbuild_absent_symbol"};
+	ck_assert_int_eq(elf_has_symbols(vmlinux, bad, 1), -1);
+}
+END_TEST
+
+Suite *modcheck_suite(void)
+{
+	Suite *s = suite_create("modcheck");
+	TCase *tc = tcase_create("stage");
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_set_timeout(tc, 120);
+	tcase_add_test(tc, good_stage_passes);
+	tcase_add_test(tc, missing_expected_module_fails);
+	tcase_add_test(tc, wrong_release_fails);
+	tcase_add_test(tc, altered_vermagic_fails);
+	tcase_add_test(tc, missing_dependency_fails);
+	tcase_add_test(tc, no_depmod_fails);
+	suite_add_tcase(s, tc);
+	TCase *sy = tcase_create("symbols");
+	tcase_add_checked_fixture(sy, setup, teardown);
+	tcase_set_timeout(sy, 120);
+	tcase_add_test(sy, symbols_of_a_program);
+	tcase_add_test(sy, symbols_of_vmlinux);
+	suite_add_tcase(s, sy);
+	return s;
+}
