@@ -13,14 +13,12 @@
 #include "init_script.h"
 #include "initramfs.h"
 #include "spawn.h"
+#include "testkernel.h"
 #include "util.h"
 
 #define DEPMOD (path_exists("/usr/sbin/depmod") ? "/usr/sbin/depmod" : "depmod")
 
 #define BUSYBOX "/bin/busybox"
-#define DEB_ROOT "/work/trees/debian-kernel/root"
-#define DEB_RELEASE "6.1.0-56-amd64"
-#define DEB_MODDIR DEB_ROOT "/lib/modules/" DEB_RELEASE
 
 static char tmpdir[64];
 
@@ -312,22 +310,24 @@ END_TEST
 
 static bool has_module_file(const struct listing *l, const char *rel)
 {
-	char *p = xasprintf("lib/modules/" DEB_RELEASE "/%s", rel);
+	char *p = xasprintf("lib/modules/%s/%s", tk_release(), rel);
 	bool found = find(l, p) != NULL;
 	free(p);
 	return found;
 }
 
-/* A staging root of Debian's modules: rbd must bring libceph, libcrc32c and
- * its soft dependency (crc32c), and nothing else (not ceph.ko). */
+/* A staging root of Debian's modules (tools/test-kernel): rbd must bring
+ * libceph, libcrc32c and its soft dependency (crc32c), and nothing else
+ * (not ceph.ko). */
 START_TEST(module_closure)
 {
 	if (!have_busybox())
 		return;
-	if (!is_dir(DEB_MODDIR)) {
-		fprintf(stderr, "SKIP module_closure: %s absent\n", DEB_MODDIR);
+	if (tk_unavailable()) {
+		fprintf(stderr, "SKIP module_closure: %s\n", tk_unavailable());
 		return;
 	}
+	const char *release = tk_release(), *deb_moddir = tk_moddir();
 	static const char *const files[] = {
 		"kernel/net/ceph/libceph.ko", "kernel/fs/ceph/ceph.ko", "kernel/drivers/block/rbd.ko",
 		"kernel/lib/libcrc32c.ko", "kernel/fs/netfs/netfs.ko",
@@ -335,9 +335,9 @@ START_TEST(module_closure)
 		"modules.order", "modules.builtin", "modules.builtin.modinfo",
 	};
 	char *root = path_join(tmpdir, "stage");
-	char *md = xasprintf("%s/lib/modules/%s", root, DEB_RELEASE);
+	char *md = xasprintf("%s/lib/modules/%s", root, release);
 	for (size_t k = 0; k < sizeof(files) / sizeof(files[0]); k++) {
-		char *from = path_join(DEB_MODDIR, files[k]), *to = path_join(md, files[k]);
+		char *from = path_join(deb_moddir, files[k]), *to = path_join(md, files[k]);
 		char *dir = xstrdup(to);
 		*strrchr(dir, '/') = '\0';
 		ck_assert_int_eq(mkdir_p(dir, 0755), 0);
@@ -346,14 +346,14 @@ START_TEST(module_closure)
 		free(to);
 		free(dir);
 	}
-	char *argv[] = {DEPMOD, "-b", root, DEB_RELEASE, NULL};
+	char *argv[] = {DEPMOD, "-b", root, (char *)release, NULL};
 	struct spawn_opts o = {.stdin_fd = -1, .stdout_fd = 2, .stderr_fd = 2};
 	ck_assert_int_eq(spawn_run(argv, &o), 0);
 
 	char *out = path_join(tmpdir, "m.cpio.gz");
 	const char *mods[] = {"rbd"};
 	struct initramfs_spec s = {.busybox = BUSYBOX, .modules_root = root,
-				   .release = DEB_RELEASE, .modules = mods, .n_modules = 1};
+				   .release = release, .modules = mods, .n_modules = 1};
 	ck_assert_msg(initramfs_build(&s, out, NULL) == 0, "%s", kb_last_error());
 	struct listing l;
 	read_listing(out, &l);
@@ -364,7 +364,8 @@ START_TEST(module_closure)
 	for (size_t k = 0; k < sizeof(wanted) / sizeof(wanted[0]); k++)
 		ck_assert_msg(has_module_file(&l, wanted[k]), "%s missing", wanted[k]);
 	ck_assert_msg(!has_module_file(&l, "kernel/fs/ceph/ceph.ko"), "ceph.ko was not asked for");
-	const struct listed *dep = must_find(&l, "lib/modules/" DEB_RELEASE "/modules.dep");
+	char *dep_path = xasprintf("lib/modules/%s/modules.dep", release);
+	const struct listed *dep = must_find(&l, dep_path);
 	ck_assert_ptr_nonnull(strstr(dep->data,
 				     "kernel/drivers/block/rbd.ko: kernel/net/ceph/libceph.ko"));
 	ck_assert_msg(!strstr(dep->data, "kernel/fs/ceph/ceph.ko:"),
@@ -376,9 +377,12 @@ START_TEST(module_closure)
 	all.n_modules = 0;
 	ck_assert_msg(initramfs_build(&all, out, NULL) == 0, "%s", kb_last_error());
 	read_listing(out, &l);
-	must_find(&l, "lib/modules/" DEB_RELEASE "/kernel/fs/ceph/ceph.ko");
-	must_find(&l, "lib/modules/" DEB_RELEASE "/modules.dep");
+	char *ceph_path = xasprintf("lib/modules/%s/kernel/fs/ceph/ceph.ko", release);
+	must_find(&l, ceph_path);
+	must_find(&l, dep_path);
 	free_listing(&l);
+	free(ceph_path);
+	free(dep_path);
 	free(out);
 	free(md);
 	free(root);

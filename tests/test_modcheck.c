@@ -1,5 +1,6 @@
-/* modcheck_stage on a staging root made of Debian's real 6.1 modules, and
- * tampered copies of it; elf_has_symbols on a program compiled here. */
+/* modcheck_stage on a staging root made of Debian's real 6.1 modules (the
+ * kernel tools/test-kernel fetches, see testkernel.h), and tampered copies
+ * of it; elf_has_symbols on a program compiled here. */
 #define _GNU_SOURCE
 #include <check.h>
 #include <stdio.h>
@@ -9,13 +10,11 @@
 
 #include "modcheck.h"
 #include "spawn.h"
+#include "testkernel.h"
 #include "util.h"
 
 #define DEPMOD (path_exists("/usr/sbin/depmod") ? "/usr/sbin/depmod" : "depmod")
 
-#define DEB_ROOT "/work/trees/debian-kernel/root"
-#define DEB_RELEASE "6.1.0-56-amd64"
-#define DEB_MODDIR DEB_ROOT "/lib/modules/" DEB_RELEASE
 
 static const char *const stage_modules[] = {
 	"kernel/net/ceph/libceph.ko", "kernel/fs/ceph/ceph.ko", "kernel/drivers/block/rbd.ko",
@@ -34,20 +33,21 @@ static int run(char *const argv[])
 
 static char *moddir_of(const char *root)
 {
-	return xasprintf("%s/lib/modules/%s", root, DEB_RELEASE);
+	return xasprintf("%s/lib/modules/%s", root, tk_release());
 }
 
 /* Copy the chosen Debian modules into <tmp>/stage and run depmod on it.
  * Returns false (test skipped) when the Debian kernel is not there. */
-static bool make_stage(void)
+static bool make_stage(const char *test)
 {
-	if (!is_dir(DEB_MODDIR)) {
-		fprintf(stderr, "SKIP: %s absent (Debian kernel not extracted)\n", DEB_MODDIR);
+	if (tk_unavailable()) {
+		fprintf(stderr, "SKIP %s: %s\n", test, tk_unavailable());
 		return false;
 	}
+	const char *deb_moddir = tk_moddir();
 	char *md = moddir_of(stage);
 	for (size_t k = 0; k < sizeof(stage_modules) / sizeof(stage_modules[0]); k++) {
-		char *from = path_join(DEB_MODDIR, stage_modules[k]);
+		char *from = path_join(deb_moddir, stage_modules[k]);
 		char *to = path_join(md, stage_modules[k]);
 		char *dir = xstrdup(to);
 		*strrchr(dir, '/') = '\0';
@@ -60,13 +60,13 @@ static bool make_stage(void)
 	static const char *const index_inputs[] = {"modules.builtin", "modules.order",
 						   "modules.builtin.modinfo"};
 	for (size_t k = 0; k < 3; k++) {
-		char *from = path_join(DEB_MODDIR, index_inputs[k]), *to = path_join(md, index_inputs[k]);
+		char *from = path_join(deb_moddir, index_inputs[k]), *to = path_join(md, index_inputs[k]);
 		if (path_exists(from))
 			ck_assert_int_eq(copy_file(from, to), 0);
 		free(from);
 		free(to);
 	}
-	char *argv[] = {DEPMOD, "-b", stage, DEB_RELEASE, NULL};
+	char *argv[] = {DEPMOD, "-b", stage, (char *)tk_release(), NULL};
 	ck_assert_msg(run(argv) == 0, "depmod failed: %s", kb_last_error());
 	free(md);
 	return true;
@@ -94,10 +94,10 @@ static const char *const expected[] = {"libceph", "ceph", "rbd"};
 
 START_TEST(good_stage_passes)
 {
-	if (!make_stage())
+	if (!make_stage("good_stage_passes"))
 		return;
 	FILE *log = tmpfile();
-	int rc = modcheck_stage(stage, DEB_RELEASE, expected, 3, log);
+	int rc = modcheck_stage(stage, tk_release(), expected, 3, log);
 	ck_assert_msg(rc == 0, "%s", kb_last_error());
 	fclose(log);
 }
@@ -105,10 +105,10 @@ END_TEST
 
 START_TEST(missing_expected_module_fails)
 {
-	if (!make_stage())
+	if (!make_stage("missing_expected_module_fails"))
 		return;
 	const char *want[] = {"rbd", "kbuild_no_such_module"};
-	ck_assert_int_eq(modcheck_stage(stage, DEB_RELEASE, want, 2, NULL), -1);
+	ck_assert_int_eq(modcheck_stage(stage, tk_release(), want, 2, NULL), -1);
 	show_failure();
 	ck_assert_msg(strstr(kb_last_error(), "kbuild_no_such_module"), "%s", kb_last_error());
 }
@@ -116,12 +116,12 @@ END_TEST
 
 START_TEST(wrong_release_fails)
 {
-	if (!make_stage())
+	if (!make_stage("wrong_release_fails"))
 		return;
 	/* the same files under another release name: every vermagic disagrees */
-	char *md = moddir_of(stage), *other = xasprintf("%s/lib/modules/6.1.0-99-amd64", stage);
+	char *md = moddir_of(stage), *other = xasprintf("%s/lib/modules/0.0.0-kbuild", stage);
 	ck_assert_int_eq(rename(md, other), 0);
-	ck_assert_int_eq(modcheck_stage(stage, "6.1.0-99-amd64", NULL, 0, NULL), -1);
+	ck_assert_int_eq(modcheck_stage(stage, "0.0.0-kbuild", NULL, 0, NULL), -1);
 	show_failure();
 	ck_assert_msg(strstr(kb_last_error(), "vermagic"), "%s", kb_last_error());
 	free(md);
@@ -129,27 +129,33 @@ START_TEST(wrong_release_fails)
 }
 END_TEST
 
-/* Rewrite "vermagic=<release> " inside rbd.ko, keeping the length. */
+/* Rewrite "vermagic=<release> " inside rbd.ko, keeping the length: the
+ * first digit of the ABI number changes (6.1.0-56-amd64 -> 6.1.0-96-amd64). */
 START_TEST(altered_vermagic_fails)
 {
-	if (!make_stage())
+	if (!make_stage("altered_vermagic_fails"))
 		return;
 	char *md = moddir_of(stage), *ko = path_join(md, "kernel/drivers/block/rbd.ko");
 	size_t len;
 	char *data = read_file(ko, &len);
 	ck_assert_ptr_nonnull(data);
-	const char *needle = "vermagic=" DEB_RELEASE " ";
+	char *needle = xasprintf("vermagic=%s ", tk_release());
 	char *p = memmem(data, len, needle, strlen(needle));
-	ck_assert_msg(p != NULL, "no vermagic string in rbd.ko");
-	p[strlen("vermagic=6.1.0-")] = '9';   /* 6.1.0-56 -> 6.1.0-96 */
+	ck_assert_msg(p != NULL, "no %s in rbd.ko", needle);
+	char *abi = memchr(p, '-', strlen(needle));
+	ck_assert_msg(abi && abi[1] >= '0' && abi[1] <= '9', "no ABI number in %s", needle);
+	abi[1] = abi[1] == '9' ? '8' : '9';
+	char *altered = xstrndup(p + strlen("vermagic="), strlen(tk_release()));
 	ck_assert_int_eq(write_file_atomic(ko, data, len), 0);
 	free(data);
 	FILE *log = tmpfile();
-	ck_assert_int_eq(modcheck_stage(stage, DEB_RELEASE, expected, 3, log), -1);
+	ck_assert_int_eq(modcheck_stage(stage, tk_release(), expected, 3, log), -1);
 	show_failure();
-	ck_assert_msg(strstr(kb_last_error(), "rbd") && strstr(kb_last_error(), "6.1.0-96"),
+	ck_assert_msg(strstr(kb_last_error(), "rbd") && strstr(kb_last_error(), altered),
 		      "%s", kb_last_error());
 	fclose(log);
+	free(altered);
+	free(needle);
 	free(ko);
 	free(md);
 }
@@ -157,12 +163,12 @@ END_TEST
 
 START_TEST(missing_dependency_fails)
 {
-	if (!make_stage())
+	if (!make_stage("missing_dependency_fails"))
 		return;
 	char *md = moddir_of(stage), *ko = path_join(md, "kernel/net/ceph/libceph.ko");
 	ck_assert_int_eq(unlink(ko), 0);
 	const char *want[] = {"rbd"};
-	ck_assert_int_eq(modcheck_stage(stage, DEB_RELEASE, want, 1, NULL), -1);
+	ck_assert_int_eq(modcheck_stage(stage, tk_release(), want, 1, NULL), -1);
 	show_failure();
 	ck_assert_msg(strstr(kb_last_error(), "libceph"), "%s", kb_last_error());
 	free(ko);
@@ -172,9 +178,10 @@ END_TEST
 
 START_TEST(no_depmod_fails)
 {
-	char *md = moddir_of(stage);
+	/* needs no Debian kernel: an empty module directory */
+	char *md = path_join(stage, "lib/modules/0.0.0-kbuild");
 	ck_assert_int_eq(mkdir_p(md, 0755), 0);
-	ck_assert_int_eq(modcheck_stage(stage, DEB_RELEASE, NULL, 0, NULL), -1);
+	ck_assert_int_eq(modcheck_stage(stage, "0.0.0-kbuild", NULL, 0, NULL), -1);
 	show_failure();
 	ck_assert_msg(strstr(kb_last_error(), "modules.dep"), "%s", kb_last_error());
 	free(md);
@@ -209,12 +216,13 @@ START_TEST(symbols_of_a_program)
 }
 END_TEST
 
-/* The 6.1 build of the kernel helpers, when it exists. */
+/* A real vmlinux when KBUILD_TEST_VMLINUX names one (the e2e tests check
+ * the profile's symbols in the vmlinux they build through the install stage). */
 START_TEST(symbols_of_vmlinux)
 {
-	const char *vmlinux = "/work/scratch/k61/build/vmlinux";
-	if (access(vmlinux, R_OK) < 0) {
-		fprintf(stderr, "SKIP symbols_of_vmlinux: %s not built yet\n", vmlinux);
+	const char *vmlinux = getenv("KBUILD_TEST_VMLINUX");
+	if (!vmlinux || access(vmlinux, R_OK) < 0) {
+		fprintf(stderr, "SKIP symbols_of_vmlinux: KBUILD_TEST_VMLINUX does not name a vmlinux\n");
 		return;
 	}
 	const char *syms[] = {"start_kernel", "tcp_time_wait"};

@@ -1,0 +1,19 @@
+/* The prebuilt Debian kernel some tests boot or take modules from: an
+ * extracted linux-image package whose root tools/test-kernel prints and
+ * `make check` passes in KBUILD_TEST_DEBIAN_ROOT. Results are cached; NULL
+ * means unavailable, and tk_unavailable() says why. */
+#ifndef KBUILD_TESTKERNEL_H
+#define KBUILD_TESTKERNEL_H
+
+/* $KBUILD_TEST_DEBIAN_ROOT, or NULL when unset or empty. */
+const char *tk_root(void);
+/* The one directory name under <root>/lib/modules/, e.g. "6.1.0-56-amd64". */
+const char *tk_release(void);
+/* <root>/lib/modules/<release> */
+const char *tk_moddir(void);
+/* <root>/boot/vmlinuz-<release>, when readable. */
+const char *tk_vmlinuz(void);
+/* NULL when all of the above are available, else the reason they are not. */
+const char *tk_unavailable(void);
+
+#endif
