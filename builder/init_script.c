@@ -16,6 +16,8 @@ static const char prologue[] =
 	"# devtmpfs is not mounted automatically when the root is an initramfs\n"
 	"mount -t devtmpfs devtmpfs /dev\n"
 	"mkdir -p /run /tmp\n"
+	"# the loopback interface starts down; the TCP self-tests need it\n"
+	"ifconfig lo 127.0.0.1 up 2>/dev/null || ip link set lo up\n"
 	": > /run/sysctl.boot\n"
 	"kb_sysctl() {\n"
 	"\techo \"$1=$(sysctl -n \"$1\" 2>/dev/null)\" >> /run/sysctl.boot\n"
