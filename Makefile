@@ -6,7 +6,8 @@
 
 CC      ?= gcc
 CFLAGS  ?= -O2 -g
-CFLAGS  += -std=gnu11 -Wall -Wextra
+CFLAGS  += -std=gnu11 -Wall -Wextra -pthread
+LDFLAGS += -pthread
 PKGS     = libcurl libarchive libkmod libelf openssl jansson inih
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)

@@ -10,6 +10,8 @@
 Suite *profile_suite(void);
 Suite *pipeline_suite(void);
 Suite *fetch_suite(void);
+Suite *extract_suite(void);
+Suite *patch_suite(void);
 Suite *ktap_suite(void);
 Suite *results_suite(void);
 Suite *elf_deps_suite(void);
@@ -28,6 +30,8 @@ static const struct {
 	{"pipeline", "unit", pipeline_suite},
 	{"fragment", "unit", fragment_suite},
 	{"config_verify", "unit", config_verify_suite},
+	{"extract", "unit", extract_suite},
+	{"patch", "unit", patch_suite},
 	{"ktap", "unit", ktap_suite},
 	{"results", "unit", results_suite},
 	{"elf_deps", "unit", elf_deps_suite},

@@ -1,0 +1,31 @@
+/* The extract stage: unpack a kernel tarball (or copy a local tree) into a
+ * fresh source directory, refusing anything that could write or point
+ * outside it. */
+#ifndef KBUILD_EXTRACT_H
+#define KBUILD_EXTRACT_H
+
+#include <stdio.h>
+
+/* Unpack archive (any format/compression libarchive reads: tar.xz, tar.gz,
+ * tar.bz2, tar) into dest, which must not exist. Works in "<dest>.tmp.<pid>"
+ * and renames it to dest on success; on failure removes the temporary tree.
+ * When every entry lies under one top-level directory (linux-2.6.39.4/), that
+ * directory's content becomes dest. Refuses, naming the entry: absolute paths,
+ * any ".." component, symlinks whose target resolves outside the tree (after
+ * the top-level directory is stripped), hardlinks to paths outside the tree,
+ * device nodes, fifos and sockets. Modes and mtimes are kept, owners are not.
+ * A compressed archive is decompressed in a second thread feeding the tar
+ * reader, so both cores work, as with `tar -xJf`. Changes the working
+ * directory while it runs (entries are written by relative name so that
+ * libarchive's own SECURE_* checks apply): not for threaded callers.
+ * Returns 0, or -1 with kb_fail(). log may be NULL. */
+int extract_archive(const char *archive, const char *dest, FILE *log);
+
+/* Copy an existing source tree into dest the same way: dest must not exist,
+ * a temporary directory is renamed into place, symlinks are copied as
+ * symlinks (refused when they lead outside the tree), modes and mtimes are
+ * kept, hardlinks become separate files, src is never modified.
+ * Returns 0, or -1 with kb_fail(). log may be NULL. */
+int copy_tree(const char *src, const char *dest, FILE *log);
+
+#endif
