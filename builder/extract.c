@@ -1,13 +1,12 @@
 #define _GNU_SOURCE
 #include "extract.h"
+#include "tree_links.h"
 #include "util.h"
 
 #include <archive.h>
 #include <archive_entry.h>
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <limits.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -15,9 +14,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#define MAX_LINK_HOPS 40
-
-/* ---- entry names and link targets ---- */
+/* ---- entry names ---- */
 
 /* Normalise an archive entry name: drop empty and "." components. Refuses
  * absolute names and ".." anywhere. *out is "" for the root entry ("./"). */
@@ -47,162 +44,14 @@ static int normalise_name(const char *archive, const char *what, const char *nam
 	return 0;
 }
 
-/* Lexical check of a symlink target against the root the link's name is
- * relative to: absolute targets and targets climbing above the root escape. */
-static bool target_climbs_out(const char *link_name, const char *target)
-{
-	if (target[0] == '/')
-		return true;
-	long depth = 0;
-	for (const char *p = link_name; *p; p++)
-		depth += *p == '/';
-	for (const char *p = target; *p;) {
-		size_t len = strcspn(p, "/");
-		if (len == 2 && p[0] == '.' && p[1] == '.') {
-			if (--depth < 0)
-				return true;
-		} else if (len && !(len == 1 && p[0] == '.')) {
-			depth++;
-		}
-		p += len;
-		p += strspn(p, "/");
-	}
-	return false;
-}
-
-/* Physical check: resolve the symlink rel (relative to rootfd) component by
- * component, following symlinks found inside the tree, and report whether it
- * ever leaves the root. Missing components are taken lexically. This catches
- * chains such as "d/up -> .." plus "d/up2 -> up/.." that no lexical check sees. */
-static bool link_stays_inside(int rootfd, const char *rel)
-{
-	char path[PATH_MAX];
-	size_t lens[PATH_MAX / 2];
-	size_t depth = 0, len = 0;
-	path[0] = '\0';
-
-	/* the link's directory */
-	const char *slash = strrchr(rel, '/');
-	if (slash) {
-		for (const char *p = rel; p < slash;) {
-			size_t l = strcspn(p, "/");
-			if (len + l + 2 >= sizeof(path) || depth >= PATH_MAX / 2)
-				return false;
-			lens[depth++] = len;
-			if (len)
-				path[len++] = '/';
-			memcpy(path + len, p, l);
-			len += l;
-			path[len] = '\0';
-			p += l + 1;
-		}
-	}
-
-	char buf[PATH_MAX];
-	ssize_t t = readlinkat(rootfd, rel, buf, sizeof(buf) - 1);
-	if (t < 0)
-		return false;
-	buf[t] = '\0';
-	char *rem = xstrdup(buf);
-	unsigned hops = 0;
-	bool inside = true;
-	size_t pos = 0;
-
-	while (rem[pos]) {
-		if (rem[0] == '/' && pos == 0) {
-			inside = false;
-			break;
-		}
-		size_t l = strcspn(rem + pos, "/");
-		const char *c = rem + pos;
-		size_t next = pos + l + strspn(rem + pos + l, "/");
-		if (l == 0 || (l == 1 && c[0] == '.')) {
-			pos = next;
-			continue;
-		}
-		if (l == 2 && c[0] == '.' && c[1] == '.') {
-			if (depth == 0) {
-				inside = false;
-				break;
-			}
-			len = lens[--depth];
-			path[len] = '\0';
-			pos = next;
-			continue;
-		}
-		if (len + l + 2 >= sizeof(path) || depth >= PATH_MAX / 2) {
-			inside = false;
-			break;
-		}
-		size_t before = len;
-		lens[depth++] = len;
-		if (len)
-			path[len++] = '/';
-		memcpy(path + len, c, l);
-		len += l;
-		path[len] = '\0';
-
-		struct stat st;
-		if (fstatat(rootfd, path, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISLNK(st.st_mode)) {
-			if (++hops > MAX_LINK_HOPS)
-				break; /* a loop never resolves, so it cannot lead out either */
-			t = readlinkat(rootfd, path, buf, sizeof(buf) - 1);
-			if (t < 0) {
-				inside = false;
-				break;
-			}
-			buf[t] = '\0';
-			if (buf[0] == '/') {
-				inside = false;
-				break;
-			}
-			/* replace this component by the link's target */
-			depth--;
-			len = before;
-			path[len] = '\0';
-			char *nrem = xasprintf("%s/%s", buf, rem + next);
-			free(rem);
-			rem = nrem;
-			pos = 0;
-			continue;
-		}
-		pos = next;
-	}
-	free(rem);
-	return inside;
-}
-
-/* Every recorded symlink (names relative to the archive, less strip_prefix)
- * must stay inside root. */
-static int check_links(const char *origin, const char *root, const struct strv *links,
-		       const char *strip_prefix)
-{
-	int rootfd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (rootfd < 0)
-		return kb_fail("cannot open %s: %s", root, strerror(errno));
-	size_t plen = strip_prefix ? strlen(strip_prefix) : 0;
-	int r = 0;
-	for (size_t i = 0; i < links->n && r == 0; i++) {
-		const char *rel = links->v[i] + plen;
-		if (!link_stays_inside(rootfd, rel)) {
-			char buf[PATH_MAX];
-			ssize_t t = readlinkat(rootfd, rel, buf, sizeof(buf) - 1);
-			buf[t < 0 ? 0 : t] = '\0';
-			r = kb_fail("%s: symlink '%s' -> '%s' resolves outside the tree; refusing it",
-				    origin, links->v[i], buf);
-		}
-	}
-	close(rootfd);
-	return r;
-}
+/* ---- the destination tree (shared with tree_copy.c) ---- */
 
 static char *temp_name(const char *dest)
 {
 	return xasprintf("%s.tmp.%ld", dest, (long)getpid());
 }
 
-/* Make dest's parent and a fresh temporary directory beside dest. */
-static char *prepare_dest(const char *dest)
+char *extract_prepare_dest(const char *dest)
 {
 	if (path_exists(dest)) {
 		kb_fail("%s already exists; refusing to unpack over it", dest);
@@ -225,6 +74,28 @@ static char *prepare_dest(const char *dest)
 		return NULL;
 	}
 	return tmp;
+}
+
+int extract_move_into_place(const char *origin, const char *tmp, const char *top,
+			    const struct strv *links, const char *dest)
+{
+	if (top) {
+		char *topdir = path_join(tmp, top);
+		char *prefix = xasprintf("%s/", top);
+		int r = tree_links_check(origin, topdir, links, prefix);
+		if (r == 0 && rename(topdir, dest) < 0)
+			r = kb_fail("cannot rename %s to %s: %s", topdir, dest, strerror(errno));
+		if (r == 0 && rmdir(tmp) < 0)
+			r = kb_fail("cannot remove %s: %s", tmp, strerror(errno));
+		free(prefix);
+		free(topdir);
+		return r;
+	}
+	if (tree_links_check(origin, tmp, links, NULL) < 0)
+		return -1;
+	if (rename(tmp, dest) < 0)
+		return kb_fail("cannot rename %s to %s: %s", tmp, dest, strerror(errno));
+	return 0;
 }
 
 /* ---- archives ---- */
@@ -310,7 +181,7 @@ static int unpack_entry(struct unpack *u, struct archive_entry *e)
 			kb_fail("%s: symlink '%s' has no target; refusing to extract", u->archive, name);
 			goto out;
 		}
-		if (target_climbs_out(norm, target)) {
+		if (tree_link_climbs_out(norm, target)) {
 			kb_fail("%s: symlink '%s' -> '%s' points outside the tree; refusing to extract",
 				u->archive, name, target);
 			goto out;
@@ -470,29 +341,6 @@ static int close_input(struct unpack *u, struct feeder *f)
 	return r;
 }
 
-/* Move the finished temporary tree (or its single top directory) to dest. */
-static int move_into_place(const char *origin, const char *tmp, const char *top,
-			   const struct strv *links, const char *dest)
-{
-	if (top) {
-		char *topdir = path_join(tmp, top);
-		char *prefix = xasprintf("%s/", top);
-		int r = check_links(origin, topdir, links, prefix);
-		if (r == 0 && rename(topdir, dest) < 0)
-			r = kb_fail("cannot rename %s to %s: %s", topdir, dest, strerror(errno));
-		if (r == 0 && rmdir(tmp) < 0)
-			r = kb_fail("cannot remove %s: %s", tmp, strerror(errno));
-		free(prefix);
-		free(topdir);
-		return r;
-	}
-	if (check_links(origin, tmp, links, NULL) < 0)
-		return -1;
-	if (rename(tmp, dest) < 0)
-		return kb_fail("cannot rename %s to %s: %s", tmp, dest, strerror(errno));
-	return 0;
-}
-
 int extract_archive(const char *archive, const char *dest, FILE *log)
 {
 	double t0 = now_seconds();
@@ -502,7 +350,7 @@ int extract_archive(const char *archive, const char *dest, FILE *log)
 
 	if (access(archive, R_OK) < 0)
 		return kb_fail("cannot read %s: %s", archive, strerror(errno));
-	char *tmp = prepare_dest(dest);
+	char *tmp = extract_prepare_dest(dest);
 	if (!tmp)
 		return -1;
 
@@ -541,7 +389,7 @@ int extract_archive(const char *archive, const char *dest, FILE *log)
 	struct stat st;
 	bool strip = u.top && !u.several_tops && lstat(topdir, &st) == 0 && S_ISDIR(st.st_mode);
 	free(topdir);
-	if (move_into_place(archive, tmp, strip ? u.top : NULL, &u.links, dest) < 0)
+	if (extract_move_into_place(archive, tmp, strip ? u.top : NULL, &u.links, dest) < 0)
 		goto out;
 	if (log)
 		fprintf(log, "extracted %lu entries from %s into %s%s%s%s in %.1f s\n", u.entries, archive,
@@ -566,201 +414,5 @@ out:
 	free(tmp);
 	free(u.top);
 	strv_free(&u.links);
-	return r;
-}
-
-/* ---- copying a local tree ---- */
-
-struct copy {
-	const char *src;
-	struct strv links;
-	unsigned long entries;
-};
-
-static int copy_file_data(int in, int out, const char *name)
-{
-	for (;;) {
-		ssize_t n = copy_file_range(in, NULL, out, NULL, 1 << 30, 0);
-		if (n == 0)
-			return 0;
-		if (n > 0)
-			continue;
-		if (errno == EINTR)
-			continue;
-		if (errno != EXDEV && errno != ENOSYS && errno != EINVAL && errno != EOPNOTSUPP)
-			return kb_fail("copying %s: %s", name, strerror(errno));
-		break;
-	}
-	char buf[1 << 16];
-	for (;;) {
-		ssize_t n = read(in, buf, sizeof(buf));
-		if (n == 0)
-			return 0;
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			return kb_fail("reading %s: %s", name, strerror(errno));
-		}
-		for (ssize_t off = 0; off < n;) {
-			ssize_t w = write(out, buf + off, (size_t)(n - off));
-			if (w < 0) {
-				if (errno == EINTR)
-					continue;
-				return kb_fail("writing %s: %s", name, strerror(errno));
-			}
-			off += w;
-		}
-	}
-}
-
-static int copy_dir(struct copy *c, int sfd, int dfd, const char *rel);
-
-static int copy_one(struct copy *c, int sfd, int dfd, const char *name, const char *rel)
-{
-	struct stat st;
-	if (fstatat(sfd, name, &st, AT_SYMLINK_NOFOLLOW) < 0)
-		return kb_fail("cannot stat %s/%s: %s", c->src, rel, strerror(errno));
-	struct timespec times[2] = {st.st_atim, st.st_mtim};
-	c->entries++;
-
-	if (S_ISDIR(st.st_mode)) {
-		if (mkdirat(dfd, name, 0700) < 0)
-			return kb_fail("cannot create %s: %s", rel, strerror(errno));
-		int s2 = openat(sfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-		int d2 = openat(dfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-		int r = 0;
-		if (s2 < 0 || d2 < 0)
-			r = kb_fail("cannot open directory %s/%s: %s", c->src, rel, strerror(errno));
-		if (r == 0)
-			r = copy_dir(c, s2, d2, rel);
-		/* mode and times last, once the content is written */
-		if (r == 0 && (fchmod(d2, st.st_mode & 07777) < 0 || futimens(d2, times) < 0))
-			r = kb_fail("cannot set mode/times of %s: %s", rel, strerror(errno));
-		if (s2 >= 0)
-			close(s2);
-		if (d2 >= 0)
-			close(d2);
-		return r;
-	}
-	if (S_ISLNK(st.st_mode)) {
-		char target[PATH_MAX];
-		ssize_t n = readlinkat(sfd, name, target, sizeof(target) - 1);
-		if (n < 0)
-			return kb_fail("cannot read symlink %s/%s: %s", c->src, rel, strerror(errno));
-		target[n] = '\0';
-		if (target_climbs_out(rel, target))
-			return kb_fail("%s: symlink '%s' -> '%s' points outside the tree; refusing to copy",
-				       c->src, rel, target);
-		if (symlinkat(target, dfd, name) < 0)
-			return kb_fail("cannot create symlink %s: %s", rel, strerror(errno));
-		utimensat(dfd, name, times, AT_SYMLINK_NOFOLLOW);
-		strv_push(&c->links, rel);
-		return 0;
-	}
-	if (!S_ISREG(st.st_mode))
-		return kb_fail("%s: '%s' is a %s; refusing to copy", c->src, rel,
-			       S_ISCHR(st.st_mode) || S_ISBLK(st.st_mode) ? "device node" :
-			       S_ISFIFO(st.st_mode) ? "fifo" : "socket");
-
-	int in = openat(sfd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
-	if (in < 0)
-		return kb_fail("cannot open %s/%s: %s", c->src, rel, strerror(errno));
-	int out = openat(dfd, name, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-	if (out < 0) {
-		close(in);
-		return kb_fail("cannot create %s: %s", rel, strerror(errno));
-	}
-	int r = copy_file_data(in, out, rel);
-	if (r == 0 && (fchmod(out, st.st_mode & 07777) < 0 || futimens(out, times) < 0))
-		r = kb_fail("cannot set mode/times of %s: %s", rel, strerror(errno));
-	close(in);
-	if (close(out) < 0 && r == 0)
-		r = kb_fail("writing %s: %s", rel, strerror(errno));
-	return r;
-}
-
-static int copy_dir(struct copy *c, int sfd, int dfd, const char *rel)
-{
-	int fd = dup(sfd);
-	DIR *d = fd < 0 ? NULL : fdopendir(fd);
-	if (!d) {
-		if (fd >= 0)
-			close(fd);
-		return kb_fail("cannot read directory %s/%s: %s", c->src, rel, strerror(errno));
-	}
-	int r = 0;
-	struct dirent *de;
-	while (r == 0 && (de = readdir(d))) {
-		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
-			continue;
-		char *sub = *rel ? path_join(rel, de->d_name) : xstrdup(de->d_name);
-		r = copy_one(c, sfd, dfd, de->d_name, sub);
-		free(sub);
-	}
-	closedir(d);
-	return r;
-}
-
-/* Is path (which exists) dir itself or somewhere below it? */
-static bool inside(const char *path, const char *dir)
-{
-	char *p = realpath(path, NULL), *d = realpath(dir, NULL);
-	size_t dl = d ? strlen(d) : 0;
-	bool r = p && d && !strncmp(p, d, dl) && (p[dl] == '/' || p[dl] == '\0' || dl == 1);
-	free(p);
-	free(d);
-	return r;
-}
-
-int copy_tree(const char *src, const char *dest, FILE *log)
-{
-	double t0 = now_seconds();
-	struct copy c = {.src = src};
-	struct stat st;
-	if (stat(src, &st) < 0)
-		return kb_fail("cannot use source tree %s: %s", src, strerror(errno));
-	if (!S_ISDIR(st.st_mode))
-		return kb_fail("source tree %s is not a directory", src);
-	char *tmp = prepare_dest(dest);
-	if (!tmp)
-		return -1;
-	int r = -1;
-	int sfd = -1, dfd = -1;
-	if (inside(tmp, src)) {
-		kb_fail("cannot copy %s into %s, which lies inside it", src, dest);
-		goto out;
-	}
-	sfd = open(src, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	dfd = open(tmp, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (sfd < 0 || dfd < 0) {
-		kb_fail("cannot open %s: %s", sfd < 0 ? src : tmp, strerror(errno));
-		goto out;
-	}
-	if (copy_dir(&c, sfd, dfd, "") < 0)
-		goto out;
-	struct timespec times[2] = {st.st_atim, st.st_mtim};
-	if (fchmod(dfd, st.st_mode & 07777) < 0 || futimens(dfd, times) < 0) {
-		kb_fail("cannot set mode/times of %s: %s", tmp, strerror(errno));
-		goto out;
-	}
-	if (move_into_place(src, tmp, NULL, &c.links, dest) < 0)
-		goto out;
-	if (log)
-		fprintf(log, "copied %lu entries from %s into %s in %.1f s\n", c.entries, src, dest,
-			now_seconds() - t0);
-	r = 0;
-out:
-	if (sfd >= 0)
-		close(sfd);
-	if (dfd >= 0)
-		close(dfd);
-	if (r < 0) {
-		char *saved = xstrdup(kb_last_error());
-		rm_rf(tmp);
-		kb_fail("%s", saved);
-		free(saved);
-	}
-	free(tmp);
-	strv_free(&c.links);
 	return r;
 }

@@ -28,4 +28,18 @@ int extract_archive(const char *archive, const char *dest, FILE *log);
  * Returns 0, or -1 with kb_fail(). log may be NULL. */
 int copy_tree(const char *src, const char *dest, FILE *log);
 
+/* --- shared by extract_archive and copy_tree (tree_copy.c) --- */
+
+/* Make dest's parent and a fresh temporary directory "<dest>.tmp.<pid>"
+ * beside dest, which must not exist. Returns its malloc'd name, or NULL with
+ * kb_fail(). */
+char *extract_prepare_dest(const char *dest);
+
+/* Check the recorded symlinks (tree_links_check) of the finished temporary
+ * tree, or of its single top directory top (NULL: none; link names then start
+ * with "<top>/"), and rename it to dest. Returns 0, or -1 with kb_fail(). */
+struct strv;
+int extract_move_into_place(const char *origin, const char *tmp, const char *top,
+			    const struct strv *links, const char *dest);
+
 #endif

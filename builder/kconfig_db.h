@@ -9,12 +9,14 @@
  * and other architectures' symbols are not mistaken for this one's.
  *
  * Expressions are kept as text and evaluated against a .config on demand
- * (kexpr_*), tristate logic as in kconfig: n=0, m=1, y=2. */
+ * (kexpr_*, kconfig_expr.h). */
 #ifndef KBUILD_KCONFIG_DB_H
 #define KBUILD_KCONFIG_DB_H
 
 #include <stdbool.h>
 #include <stddef.h>
+
+#include "kconfig_expr.h"
 
 enum ksym_type { KSYM_UNKNOWN, KSYM_BOOL, KSYM_TRISTATE, KSYM_STRING, KSYM_INT, KSYM_HEX };
 
@@ -106,22 +108,5 @@ void kconfig_find_elsewhere(const struct kconfig_db *db, const char *const *name
 /* arch/ directory for an ARCH value: x86_64 and i386 -> x86, sparc64 -> sparc, ... */
 const char *kconfig_srcarch(const char *arch);
 const char *ksym_type_name(enum ksym_type t);
-
-/* --- expressions --- */
-
-/* Value of a symbol in the .config being checked: the text after '=' or NULL when unset. */
-typedef const char *(*kexpr_lookup_fn)(void *ctx, const char *name);
-
-/* Evaluate EXPR: 0 (n), 1 (m), 2 (y); -1 when it cannot be parsed. */
-int kexpr_eval(const char *expr, kexpr_lookup_fn lookup, void *ctx);
-
-/* Append to *out (a malloc'd string, may start NULL) the symbols that keep
- * EXPR below `need` (1: at least m, 2: y), as "off: A, B; must be off: C;
- * only m: D; compared: E=val". Returns the number of symbols named. */
-size_t kexpr_blame(const char *expr, int need, kexpr_lookup_fn lookup, void *ctx, char **out);
-
-/* Every symbol name EXPR references, in order, appended to names (strv). */
-struct strv;
-void kexpr_symbols(const char *expr, struct strv *names);
 
 #endif

@@ -8,18 +8,20 @@
 
 #include "elf_deps.h"
 #include "spawn.h"
+#include "testutil.h"
 #include "util.h"
 
-static char tmpdir[] = "/tmp/kbuild-elfdeps-XXXXXX";
+static char *tmpdir;
 
 static void setup(void)
 {
-	ck_assert_ptr_nonnull(mkdtemp(strcpy(tmpdir, "/tmp/kbuild-elfdeps-XXXXXX")));
+	tmpdir = tu_tmpdir("elfdeps");
 }
 
 static void teardown(void)
 {
 	rm_rf(tmpdir);
+	free(tmpdir);
 }
 
 static bool strv_has(const struct strv *v, const char *s)
@@ -83,12 +85,6 @@ out:
 	strv_free(&theirs);
 }
 
-static int cc(char *const argv[])
-{
-	struct spawn_opts o = {.stdin_fd = -1, .stdout_fd = 2, .stderr_fd = 2};
-	return spawn_run(argv, &o);
-}
-
 START_TEST(ls_matches_ldd)
 {
 	if (access("/usr/bin/ls", X_OK) < 0) {
@@ -106,7 +102,7 @@ START_TEST(libkmod_program_matches_ldd)
 			   "kmod_new(0, 0); kmod_unref(c); return 0;}\n";
 	ck_assert_int_eq(write_file_atomic(src, code, strlen(code)), 0);
 	char *argv[] = {"gcc", "-o", bin, src, "-lkmod", NULL};
-	if (cc(argv) != 0) {
+	if (tu_run(argv) != 0) {
 		fprintf(stderr, "SKIP libkmod_program_matches_ldd: cannot link with -lkmod\n");
 		goto out;
 	}
@@ -137,7 +133,7 @@ START_TEST(runpath_and_missing_library)
 	char *a1[] = {"gcc", "-shared", "-fPIC", "-o", lib, lsrc, NULL};
 	char *a2[] = {"gcc", "-o", bin, msrc, "-L", libdir, "-lkbtest",
 		      "-Wl,--enable-new-dtags,-rpath,$ORIGIN/lib", NULL};
-	if (cc(a1) != 0 || cc(a2) != 0) {
+	if (tu_run(a1) != 0 || tu_run(a2) != 0) {
 		fprintf(stderr, "SKIP runpath_and_missing_library: gcc failed\n");
 		goto out;
 	}

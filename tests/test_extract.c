@@ -16,14 +16,14 @@
 #include <unistd.h>
 
 #include "extract.h"
+#include "testutil.h"
 #include "util.h"
 
-static char g_dir[64];
+static char *g_dir;
 
 static void setup(void)
 {
-	strcpy(g_dir, "/tmp/kb-extract-XXXXXX");
-	ck_assert_ptr_nonnull(mkdtemp(g_dir));
+	g_dir = tu_tmpdir("extract");
 	char *out = path_join(g_dir, "outside");
 	ck_assert_int_eq(mkdir(out, 0755), 0);
 	char *marker = path_join(out, "marker");
@@ -35,6 +35,7 @@ static void setup(void)
 static void teardown(void)
 {
 	rm_rf(g_dir);
+	free(g_dir);
 }
 
 static char *in_dir(const char *name)

@@ -20,12 +20,13 @@
 #include "fetch.h"
 #include "sha256.h"
 #include "spawn.h"
+#include "testutil.h"
 #include "util.h"
 
 #define NAME "linux-test.tar.xz"
 #define SIZE 200000L
 
-static char tmp[256];
+static char *tmp;
 static char *www, *cache, *final_path, *part_path, *bad_path, *server_log, *fetch_log_path;
 static pid_t server_pid = -1;
 static int server_port;
@@ -90,9 +91,7 @@ static void setup(void)
 	/* keep any proxy from the environment out of the way: tests talk to 127.0.0.1 only */
 	setenv("no_proxy", "*", 1);
 	setenv("NO_PROXY", "*", 1);
-	const char *t = getenv("TMPDIR");
-	snprintf(tmp, sizeof(tmp), "%s/kbuild-fetch-XXXXXX", t ? t : "/tmp");
-	ck_assert_ptr_nonnull(mkdtemp(tmp));
+	tmp = tu_tmpdir("fetch");
 	www = path_join(tmp, "www");
 	cache = path_join(tmp, "cache");
 	ck_assert_int_eq(mkdir_p(www, 0755), 0);
@@ -127,6 +126,7 @@ static void teardown(void)
 		free(log);
 	}
 	rm_rf(tmp);
+	free(tmp);
 	free(www);
 	free(cache);
 	free(final_path);

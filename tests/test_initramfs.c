@@ -12,25 +12,23 @@
 #include "elf_deps.h"
 #include "init_script.h"
 #include "initramfs.h"
-#include "spawn.h"
 #include "testkernel.h"
+#include "testutil.h"
 #include "util.h"
-
-#define DEPMOD (path_exists("/usr/sbin/depmod") ? "/usr/sbin/depmod" : "depmod")
 
 #define BUSYBOX "/bin/busybox"
 
-static char tmpdir[64];
+static char *tmpdir;
 
 static void setup(void)
 {
-	strcpy(tmpdir, "/tmp/kbuild-initramfs-XXXXXX");
-	ck_assert_ptr_nonnull(mkdtemp(tmpdir));
+	tmpdir = tu_tmpdir("initramfs");
 }
 
 static void teardown(void)
 {
 	rm_rf(tmpdir);
+	free(tmpdir);
 }
 
 static bool have_busybox(void)
@@ -120,8 +118,7 @@ static char *build_qa_program(void)
 	const char *code = "#include <stdio.h>\nint main(void){puts(\"ok 1 hello\");return 0;}\n";
 	ck_assert_int_eq(write_file_atomic(src, code, strlen(code)), 0);
 	char *argv[] = {"gcc", "-o", bin, src, NULL};
-	struct spawn_opts o = {.stdin_fd = -1, .stdout_fd = 2, .stderr_fd = 2};
-	ck_assert_msg(spawn_run(argv, &o) == 0, "gcc failed");
+	ck_assert_msg(tu_run(argv) == 0, "gcc failed");
 	free(src);
 	return bin;
 }
@@ -206,9 +203,8 @@ START_TEST(private_library_dir)
 	char *rpath = xasprintf("-Wl,-rpath,%s", libdir);
 	char *a1[] = {"gcc", "-shared", "-fPIC", "-o", lib, lsrc, NULL};
 	char *a2[] = {"gcc", "-o", bin, msrc, "-L", libdir, "-lkbpriv", rpath, NULL};
-	struct spawn_opts o = {.stdin_fd = -1, .stdout_fd = 2, .stderr_fd = 2};
-	ck_assert_int_eq(spawn_run(a1, &o), 0);
-	ck_assert_int_eq(spawn_run(a2, &o), 0);
+	ck_assert_int_eq(tu_run(a1), 0);
+	ck_assert_int_eq(tu_run(a2), 0);
 	const char *bins[] = {bin};
 	struct initramfs_spec s = {.busybox = BUSYBOX, .qa_bins = bins, .n_qa_bins = 1};
 	ck_assert_msg(initramfs_build(&s, out, NULL) == 0, "%s", kb_last_error());
@@ -327,7 +323,7 @@ START_TEST(module_closure)
 		fprintf(stderr, "SKIP module_closure: %s\n", tk_unavailable());
 		return;
 	}
-	const char *release = tk_release(), *deb_moddir = tk_moddir();
+	const char *release = tk_release();
 	static const char *const files[] = {
 		"kernel/net/ceph/libceph.ko", "kernel/fs/ceph/ceph.ko", "kernel/drivers/block/rbd.ko",
 		"kernel/lib/libcrc32c.ko", "kernel/fs/netfs/netfs.ko",
@@ -335,20 +331,7 @@ START_TEST(module_closure)
 		"modules.order", "modules.builtin", "modules.builtin.modinfo",
 	};
 	char *root = path_join(tmpdir, "stage");
-	char *md = xasprintf("%s/lib/modules/%s", root, release);
-	for (size_t k = 0; k < sizeof(files) / sizeof(files[0]); k++) {
-		char *from = path_join(deb_moddir, files[k]), *to = path_join(md, files[k]);
-		char *dir = xstrdup(to);
-		*strrchr(dir, '/') = '\0';
-		ck_assert_int_eq(mkdir_p(dir, 0755), 0);
-		ck_assert_msg(copy_file(from, to) == 0, "%s", kb_last_error());
-		free(from);
-		free(to);
-		free(dir);
-	}
-	char *argv[] = {DEPMOD, "-b", root, (char *)release, NULL};
-	struct spawn_opts o = {.stdin_fd = -1, .stdout_fd = 2, .stderr_fd = 2};
-	ck_assert_int_eq(spawn_run(argv, &o), 0);
+	tk_stage_modules(root, files, sizeof(files) / sizeof(files[0]));
 
 	char *out = path_join(tmpdir, "m.cpio.gz");
 	const char *mods[] = {"rbd"};
@@ -384,7 +367,6 @@ START_TEST(module_closure)
 	free(ceph_path);
 	free(dep_path);
 	free(out);
-	free(md);
 	free(root);
 }
 END_TEST

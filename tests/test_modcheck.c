@@ -9,12 +9,9 @@
 #include <unistd.h>
 
 #include "modcheck.h"
-#include "spawn.h"
 #include "testkernel.h"
+#include "testutil.h"
 #include "util.h"
-
-#define DEPMOD (path_exists("/usr/sbin/depmod") ? "/usr/sbin/depmod" : "depmod")
-
 
 static const char *const stage_modules[] = {
 	"kernel/net/ceph/libceph.ko", "kernel/fs/ceph/ceph.ko", "kernel/drivers/block/rbd.ko",
@@ -22,14 +19,8 @@ static const char *const stage_modules[] = {
 	"kernel/crypto/crc32c_generic.ko",
 };
 
-static char tmpdir[64];
+static char *tmpdir;
 static char *stage;
-
-static int run(char *const argv[])
-{
-	struct spawn_opts o = {.stdin_fd = -1, .stdout_fd = 2, .stderr_fd = 2};
-	return spawn_run(argv, &o);
-}
 
 static char *moddir_of(const char *root)
 {
@@ -44,31 +35,7 @@ static bool make_stage(const char *test)
 		fprintf(stderr, "SKIP %s: %s\n", test, tk_unavailable());
 		return false;
 	}
-	const char *deb_moddir = tk_moddir();
-	char *md = moddir_of(stage);
-	for (size_t k = 0; k < sizeof(stage_modules) / sizeof(stage_modules[0]); k++) {
-		char *from = path_join(deb_moddir, stage_modules[k]);
-		char *to = path_join(md, stage_modules[k]);
-		char *dir = xstrdup(to);
-		*strrchr(dir, '/') = '\0';
-		ck_assert_int_eq(mkdir_p(dir, 0755), 0);
-		ck_assert_msg(copy_file(from, to) == 0, "%s", kb_last_error());
-		free(from);
-		free(to);
-		free(dir);
-	}
-	static const char *const index_inputs[] = {"modules.builtin", "modules.order",
-						   "modules.builtin.modinfo"};
-	for (size_t k = 0; k < 3; k++) {
-		char *from = path_join(deb_moddir, index_inputs[k]), *to = path_join(md, index_inputs[k]);
-		if (path_exists(from))
-			ck_assert_int_eq(copy_file(from, to), 0);
-		free(from);
-		free(to);
-	}
-	char *argv[] = {DEPMOD, "-b", stage, (char *)tk_release(), NULL};
-	ck_assert_msg(run(argv) == 0, "depmod failed: %s", kb_last_error());
-	free(md);
+	tk_stage_modules(stage, stage_modules, sizeof(stage_modules) / sizeof(stage_modules[0]));
 	return true;
 }
 
@@ -79,14 +46,14 @@ static void show_failure(void)
 
 static void setup(void)
 {
-	strcpy(tmpdir, "/tmp/kbuild-modcheck-XXXXXX");
-	ck_assert_ptr_nonnull(mkdtemp(tmpdir));
+	tmpdir = tu_tmpdir("modcheck");
 	stage = path_join(tmpdir, "stage");
 }
 
 static void teardown(void)
 {
 	rm_rf(tmpdir);
+	free(tmpdir);
 	free(stage);
 }
 
@@ -195,7 +162,7 @@ START_TEST(symbols_of_a_program)
 			   "int main(void){return kbuild_marker_symbol() - 1;}\n";
 	ck_assert_int_eq(write_file_atomic(src, code, strlen(code)), 0);
 	char *argv[] = {"gcc", "-o", bin, src, NULL};
-	if (run(argv) != 0) {
+	if (tu_run(argv) != 0) {
 		fprintf(stderr, "SKIP symbols_of_a_program: gcc failed\n");
 		return;
 	}
@@ -207,7 +174,7 @@ START_TEST(symbols_of_a_program)
 	ck_assert_msg(strstr(kb_last_error(), "kbuild_absent_symbol") &&
 		      !strstr(kb_last_error(), "main"), "%s", kb_last_error());
 	char *strip[] = {"strip", bin, NULL};
-	if (run(strip) == 0) {
+	if (tu_run(strip) == 0) {
 		ck_assert_int_eq(elf_has_symbols(bin, good, 1), -1);
 		ck_assert_msg(strstr(kb_last_error(), ".symtab"), "%s", kb_last_error());
 	}

@@ -15,6 +15,7 @@
 #include "series.h"
 #include "sha256.h"
 #include "spawn.h"
+#include "testutil.h"
 #include "util.h"
 
 static char g_dir[64];
@@ -22,17 +23,6 @@ static char g_dir[64];
 static char *at(const char *name)
 {
 	return path_join(g_dir, name);
-}
-
-static void put(const char *name, const char *text)
-{
-	char *p = at(name);
-	char *slash = strrchr(p, '/');
-	*slash = '\0';
-	ck_assert_int_eq(mkdir_p(p, 0755), 0);
-	*slash = '/';
-	ck_assert_int_eq(write_file_atomic(p, text, strlen(text)), 0);
-	free(p);
 }
 
 /* Lines "<prefix>1" .. "<prefix>n". */
@@ -69,35 +59,35 @@ static void setup(void)
 	strcpy(g_dir, "/tmp/kb-patch-XXXXXX");
 	ck_assert_ptr_nonnull(mkdtemp(g_dir));
 	char *a = numbered("a", 20), *b = numbered("b", 30);
-	put("tree/a.c", a);
-	put("tree/dir/b.c", b);
+	tu_write(g_dir, "tree/a.c", a);
+	tu_write(g_dir, "tree/dir/b.c", b);
 	free(a);
 	free(b);
 
 	char *h1 = hunk("a", 5, "a5", "A5");
 	char *p1 = xasprintf("Change a5.\n\n--- a/a.c\n+++ b/a.c\n%s", h1);
-	put("patches/0001-a.patch", p1);
+	tu_write(g_dir, "patches/0001-a.patch", p1);
 
 	char *h2 = hunk("b", 5, "b5", "B5"), *h3 = hunk("b", 25, "b25", "B25");
 	char *p2 = xasprintf("--- a/dir/b.c\n+++ b/dir/b.c\n%s%s", h2, h3);
-	put("patches/0002-b.patch", p2);
+	tu_write(g_dir, "patches/0002-b.patch", p2);
 
 	/* a.c applies, dir/b.c hunk 1 applies, hunk 2 expects a line that is not there */
 	char *h4 = hunk("a", 15, "a15", "A15"), *h5 = hunk("b", 25, "zz25", "B25");
 	char *p3 = xasprintf("--- a/a.c\n+++ b/a.c\n%s--- a/dir/b.c\n+++ b/dir/b.c\n%s%s", h4, h2, h5);
-	put("patches/0003-bad.patch", p3);
+	tu_write(g_dir, "patches/0003-bad.patch", p3);
 
 	char *p4 = xasprintf("--- a/nosuch.c\n+++ b/nosuch.c\n%s", h1);
-	put("patches/0004-nofile.patch", p4);
+	tu_write(g_dir, "patches/0004-nofile.patch", p4);
 
 	char *h6 = hunk("a", 10, "a10", "A10");
 	char *p5 = xasprintf("--- a.c\n+++ a.c\n%s", h6);
-	put("patches/0005-p0.patch", p5);
+	tu_write(g_dir, "patches/0005-p0.patch", p5);
 
 	/* two sections on one file, the second needing the first's change */
 	char *h7 = hunk("a", 5, "A5", "AA5");
 	char *p6 = xasprintf("--- a/a.c\n+++ b/a.c\n%s--- a/a.c\n+++ b/a.c\n%s", h1, h7);
-	put("patches/0006-twice.patch", p6);
+	tu_write(g_dir, "patches/0006-twice.patch", p6);
 
 	free(h1), free(h2), free(h3), free(h4), free(h5), free(h6), free(h7);
 	free(p1), free(p2), free(p3), free(p4), free(p5), free(p6);
@@ -129,7 +119,7 @@ static bool have_patch(void)
 
 static void load(const char *series_text, struct series *s)
 {
-	put("patches/series", series_text);
+	tu_write(g_dir, "patches/series", series_text);
 	char *p = at("patches/series");
 	ck_assert_msg(series_load(p, s) == 0, "%s", kb_last_error());
 	free(p);
@@ -185,7 +175,7 @@ static int apply(const struct series *s)
 
 START_TEST(parses_series)
 {
-	put("patches/sub/x.patch", "--- x\n+++ x\n");
+	tu_write(g_dir, "patches/sub/x.patch", "--- x\n+++ x\n");
 	struct series s;
 	load("# the series\n"
 	     "\n"
@@ -217,7 +207,7 @@ END_TEST
 
 static void expect_load_error(const char *text, const char *where, const char *what)
 {
-	put("patches/series", text);
+	tu_write(g_dir, "patches/series", text);
 	char *p = at("patches/series");
 	struct series s;
 	ck_assert_int_eq(series_load(p, &s), -1);
@@ -340,7 +330,7 @@ START_TEST(changed_patch_wants_reextract)
 	/* the same patch with a new description: a different digest */
 	char *p1 = file_text("patches/0001-a.patch");
 	char *p1b = xasprintf("Reworded.\n%s", p1);
-	put("patches/0001-a.patch", p1b);
+	tu_write(g_dir, "patches/0001-a.patch", p1b);
 	load("0001-a.patch\n0002-b.patch\n", &s);
 	ck_assert_int_eq(apply(&s), SERIES_REEXTRACT);
 	ck_assert_msg(strstr(kb_last_error(), "0001-a.patch"), "%s", kb_last_error());
@@ -348,7 +338,7 @@ START_TEST(changed_patch_wants_reextract)
 	series_free(&s);
 
 	/* a record that is not a prefix of the series */
-	put("patches/0001-a.patch", p1);
+	tu_write(g_dir, "patches/0001-a.patch", p1);
 	load("0002-b.patch\n", &s);
 	ck_assert_int_eq(apply(&s), SERIES_REEXTRACT);
 	ck_assert_msg(strstr(kb_last_error(), "re-extracted"), "%s", kb_last_error());

@@ -14,15 +14,13 @@
 
 #include "initramfs.h"
 #include "qemu.h"
-#include "spawn.h"
 #include "testkernel.h"
+#include "testutil.h"
 #include "util.h"
-
-#define DEPMOD (path_exists("/usr/sbin/depmod") ? "/usr/sbin/depmod" : "depmod")
 
 #define BUSYBOX "/bin/busybox"
 
-static char tmpdir[64];
+static char *tmpdir;
 
 /* Stand-in for the real qa runner: prints KTAP, then ends QEMU through
  * isa-debug-exit with 1 when the plan says "fail", else 0. */
@@ -48,33 +46,19 @@ static const char *kernel(void)
 
 static void setup(void)
 {
-	strcpy(tmpdir, "/tmp/kbuild-qemu-XXXXXX");
-	ck_assert_ptr_nonnull(mkdtemp(tmpdir));
+	tmpdir = tu_tmpdir("qemu");
 }
 
 static void teardown(void)
 {
 	rm_rf(tmpdir);
-}
-
-static bool in_path(const char *prog)
-{
-	const char *path = getenv("PATH");
-	char *copy = xstrdup(path ? path : "/usr/bin:/bin"), *save = NULL;
-	bool found = false;
-	for (char *d = strtok_r(copy, ":", &save); d && !found; d = strtok_r(NULL, ":", &save)) {
-		char *p = path_join(d, prog);
-		found = access(p, X_OK) == 0;
-		free(p);
-	}
-	free(copy);
-	return found;
+	free(tmpdir);
 }
 
 static bool can_boot(const char *test)
 {
 	const char *why = NULL;
-	if (!in_path("qemu-system-x86_64"))
+	if (!tu_in_path("qemu-system-x86_64"))
 		why = "qemu-system-x86_64 not installed";
 	else if (!kernel())
 		why = tk_unavailable();
@@ -94,8 +78,7 @@ static char *build_runner_with(const char *code, const char *flag1, const char *
 	char *src = path_join(tmpdir, "runner.c"), *bin = path_join(tmpdir, "qa-runner");
 	ck_assert_int_eq(write_file_atomic(src, code, strlen(code)), 0);
 	char *argv[] = {"gcc", "-O2", "-o", bin, src, (char *)flag1, (char *)flag2, NULL};
-	struct spawn_opts o = {.stdin_fd = -1, .stdout_fd = 2, .stderr_fd = 2};
-	int rc = spawn_run(argv, &o);
+	int rc = tu_run(argv);
 	free(src);
 	if (rc != 0) {
 		fprintf(stderr, "SKIP: cannot link the runner with %s\n", flag1);
@@ -256,27 +239,13 @@ START_TEST(modules_load_in_guest)
 			tk_unavailable() ? tk_unavailable() : "KBUILD_TEST_KERNEL boots another");
 		return;
 	}
-	const char *release = tk_release(), *deb_moddir = tk_moddir();
 	static const char *const files[] = {
 		"kernel/net/ceph/libceph.ko", "kernel/drivers/block/rbd.ko", "kernel/lib/libcrc32c.ko",
 		"kernel/crypto/crc32c_generic.ko", "modules.order", "modules.builtin",
 		"modules.builtin.modinfo",
 	};
 	char *root = path_join(tmpdir, "stage");
-	char *md = xasprintf("%s/lib/modules/%s", root, release);
-	for (size_t k = 0; k < sizeof(files) / sizeof(files[0]); k++) {
-		char *from = path_join(deb_moddir, files[k]), *to = path_join(md, files[k]);
-		char *dir = xstrdup(to);
-		*strrchr(dir, '/') = '\0';
-		ck_assert_int_eq(mkdir_p(dir, 0755), 0);
-		ck_assert_msg(copy_file(from, to) == 0, "%s", kb_last_error());
-		free(from);
-		free(to);
-		free(dir);
-	}
-	char *argv[] = {DEPMOD, "-b", root, (char *)release, NULL};
-	struct spawn_opts so = {.stdin_fd = -1, .stdout_fd = 2, .stderr_fd = 2};
-	ck_assert_int_eq(spawn_run(argv, &so), 0);
+	tk_stage_modules(root, files, sizeof(files) / sizeof(files[0]));
 	char *runner = build_runner();
 	if (!runner)
 		return;
@@ -291,7 +260,6 @@ START_TEST(modules_load_in_guest)
 	ck_assert_msg(strstr(r.excerpt, "kbuild-rbd-loaded"), "rbd did not load:\n%s", r.excerpt);
 	boot_result_free(&r);
 	free(runner);
-	free(md);
 	free(root);
 }
 END_TEST
@@ -372,7 +340,7 @@ END_TEST
 /* QEMU refuses a kernel that is not one: it exits 1 like a passing guest. */
 START_TEST(qemu_error_is_not_a_pass)
 {
-	if (!in_path("qemu-system-x86_64")) {   /* no kernel needed */
+	if (!tu_in_path("qemu-system-x86_64")) {   /* no kernel needed */
 		fprintf(stderr, "SKIP qemu_error_is_not_a_pass: qemu-system-x86_64 not installed\n");
 		return;
 	}

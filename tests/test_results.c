@@ -8,19 +8,20 @@
 
 #include "ktap.h"
 #include "results.h"
+#include "testutil.h"
 #include "util.h"
 
-static char tmpdir[64];
+static char *tmpdir;
 
 static void setup(void)
 {
-	strcpy(tmpdir, "/tmp/kbuild-test-results.XXXXXX");
-	ck_assert_ptr_nonnull(mkdtemp(tmpdir));
+	tmpdir = tu_tmpdir("results");
 }
 
 static void teardown(void)
 {
 	rm_rf(tmpdir);
+	free(tmpdir);
 }
 
 /* Exit code of a serial log against the expected names. */

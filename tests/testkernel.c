@@ -1,5 +1,6 @@
 /* Locating the prebuilt Debian kernel of the tests (see testkernel.h). */
 #define _GNU_SOURCE
+#include <check.h>
 #include <dirent.h>
 #include <stdbool.h>
 #include <stdlib.h>
@@ -7,9 +8,11 @@
 #include <unistd.h>
 
 #include "testkernel.h"
+#include "testutil.h"
 #include "util.h"
 
 #define ROOT_VAR "KBUILD_TEST_DEBIAN_ROOT"
+#define DEPMOD (path_exists("/usr/sbin/depmod") ? "/usr/sbin/depmod" : "depmod")
 
 static bool looked;
 static const char *root, *why;
@@ -99,4 +102,36 @@ const char *tk_unavailable(void)
 {
 	look();
 	return why;
+}
+
+static void stage_one(const char *md, const char *file)
+{
+	char *from = path_join(tk_moddir(), file), *to = path_join(md, file);
+	char *dir = xstrdup(to);
+	*strrchr(dir, '/') = '\0';
+	ck_assert_int_eq(mkdir_p(dir, 0755), 0);
+	ck_assert_msg(copy_file(from, to) == 0, "%s", kb_last_error());
+	free(from);
+	free(to);
+	free(dir);
+}
+
+void tk_stage_modules(const char *root, const char *const *files, size_t n)
+{
+	char *md = xasprintf("%s/lib/modules/%s", root, tk_release());
+	for (size_t k = 0; k < n; k++)
+		stage_one(md, files[k]);
+	/* depmod's inputs besides the modules, if the list left them out */
+	static const char *const index_inputs[] = {"modules.builtin", "modules.order",
+						   "modules.builtin.modinfo"};
+	for (size_t k = 0; k < sizeof(index_inputs) / sizeof(index_inputs[0]); k++) {
+		char *from = path_join(tk_moddir(), index_inputs[k]), *to = path_join(md, index_inputs[k]);
+		if (path_exists(from) && !path_exists(to))
+			ck_assert_int_eq(copy_file(from, to), 0);
+		free(from);
+		free(to);
+	}
+	char *argv[] = {DEPMOD, "-b", (char *)root, (char *)tk_release(), NULL};
+	ck_assert_msg(tu_run(argv) == 0, "depmod failed: %s", kb_last_error());
+	free(md);
 }

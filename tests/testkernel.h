@@ -5,6 +5,8 @@
 #ifndef KBUILD_TESTKERNEL_H
 #define KBUILD_TESTKERNEL_H
 
+#include <stddef.h>
+
 /* $KBUILD_TEST_DEBIAN_ROOT, or NULL when unset or empty. */
 const char *tk_root(void);
 /* The one directory name under <root>/lib/modules/, e.g. "6.1.0-56-amd64". */
@@ -15,5 +17,12 @@ const char *tk_moddir(void);
 const char *tk_vmlinuz(void);
 /* NULL when all of the above are available, else the reason they are not. */
 const char *tk_unavailable(void);
+
+/* A staging root made of Debian's modules: copy files (relative to
+ * tk_moddir()) into <root>/lib/modules/<release>, then modules.order,
+ * modules.builtin and modules.builtin.modinfo when Debian has them and files
+ * did not name them, and run depmod -b root. Fails the test on any error;
+ * call only when tk_unavailable() is NULL. */
+void tk_stage_modules(const char *root, const char *const *files, size_t n);
 
 #endif

@@ -1,9 +1,11 @@
 #define _GNU_SOURCE
 #include "testutil.h"
+#include "spawn.h"
 #include "util.h"
 
 #include <check.h>
 #include <libgen.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -34,4 +36,57 @@ const char *tu_repo(void)
 		repo = env && *env ? xstrdup(env) : getcwd(NULL, 0);
 	}
 	return repo;
+}
+
+struct capture {
+	char *buf;
+	size_t len;
+	FILE *f;
+};
+
+static void capture_line(const char *line, void *ctx)
+{
+	struct capture *c = ctx;
+	fprintf(c->f, "%s\n", line);
+	fprintf(stderr, "%s\n", line);
+}
+
+int tu_kbuild(const char *tag, const char *const args[], size_t n, char *const *env_add, char **out)
+{
+	struct strv argv = {0};
+	strv_push_owned(&argv, path_join(tu_repo(), "kbuild"));
+	for (size_t i = 0; i < n; i++)
+		strv_push(&argv, args[i]);
+	char *cmd = argv_to_string(strv_argv(&argv));
+	fprintf(stderr, "%s: $ %s\n", tag, cmd);
+	free(cmd);
+	struct capture c = {0};
+	c.f = open_memstream(&c.buf, &c.len);
+	ck_assert_ptr_nonnull(c.f);
+	struct spawn_opts o = {.stdin_fd = -1, .stdout_fd = -1, .stderr_fd = -1, .env_add = env_add};
+	int st = spawn_lines(strv_argv(&argv), &o, capture_line, &c);
+	fclose(c.f);
+	strv_free(&argv);
+	*out = c.buf;
+	return st;
+}
+
+int tu_run(char *const argv[])
+{
+	struct spawn_opts o = {.stdin_fd = -1, .stdout_fd = 2, .stderr_fd = 2};
+	return spawn_run(argv, &o);
+}
+
+bool tu_in_path(const char *prog)
+{
+	const char *path = getenv("PATH");
+	char *copy = xstrdup(path ? path : "/usr/bin:/bin"), *save = NULL;
+	bool found = false;
+	for (char *d = strtok_r(copy, ":", &save); d && !found; d = strtok_r(NULL, ":", &save)) {
+		char *p = path_join(d, prog);
+		found = access(p, X_OK) == 0;
+		free(p);
+	}
+	free(copy);
+	return found;
 }

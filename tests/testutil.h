@@ -2,11 +2,23 @@
 #ifndef KBUILD_TESTUTIL_H
 #define KBUILD_TESTUTIL_H
 
+#include <stdbool.h>
+#include <stddef.h>
+
 /* A fresh directory under $TMPDIR (malloc'd). */
 char *tu_tmpdir(const char *tag);
 /* Write text to dir/name, creating parent directories. */
 void tu_write(const char *dir, const char *name, const char *text);
 /* Directory of the kbuild checkout the tests run from (where ./kbuild is). */
 const char *tu_repo(void);
+/* Run <repo>/kbuild args[0..n) (env_add: extra NAME=value entries or NULL),
+ * echoing its output to stderr; *out gets that output (malloc'd). Returns the
+ * exit status. */
+int tu_kbuild(const char *tag, const char *const args[], size_t n, char *const *env_add, char **out);
+/* Run argv (spawn_run) without stdin, its output going to the test's stderr;
+ * returns what spawn_run returns. */
+int tu_run(char *const argv[]);
+/* Whether prog is an executable file in a directory of $PATH. */
+bool tu_in_path(const char *prog);
 
 #endif

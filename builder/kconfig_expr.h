@@ -1,0 +1,34 @@
+/* Kconfig expressions, kept as text by the Kconfig reader (kconfig_db.h) and
+ * evaluated against a .config on demand, tristate logic as in kconfig:
+ * n=0, m=1, y=2. */
+#ifndef KBUILD_KCONFIG_EXPR_H
+#define KBUILD_KCONFIG_EXPR_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+/* Value of a symbol in the .config being checked: the text after '=' or NULL when unset. */
+typedef const char *(*kexpr_lookup_fn)(void *ctx, const char *name);
+
+/* Evaluate EXPR: 0 (n), 1 (m), 2 (y); -1 when it cannot be parsed. */
+int kexpr_eval(const char *expr, kexpr_lookup_fn lookup, void *ctx);
+
+/* Append to *out (a malloc'd string, may start NULL) the symbols that keep
+ * EXPR below `need` (1: at least m, 2: y), as "off: A, B; must be off: C;
+ * only m: D; compared: E=val". Returns the number of symbols named. */
+size_t kexpr_blame(const char *expr, int need, kexpr_lookup_fn lookup, void *ctx, char **out);
+
+/* Every symbol name EXPR references, in order, appended to names (strv). */
+struct strv;
+void kexpr_symbols(const char *expr, struct strv *names);
+
+/* --- lexical pieces shared with the Kconfig reader --- */
+
+/* A character of a symbol name (letters, digits, '_', '-'). */
+bool kconfig_is_sym_char(char c);
+/* p advanced past blanks and tabs. */
+char *kconfig_skip_ws(const char *p);
+/* End of a quoted string starting at p (the opening quote), NULL if unterminated. */
+const char *kconfig_quote_end(const char *p);
+
+#endif
