@@ -25,6 +25,8 @@ void kmake_env(const struct run *r, struct strv *env)
 	strv_push_owned(env, xasprintf("KBUILD_BUILD_TIMESTAMP=%s", when));
 	strv_push(env, "KBUILD_BUILD_USER=kbuild");
 	strv_push(env, "KBUILD_BUILD_HOST=kbuild");
+	/* The "#N" in the version banner counts builds in this tree otherwise. */
+	strv_push(env, "KBUILD_BUILD_VERSION=1");
 	strv_push_owned(env, xasprintf("SOURCE_DATE_EPOCH=%lld", epoch));
 	/* Object files must not record where this output directory lives. */
 	strv_push_owned(env, xasprintf("KCFLAGS=-ffile-prefix-map=%s/= -ffile-prefix-map=%s/=",

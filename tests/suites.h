@@ -21,6 +21,7 @@ Suite *qemu_suite(void);
 Suite *fragment_suite(void);
 Suite *config_verify_suite(void);
 Suite *e2e_suite(void);
+Suite *distcc_suite(void);
 
 static const struct {
 	const char *name, *group;
@@ -40,6 +41,7 @@ static const struct {
 	{"fetch", "system", fetch_suite},
 	{"qemu", "system", qemu_suite},
 	{"e2e", "e2e", e2e_suite},
+	{"distcc", "e2e", distcc_suite},
 };
 static const size_t n_all_suites = sizeof(all_suites) / sizeof(all_suites[0]);
 

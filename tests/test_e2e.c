@@ -5,53 +5,20 @@
  * Each of these takes minutes; timings go to stderr for BENCHMARKS.md. */
 #define _GNU_SOURCE
 #include "sha256.h"
-#include "spawn.h"
 #include "testutil.h"
 #include "util.h"
 
 #include <check.h>
 #include <jansson.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
-struct capture {
-	char *buf;
-	size_t len;
-	FILE *f;
-};
-
-static void on_line(const char *line, void *ctx)
-{
-	struct capture *c = ctx;
-	fprintf(c->f, "%s\n", line);
-	fprintf(stderr, "%s\n", line);
-}
-
-/* Runs ./kbuild with args; returns its status, stdout and stderr in *out. */
-static int kbuild(char **out, const char *args[], size_t n)
-{
-	struct strv argv = {0};
-	strv_push_owned(&argv, path_join(tu_repo(), "kbuild"));
-	for (size_t i = 0; i < n; i++)
-		strv_push(&argv, args[i]);
-	char *cmd = argv_to_string(strv_argv(&argv));
-	fprintf(stderr, "e2e: $ %s\n", cmd);
-	free(cmd);
-	struct capture c = {0};
-	c.f = open_memstream(&c.buf, &c.len);
-	struct spawn_opts o = {.stdin_fd = -1, .stdout_fd = -1, .stderr_fd = -1};
-	int st = spawn_lines(strv_argv(&argv), &o, on_line, &c);
-	fclose(c.f);
-	strv_free(&argv);
-	*out = c.buf;
-	return st;
-}
-
 static double run_timed(int *status, char **out, const char *args[], size_t n)
 {
 	double t0 = now_seconds();
-	*status = kbuild(out, args, n);
+	*status = tu_kbuild("e2e", args, n, NULL, out);
 	double dt = now_seconds() - t0;
 	fprintf(stderr, "e2e: took %.2f s, status %d\n", dt, *status);
 	return dt;
