@@ -23,15 +23,18 @@ static bool is_error(const char *l)
 {
 	if (strstr(l, ": error: ") || strstr(l, ": fatal error: ") || strstr(l, ": undefined reference to "))
 		return true;
-	/* The assembler and the linker speak differently. */
-	if (strstr(l, ": Error: ") || strstr(l, "ld: ") == l)
+	/* The assembler and the linker speak differently; the linker's
+	 * warnings and notes are not errors. */
+	if (strstr(l, ": Error: "))
 		return true;
+	if (!strncmp(l, "ld: ", 4))
+		return strncmp(l + 4, "warning: ", 9) && strncmp(l + 4, "NOTE: ", 6);
 	return false;
 }
 
 bool buildlog_line(struct buildlog *b, const char *line)
 {
-	if (strstr(line, ": warning: ") || strstr(line, ": Warning: "))
+	if (strstr(line, ": warning: ") || strstr(line, ": Warning: ") || !strncmp(line, "ld: warning: ", 13))
 		b->warnings++;
 	if (is_error(line)) {
 		b->errors++;

@@ -9,6 +9,8 @@
 
 Suite *profile_suite(void);
 Suite *pipeline_suite(void);
+Suite *buildlog_suite(void);
+Suite *metadata_suite(void);
 Suite *fetch_suite(void);
 Suite *extract_suite(void);
 Suite *patch_suite(void);
@@ -29,6 +31,8 @@ static const struct {
 } all_suites[] = {
 	{"profile", "unit", profile_suite},
 	{"pipeline", "unit", pipeline_suite},
+	{"buildlog", "unit", buildlog_suite},
+	{"metadata", "unit", metadata_suite},
 	{"fragment", "unit", fragment_suite},
 	{"config_verify", "unit", config_verify_suite},
 	{"extract", "unit", extract_suite},

@@ -176,16 +176,9 @@ static int compile_ok_lines(const char *log)
 	return ok;
 }
 
-/* A fixed output directory, cleaned first, so every run looks alike. */
 static char *out_dir(void)
 {
-	const char *base = getenv("KBUILD_E2E_DIR");
-	const char *home = getenv("HOME");
-	char *dir = base && *base ? path_join(base, "distcc")
-				  : xasprintf("%s/.cache/kbuild-e2e/distcc", home && *home ? home : "/tmp");
-	ck_assert_int_eq(rm_rf(dir), 0);
-	ck_assert_int_eq(mkdir_p(dir, 0755), 0);
-	return dir;
+	return tu_e2e_dir("distcc");
 }
 
 START_TEST(distccd_compiles_kernel_object)

@@ -47,23 +47,9 @@ static void assert_results_pass(const char *outdir)
 	free(p);
 }
 
-/* A fixed output directory per profile, cleaned first: the build is from
- * scratch, and ccache (whose keys include these absolute paths) makes the
- * next CI run's build cheap. KBUILD_E2E_DIR moves it. */
-static char *e2e_dir(const char *profile)
-{
-	const char *base = getenv("KBUILD_E2E_DIR");
-	const char *home = getenv("HOME");
-	char *dir = base && *base ? path_join(base, profile)
-				  : xasprintf("%s/.cache/kbuild-e2e/%s", home && *home ? home : "/tmp", profile);
-	ck_assert_int_eq(rm_rf(dir), 0);
-	ck_assert_int_eq(mkdir_p(dir, 0755), 0);
-	return dir;
-}
-
 static void e2e_profile(const char *profile, const char *const *extra, size_t n_extra)
 {
-	char *dir = e2e_dir(profile);
+	char *dir = tu_e2e_dir(profile);
 	char *o = xasprintf("O=%s", dir);
 	char *pa = xasprintf("profile=%s", profile);
 	const char *args[16] = {"qa", pa, o};

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/statvfs.h>
 #include <unistd.h>
 
 char *tu_tmpdir(const char *tag)
@@ -89,4 +90,22 @@ bool tu_in_path(const char *prog)
 	}
 	free(copy);
 	return found;
+}
+
+char *tu_e2e_dir(const char *name)
+{
+	const char *base = getenv("KBUILD_E2E_DIR");
+	const char *home = getenv("HOME");
+	struct statvfs vfs;
+	char *dir;
+	if (base && *base)
+		dir = path_join(base, name);
+	else if (statvfs("/dev/shm", &vfs) == 0 && access("/dev/shm", W_OK) == 0 &&
+		 (unsigned long long)vfs.f_bavail * vfs.f_frsize >= (8ULL << 30))
+		dir = xasprintf("/dev/shm/kbuild-e2e/%s", name);
+	else
+		dir = xasprintf("%s/.cache/kbuild-e2e/%s", home && *home ? home : "/tmp", name);
+	ck_assert_int_eq(rm_rf(dir), 0);
+	ck_assert_int_eq(mkdir_p(dir, 0755), 0);
+	return dir;
 }

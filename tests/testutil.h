@@ -21,4 +21,12 @@ int tu_run(char *const argv[]);
 /* Whether prog is an executable file in a directory of $PATH. */
 bool tu_in_path(const char *prog);
 
+/* A fixed, emptied output directory for an end-to-end run: the build is
+ * from scratch, and ccache (whose keys include these absolute paths) makes
+ * the next run's build cheap. $KBUILD_E2E_DIR/<name>, else
+ * /dev/shm/kbuild-e2e/<name> when that tmpfs has 8 GiB free (deleting a
+ * kernel tree there is instant; on this disk it takes minutes), else
+ * ~/.cache/kbuild-e2e/<name>. */
+char *tu_e2e_dir(const char *name);
+
 #endif
