@@ -28,13 +28,14 @@ static bool is_error(const char *l)
 	if (strstr(l, ": Error: "))
 		return true;
 	if (!strncmp(l, "ld: ", 4))
-		return strncmp(l + 4, "warning: ", 9) && strncmp(l + 4, "NOTE: ", 6);
+		return !strstr(l, "warning: ") && strncmp(l + 4, "NOTE: ", 6);
 	return false;
 }
 
 bool buildlog_line(struct buildlog *b, const char *line)
 {
-	if (strstr(line, ": warning: ") || strstr(line, ": Warning: ") || !strncmp(line, "ld: warning: ", 13))
+	if (strstr(line, ": warning: ") || strstr(line, ": Warning: ") ||
+	    (!strncmp(line, "ld: ", 4) && strstr(line, "warning: ")))
 		b->warnings++;
 	if (is_error(line)) {
 		b->errors++;

@@ -38,6 +38,7 @@ START_TEST(first_error_and_warnings)
 		"  CC      net/ipv4/tcp.o",
 		"net/ipv4/tcp.c:12:5: warning: unused variable 'x' [-Wunused-variable]",
 		"ld: warning: vmlinux has a LOAD segment with RWX permissions",
+		"ld: .tmp_vmlinux1:(*ABS*+0xffffffff812cf8c0): warning: multiple definition of `jiffies_64'; kernel/built-in.o:(.data+0x24c0): first defined here",
 		"ld: NOTE: This behaviour is deprecated and will be removed in a future version of the linker",
 		"net/ipv4/tcp_minisocks.c:300:9: error: 'foo' undeclared (first use in this function)",
 		"net/ipv4/tcp_minisocks.c:310:9: error: second error",
@@ -45,7 +46,7 @@ START_TEST(first_error_and_warnings)
 		NULL,
 	};
 	struct buildlog b = feed(lines);
-	ck_assert_uint_eq(b.warnings, 2);
+	ck_assert_uint_eq(b.warnings, 3);
 	ck_assert_uint_eq(b.errors, 3);
 	ck_assert_str_eq(b.first_error, "net/ipv4/tcp_minisocks.c:300:9: error: 'foo' undeclared (first use in this function)");
 	buildlog_free(&b);
