@@ -75,30 +75,42 @@ int spawn_run(char *const argv[], const struct spawn_opts *opts)
 	return wait_child(pid, argv[0], opts ? opts->timeout_sec : 0);
 }
 
-int spawn_capture(char *const argv[], const struct spawn_opts *opts, char **out)
+/* Starts argv with its stdout on a pipe; returns the read end, or -1.
+ * stderr goes to opts->stderr_fd, else to the pipe too when merge_stderr,
+ * else to kbuild's own stderr. */
+static int start_piped(char *const argv[], const struct spawn_opts *opts, bool merge_stderr, pid_t *pid)
 {
 	int pfd[2];
 	if (pipe2(pfd, O_CLOEXEC) < 0)
 		return kb_fail("pipe: %s", strerror(errno));
 	fflush(NULL);
-	pid_t pid = fork();
-	if (pid < 0) {
+	*pid = fork();
+	if (*pid < 0) {
 		close(pfd[0]);
 		close(pfd[1]);
 		return kb_fail("cannot fork for %s: %s", argv[0], strerror(errno));
 	}
-	if (pid == 0) {
-		struct spawn_opts o = opts ? *opts : (struct spawn_opts){.stdin_fd = -1, .stdout_fd = -1, .stderr_fd = -1};
-		if (o.stderr_fd < 0)
+	if (*pid == 0) {
+		struct spawn_opts o = opts ? *opts : (struct spawn_opts){.stdin_fd = -1, .stderr_fd = -1};
+		if (o.stderr_fd < 0 && !merge_stderr)
 			o.stderr_fd = 2;
 		child_exec(argv, &o, pfd[1]);
 	}
-	setpgid(pid, pid);
+	setpgid(*pid, *pid);
 	close(pfd[1]);
+	return pfd[0];
+}
+
+int spawn_capture(char *const argv[], const struct spawn_opts *opts, char **out)
+{
+	pid_t pid;
+	int fd = start_piped(argv, opts, false, &pid);
+	if (fd < 0)
+		return -1;
 	size_t cap = 4096, n = 0;
 	char *buf = xmalloc(cap);
 	ssize_t r;
-	while ((r = read(pfd[0], buf + n, cap - n - 1)) != 0) {
+	while ((r = read(fd, buf + n, cap - n - 1)) != 0) {
 		if (r < 0) {
 			if (errno == EINTR)
 				continue;
@@ -108,7 +120,7 @@ int spawn_capture(char *const argv[], const struct spawn_opts *opts, char **out)
 		if (cap - n - 1 == 0)
 			buf = xrealloc(buf, cap *= 2);
 	}
-	close(pfd[0]);
+	close(fd);
 	buf[n] = '\0';
 	int st = wait_child(pid, argv[0], opts ? opts->timeout_sec : 0);
 	if (st < 0) {
@@ -122,23 +134,11 @@ int spawn_capture(char *const argv[], const struct spawn_opts *opts, char **out)
 int spawn_lines(char *const argv[], const struct spawn_opts *opts,
 		void (*on_line)(const char *line, void *ctx), void *ctx)
 {
-	int pfd[2];
-	if (pipe2(pfd, O_CLOEXEC) < 0)
-		return kb_fail("pipe: %s", strerror(errno));
-	fflush(NULL);
-	pid_t pid = fork();
-	if (pid < 0) {
-		close(pfd[0]);
-		close(pfd[1]);
-		return kb_fail("cannot fork for %s: %s", argv[0], strerror(errno));
-	}
-	if (pid == 0) {
-		struct spawn_opts o = opts ? *opts : (struct spawn_opts){.stdin_fd = -1, .stderr_fd = -1};
-		child_exec(argv, &o, pfd[1]);
-	}
-	setpgid(pid, pid);
-	close(pfd[1]);
-	FILE *in = fdopen(pfd[0], "r");
+	pid_t pid;
+	int fd = start_piped(argv, opts, true, &pid);
+	if (fd < 0)
+		return -1;
+	FILE *in = fdopen(fd, "r");
 	char *line = NULL;
 	size_t cap = 0;
 	ssize_t len;
