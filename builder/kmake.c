@@ -5,20 +5,18 @@
 
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <time.h>
 
 void kmake_env(const struct run *r, struct strv *env)
 {
 	long long epoch = 0;
 	const char *sde = getenv("SOURCE_DATE_EPOCH");
-	char *mk = path_join(r->srcdir, "Makefile");
-	struct stat st;
+	char *recorded = run_record_get(r, "source-date.rec", "epoch");
 	if (sde && *sde)
 		epoch = atoll(sde);
-	else if (stat(mk, &st) == 0)
-		epoch = (long long)st.st_mtime;
-	free(mk);
+	else if (recorded)
+		epoch = atoll(recorded);
+	free(recorded);
 	time_t t = (time_t)epoch;
 	char when[64];
 	strftime(when, sizeof(when), "%a %b %e %H:%M:%S UTC %Y", gmtime(&t));

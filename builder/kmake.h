@@ -7,7 +7,8 @@
 #include "run.h"
 
 /* Environment for reproducible builds: KBUILD_BUILD_TIMESTAMP (from
- * SOURCE_DATE_EPOCH, else the source's Makefile mtime), fixed
+ * SOURCE_DATE_EPOCH, else the unpatched source's Makefile date that the
+ * extract stage recorded), fixed
  * KBUILD_BUILD_USER/HOST, KCFLAGS with -ffile-prefix-map, CCACHE_BASEDIR. */
 void kmake_env(const struct run *r, struct strv *env);
 

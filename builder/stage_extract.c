@@ -6,6 +6,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 static int extract_inputs(struct run *r, struct stamp *s)
@@ -20,6 +21,23 @@ static int extract_inputs(struct run *r, struct stamp *s)
 	free(path);
 	free(sha);
 	return 0;
+}
+
+/* The source's own date, taken before any patch touches the tree: the
+ * build's KBUILD_BUILD_TIMESTAMP (a patched Makefile would carry the time
+ * the patch was applied). */
+static int record_source_date(struct run *r)
+{
+	char *mk = path_join(r->srcdir, "Makefile");
+	struct stat st;
+	int rc = 0;
+	if (stat(mk, &st) == 0) {
+		char *text = xasprintf("epoch %lld\n", (long long)st.st_mtime);
+		rc = run_record_write(r, "source-date.rec", text);
+		free(text);
+	}
+	free(mk);
+	return rc;
 }
 
 /* Also used by the patch stage when the tree holds another series. */
@@ -42,6 +60,8 @@ int extract_pristine(struct run *r)
 		fprintf(r->log, "extracting %s to %s\n", path, r->srcdir);
 		rc = extract_archive(path, r->srcdir, r->log);
 	}
+	if (rc == 0)
+		rc = record_source_date(r);
 	free(kind);
 	free(path);
 	return rc;
