@@ -13,6 +13,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 static const char *get(struct run *r, const char *key)
 {
@@ -24,6 +25,15 @@ static int fetch_inputs(struct run *r, struct stamp *s)
 	static const char *keys[] = {"version", "url", "mirrors", "sha256", "file", "package", "source", "tree"};
 	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
 		stamp_add(s, keys[i], get(r, keys[i]));
+	/* A local tarball replaced at the same path must make fetch verify it
+	 * again: its size and mtime are inputs (hashing it here would cost
+	 * seconds on every run). */
+	struct stat st;
+	if (get(r, "source") && !get(r, "tree") && stat(get(r, "source"), &st) == 0) {
+		char buf[64];
+		snprintf(buf, sizeof(buf), "%lld %lld", (long long)st.st_size, (long long)st.st_mtime);
+		stamp_add(s, "source size mtime", buf);
+	}
 	/* A Debian security update replaces the tarball: its version is an input. */
 	if (get(r, "package") && !get(r, "tree") && !get(r, "source")) {
 		char *v = debsrc_version(get(r, "package"));

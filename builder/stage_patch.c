@@ -16,7 +16,9 @@ static char *series_path(struct run *r)
 static int patch_inputs(struct run *r, struct stamp *s)
 {
 	char *path = series_path(r);
-	stamp_add(s, "series", path ? path : "none");
+	/* As the profile names it: moving the kbuild checkout changes nothing. */
+	const char *named = profile_get(r->prof, "patches", "series");
+	stamp_add(s, "series", named ? named : "none");
 	if (!path)
 		return 0;
 	struct series ser;

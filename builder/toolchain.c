@@ -52,7 +52,27 @@ char *toolchain_cc(const struct run *r)
 	return cc;
 }
 
+/* The compiler's version is asked for by several stages and by metadata.json;
+ * one kbuild process has one compiler, so the answer is remembered. */
+static char *cached_cc, *cached_version;
+
+static char *ask_version(const struct run *r);
+
 char *toolchain_version(const struct run *r)
+{
+	char *cc = base_cc(r);
+	if (!cached_cc || strcmp(cached_cc, cc)) {
+		free(cached_cc);
+		free(cached_version);
+		cached_cc = cc;
+		cached_version = ask_version(r);
+	} else {
+		free(cc);
+	}
+	return xstrdup(cached_version);
+}
+
+static char *ask_version(const struct run *r)
 {
 	char *cc = base_cc(r);
 	struct strv argv = {0};
