@@ -13,35 +13,46 @@ PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 CHECK_LIBS := $(shell pkg-config --libs check 2>/dev/null)
 
-LIB_SRCS  := $(filter-out builder/main.c,$(wildcard builder/*.c))
-LIB_OBJS  := $(LIB_SRCS:.c=.o)
+# Sources live in folders by concern (ARCHITECTURE.md); every object goes
+# under build/, with header dependencies from -MMD.
+BUILD     := build
+SRC_DIRS  := core stages source kconfig kernel guest lib
+LIB_SRCS  := $(foreach d,$(SRC_DIRS),$(wildcard builder/$(d)/*.c))
+LIB_OBJS  := $(LIB_SRCS:%.c=$(BUILD)/%.o)
+MAIN_OBJ  := $(BUILD)/builder/main.o
+LIBKBUILD := $(BUILD)/libkbuild.a
 TEST_SRCS := $(wildcard tests/*.c)
-TEST_OBJS := $(TEST_SRCS:.c=.o)
+TEST_OBJS := $(TEST_SRCS:%.c=$(BUILD)/%.o)
 HELPER_SRCS := $(wildcard tests/helpers/*.c)
 HELPERS   := $(HELPER_SRCS:.c=)
+DEPFLAGS   = -MMD -MP
 
 all: kbuild qa
 
 include qa/Makefile.inc
 
-kbuild: builder/main.o builder/libkbuild.a
+kbuild: $(MAIN_OBJ) $(LIBKBUILD)
 	$(CC) $(LDFLAGS) -o $@ $^ $(PKG_LIBS)
 
-builder/libkbuild.a: $(LIB_OBJS)
+$(LIBKBUILD): $(LIB_OBJS)
 	rm -f $@
 	ar rcs $@ $^
 
-builder/%.o: builder/%.c builder/*.h
-	$(CC) $(CFLAGS) $(PKG_CFLAGS) -c -o $@ $<
+$(BUILD)/builder/%.o: builder/%.c
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $(DEPFLAGS) $(PKG_CFLAGS) -Ibuilder -c -o $@ $<
 
-tests/%.o: tests/%.c builder/*.h tests/*.h
-	$(CC) $(CFLAGS) $(PKG_CFLAGS) -Ibuilder -c -o $@ $<
+$(BUILD)/tests/%.o: tests/%.c
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $(DEPFLAGS) $(PKG_CFLAGS) -Ibuilder -Itests -c -o $@ $<
 
-tests/check_kbuild: $(TEST_OBJS) builder/libkbuild.a
+tests/check_kbuild: $(TEST_OBJS) $(LIBKBUILD)
 	$(CC) $(LDFLAGS) -o $@ $^ $(PKG_LIBS) $(CHECK_LIBS)
 
 tests/helpers/%: tests/helpers/%.c
 	$(CC) $(CFLAGS) -o $@ $<
+
+-include $(LIB_OBJS:.o=.d) $(MAIN_OBJ:.o=.d) $(TEST_OBJS:.o=.d)
 
 .PHONY: all qa deps run check check-unit clean
 qa: $(QA_BINS)
@@ -63,4 +74,4 @@ check-unit: all tests/check_kbuild $(HELPERS)
 	root=$$(sh tools/test-kernel || true); KBUILD_TEST_DEBIAN_ROOT=$$root tests/check_kbuild unit
 
 clean:
-	rm -f kbuild builder/*.o builder/libkbuild.a tests/*.o tests/check_kbuild $(HELPERS) $(QA_BINS)
+	rm -rf kbuild $(BUILD) tests/check_kbuild $(HELPERS) $(QA_BINS)

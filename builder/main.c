@@ -1,12 +1,12 @@
 /* kbuild: from a kernel version, a patch series and config fragments to a
  * kernel proven to boot. This file is only the command line. */
 #define _GNU_SOURCE
-#include "home.h"
-#include "lock.h"
-#include "metadata.h"
-#include "pipeline.h"
-#include "profile.h"
-#include "version.h"
+#include "core/home.h"
+#include "core/lock.h"
+#include "core/metadata.h"
+#include "core/pipeline.h"
+#include "core/profile.h"
+#include "core/version.h"
 
 #include <dirent.h>
 #include <stdlib.h>

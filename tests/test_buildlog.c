@@ -1,5 +1,5 @@
 /* The make-output reader behind the build progress and the first error. */
-#include "buildlog.h"
+#include "kernel/buildlog.h"
 
 #include <check.h>
 #include <stdlib.h>

@@ -4,11 +4,11 @@
  * and oldconfig fed empty answers), and the real trees when
  * KBUILD_TEST_SRC_61 / KBUILD_TEST_SRC_2639 point at them. */
 #define _GNU_SOURCE
-#include "config_resolve.h"
-#include "config_verify.h"
-#include "kconfig_db.h"
+#include "kconfig/resolve.h"
+#include "kconfig/verify.h"
+#include "kconfig/db.h"
 #include "testutil.h"
-#include "util.h"
+#include "lib/util.h"
 
 #include <check.h>
 #include <stdlib.h>

@@ -5,7 +5,7 @@
  * a silent local one; distccd's own log is the proof that it compiled. */
 #define _GNU_SOURCE
 #include "testutil.h"
-#include "util.h"
+#include "lib/util.h"
 
 #include <arpa/inet.h>
 #include <check.h>

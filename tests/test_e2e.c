@@ -4,9 +4,9 @@
  * be reached from CI), and the test says why it skips otherwise.
  * Each of these takes minutes; timings go to stderr for BENCHMARKS.md. */
 #define _GNU_SOURCE
-#include "sha256.h"
+#include "lib/sha256.h"
 #include "testutil.h"
-#include "util.h"
+#include "lib/util.h"
 
 #include <check.h>
 #include <jansson.h>

@@ -6,10 +6,10 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "elf_deps.h"
-#include "spawn.h"
+#include "kernel/elf_deps.h"
+#include "lib/spawn.h"
 #include "testutil.h"
-#include "util.h"
+#include "lib/util.h"
 
 static char *tmpdir;
 

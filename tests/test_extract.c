@@ -15,9 +15,9 @@
 #include <sys/sysmacros.h>
 #include <unistd.h>
 
-#include "extract.h"
+#include "source/extract.h"
 #include "testutil.h"
-#include "util.h"
+#include "lib/util.h"
 
 static char *g_dir;
 

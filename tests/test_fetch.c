@@ -17,11 +17,11 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "fetch.h"
-#include "sha256.h"
-#include "spawn.h"
+#include "source/fetch.h"
+#include "lib/sha256.h"
+#include "lib/spawn.h"
 #include "testutil.h"
-#include "util.h"
+#include "lib/util.h"
 
 #define NAME "linux-test.tar.xz"
 #define SIZE 200000L

@@ -2,9 +2,9 @@
  * file:line, conflicts naming both places, overrides, and applying a set to a
  * .config. */
 #define _GNU_SOURCE
-#include "fragment.h"
+#include "kconfig/fragment.h"
 #include "testutil.h"
-#include "util.h"
+#include "lib/util.h"
 
 #include <check.h>
 #include <stdlib.h>

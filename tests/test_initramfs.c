@@ -9,12 +9,12 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "elf_deps.h"
-#include "init_script.h"
-#include "initramfs.h"
+#include "kernel/elf_deps.h"
+#include "guest/init_script.h"
+#include "guest/initramfs.h"
 #include "testkernel.h"
 #include "testutil.h"
-#include "util.h"
+#include "lib/util.h"
 
 #define BUSYBOX "/bin/busybox"
 

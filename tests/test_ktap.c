@@ -3,7 +3,7 @@
 #include <check.h>
 #include <string.h>
 
-#include "ktap.h"
+#include "guest/ktap.h"
 
 static struct ktap_report parse(const char *text)
 {

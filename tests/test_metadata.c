@@ -1,7 +1,7 @@
 /* metadata.json: written at the start and after every stage, so a killed
  * run still leaves a record that names what it was doing. */
 #define _GNU_SOURCE
-#include "metadata.h"
+#include "core/metadata.h"
 #include "testutil.h"
 
 #include <check.h>

@@ -8,10 +8,10 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "modcheck.h"
+#include "kernel/modcheck.h"
 #include "testkernel.h"
 #include "testutil.h"
-#include "util.h"
+#include "lib/util.h"
 
 static const char *const stage_modules[] = {
 	"kernel/net/ceph/libceph.ko", "kernel/fs/ceph/ceph.ko", "kernel/drivers/block/rbd.ko",

@@ -11,12 +11,12 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "patch_apply.h"
-#include "series.h"
-#include "sha256.h"
-#include "spawn.h"
+#include "source/patch_apply.h"
+#include "source/series.h"
+#include "lib/sha256.h"
+#include "lib/spawn.h"
 #include "testutil.h"
-#include "util.h"
+#include "lib/util.h"
 
 static char g_dir[64];
 

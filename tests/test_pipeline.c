@@ -1,8 +1,8 @@
 /* The pipeline engine with stand-in stages: stamps, staleness that flows
  * downstream only, failures that leave no stamp, and the output lock. */
 #define _GNU_SOURCE
-#include "lock.h"
-#include "pipeline.h"
+#include "core/lock.h"
+#include "core/pipeline.h"
 #include "testutil.h"
 
 #include <check.h>

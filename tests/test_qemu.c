@@ -12,11 +12,11 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "initramfs.h"
-#include "qemu.h"
+#include "guest/initramfs.h"
+#include "guest/qemu.h"
 #include "testkernel.h"
 #include "testutil.h"
-#include "util.h"
+#include "lib/util.h"
 
 #define BUSYBOX "/bin/busybox"
 

@@ -6,10 +6,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "ktap.h"
-#include "results.h"
+#include "guest/ktap.h"
+#include "guest/results.h"
 #include "testutil.h"
-#include "util.h"
+#include "lib/util.h"
 
 static char *tmpdir;
 

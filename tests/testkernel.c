@@ -9,7 +9,7 @@
 
 #include "testkernel.h"
 #include "testutil.h"
-#include "util.h"
+#include "lib/util.h"
 
 #define ROOT_VAR "KBUILD_TEST_DEBIAN_ROOT"
 #define DEPMOD (path_exists("/usr/sbin/depmod") ? "/usr/sbin/depmod" : "depmod")

@@ -1,7 +1,7 @@
 #define _GNU_SOURCE
 #include "testutil.h"
-#include "spawn.h"
-#include "util.h"
+#include "lib/spawn.h"
+#include "lib/util.h"
 
 #include <check.h>
 #include <libgen.h>

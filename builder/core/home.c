@@ -1,0 +1,50 @@
+#define _GNU_SOURCE
+#include "core/home.h"
+#include "lib/util.h"
+
+#include <libgen.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static bool has_profiles(const char *dir)
+{
+	char *p = path_join(dir, "configs/profiles");
+	bool r = is_dir(p);
+	free(p);
+	return r;
+}
+
+char *kbuild_home(void)
+{
+	const char *env = getenv("KBUILD_HOME");
+	if (env && *env)
+		return xstrdup(env);
+	char *exe = realpath("/proc/self/exe", NULL);
+	if (exe) {
+		char *dir = xstrdup(dirname(exe));
+		free(exe);
+		for (int up = 0; up < 2; up++) {
+			if (has_profiles(dir))
+				return dir;
+			char *parent = xstrdup(dirname(dir));
+			free(dir);
+			dir = parent;
+		}
+		free(dir);
+	}
+	char *cwd = getcwd(NULL, 0);
+	return cwd ? cwd : xstrdup(".");
+}
+
+char *kbuild_cache(void)
+{
+	const char *env = getenv("KBUILD_CACHE");
+	if (env && *env)
+		return xstrdup(env);
+	env = getenv("XDG_CACHE_HOME");
+	if (env && *env)
+		return path_join(env, "kbuild");
+	env = getenv("HOME");
+	return xasprintf("%s/.cache/kbuild", env && *env ? env : "/tmp");
+}

@@ -1,0 +1,38 @@
+/* The profile schema: every key kbuild understands, with its type and help.
+ * Kept apart from the parser so README and `kbuild help keys` can list it. */
+#include "core/profile.h"
+
+const struct key_def profile_keys[] = {
+	{"profile", "description", KEY_STRING, false, "one line shown by `kbuild list`"},
+	{"profile", "inherit", KEY_STRING, false, "name of a profile whose keys this one starts from"},
+
+	{"source", "version", KEY_STRING, true, "kernel version, e.g. 2.6.39.4 (for a Debian package: its upstream version)"},
+	{"source", "url", KEY_URL, false, "where the tarball is downloaded from (http, https, file)"},
+	{"source", "mirrors", KEY_URL_LIST, false, "further URLs tried in order when url fails"},
+	{"source", "sha256", KEY_SHA256, false, "expected sha256 of the tarball (required for url= and source=)"},
+	{"source", "file", KEY_STRING, false, "name of the tarball in the download cache (default: the URL's last component)"},
+	{"source", "package", KEY_STRING, false, "Debian package shipping the tarball under /usr/src (verified with dpkg)"},
+	{"source", "source", KEY_STRING, false, "a local tarball used instead of downloading; still verified against sha256"},
+	{"source", "tree", KEY_STRING, false, "an existing source tree, copied (never modified) and recorded as unverified"},
+
+	{"patches", "series", KEY_STRING, false, "quilt series file, relative to the kbuild directory"},
+
+	{"config", "base", KEY_STRING, true, "starting config: a make target (allnoconfig, tinyconfig, defconfig) or a file"},
+	{"config", "fragments", KEY_LIST, false, "config fragments applied in order (configs/<name>.config or a path)"},
+	{"config", "override", KEY_BOOL, false, "let a later fragment change an option an earlier one set (default: error)"},
+
+	{"build", "arch", KEY_STRING, false, "ARCH for make (default x86_64)"},
+	{"build", "cc", KEY_STRING, false, "compiler command, e.g. gcc-11 or \"distcc gcc\" (default gcc)"},
+	{"build", "cross", KEY_STRING, false, "CROSS_COMPILE prefix"},
+	{"build", "jobs", KEY_INT, false, "parallel make jobs (default: number of CPUs)"},
+	{"build", "ccache", KEY_BOOL, false, "wrap the compiler with ccache when it is installed (default yes)"},
+	{"build", "targets", KEY_LIST, false, "make targets (default: bzImage modules)"},
+
+	{"qa", "modules", KEY_LIST, false, "modules that must be built, installed and load in the guest"},
+	{"qa", "sysctl", KEY_LIST, false, "sysctls (key=value) the guest applies before the self-tests"},
+	{"qa", "symbols", KEY_LIST, false, "symbols vmlinux must contain (proof that the patches are in)"},
+	{"qa", "tests", KEY_LIST, false, "self-tests to run in the guest (default: all)"},
+	{"qa", "timeout", KEY_INT, false, "seconds the guest may take from QEMU start to verdict (default 300)"},
+	{"qa", "memory", KEY_INT, false, "guest memory in MiB (default 512)"},
+	{NULL, NULL, KEY_STRING, false, NULL},
+};

@@ -1,0 +1,35 @@
+/* The state of one kbuild run: the profile, the directories, the stage log. */
+#ifndef KBUILD_RUN_H
+#define KBUILD_RUN_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "core/profile.h"
+#include "core/stamp.h"
+
+struct run {
+	struct profile *prof;
+	const char *home;   /* kbuild's own directory: configs/, patches/, qa/ */
+	char *outdir;       /* out/<profile> or O= */
+	char *cache;        /* shared download cache (KBUILD_CACHE) */
+	char *srcdir;       /* outdir/src: the extracted, patched tree */
+	char *objdir;       /* outdir/build: every object file (make O=) */
+	char *stagedir;     /* outdir/stage: modules_install root + boot/ */
+	char *logdir;       /* outdir/logs */
+	char *stampdir;     /* outdir/stamps */
+	FILE *log;          /* the running stage's log */
+	bool tty;           /* stderr is a terminal: progress bars */
+};
+
+/* A path below outdir, malloc'd. */
+char *run_path(const struct run *r, const char *name);
+/* A path below kbuild's home, malloc'd. */
+char *home_path(const struct run *r, const char *name);
+
+/* Write a small "key value" record next to the outputs, atomically. */
+int run_record_write(const struct run *r, const char *name, const char *text);
+/* Read one key's value from such a record; NULL when absent. */
+char *run_record_get(const struct run *r, const char *name, const char *key);
+
+#endif

@@ -1,0 +1,92 @@
+#include "core/stagelog.h"
+#include "core/pipeline.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+static char *log_path(const struct run *r, const char *stage)
+{
+	return xasprintf("%s/%s.log", r->logdir, stage);
+}
+
+void stagelog_line(size_t index, const char *stage, const char *status, double seconds, const char *note)
+{
+	fprintf(stderr, "[%2zu/%zu] %-10s %-11s %7.1fs%s%s\n", index + 1, pipeline_n_stages, stage,
+		status, seconds, note ? "  " : "", note ? note : "");
+}
+
+void stagelog_begin(struct run *r, const char *stage, const char *why)
+{
+	char *path = log_path(r, stage);
+	r->log = fopen(path, "w");
+	if (!r->log)
+		r->log = fopen("/dev/null", "w");
+	setvbuf(r->log, NULL, _IOLBF, 0);
+	time_t now = time(NULL);
+	char when[64];
+	strftime(when, sizeof(when), "%Y-%m-%d %H:%M:%S UTC", gmtime(&now));
+	fprintf(r->log, "# kbuild %s, profile %s, %s\n# runs because: %s\n", stage, r->prof->name, when,
+		why ? why : "never run");
+	if (r->tty)
+		fprintf(stderr, "        %-10s running...\r", stage);
+	free(path);
+}
+
+static void close_log(struct run *r)
+{
+	if (r->log) {
+		fclose(r->log);
+		r->log = NULL;
+	}
+}
+
+void stagelog_end(struct run *r, size_t index, const char *stage, double seconds)
+{
+	close_log(r);
+	stagelog_line(index, stage, "done", seconds, NULL);
+}
+
+char *file_tail(const char *path, int n)
+{
+	size_t len;
+	char *text = read_file(path, &len);
+	if (!text) {
+		kb_clear_error();
+		return xstrdup("");
+	}
+	size_t i = len;
+	if (i && text[i - 1] == '\n')
+		i--;
+	while (i > 0 && n > 0) {
+		if (text[--i] == '\n')
+			n--;
+	}
+	char *tail = xstrdup(text + (i && text[i] == '\n' ? i + 1 : i));
+	free(text);
+	return tail;
+}
+
+void stagelog_fail(struct run *r, size_t index, const char *stage, double seconds)
+{
+	/* The error goes into the log too, so the log alone tells the story. */
+	char *err = xstrdup(kb_last_error());
+	if (r->log)
+		fprintf(r->log, "kbuild: %s failed: %s\n", stage, err);
+	close_log(r);
+	stagelog_line(index, stage, "FAILED", seconds, NULL);
+	char *path = log_path(r, stage);
+	char *tail = file_tail(path, 20);
+	fprintf(stderr, "---- last lines of %s ----\n%s%s----\nkbuild: %s: %s\n", path, tail,
+		*tail && tail[strlen(tail) - 1] != '\n' ? "\n" : "", stage, err);
+	free(tail);
+	free(path);
+	free(err);
+}
+
+int stagelog_fatal(const char *msg)
+{
+	fprintf(stderr, "kbuild: %s\n", msg);
+	return 1;
+}

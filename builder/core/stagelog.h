@@ -1,0 +1,18 @@
+/* What the user sees: one line per stage on the terminal, a log file per
+ * stage, and on failure the tail of that log with its path. */
+#ifndef KBUILD_STAGELOG_H
+#define KBUILD_STAGELOG_H
+
+#include "core/run.h"
+
+/* Opens logs/<stage>.log as r->log and shows that the stage is running. */
+void stagelog_begin(struct run *r, const char *stage, const char *why);
+void stagelog_end(struct run *r, size_t index, const char *stage, double seconds);
+/* Closes the log, prints FAILED, the log's last lines, its path and the error. */
+void stagelog_fail(struct run *r, size_t index, const char *stage, double seconds);
+void stagelog_line(size_t index, const char *stage, const char *status, double seconds, const char *note);
+int stagelog_fatal(const char *msg);
+/* The last n lines of a file, malloc'd ("" when unreadable). */
+char *file_tail(const char *path, int n);
+
+#endif

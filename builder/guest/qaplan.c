@@ -1,0 +1,85 @@
+#define _GNU_SOURCE
+#include "guest/qaplan.h"
+#include "kconfig/fragment.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+const char *const qa_all_tests[] = {"modules", "tcp_timewait", "backlog", "sysctl", NULL};
+
+int qaplan_tests(const struct run *r, struct strv *names)
+{
+	if (!profile_get_list(r->prof, "qa", "tests", names)) {
+		for (const char *const *t = qa_all_tests; *t; t++)
+			strv_push(names, *t);
+		return 0;
+	}
+	for (size_t i = 0; i < names->n; i++) {
+		bool known = false;
+		for (const char *const *t = qa_all_tests; *t; t++)
+			known |= !strcmp(*t, names->v[i]);
+		if (!known) {
+			const struct profile_value *v = profile_value(r->prof, "qa", "tests");
+			return kb_fail("%s: unknown self-test '%s' (known: modules tcp_timewait backlog sysctl)",
+				       v ? v->origin : "tests", names->v[i]);
+		}
+	}
+	return 0;
+}
+
+/* The compiled-in TIME_WAIT length the tcp_timewait test expects. */
+static char *tw_default(const struct run *r)
+{
+	char *dotconfig = path_join(r->objdir, ".config");
+	struct kopt_set cfg = {0};
+	char *v = NULL;
+	if (dotconfig_read(dotconfig, &cfg) == 0) {
+		const struct kopt *o = kopt_set_find(&cfg, "TCP_TW_TIMEOUT");
+		if (o)
+			v = xstrdup(o->value);
+	}
+	kb_clear_error();
+	kopt_set_free(&cfg);
+	free(dotconfig);
+	/* Without the option the kernel is unpatched: the upstream 60 s is what
+	 * it has, and the test will report the missing sysctl. */
+	return v ? v : xstrdup("60");
+}
+
+int qaplan_text(const struct run *r, char **text)
+{
+	struct strv names = {0};
+	if (qaplan_tests(r, &names) < 0)
+		return -1;
+	size_t cap = 1024, n = 0;
+	char *buf = xmalloc(cap);
+	buf[0] = '\0';
+	for (size_t i = 0; i < names.n; i++) {
+		struct strv args = {0};
+		const char *t = names.v[i];
+		if (!strcmp(t, "modules")) {
+			profile_get_list(r->prof, "qa", "modules", &args);
+		} else if (!strcmp(t, "tcp_timewait")) {
+			strv_push(&args, "--default");
+			strv_push_owned(&args, tw_default(r));
+			strv_push(&args, "--short");
+			strv_push(&args, "2");
+		} else if (!strcmp(t, "sysctl")) {
+			profile_get_list(r->prof, "qa", "sysctl", &args);
+		}
+		char *line = xasprintf("%s /qa/%s", t, t);
+		for (size_t j = 0; j < args.n; j++) {
+			char *l2 = xasprintf("%s %s", line, args.v[j]);
+			free(line);
+			line = l2;
+		}
+		while (n + strlen(line) + 2 > cap)
+			buf = xrealloc(buf, cap *= 2);
+		n += (size_t)sprintf(buf + n, "%s\n", line);
+		free(line);
+		strv_free(&args);
+	}
+	strv_free(&names);
+	*text = buf;
+	return 0;
+}

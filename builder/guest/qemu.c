@@ -1,0 +1,382 @@
+/* Run QEMU in its own process group, watch the serial log, decide a verdict. */
+#define _GNU_SOURCE
+#include "guest/qemu.h"
+#include "lib/spawn.h"
+#include "lib/util.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#define POLL_NS (100 * 1000 * 1000)
+#define PANIC_GRACE_S 2.0   /* let the trace reach the log before QEMU is killed */
+#define EXCERPT_BEFORE 8
+#define EXCERPT_AFTER 16
+#define TAIL_LINES 30
+
+/* Console lines that mean the kernel is broken. An oops's "Call Trace:" follows
+ * its "Oops:"/"BUG:" line, which is what gets matched. */
+static const char *const panic_marks[] = {
+	"Kernel panic - not syncing", "Oops:", "BUG:", "general protection fault",
+};
+
+const char *boot_verdict_name(enum boot_verdict v)
+{
+	switch (v) {
+	case BOOT_PASSED: return "passed";
+	case BOOT_TESTS_FAILED: return "tests-failed";
+	case BOOT_PANIC: return "panic";
+	case BOOT_TIMEOUT: return "timeout";
+	case BOOT_NO_REPORT: return "no-report";
+	case BOOT_ERROR: return "error";
+	}
+	return "unknown";
+}
+
+void boot_result_free(struct boot_result *r)
+{
+	free(r->excerpt);
+	r->excerpt = NULL;
+}
+
+static bool is_panic_line(const char *line)
+{
+	for (size_t k = 0; k < sizeof(panic_marks) / sizeof(panic_marks[0]); k++)
+		if (strstr(line, panic_marks[k]))
+			return true;
+	return false;
+}
+
+/* The serial log as it grows: bytes read so far, and how far lines were scanned. */
+struct console {
+	int fd;
+	char *buf;
+	size_t len, cap, scanned;
+	bool panic_seen;
+};
+
+static void console_poll(struct console *c, const char *path)
+{
+	if (c->fd < 0)
+		c->fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (c->fd < 0)
+		return;
+	for (;;) {
+		if (c->cap - c->len < 4096)
+			c->buf = xrealloc(c->buf, c->cap = c->cap * 2 + 8192);
+		ssize_t n = read(c->fd, c->buf + c->len, c->cap - c->len - 1);
+		if (n <= 0)
+			break;
+		c->len += (size_t)n;
+	}
+	c->buf[c->len] = '\0';
+	char *nl;
+	while (!c->panic_seen && (nl = memchr(c->buf + c->scanned, '\n', c->len - c->scanned))) {
+		*nl = '\0';
+		c->panic_seen = is_panic_line(c->buf + c->scanned);
+		*nl = '\n';
+		c->scanned = (size_t)(nl - c->buf) + 1;
+	}
+}
+
+static void sleep_poll(void)
+{
+	struct timespec ts = {0, POLL_NS};
+	nanosleep(&ts, NULL);
+}
+
+/* SIGTERM to the group, SIGKILL if it lingers; always reaped. */
+static int stop_group(pid_t pid)
+{
+	int status = 0;
+	kill(-pid, SIGTERM);
+	double until = now_seconds() + 2.0;
+	while (now_seconds() < until) {
+		if (waitpid(pid, &status, WNOHANG) == pid)
+			goto reaped;
+		sleep_poll();
+	}
+	kill(-pid, SIGKILL);
+	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+		;
+reaped:
+	kill(-pid, SIGKILL);   /* anything QEMU left in its group */
+	return status;
+}
+
+/* Split text into lines (without '\r'); returns the count. */
+static size_t split_lines(char *text, char ***lines)
+{
+	size_t n = 0, cap = 64;
+	*lines = xmalloc(cap * sizeof(char *));
+	char *save = NULL;
+	for (char *l = strtok_r(text, "\n", &save); l; l = strtok_r(NULL, "\n", &save)) {
+		size_t len = strlen(l);
+		while (len && l[len - 1] == '\r')
+			l[--len] = '\0';
+		if (n == cap)
+			*lines = xrealloc(*lines, (cap *= 2) * sizeof(char *));
+		(*lines)[n++] = l;
+	}
+	return n;
+}
+
+static char *join_lines(char **lines, size_t from, size_t to)
+{
+	size_t total = 1;
+	for (size_t k = from; k < to; k++)
+		total += strlen(lines[k]) + 1;
+	char *s = xmalloc(total), *o = s;
+	for (size_t k = from; k < to; k++)
+		o += sprintf(o, "%s\n", lines[k]);
+	*o = '\0';
+	return s;
+}
+
+static char *make_excerpt(const char *log, bool around_panic)
+{
+	char *text = xstrdup(log ? log : "");
+	char **lines;
+	size_t n = split_lines(text, &lines), from = n > TAIL_LINES ? n - TAIL_LINES : 0, to = n;
+	if (around_panic) {
+		for (size_t k = 0; k < n; k++) {
+			if (is_panic_line(lines[k])) {
+				from = k > EXCERPT_BEFORE ? k - EXCERPT_BEFORE : 0;
+				to = k + EXCERPT_AFTER < n ? k + EXCERPT_AFTER : n;
+				break;
+			}
+		}
+	}
+	char *s = join_lines(lines, from, to);
+	free(lines);
+	free(text);
+	return s;
+}
+
+/* When the guest ended without the exit port, results on the console still
+ * count: any "not ok" fails, a complete plan of "ok" lines passes. */
+static enum boot_verdict verdict_from_ktap(const char *log)
+{
+	char *text = xstrdup(log ? log : "");
+	char **lines;
+	size_t n = split_lines(text, &lines), oks = 0, planned = 0;
+	bool failed = false;
+	for (size_t k = 0; k < n; k++) {
+		const char *l = lines[k];
+		if (strncmp(l, "not ok ", 7) == 0)
+			failed = true;
+		else if (strncmp(l, "ok ", 3) == 0)
+			oks++;
+		else if (strncmp(l, "1..", 3) == 0)
+			planned = strtoul(l + 3, NULL, 10);
+	}
+	free(lines);
+	free(text);
+	if (failed)
+		return BOOT_TESTS_FAILED;
+	if (planned && oks == planned)
+		return BOOT_PASSED;
+	return BOOT_NO_REPORT;
+}
+
+/* "file,path=..." with QEMU's option escaping (a comma is doubled). */
+static char *chardev_file_arg(const char *path)
+{
+	size_t commas = 0;
+	for (const char *p = path; *p; p++)
+		commas += *p == ',';
+	char *esc = xmalloc(strlen(path) + commas + 1), *o = esc;
+	for (const char *p = path; *p; p++) {
+		*o++ = *p;
+		if (*p == ',')
+			*o++ = ',';
+	}
+	*o = '\0';
+	char *s = xasprintf("file,id=serial0,path=%s", esc);
+	free(esc);
+	return s;
+}
+
+static bool kvm_usable(void)
+{
+	int fd = open("/dev/kvm", O_RDWR | O_CLOEXEC);
+	if (fd < 0)
+		return false;
+	close(fd);
+	return true;
+}
+
+static void build_argv(const struct qemu_opts *o, struct strv *a)
+{
+	strv_push(a, "qemu-system-x86_64");
+	static const char *const fixed[] = {
+		"-nodefaults", "-no-user-config", "-machine", "pc", "-display", "none",
+		"-no-reboot", "-device", "isa-debug-exit,iobase=0xf4,iosize=0x04",
+	};
+	for (size_t k = 0; k < sizeof(fixed) / sizeof(fixed[0]); k++)
+		strv_push(a, fixed[k]);
+	strv_push(a, "-m");
+	strv_push_owned(a, xasprintf("%u", o->mem_mb ? o->mem_mb : 512));
+	strv_push(a, "-chardev");
+	strv_push_owned(a, chardev_file_arg(o->serial_log));
+	strv_push(a, "-serial");
+	strv_push(a, "chardev:serial0");
+	strv_push(a, "-kernel");
+	strv_push(a, o->kernel);
+	if (o->initrd) {
+		strv_push(a, "-initrd");
+		strv_push(a, o->initrd);
+	}
+	strv_push(a, "-append");
+	strv_push_owned(a, xasprintf("console=ttyS0 panic=-1 quiet%s%s",
+				     o->append_extra && *o->append_extra ? " " : "",
+				     o->append_extra ? o->append_extra : ""));
+	bool kvm = o->kvm < 0 ? kvm_usable() : o->kvm > 0;
+	strv_push(a, "-accel");
+	strv_push(a, kvm ? "kvm" : "tcg");
+	if (kvm) {
+		strv_push(a, "-cpu");
+		strv_push(a, "host");
+	}
+}
+
+static void copy_stream(FILE *from, FILE *to)
+{
+	char buf[4096];
+	size_t n;
+	rewind(from);
+	while (to && (n = fread(buf, 1, sizeof(buf), from)) > 0)
+		fwrite(buf, 1, n, to);
+}
+
+int qemu_boot(const struct qemu_opts *o, struct boot_result *r)
+{
+	*r = (struct boot_result){.verdict = BOOT_ERROR, .qemu_status = -1};
+	if (!o->kernel || !o->serial_log)
+		return kb_fail("qemu: a kernel and a serial log path are needed");
+	if (access(o->kernel, R_OK) < 0)
+		return kb_fail("qemu: kernel %s: %s", o->kernel, strerror(errno));
+	if (o->initrd && access(o->initrd, R_OK) < 0)
+		return kb_fail("qemu: initrd %s: %s", o->initrd, strerror(errno));
+	unlink(o->serial_log);   /* never judge a previous boot's console */
+
+	struct strv argv = {0};
+	build_argv(o, &argv);
+	char *cmd = argv_to_string(strv_argv(&argv));
+	if (o->log)
+		fprintf(o->log, "qemu: %s\n", cmd);
+	FILE *qerr = tmpfile();   /* QEMU's own messages, for the log and an ERROR excerpt */
+	int null_fd = open("/dev/null", O_RDWR | O_CLOEXEC);
+	fflush(NULL);
+	double t0 = now_seconds();
+	pid_t parent = getpid();
+	pid_t pid = fork();
+	if (pid < 0) {
+		free(cmd);
+		strv_free(&argv);
+		if (qerr)
+			fclose(qerr);
+		close(null_fd);
+		return kb_fail("qemu: cannot fork: %s", strerror(errno));
+	}
+	if (pid == 0) {
+		setpgid(0, 0);
+		/* QEMU must not outlive kbuild killed without a chance to clean up */
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		if (getppid() != parent)
+			_exit(127);
+		dup2(null_fd, 0);
+		int err = qerr ? fileno(qerr) : null_fd;
+		dup2(err, 1);
+		dup2(err, 2);
+		execvp(argv.v[0], strv_argv(&argv));
+		fprintf(stderr, "kbuild: cannot run %s: %s\n", argv.v[0], strerror(errno));
+		_exit(127);
+	}
+	setpgid(pid, pid);
+	close(null_fd);
+
+	unsigned timeout = o->timeout_s ? o->timeout_s : 300;
+	double deadline = t0 + timeout, panic_deadline = 0;
+	struct console con = {.fd = -1};
+	int status = 0;
+	bool timed_out = false, exited = false;
+	while (!exited) {
+		pid_t w = waitpid(pid, &status, WNOHANG);
+		if (w == pid) {
+			exited = true;
+			break;
+		}
+		if (w < 0 && errno == ECHILD) {   /* reaped behind our back (SIGCHLD ignored?) */
+			kill(-pid, SIGKILL);
+			status = 0xff00;          /* exit status 255: an ERROR verdict */
+			break;
+		}
+		console_poll(&con, o->serial_log);
+		double now = now_seconds();
+		if (con.panic_seen && !panic_deadline)
+			panic_deadline = now + PANIC_GRACE_S;
+		if ((panic_deadline && now > panic_deadline) || now > deadline) {
+			timed_out = !panic_deadline;
+			status = stop_group(pid);
+			break;
+		}
+		sleep_poll();
+	}
+	if (exited)
+		kill(-pid, SIGKILL);   /* nothing of QEMU's group may survive it */
+	console_poll(&con, o->serial_log);
+	r->seconds = now_seconds() - t0;
+	r->qemu_status = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+
+	bool has_output = con.len > 0;
+	if (con.panic_seen)
+		r->verdict = BOOT_PANIC;
+	else if (timed_out)
+		r->verdict = BOOT_TIMEOUT;
+	else if (!WIFEXITED(status))
+		r->verdict = BOOT_ERROR;
+	else if (r->qemu_status == 1 && has_output)   /* QEMU's own errors also exit 1 */
+		r->verdict = BOOT_PASSED;
+	else if (r->qemu_status == 3)
+		r->verdict = BOOT_TESTS_FAILED;
+	else if (r->qemu_status == 0)
+		r->verdict = verdict_from_ktap(con.buf);
+	else
+		r->verdict = BOOT_ERROR;
+
+	if (r->verdict == BOOT_ERROR && qerr) {
+		/* the console is likely empty: QEMU's complaint is what explains it */
+		fflush(qerr);
+		long sz = ftell(qerr);
+		char *msg = xmalloc(sz > 0 ? (size_t)sz + 1 : 1);
+		rewind(qerr);
+		size_t n = sz > 0 ? fread(msg, 1, (size_t)sz, qerr) : 0;
+		msg[n] = '\0';
+		char *cons = make_excerpt(con.buf, false);
+		r->excerpt = xasprintf("%s%s", msg, cons);
+		free(cons);
+		free(msg);
+	} else {
+		r->excerpt = make_excerpt(con.buf, r->verdict == BOOT_PANIC);
+	}
+	if (qerr) {
+		copy_stream(qerr, o->log);
+		fclose(qerr);
+	}
+	if (o->log)
+		fprintf(o->log, "qemu: verdict %s (QEMU status %d) after %.2f s\n",
+			boot_verdict_name(r->verdict), r->qemu_status, r->seconds);
+	if (con.fd >= 0)
+		close(con.fd);
+	free(con.buf);
+	free(cmd);
+	strv_free(&argv);
+	return 0;
+}

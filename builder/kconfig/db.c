@@ -1,0 +1,769 @@
+#define _GNU_SOURCE
+#include "kconfig/db.h"
+#include "lib/util.h"
+
+#include <ctype.h>
+#include <dirent.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+/* Deepest `source` nesting accepted (the 6.1 tree needs about 8). */
+#define MAX_SOURCE_DEPTH 64
+
+enum frame_kind { F_IF, F_MENU, F_CHOICE };
+
+/* An enclosing block while reading: its conditions are inherited by entries. */
+struct frame {
+	enum frame_kind kind;
+	struct kdep *deps; /* IF: one; MENU/CHOICE: each `depends on` */
+	size_t ndeps;
+	int choice;
+	struct kdep visible; /* MENU: `visible if EXPR`, expr NULL if none */
+};
+
+struct kconfig_db {
+	const char *srctree, *srcarch;
+	struct strv strings; /* every string the db hands out */
+	struct ksym **syms;
+	size_t nsyms, capsyms;
+	size_t *slots; /* open addressing: index+1 into syms, 0 free */
+	size_t nslots;
+	struct kchoice *choices;
+	size_t nchoices;
+	struct strv files; /* every file read, sorted once loading is done */
+	const char *modules_sym;
+	char *warnings;
+	size_t warnings_len;
+	/* reading state */
+	struct frame *stack;
+	size_t depth, capstack;
+};
+
+const char *kconfig_srcarch(const char *arch)
+{
+	static const struct { const char *arch, *src; } map[] = {
+		{"x86_64", "x86"}, {"i386", "x86"}, {"sparc32", "sparc"}, {"sparc64", "sparc"},
+		{"sh64", "sh"}, {"parisc64", "parisc"}, {"tilepro", "tile"}, {"tilegx", "tile"},
+	};
+	for (size_t i = 0; i < sizeof(map) / sizeof(map[0]); i++)
+		if (strcmp(arch, map[i].arch) == 0)
+			return map[i].src;
+	return arch;
+}
+
+const char *ksym_type_name(enum ksym_type t)
+{
+	static const char *names[] = {"unknown", "bool", "tristate", "string", "int", "hex"};
+	return names[t];
+}
+
+static const char *db_strn(struct kconfig_db *db, const char *s, size_t n)
+{
+	char *copy = xstrndup(s, n);
+	strv_push_owned(&db->strings, copy);
+	return copy;
+}
+
+static const char *db_str(struct kconfig_db *db, const char *s)
+{
+	return db_strn(db, s, strlen(s));
+}
+
+static void db_warn(struct kconfig_db *db, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+static void db_warn(struct kconfig_db *db, const char *fmt, ...)
+{
+	va_list ap;
+	char *msg;
+	va_start(ap, fmt);
+	if (vasprintf(&msg, fmt, ap) < 0)
+		msg = NULL;
+	va_end(ap);
+	if (!msg)
+		return;
+	size_t l = strlen(msg);
+	db->warnings = xrealloc(db->warnings, db->warnings_len + l + 2);
+	memcpy(db->warnings + db->warnings_len, msg, l);
+	db->warnings_len += l;
+	db->warnings[db->warnings_len++] = '\n';
+	db->warnings[db->warnings_len] = '\0';
+	free(msg);
+}
+
+/* --- symbol table --- */
+
+static uint64_t hash_name(const char *s)
+{
+	uint64_t h = 14695981039346656037ull;
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 1099511628211ull;
+	return h;
+}
+
+static size_t *slot_for(const struct kconfig_db *db, const char *name)
+{
+	size_t mask = db->nslots - 1;
+	for (size_t i = hash_name(name) & mask;; i = (i + 1) & mask) {
+		size_t *s = &db->slots[i];
+		if (*s == 0 || strcmp(db->syms[*s - 1]->name, name) == 0)
+			return s;
+	}
+}
+
+static void grow_slots(struct kconfig_db *db)
+{
+	free(db->slots);
+	db->nslots = db->nslots ? db->nslots * 2 : 4096;
+	db->slots = xcalloc(db->nslots, sizeof(*db->slots));
+	for (size_t i = 0; i < db->nsyms; i++)
+		*slot_for(db, db->syms[i]->name) = i + 1;
+}
+
+const struct ksym *kconfig_db_find(const struct kconfig_db *db, const char *name)
+{
+	if (!db->nslots)
+		return NULL;
+	size_t s = *slot_for(db, name);
+	return s ? db->syms[s - 1] : NULL;
+}
+
+static struct ksym *sym_get(struct kconfig_db *db, const char *name, size_t len)
+{
+	char key[256];
+	if (len >= sizeof(key))
+		len = sizeof(key) - 1;
+	memcpy(key, name, len);
+	key[len] = '\0';
+	if ((db->nsyms + 1) * 10 >= db->nslots * 7)
+		grow_slots(db);
+	size_t *slot = slot_for(db, key);
+	if (*slot)
+		return db->syms[*slot - 1];
+	if (db->nsyms == db->capsyms) {
+		db->capsyms = db->capsyms ? db->capsyms * 2 : 1024;
+		db->syms = xrealloc(db->syms, db->capsyms * sizeof(*db->syms));
+	}
+	struct ksym *sym = xcalloc(1, sizeof(*sym));
+	sym->name = db_str(db, key);
+	db->syms[db->nsyms++] = sym;
+	*slot = db->nsyms;
+	return sym;
+}
+
+/* --- reading one file --- */
+
+static void trim_end(char *s)
+{
+	size_t n = strlen(s);
+	while (n && isspace((unsigned char)s[n - 1]))
+		s[--n] = '\0';
+}
+
+/* Cut a '#' comment that is outside quotes. */
+static void strip_comment(char *s)
+{
+	for (char *p = s; *p; p++) {
+		if (*p == '"' || *p == '\'') {
+			const char *e = kconfig_quote_end(p);
+			if (!e)
+				return;
+			p = (char *)e;
+		} else if (*p == '#') {
+			*p = '\0';
+			return;
+		}
+	}
+}
+
+/* "if EXPR" after a prompt or select target: EXPR, or NULL. */
+static const char *if_cond(struct kconfig_db *db, const char *p)
+{
+	p = kconfig_skip_ws(p);
+	if (strncmp(p, "if", 2) == 0 && (p[2] == ' ' || p[2] == '\t'))
+		return db_str(db, kconfig_skip_ws(p + 2));
+	return NULL;
+}
+
+/* `"text" [if EXPR]`: returns true when a prompt is present. */
+static bool parse_prompt(struct kconfig_db *db, const char *p, const char **cond)
+{
+	p = kconfig_skip_ws(p);
+	*cond = NULL;
+	if (*p != '"' && *p != '\'')
+		return false;
+	const char *e = kconfig_quote_end(p);
+	if (!e)
+		return false;
+	*cond = if_cond(db, e + 1);
+	return true;
+}
+
+static size_t word_len(const char *p)
+{
+	size_t n = 0;
+	while (p[n] && p[n] != ' ' && p[n] != '\t')
+		n++;
+	return n;
+}
+
+/* Expand $(VAR) and $VAR for the variables kconfig gets from the environment. */
+static char *expand_path(const struct kconfig_db *db, const char *in)
+{
+	size_t cap = strlen(in) + 64, n = 0;
+	char *out = xmalloc(cap);
+	for (const char *p = in; *p;) {
+		const char *val = NULL;
+		size_t skip = 0;
+		if (*p == '$') {
+			bool paren = p[1] == '(';
+			const char *name = p + 1 + paren;
+			size_t l = 0;
+			while (isalnum((unsigned char)name[l]) || name[l] == '_')
+				l++;
+			if (l && (!paren || name[l] == ')')) {
+				if ((l == 7 && !strncmp(name, "SRCARCH", 7)) || (l == 4 && !strncmp(name, "ARCH", 4)) ||
+				    (l == 11 && !strncmp(name, "HEADER_ARCH", 11)))
+					val = db->srcarch;
+				skip = 1 + paren + l + paren;
+			}
+		}
+		const char *add = val ? val : p;
+		size_t addlen = val ? strlen(val) : 1;
+		if (n + addlen + 1 > cap)
+			out = xrealloc(out, cap = (n + addlen + 1) * 2);
+		memcpy(out + n, add, addlen);
+		n += addlen;
+		p += val ? skip : 1;
+	}
+	out[n] = '\0';
+	return out;
+}
+
+struct reader {
+	struct kconfig_db *db;
+	const char *file; /* interned, relative to srctree */
+	struct ksym *cur_sym;
+	struct kdef *cur_def;
+	size_t cur_own;          /* own deps of cur_def so far */
+	struct frame *cur_frame; /* menu/choice taking `depends on` */
+	bool cur_other;          /* comment/mainmenu: attributes ignored */
+};
+
+static int read_file_kconfig(struct kconfig_db *db, const char *rel, int depth);
+
+static void push_frame(struct kconfig_db *db, enum frame_kind kind)
+{
+	if (db->depth == db->capstack) {
+		db->capstack = db->capstack ? db->capstack * 2 : 32;
+		db->stack = xrealloc(db->stack, db->capstack * sizeof(*db->stack));
+	}
+	db->stack[db->depth++] = (struct frame){.kind = kind, .choice = -1};
+}
+
+static void pop_frame(struct kconfig_db *db, struct reader *r, enum frame_kind kind,
+		      unsigned line, const char *kw)
+{
+	if (db->depth == 0 || db->stack[db->depth - 1].kind != kind) {
+		db_warn(db, "%s:%u: %s without its opening statement", r->file, line, kw);
+		return;
+	}
+	free(db->stack[--db->depth].deps);
+}
+
+static void frame_add_dep(struct frame *f, const char *expr, const char *file, unsigned line,
+			  enum kdep_kind kind)
+{
+	f->deps = xrealloc(f->deps, (f->ndeps + 1) * sizeof(*f->deps));
+	f->deps[f->ndeps++] = (struct kdep){expr, file, line, kind};
+}
+
+static void clear_current(struct reader *r)
+{
+	r->cur_sym = NULL;
+	r->cur_def = NULL;
+	r->cur_frame = NULL;
+	r->cur_other = false;
+}
+
+static void start_config(struct reader *r, const char *name, unsigned line)
+{
+	struct kconfig_db *db = r->db;
+	clear_current(r);
+	size_t l = 0;
+	while (kconfig_is_sym_char(name[l]))
+		l++;
+	if (!l) {
+		db_warn(db, "%s:%u: config without a name", r->file, line);
+		r->cur_other = true;
+		return;
+	}
+	struct ksym *sym = sym_get(db, name, l);
+	sym->defs = xrealloc(sym->defs, (sym->ndefs + 1) * sizeof(*sym->defs));
+	struct kdef *d = &sym->defs[sym->ndefs++];
+	*d = (struct kdef){.file = r->file, .line = line, .choice = -1};
+	/* Inherit the enclosing blocks' conditions, innermost first. */
+	bool below_menu = false;
+	for (size_t i = db->depth; i-- > 0;) {
+		struct frame *f = &db->stack[i];
+		/* a config inside choice (possibly within an if there) is a member */
+		if (f->kind == F_CHOICE && d->choice < 0 && !below_menu)
+			d->choice = f->choice;
+		below_menu |= f->kind == F_MENU || f->kind == F_CHOICE;
+		for (size_t k = 0; k < f->ndeps; k++) {
+			d->deps = xrealloc(d->deps, (d->ndeps + 1) * sizeof(*d->deps));
+			d->deps[d->ndeps++] = f->deps[k];
+		}
+		if (f->visible.expr) {
+			d->menu_visible = xrealloc(d->menu_visible,
+						   (d->nmenu_visible + 1) * sizeof(*d->menu_visible));
+			d->menu_visible[d->nmenu_visible++] = f->visible;
+		}
+	}
+	if (d->choice >= 0) {
+		struct kchoice *c = &db->choices[d->choice];
+		c->members = xrealloc(c->members, (c->nmembers + 1) * sizeof(*c->members));
+		c->members[c->nmembers++] = sym->name;
+	}
+	r->cur_sym = sym;
+	r->cur_def = d;
+	r->cur_own = 0;
+}
+
+static void add_own_dep(struct reader *r, const char *expr, unsigned line)
+{
+	struct kdef *d = r->cur_def;
+	d->deps = xrealloc(d->deps, (d->ndeps + 1) * sizeof(*d->deps));
+	memmove(&d->deps[r->cur_own + 1], &d->deps[r->cur_own],
+		(d->ndeps - r->cur_own) * sizeof(*d->deps));
+	d->deps[r->cur_own++] = (struct kdep){expr, r->file, line, KDEP_DEPENDS};
+	d->ndeps++;
+}
+
+static void set_type(struct reader *r, enum ksym_type t)
+{
+	if (r->cur_sym && (r->cur_sym->type == KSYM_UNKNOWN || r->cur_sym->type == t))
+		r->cur_sym->type = t;
+}
+
+static void add_select(struct reader *r, const char *args, unsigned line, bool imply)
+{
+	struct kconfig_db *db = r->db;
+	size_t l = 0;
+	while (kconfig_is_sym_char(args[l]))
+		l++;
+	if (!l || !r->cur_sym)
+		return;
+	struct ksym *target = sym_get(db, args, l);
+	target->selected_by = xrealloc(target->selected_by,
+				       (target->nselected_by + 1) * sizeof(*target->selected_by));
+	target->selected_by[target->nselected_by++] =
+		(struct kselect){r->cur_sym->name, if_cond(db, args + l), r->file, line, imply};
+}
+
+static void add_range(struct reader *r, const char *args, unsigned line)
+{
+	struct kconfig_db *db = r->db;
+	size_t l1 = word_len(args);
+	const char *b = kconfig_skip_ws(args + l1);
+	size_t l2 = word_len(b);
+	if (!l1 || !l2)
+		return;
+	struct kdef *d = r->cur_def;
+	d->ranges = xrealloc(d->ranges, (d->nranges + 1) * sizeof(*d->ranges));
+	d->ranges[d->nranges++] = (struct krange){db_strn(db, args, l1), db_strn(db, b, l2),
+						  if_cond(db, b + l2), r->file, line};
+}
+
+static void source_file(struct reader *r, const char *args, unsigned line, bool relative,
+			bool optional, int depth)
+{
+	struct kconfig_db *db = r->db;
+	const char *p = kconfig_skip_ws(args);
+	const char *e = (*p == '"' || *p == '\'') ? kconfig_quote_end(p) : NULL;
+	char *raw = e ? xstrndup(p + 1, (size_t)(e - p - 1)) : xstrndup(p, word_len(p));
+	char *path = expand_path(db, raw);
+	free(raw);
+	if (relative) {
+		const char *slash = strrchr(r->file, '/');
+		char *dir = slash ? xstrndup(r->file, (size_t)(slash - r->file)) : xstrdup(".");
+		char *joined = path_join(dir, path);
+		free(dir);
+		free(path);
+		path = joined;
+	}
+	char *full = path_join(db->srctree, path);
+	if (!path_exists(full)) {
+		if (!optional)
+			db_warn(db, "%s:%u: sourced file %s not found", r->file, line, path);
+	} else if (depth >= MAX_SOURCE_DEPTH) {
+		db_warn(db, "%s:%u: source nesting deeper than %d, %s skipped", r->file, line,
+			MAX_SOURCE_DEPTH, path);
+	} else {
+		read_file_kconfig(db, path, depth + 1);
+	}
+	free(full);
+	free(path);
+}
+
+/* One logical line (continuations joined, comment stripped, not help text). */
+static void handle_line(struct reader *r, char *text, unsigned line, int depth, bool *help)
+{
+	struct kconfig_db *db = r->db;
+	char *p = kconfig_skip_ws(text);
+	strip_comment(p);
+	trim_end(p);
+	if (!*p)
+		return;
+	size_t kl = 0;
+	while (p[kl] && p[kl] != ' ' && p[kl] != '\t')
+		kl++;
+	char *args = kconfig_skip_ws(p + kl);
+#define KW(s) (kl == sizeof(s) - 1 && strncmp(p, s, kl) == 0)
+	if (KW("config") || KW("menuconfig")) {
+		start_config(r, args, line);
+	} else if (KW("choice")) {
+		clear_current(r);
+		push_frame(db, F_CHOICE);
+		db->choices = xrealloc(db->choices, (db->nchoices + 1) * sizeof(*db->choices));
+		db->choices[db->nchoices] = (struct kchoice){.file = r->file, .line = line};
+		db->stack[db->depth - 1].choice = (int)db->nchoices++;
+		r->cur_frame = &db->stack[db->depth - 1];
+	} else if (KW("endchoice")) {
+		clear_current(r);
+		pop_frame(db, r, F_CHOICE, line, "endchoice");
+	} else if (KW("menu")) {
+		clear_current(r);
+		push_frame(db, F_MENU);
+		r->cur_frame = &db->stack[db->depth - 1];
+	} else if (KW("endmenu")) {
+		clear_current(r);
+		pop_frame(db, r, F_MENU, line, "endmenu");
+	} else if (KW("if")) {
+		clear_current(r);
+		push_frame(db, F_IF);
+		frame_add_dep(&db->stack[db->depth - 1], db_str(db, args), r->file, line, KDEP_IF);
+	} else if (KW("endif")) {
+		clear_current(r);
+		pop_frame(db, r, F_IF, line, "endif");
+	} else if (KW("source") || KW("osource") || KW("rsource") || KW("orsource")) {
+		clear_current(r);
+		source_file(r, args, line, p[0] == 'r' || p[1] == 'r', p[0] == 'o', depth);
+	} else if (KW("comment") || KW("mainmenu")) {
+		clear_current(r);
+		r->cur_other = true;
+	} else if (KW("help") || KW("---help---")) {
+		*help = true;
+	} else if (r->cur_other) {
+		/* attributes of a comment: not ours */
+	} else if (KW("depends")) {
+		if (strncmp(args, "on", 2) == 0 && (args[2] == ' ' || args[2] == '\t'))
+			args = kconfig_skip_ws(args + 2);
+		const char *expr = db_str(db, args);
+		if (r->cur_def)
+			add_own_dep(r, expr, line);
+		else if (r->cur_frame)
+			frame_add_dep(r->cur_frame, expr, r->file, line,
+				      r->cur_frame->kind == F_MENU ? KDEP_MENU : KDEP_CHOICE);
+	} else if (KW("visible")) {
+		if (r->cur_frame && r->cur_frame->kind == F_MENU && strncmp(args, "if", 2) == 0)
+			r->cur_frame->visible = (struct kdep){db_str(db, kconfig_skip_ws(args + 2)), r->file,
+							      line, KDEP_MENU};
+	} else if (KW("optional")) {
+		if (r->cur_frame && r->cur_frame->kind == F_CHOICE)
+			db->choices[r->cur_frame->choice].optional = true;
+	} else if (!r->cur_def) {
+		/* choice/menu attributes other than depends: not needed */
+	} else if (KW("bool") || KW("boolean") || KW("tristate") || KW("string") || KW("int") ||
+		   KW("hex")) {
+		set_type(r, p[0] == 'b' ? KSYM_BOOL : p[0] == 't' ? KSYM_TRISTATE
+			 : p[0] == 's' ? KSYM_STRING : p[0] == 'i' ? KSYM_INT : KSYM_HEX);
+		const char *cond;
+		if (parse_prompt(db, args, &cond)) {
+			r->cur_def->has_prompt = true;
+			r->cur_def->prompt_cond = cond;
+		}
+	} else if (KW("def_bool") || KW("def_tristate")) {
+		set_type(r, p[4] == 'b' ? KSYM_BOOL : KSYM_TRISTATE);
+	} else if (KW("prompt")) {
+		const char *cond;
+		if (parse_prompt(db, args, &cond)) {
+			r->cur_def->has_prompt = true;
+			r->cur_def->prompt_cond = cond;
+		}
+	} else if (KW("select") || KW("imply")) {
+		add_select(r, args, line, p[0] == 'i');
+	} else if (KW("range")) {
+		add_range(r, args, line);
+	} else if (KW("modules") || (KW("option") && strncmp(args, "modules", 7) == 0)) {
+		db->modules_sym = r->cur_sym->name;
+	}
+#undef KW
+}
+
+static unsigned indent_width(const char *s)
+{
+	unsigned w = 0;
+	for (; *s == ' ' || *s == '\t'; s++)
+		w = *s == '\t' ? (w & ~7u) + 8 : w + 1;
+	return w;
+}
+
+static bool blank(const char *s)
+{
+	return s[strspn(s, " \t\r")] == '\0';
+}
+
+static int read_file_kconfig(struct kconfig_db *db, const char *rel, int depth)
+{
+	char *full = path_join(db->srctree, rel);
+	char *text = read_file(full, NULL);
+	free(full);
+	if (!text) {
+		db_warn(db, "%s", kb_last_error());
+		return -1;
+	}
+	strv_push(&db->files, rel);
+	struct reader r = {.db = db, .file = db_str(db, rel)};
+	size_t depth_at_start = db->depth;
+	bool help = false;
+	unsigned help_indent = 0, lineno = 0;
+	char *joined = NULL; /* a logical line being continued with '\' */
+	unsigned joined_line = 0;
+	for (char *line = text, *next; line && *line; line = next) {
+		next = strchr(line, '\n');
+		if (next)
+			*next++ = '\0';
+		lineno++;
+		if (help) {
+			/* Help text ends at the first non-blank line indented less than its first line. */
+			if (blank(line))
+				continue;
+			unsigned w = indent_width(line);
+			if (help_indent == 0 && w > 0) {
+				help_indent = w;
+				continue;
+			}
+			if (w >= help_indent && w > 0)
+				continue;
+			help = false;
+		}
+		size_t len = strlen(line);
+		while (len && (line[len - 1] == '\r' || line[len - 1] == ' ' || line[len - 1] == '\t'))
+			line[--len] = '\0';
+		bool cont = len && line[len - 1] == '\\';
+		if (cont) {
+			line[--len] = '\0';
+			while (len && (line[len - 1] == ' ' || line[len - 1] == '\t'))
+				line[--len] = '\0';
+		}
+		if (joined || cont) {
+			char *prev = joined;
+			joined = xasprintf("%s%s%s", prev ? prev : "", prev ? " " : "",
+					   prev ? kconfig_skip_ws(line) : line);
+			free(prev);
+			if (!joined_line)
+				joined_line = lineno;
+			if (cont)
+				continue;
+			handle_line(&r, joined, joined_line, depth, &help);
+			free(joined);
+			joined = NULL;
+			joined_line = 0;
+		} else {
+			handle_line(&r, line, lineno, depth, &help);
+		}
+		if (help)
+			help_indent = 0;
+	}
+	if (joined) {
+		handle_line(&r, joined, joined_line, depth, &help);
+		free(joined);
+	}
+	if (db->depth != depth_at_start) {
+		db_warn(db, "%s: if/menu/choice blocks not closed at end of file", rel);
+		while (db->depth > depth_at_start)
+			free(db->stack[--db->depth].deps);
+	}
+	free(text);
+	return 0;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static bool was_read(const struct kconfig_db *db, const char *rel)
+{
+	return db->files.n && bsearch(&rel, db->files.v, db->files.n, sizeof(*db->files.v), cmp_str);
+}
+
+struct kconfig_db *kconfig_db_load(const char *srctree, const char *srcarch)
+{
+	char *top = path_join(srctree, "Kconfig");
+	bool ok = path_exists(top);
+	free(top);
+	if (!ok) {
+		kb_fail("%s/Kconfig not found: not a kernel source tree?", srctree);
+		return NULL;
+	}
+	struct kconfig_db *db = xcalloc(1, sizeof(*db));
+	db->srctree = db_str(db, srctree);
+	db->srcarch = db_str(db, srcarch);
+	grow_slots(db);
+	if (read_file_kconfig(db, "Kconfig", 0) < 0) {
+		kb_fail("%s", kb_last_error());
+		kconfig_db_free(db);
+		return NULL;
+	}
+	free(db->stack);
+	db->stack = NULL;
+	qsort(db->files.v, db->files.n, sizeof(*db->files.v), cmp_str);
+	return db;
+}
+
+void kconfig_db_free(struct kconfig_db *db)
+{
+	if (!db)
+		return;
+	for (size_t i = 0; i < db->nsyms; i++) {
+		struct ksym *s = db->syms[i];
+		for (size_t k = 0; k < s->ndefs; k++) {
+			free(s->defs[k].deps);
+			free(s->defs[k].ranges);
+			free(s->defs[k].menu_visible);
+		}
+		free(s->defs);
+		free(s->selected_by);
+		free(s);
+	}
+	for (size_t i = 0; i < db->nchoices; i++)
+		free(db->choices[i].members);
+	for (size_t i = 0; i < db->depth; i++)
+		free(db->stack[i].deps);
+	free(db->stack);
+	free(db->choices);
+	free(db->syms);
+	free(db->slots);
+	free(db->warnings);
+	strv_free(&db->files);
+	strv_free(&db->strings);
+	free(db);
+}
+
+const struct kchoice *kconfig_db_choice(const struct kconfig_db *db, int index)
+{
+	return index >= 0 && (size_t)index < db->nchoices ? &db->choices[index] : NULL;
+}
+
+const char *kconfig_db_modules_symbol(const struct kconfig_db *db)
+{
+	return db->modules_sym ? db->modules_sym : "MODULES";
+}
+
+const char *kconfig_db_srcarch(const struct kconfig_db *db)
+{
+	return db->srcarch;
+}
+
+size_t kconfig_db_nfiles(const struct kconfig_db *db)
+{
+	return db->files.n;
+}
+
+size_t kconfig_db_nsymbols(const struct kconfig_db *db)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < db->nsyms; i++)
+		n += db->syms[i]->ndefs > 0;
+	return n;
+}
+
+const char *kconfig_db_warnings(const struct kconfig_db *db)
+{
+	return db->warnings ? db->warnings : "";
+}
+
+/* --- looking for definitions outside the files read --- */
+
+struct elsewhere {
+	const struct kconfig_db *db;
+	const char *srctree;
+	const char *const *names;
+	size_t n, left;
+	char **where;
+};
+
+static void search_kconfig_text(struct elsewhere *es, const char *rel, const char *text)
+{
+	unsigned lineno = 0;
+	for (const char *line = text, *next; line && *line; line = next) {
+		next = strchr(line, '\n');
+		if (next)
+			next++;
+		lineno++;
+		const char *p = kconfig_skip_ws(line);
+		size_t kw = strncmp(p, "config", 6) == 0 ? 6 : strncmp(p, "menuconfig", 10) == 0 ? 10 : 0;
+		if (!kw || (p[kw] != ' ' && p[kw] != '\t'))
+			continue;
+		p = kconfig_skip_ws(p + kw);
+		size_t l = 0;
+		while (kconfig_is_sym_char(p[l]))
+			l++;
+		for (size_t i = 0; i < es->n; i++) {
+			if (es->where[i] || strlen(es->names[i]) != l || strncmp(es->names[i], p, l))
+				continue;
+			es->where[i] = xasprintf("%s:%u", rel, lineno);
+			es->left--;
+		}
+	}
+}
+
+static void walk_for_kconfig(struct elsewhere *es, const char *rel)
+{
+	char *dir = rel[0] ? path_join(es->srctree, rel) : xstrdup(es->srctree);
+	DIR *d = opendir(dir);
+	free(dir);
+	if (!d)
+		return;
+	struct dirent *de;
+	while (es->left && (de = readdir(d))) {
+		const char *nm = de->d_name;
+		if (nm[0] == '.')
+			continue;
+		char *sub = rel[0] ? path_join(rel, nm) : xstrdup(nm);
+		unsigned char type = de->d_type;
+		if (type == DT_UNKNOWN) {
+			char *full = path_join(es->srctree, sub);
+			struct stat st;
+			type = lstat(full, &st) < 0 ? DT_UNKNOWN : S_ISDIR(st.st_mode) ? DT_DIR
+			       : S_ISREG(st.st_mode) ? DT_REG : DT_UNKNOWN;
+			free(full);
+		}
+		if (type == DT_DIR) {
+			if (strcmp(sub, "Documentation") && strcmp(sub, "scripts/kconfig/tests"))
+				walk_for_kconfig(es, sub);
+		} else if (type == DT_REG && strncmp(nm, "Kconfig", 7) == 0 && !was_read(es->db, sub)) {
+			char *full = path_join(es->srctree, sub);
+			char *text = read_file(full, NULL);
+			if (text)
+				search_kconfig_text(es, sub, text);
+			free(text);
+			free(full);
+		}
+		free(sub);
+	}
+	closedir(d);
+}
+
+void kconfig_find_elsewhere(const struct kconfig_db *db, const char *const *names, size_t n,
+			    char **where)
+{
+	struct elsewhere es = {db, db->srctree, names, n, n, where};
+	for (size_t i = 0; i < n; i++)
+		where[i] = NULL;
+	if (n)
+		walk_for_kconfig(&es, "");
+}

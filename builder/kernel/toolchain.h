@@ -1,0 +1,19 @@
+/* The compiler a profile builds with, as make sees it. */
+#ifndef KBUILD_TOOLCHAIN_H
+#define KBUILD_TOOLCHAIN_H
+
+#include "core/run.h"
+
+/* The CC= value for make: build.cc (default gcc, or <cross>gcc), prefixed
+ * with ccache when asked for and installed, unless it already starts with a
+ * compiler wrapper (ccache, distcc, icecc). Malloc'd. */
+char *toolchain_cc(const struct run *r);
+/* First line of `<cc without wrappers> --version`, malloc'd; "unknown" when it fails. */
+char *toolchain_version(const struct run *r);
+/* The make variables common to every make call: ARCH=, CROSS_COMPILE=, CC=, O=.
+ * Appends to argv. */
+void toolchain_make_vars(const struct run *r, struct strv *argv);
+/* Number of CPUs, for the default jobs=. */
+long toolchain_cpus(void);
+
+#endif

@@ -1,0 +1,289 @@
+#define _GNU_SOURCE
+#include "lib/util.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <ftw.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+static char last_error[4096];
+
+int kb_vfail(const char *fmt, va_list ap)
+{
+	vsnprintf(last_error, sizeof(last_error), fmt, ap);
+	return -1;
+}
+
+int kb_fail(const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	kb_vfail(fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+const char *kb_last_error(void)
+{
+	return last_error[0] ? last_error : "unknown error";
+}
+
+void kb_clear_error(void)
+{
+	last_error[0] = '\0';
+}
+
+static void *oom(void)
+{
+	fputs("kbuild: out of memory\n", stderr);
+	abort();
+}
+
+void *xmalloc(size_t n)
+{
+	void *p = malloc(n ? n : 1);
+	return p ? p : oom();
+}
+
+void *xcalloc(size_t n, size_t size)
+{
+	void *p = calloc(n ? n : 1, size ? size : 1);
+	return p ? p : oom();
+}
+
+void *xrealloc(void *p, size_t n)
+{
+	p = realloc(p, n ? n : 1);
+	return p ? p : oom();
+}
+
+char *xstrdup(const char *s)
+{
+	char *p = strdup(s);
+	return p ? p : oom();
+}
+
+char *xstrndup(const char *s, size_t n)
+{
+	char *p = strndup(s, n);
+	return p ? p : oom();
+}
+
+char *xasprintf(const char *fmt, ...)
+{
+	va_list ap;
+	char *s;
+	va_start(ap, fmt);
+	if (vasprintf(&s, fmt, ap) < 0)
+		oom();
+	va_end(ap);
+	return s;
+}
+
+void strv_push_owned(struct strv *s, char *str)
+{
+	if (s->n + 2 > s->cap) {
+		s->cap = s->cap ? s->cap * 2 : 8;
+		s->v = xrealloc(s->v, s->cap * sizeof(*s->v));
+	}
+	s->v[s->n++] = str;
+	s->v[s->n] = NULL;
+}
+
+void strv_push(struct strv *s, const char *str)
+{
+	strv_push_owned(s, xstrdup(str));
+}
+
+void strv_free(struct strv *s)
+{
+	for (size_t i = 0; i < s->n; i++)
+		free(s->v[i]);
+	free(s->v);
+	s->v = NULL;
+	s->n = s->cap = 0;
+}
+
+char **strv_argv(struct strv *s)
+{
+	if (!s->v) {
+		s->cap = 8;
+		s->v = xcalloc(s->cap, sizeof(*s->v));
+	}
+	return s->v;
+}
+
+size_t strv_split(struct strv *s, const char *text)
+{
+	size_t added = 0;
+	const char *p = text;
+	while (*p) {
+		p += strspn(p, " \t,\n");
+		size_t len = strcspn(p, " \t,\n");
+		if (len) {
+			strv_push_owned(s, xstrndup(p, len));
+			added++;
+		}
+		p += len;
+	}
+	return added;
+}
+
+int mkdir_p(const char *path, unsigned mode)
+{
+	char *tmp = xstrdup(path);
+	for (char *p = tmp + 1; *p; p++) {
+		if (*p != '/')
+			continue;
+		*p = '\0';
+		if (mkdir(tmp, mode) < 0 && errno != EEXIST) {
+			kb_fail("cannot create directory %s: %s", tmp, strerror(errno));
+			free(tmp);
+			return -1;
+		}
+		*p = '/';
+	}
+	int r = 0;
+	if (mkdir(tmp, mode) < 0 && errno != EEXIST)
+		r = kb_fail("cannot create directory %s: %s", tmp, strerror(errno));
+	free(tmp);
+	return r;
+}
+
+static int rm_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+	(void)st;
+	(void)ftw;
+	int r = (flag == FTW_DP) ? rmdir(path) : unlink(path);
+	if (r < 0 && errno != ENOENT)
+		return kb_fail("cannot remove %s: %s", path, strerror(errno));
+	return 0;
+}
+
+int rm_rf(const char *path)
+{
+	struct stat st;
+	if (lstat(path, &st) < 0)
+		return errno == ENOENT ? 0 : kb_fail("cannot stat %s: %s", path, strerror(errno));
+	return nftw(path, rm_one, 64, FTW_DEPTH | FTW_PHYS) ? -1 : 0;
+}
+
+bool path_exists(const char *path)
+{
+	struct stat st;
+	return lstat(path, &st) == 0;
+}
+
+bool is_dir(const char *path)
+{
+	struct stat st;
+	return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+char *read_file(const char *path, size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	if (!f) {
+		kb_fail("cannot open %s: %s", path, strerror(errno));
+		return NULL;
+	}
+	size_t cap = 4096, n = 0;
+	char *buf = xmalloc(cap);
+	size_t got;
+	while ((got = fread(buf + n, 1, cap - n - 1, f)) > 0) {
+		n += got;
+		if (cap - n - 1 == 0)
+			buf = xrealloc(buf, cap *= 2);
+	}
+	int err = ferror(f);
+	fclose(f);
+	if (err) {
+		free(buf);
+		kb_fail("cannot read %s", path);
+		return NULL;
+	}
+	buf[n] = '\0';
+	if (len)
+		*len = n;
+	return buf;
+}
+
+int write_file_atomic(const char *path, const void *data, size_t len)
+{
+	char *tmp = xasprintf("%s.tmp.%ld", path, (long)getpid());
+	int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (fd < 0) {
+		kb_fail("cannot create %s: %s", tmp, strerror(errno));
+		free(tmp);
+		return -1;
+	}
+	const char *p = data;
+	size_t left = len;
+	while (left) {
+		ssize_t w = write(fd, p, left);
+		if (w < 0) {
+			if (errno == EINTR)
+				continue;
+			kb_fail("cannot write %s: %s", tmp, strerror(errno));
+			close(fd);
+			unlink(tmp);
+			free(tmp);
+			return -1;
+		}
+		p += w;
+		left -= (size_t)w;
+	}
+	if (fsync(fd) < 0 || close(fd) < 0 || rename(tmp, path) < 0) {
+		kb_fail("cannot write %s: %s", path, strerror(errno));
+		unlink(tmp);
+		free(tmp);
+		return -1;
+	}
+	free(tmp);
+	return 0;
+}
+
+char *path_join(const char *a, const char *b)
+{
+	size_t la = strlen(a);
+	while (la > 1 && a[la - 1] == '/')
+		la--;
+	while (*b == '/')
+		b++;
+	return xasprintf("%.*s/%s", (int)la, a, b);
+}
+
+char *path_abs(const char *path)
+{
+	char *r = realpath(path, NULL);
+	if (!r)
+		kb_fail("cannot resolve %s: %s", path, strerror(errno));
+	return r;
+}
+
+double now_seconds(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+int copy_file(const char *src, const char *dst)
+{
+	struct stat st;
+	if (stat(src, &st) < 0)
+		return kb_fail("cannot read %s: %s", src, strerror(errno));
+	size_t len;
+	char *data = read_file(src, &len);
+	if (!data)
+		return -1;
+	int r = write_file_atomic(dst, data, len);
+	free(data);
+	if (r == 0 && chmod(dst, st.st_mode & 07777) < 0)
+		r = kb_fail("cannot chmod %s: %s", dst, strerror(errno));
+	return r;
+}

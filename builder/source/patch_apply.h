@@ -1,0 +1,33 @@
+/* The patch stage: apply a series to a source tree with GNU patch, each patch
+ * dry-run first, and keep a record of what the tree holds. */
+#ifndef KBUILD_PATCH_APPLY_H
+#define KBUILD_PATCH_APPLY_H
+
+#include <stdio.h>
+
+#include "source/series.h"
+
+/* Returned when the tree holds something other than a prefix of the series
+ * (a recorded patch changed, the record lists other patches, or a patch
+ * failed half-way): the caller must re-extract the tree and start again. */
+#define SERIES_REEXTRACT (-2)
+
+/* Apply s in order to tree with GNU patch (`patch -pN -N -s --batch
+ * --no-backup-if-mismatch -d tree -i file`), output to log (may be NULL).
+ * Each patch is dry-run first; one that does not apply leaves the tree as it
+ * was before it, and the error names the patch (series:line), the file and the
+ * failing hunk. A patch that does not apply but reverses cleanly is reported
+ * as already applied. An optional patch that does not apply is skipped and
+ * logged.
+ *
+ * applied_path records the tree's state, one line per patch handled:
+ *   "<sha256> <name>"          applied
+ *   "<sha256> <name> skipped"  optional, did not apply, skipped
+ * rewritten atomically after each patch. On a re-run the recorded prefix is
+ * not re-applied. A recorded patch whose digest differs, or a record that is
+ * not a prefix of the series, returns SERIES_REEXTRACT with kb_fail(); the
+ * caller then removes tree and applied_path, re-extracts, and calls again.
+ * Returns 0, -1 (kb_fail), or SERIES_REEXTRACT. */
+int series_apply(const struct series *s, const char *tree, const char *applied_path, FILE *log);
+
+#endif

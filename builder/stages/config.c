@@ -1,0 +1,155 @@
+/* config: base config + fragments in order -> .config, resolved by the
+ * tree's own kconfig, then every requested option checked in the result. */
+#define _GNU_SOURCE
+#include "kconfig/resolve.h"
+#include "kconfig/verify.h"
+#include "kconfig/fragment.h"
+#include "stages/stage.h"
+#include "kernel/toolchain.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* A fragment is named as in the profile: "6.1/ceph" means
+ * configs/6.1/ceph.config; an existing path is taken as it is. */
+static char *fragment_path(struct run *r, const char *name)
+{
+	if (path_exists(name) && !is_dir(name))
+		return path_abs(name);
+	char *rel = xasprintf("configs/%s%s", name, strstr(name, ".config") ? "" : ".config");
+	char *p = home_path(r, rel);
+	free(rel);
+	if (path_exists(p))
+		return p;
+	const struct profile_value *v = profile_value(r->prof, "config", "fragments");
+	kb_fail("%s: config fragment '%s' not found (looked for %s)", v ? v->origin : "fragments", name, p);
+	free(p);
+	return NULL;
+}
+
+/* The base is a make target unless it names an existing file. */
+static char *base_file(struct run *r, const char *base)
+{
+	if (strchr(base, '/') || strstr(base, ".config")) {
+		char *p = path_exists(base) ? path_abs(base) : home_path(r, base);
+		return p;
+	}
+	return NULL;
+}
+
+static int config_inputs(struct run *r, struct stamp *s)
+{
+	const char *base = profile_get(r->prof, "config", "base");
+	stamp_add(s, "base", base);
+	char *bf = base_file(r, base);
+	if (bf) {
+		stamp_add_file(s, "base file", bf);
+		free(bf);
+	}
+	struct strv frags = {0};
+	profile_get_list(r->prof, "config", "fragments", &frags);
+	for (size_t i = 0; i < frags.n; i++) {
+		char *p = fragment_path(r, frags.v[i]);
+		if (!p) {
+			strv_free(&frags);
+			return -1;
+		}
+		char *key = xasprintf("fragment %s", frags.v[i]);
+		stamp_add_file(s, key, p);
+		free(key);
+		free(p);
+	}
+	strv_free(&frags);
+	stamp_add(s, "override", profile_get_bool(r->prof, "config", "override", false) ? "yes" : "no");
+	struct strv vars = {0};
+	toolchain_make_vars(r, &vars);
+	for (size_t i = 0; i < vars.n; i++)
+		stamp_add(s, "make", vars.v[i]);
+	strv_free(&vars);
+	char *ver = toolchain_version(r);
+	stamp_add(s, "compiler", ver);
+	free(ver);
+	return 0;
+}
+
+static int config_run(struct run *r)
+{
+	struct kopt_set req = {0};
+	struct strv frags = {0};
+	int rc = -1;
+	bool override = profile_get_bool(r->prof, "config", "override", false);
+	profile_get_list(r->prof, "config", "fragments", &frags);
+	for (size_t i = 0; i < frags.n; i++) {
+		char *p = fragment_path(r, frags.v[i]);
+		if (!p)
+			goto out;
+		fprintf(r->log, "fragment %s\n", p);
+		int fr = fragment_parse(p, &req, override, r->log);
+		free(p);
+		if (fr < 0)
+			goto out;
+	}
+	if (mkdir_p(r->objdir, 0755) < 0)
+		goto out;
+
+	const char *base = profile_get(r->prof, "config", "base");
+	char *bf = base_file(r, base);
+	const char *arch = profile_get(r->prof, "build", "arch");
+	char *cc = toolchain_cc(r);
+	struct config_job job = {
+		.srctree = r->srcdir,
+		.objdir = r->objdir,
+		.arch = arch ? arch : "x86_64",
+		.cross = profile_get(r->prof, "build", "cross"),
+		.cc = cc,
+		.base = bf ? bf : base,
+		.req = &req,
+		.log = r->log,
+	};
+	rc = config_resolve(&job);
+	free(cc);
+	free(bf);
+	if (rc < 0)
+		goto out;
+
+	char *dotconfig = path_join(r->objdir, ".config");
+	char *report = NULL;
+	int bad = config_verify(r->srcdir, dotconfig, &req, &report);
+	char *report_path = run_path(r, "config-report.txt");
+	if (report) {
+		fprintf(r->log, "%s\n", report);
+		write_file_atomic(report_path, report, strlen(report));
+	}
+	if (bad < 0) {
+		rc = -1;
+	} else if (bad > 0) {
+		/* The first line is a summary; the log and the report have the rest. */
+		const char *first = report ? strchr(report, '\n') : NULL;
+		first = first ? first + 1 : "see the log";
+		kb_fail("%d requested option%s did not survive (full report: %s): %.*s", bad,
+			bad == 1 ? "" : "s", report_path, (int)strcspn(first, "\n"), first);
+		rc = -1;
+	} else {
+		size_t len;
+		char *text = read_file(dotconfig, &len);
+		char *kept = run_path(r, "config");
+		rc = text ? write_file_atomic(kept, text, len) : -1;
+		free(kept);
+		free(text);
+		fprintf(r->log, "all %zu requested options are in %s\n", req.n, dotconfig);
+	}
+	free(report_path);
+	free(report);
+	free(dotconfig);
+out:
+	strv_free(&frags);
+	kopt_set_free(&req);
+	return rc;
+}
+
+const struct stage stage_config = {
+	.name = "config",
+	.summary = "merge fragments, resolve, verify every requested option",
+	.inputs = config_inputs,
+	.run = config_run,
+};

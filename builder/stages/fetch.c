@@ -1,0 +1,149 @@
+/* fetch: get the kernel tarball and prove it is the one asked for.
+ *
+ * Sources, first match wins: tree= (a local tree, copied by extract and
+ * recorded as unverified), source= (a local tarball, verified against
+ * sha256), package= (a Debian package, verified with dpkg), url= + mirrors
+ * (downloaded into the shared cache, verified against sha256). The result
+ * is the record source.rec that extract reads. */
+#define _GNU_SOURCE
+#include "source/debsrc.h"
+#include "source/fetch.h"
+#include "lib/sha256.h"
+#include "stages/stage.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+static const char *get(struct run *r, const char *key)
+{
+	return profile_get(r->prof, "source", key);
+}
+
+static int fetch_inputs(struct run *r, struct stamp *s)
+{
+	static const char *keys[] = {"version", "url", "mirrors", "sha256", "file", "package", "source", "tree"};
+	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
+		stamp_add(s, keys[i], get(r, keys[i]));
+	/* A local tarball replaced at the same path must make fetch verify it
+	 * again: its size and mtime are inputs (hashing it here would cost
+	 * seconds on every run). */
+	struct stat st;
+	if (get(r, "source") && !get(r, "tree") && stat(get(r, "source"), &st) == 0) {
+		char buf[64];
+		snprintf(buf, sizeof(buf), "%lld %lld", (long long)st.st_size, (long long)st.st_mtime);
+		stamp_add(s, "source size mtime", buf);
+	}
+	/* A Debian security update replaces the tarball: its version is an input. */
+	if (get(r, "package") && !get(r, "tree") && !get(r, "source")) {
+		char *v = debsrc_version(get(r, "package"));
+		stamp_add(s, "package version", v ? v : "not installed");
+		free(v);
+	}
+	return 0;
+}
+
+static int record(struct run *r, const char *kind, const char *path, const char *sha,
+		  const char *verified, const char *origin)
+{
+	char *text = xasprintf("kind %s\npath %s\nsha256 %s\nverified %s\norigin %s\n", kind, path,
+			       sha ? sha : "none", verified, origin);
+	int rc = run_record_write(r, "source.rec", text);
+	free(text);
+	return rc;
+}
+
+static int verify_local(struct run *r, const char *path, const char *want)
+{
+	char got[SHA256_HEX_LEN + 1];
+	if (!want)
+		return kb_fail("source=%s needs sha256=<digest> so kbuild can verify it", path);
+	if (sha256_file(path, got) < 0)
+		return -1;
+	fprintf(r->log, "sha256 %s  %s\n", got, path);
+	if (strcmp(got, want))
+		return kb_fail("%s: sha256 mismatch: expected %s, got %s", path, want, got);
+	return 0;
+}
+
+static char *url_basename(const char *url)
+{
+	const char *slash = strrchr(url, '/');
+	return xstrdup(slash && slash[1] ? slash + 1 : "source.tar");
+}
+
+static int fetch_run(struct run *r)
+{
+	const char *tree = get(r, "tree"), *local = get(r, "source"), *pkg = get(r, "package");
+	const char *url = get(r, "url"), *sha = get(r, "sha256");
+	if (tree) {
+		char *abs = path_abs(tree);
+		if (!abs || !is_dir(abs)) {
+			free(abs);
+			return kb_fail("tree=%s is not a directory", tree);
+		}
+		fprintf(r->log, "using the local tree %s (not verified)\n", abs);
+		int rc = record(r, "tree", abs, NULL, "no (local tree)", abs);
+		free(abs);
+		return rc;
+	}
+	if (local) {
+		char *abs = path_abs(local);
+		if (!abs)
+			return -1;
+		int rc = verify_local(r, abs, sha);
+		if (rc == 0)
+			rc = record(r, "tarball", abs, sha, "yes (sha256)", abs);
+		free(abs);
+		return rc;
+	}
+	if (pkg) {
+		struct debsrc d;
+		if (debsrc_verify(pkg, &d, r->log) < 0)
+			return -1;
+		char got[SHA256_HEX_LEN + 1];
+		int rc = sha256_file(d.tarball, got);
+		if (rc == 0) {
+			char *how = xasprintf("yes (dpkg --verify %s %s)", pkg, d.version);
+			char *origin = xasprintf("debian:%s=%s", pkg, d.version);
+			rc = record(r, "tarball", d.tarball, got, how, origin);
+			free(how);
+			free(origin);
+		}
+		debsrc_free(&d);
+		return rc;
+	}
+	if (!url)
+		return kb_fail("%s: no source: set url= (with sha256=), package=, source= or tree=", r->prof->file);
+	if (!sha)
+		return kb_fail("%s: url= needs sha256= (kbuild never uses an unverified download)", r->prof->file);
+
+	struct strv urls = {0};
+	strv_push(&urls, url);
+	profile_get_list(r->prof, "source", "mirrors", &urls);
+	char *name = get(r, "file") ? xstrdup(get(r, "file")) : url_basename(url);
+	struct fetch_opts o = {
+		.urls = (const char *const *)urls.v,
+		.n_urls = urls.n,
+		.sha256 = sha,
+		.cache_dir = r->cache,
+		.file_name = name,
+		.progress = r->tty ? 1 : 0,
+		.log = r->log,
+	};
+	char *path = NULL;
+	int rc = fetch_to_cache(&o, &path);
+	if (rc == 0)
+		rc = record(r, "tarball", path, sha, "yes (sha256)", url);
+	free(path);
+	free(name);
+	strv_free(&urls);
+	return rc;
+}
+
+const struct stage stage_fetch = {
+	.name = "fetch",
+	.summary = "download or locate the source and verify it",
+	.inputs = fetch_inputs,
+	.run = fetch_run,
+};

@@ -1,0 +1,102 @@
+/* initramfs: busybox, the C self-tests with the libraries they need, the
+ * profile's modules, and an /init that runs the tests and ends QEMU. */
+#define _GNU_SOURCE
+#include "guest/initramfs.h"
+#include "kernel/kmake.h"
+#include "guest/qaplan.h"
+#include "stages/stage.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define BUSYBOX "/bin/busybox"
+
+static char *qa_binary(struct run *r, const char *name)
+{
+	char *rel = xasprintf("qa/%s", name);
+	char *p = home_path(r, rel);
+	free(rel);
+	return p;
+}
+
+static int initramfs_inputs(struct run *r, struct stamp *s)
+{
+	char *plan = NULL;
+	if (qaplan_text(r, &plan) < 0)
+		return -1;
+	stamp_add(s, "plan", plan);
+	free(plan);
+	struct strv l = {0};
+	qaplan_tests(r, &l);
+	strv_push(&l, "qa-runner");
+	for (size_t i = 0; i < l.n; i++) {
+		char *p = qa_binary(r, l.v[i]);
+		stamp_add_file(s, l.v[i], p);
+		free(p);
+	}
+	strv_free(&l);
+	stamp_add_file(s, "busybox", BUSYBOX);
+	profile_get_list(r->prof, "qa", "sysctl", &l);
+	for (size_t i = 0; i < l.n; i++)
+		stamp_add(s, "sysctl", l.v[i]);
+	strv_free(&l);
+	return 0;
+}
+
+static int initramfs_run(struct run *r)
+{
+	if (!path_exists(BUSYBOX))
+		return kb_fail("%s is missing: apt-get install busybox-static", BUSYBOX);
+	struct strv tests = {0}, bins = {0}, sysctls = {0}, mods = {0};
+	char *plan = NULL, *rel = NULL, *out = NULL;
+	int rc = qaplan_tests(r, &tests);
+	if (rc == 0)
+		rc = qaplan_text(r, &plan);
+	strv_push(&tests, "qa-runner");
+	for (size_t i = 0; rc == 0 && i < tests.n; i++) {
+		char *p = qa_binary(r, tests.v[i]);
+		if (!path_exists(p))
+			rc = kb_fail("self-test %s is not built (run make in %s)", p, r->home);
+		strv_push_owned(&bins, p);
+	}
+	if (rc == 0) {
+		rel = run_record_get(r, "install.rec", "release");
+		if (!rel)
+			rc = kb_fail("no release recorded: run the install stage");
+	}
+	if (rc == 0) {
+		profile_get_list(r->prof, "qa", "sysctl", &sysctls);
+		profile_get_list(r->prof, "qa", "modules", &mods);
+		char *mod_root = r->stagedir;
+		struct initramfs_spec spec = {
+			.busybox = BUSYBOX,
+			.qa_bins = (const char *const *)bins.v,
+			.n_qa_bins = bins.n,
+			.plan = plan,
+			.sysctls = (const char *const *)sysctls.v,
+			.n_sysctls = sysctls.n,
+			.modules_root = mod_root,
+			.release = rel,
+			.modules = (const char *const *)mods.v,
+			.n_modules = mods.n,
+		};
+		fprintf(r->log, "plan:\n%s", plan);
+		out = run_path(r, "initramfs.cpio.gz");
+		rc = initramfs_build(&spec, out, r->log);
+	}
+	free(out);
+	free(rel);
+	free(plan);
+	strv_free(&tests);
+	strv_free(&bins);
+	strv_free(&sysctls);
+	strv_free(&mods);
+	return rc;
+}
+
+const struct stage stage_initramfs = {
+	.name = "initramfs",
+	.summary = "busybox initramfs with the self-tests and modules",
+	.inputs = initramfs_inputs,
+	.run = initramfs_run,
+};

@@ -1,0 +1,138 @@
+/* install: modules_install into a staging root, depmod for exactly this
+ * release, boot/ files, then proof that what was staged is what was asked
+ * for: libkmod over the modules, libelf over vmlinux. */
+#define _GNU_SOURCE
+#include "kernel/kmake.h"
+#include "kernel/modcheck.h"
+#include "lib/spawn.h"
+#include "stages/stage.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static int install_inputs(struct run *r, struct stamp *s)
+{
+	struct strv l = {0};
+	profile_get_list(r->prof, "qa", "modules", &l);
+	for (size_t i = 0; i < l.n; i++)
+		stamp_add(s, "expected module", l.v[i]);
+	strv_free(&l);
+	profile_get_list(r->prof, "qa", "symbols", &l);
+	for (size_t i = 0; i < l.n; i++)
+		stamp_add(s, "expected symbol", l.v[i]);
+	strv_free(&l);
+	return 0;
+}
+
+static int modules_enabled(struct run *r)
+{
+	char *p = path_join(r->objdir, ".config");
+	char *text = read_file(p, NULL);
+	free(p);
+	int on = text && strstr(text, "\nCONFIG_MODULES=y") != NULL;
+	free(text);
+	return on;
+}
+
+static int stage_boot_files(struct run *r, const char *root, const char *rel)
+{
+	char *boot = path_join(root, "boot");
+	if (mkdir_p(boot, 0755) < 0) {
+		free(boot);
+		return -1;
+	}
+	struct { const char *from, *name; } files[] = {
+		{"arch/x86/boot/bzImage", "vmlinuz"},
+		{"System.map", "System.map"},
+		{".config", "config"},
+	};
+	int rc = 0;
+	for (size_t i = 0; i < sizeof(files) / sizeof(files[0]) && rc == 0; i++) {
+		char *src = path_join(r->objdir, files[i].from);
+		char *dst = xasprintf("%s/%s-%s", boot, files[i].name, rel);
+		rc = copy_file(src, dst);
+		free(src);
+		free(dst);
+	}
+	free(boot);
+	return rc;
+}
+
+static int run_depmod(struct run *r, const char *root, const char *rel)
+{
+	char *argv[] = {"depmod", "-b", (char *)root, (char *)rel, NULL};
+	struct spawn_opts o = {.stdin_fd = -1, .stdout_fd = fileno(r->log), .stderr_fd = -1};
+	fprintf(r->log, "$ depmod -b %s %s\n", root, rel);
+	int st = spawn_run(argv, &o);
+	return st == 0 ? 0 : kb_fail("depmod -b %s %s failed (status %d)", root, rel, st);
+}
+
+static int install_run(struct run *r)
+{
+	char *rel = kmake_release(r);
+	if (!rel)
+		return kb_fail("no kernel release in %s/include/config/kernel.release: run the build stage", r->objdir);
+	char *tmp = xasprintf("%s.tmp", r->stagedir);
+	int rc = rm_rf(tmp);
+	if (rc == 0 && modules_enabled(r)) {
+		char *var = xasprintf("INSTALL_MOD_PATH=%s", tmp);
+		const char *targets[] = {"modules_install", var};
+		int st = kmake(r, targets, 2, 0, NULL, 0);
+		free(var);
+		if (st != 0)
+			rc = kb_fail("make modules_install failed (status %d)", st);
+		if (rc == 0)
+			rc = run_depmod(r, tmp, rel);
+		/* Links back into this machine's build tree mean nothing elsewhere. */
+		for (const char *const *l = (const char *const[]){"build", "source", NULL}; rc == 0 && *l; l++) {
+			char *link = xasprintf("%s/lib/modules/%s/%s", tmp, rel, *l);
+			unlink(link);
+			free(link);
+		}
+	} else if (rc == 0) {
+		fprintf(r->log, "CONFIG_MODULES is off: no modules to install\n");
+		rc = mkdir_p(tmp, 0755);
+	}
+	if (rc == 0)
+		rc = stage_boot_files(r, tmp, rel);
+
+	struct strv mods = {0}, syms = {0};
+	profile_get_list(r->prof, "qa", "modules", &mods);
+	profile_get_list(r->prof, "qa", "symbols", &syms);
+	if (rc == 0 && modules_enabled(r))
+		rc = modcheck_stage(tmp, rel, (const char *const *)mods.v, mods.n, r->log);
+	else if (rc == 0 && mods.n)
+		rc = kb_fail("the profile expects modules (%s) but CONFIG_MODULES is off", mods.v[0]);
+	if (rc == 0 && syms.n) {
+		char *vmlinux = path_join(r->objdir, "vmlinux");
+		rc = elf_has_symbols(vmlinux, (const char *const *)syms.v, syms.n);
+		if (rc == 0)
+			fprintf(r->log, "vmlinux defines %zu expected symbols\n", syms.n);
+		free(vmlinux);
+	}
+	if (rc == 0) {
+		fprintf(r->log, "modules and vmlinux checked for release %s\n", rel);
+		rc = rm_rf(r->stagedir);
+	}
+	if (rc == 0 && rename(tmp, r->stagedir) < 0)
+		rc = kb_fail("cannot rename %s to %s", tmp, r->stagedir);
+	if (rc == 0) {
+		char *text = xasprintf("release %s\n", rel);
+		rc = run_record_write(r, "install.rec", text);
+		free(text);
+	}
+	strv_free(&mods);
+	strv_free(&syms);
+	free(tmp);
+	free(rel);
+	return rc;
+}
+
+const struct stage stage_install = {
+	.name = "install",
+	.summary = "modules_install, depmod, boot files, module and symbol checks",
+	.inputs = install_inputs,
+	.run = install_run,
+};

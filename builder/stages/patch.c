@@ -1,0 +1,71 @@
+/* patch: apply the profile's quilt series to the tree, recording what was
+ * applied so a re-run neither re-applies nor double-applies. */
+#define _GNU_SOURCE
+#include "source/series.h"
+#include "source/patch_apply.h"
+#include "stages/stage.h"
+
+#include <stdlib.h>
+
+static char *series_path(struct run *r)
+{
+	const char *s = profile_get(r->prof, "patches", "series");
+	return s ? home_path(r, s) : NULL;
+}
+
+static int patch_inputs(struct run *r, struct stamp *s)
+{
+	char *path = series_path(r);
+	/* As the profile names it: moving the kbuild checkout changes nothing. */
+	const char *named = profile_get(r->prof, "patches", "series");
+	stamp_add(s, "series", named ? named : "none");
+	if (!path)
+		return 0;
+	struct series ser;
+	if (series_load(path, &ser) < 0) {
+		free(path);
+		return -1;
+	}
+	stamp_add_file(s, "series file", path);
+	for (size_t i = 0; i < ser.n; i++)
+		stamp_add(s, ser.e[i].name, ser.e[i].sha256);
+	series_free(&ser);
+	free(path);
+	return 0;
+}
+
+static int patch_run(struct run *r)
+{
+	char *path = series_path(r);
+	if (!path) {
+		fprintf(r->log, "the profile names no patch series\n");
+		return 0;
+	}
+	struct series ser;
+	int rc = series_load(path, &ser);
+	free(path);
+	if (rc < 0)
+		return -1;
+	char *applied = run_path(r, "applied");
+	rc = series_apply(&ser, r->srcdir, applied, r->log);
+	if (rc == -2) {
+		/* The tree carries another version of the series: start again
+		 * from a pristine tree rather than guess what to revert. */
+		fprintf(r->log, "%s\nre-extracting a pristine tree\n", kb_last_error());
+		rc = extract_pristine(r);
+		if (rc == 0)
+			rc = series_apply(&ser, r->srcdir, applied, r->log);
+	}
+	if (rc == 0)
+		fprintf(r->log, "%zu patches applied\n", ser.n);
+	free(applied);
+	series_free(&ser);
+	return rc < 0 ? -1 : 0;
+}
+
+const struct stage stage_patch = {
+	.name = "patch",
+	.summary = "apply the patch series",
+	.inputs = patch_inputs,
+	.run = patch_run,
+};
