@@ -202,11 +202,11 @@ END_TEST
 
 START_TEST(nonexistent_symbol)
 {
-	EXPECT("TTY", "y", "CONFIG_TTY: requested y, but no Kconfig in this tree defines TTY "
-	       "(typo, an option from another kernel line, or one added by a patch not applied)");
+	EXPECT("TTY", "y", "CONFIG_TTY: requested y, but TTY does not exist in this kernel: "
+	       "no Kconfig in this tree defines it (typo, an option from another kernel line, or one added by a patch not applied)");
 	/* only in help text, or in a file kconfig never reads */
-	EXPECT("FAKE_IN_HELP", "y", "no Kconfig in this tree defines FAKE_IN_HELP");
-	EXPECT("IN_DOCS", "y", "no Kconfig in this tree defines IN_DOCS");
+	EXPECT("FAKE_IN_HELP", "y", "FAKE_IN_HELP does not exist in this kernel");
+	EXPECT("IN_DOCS", "y", "IN_DOCS does not exist in this kernel");
 	EXPECT("ARM_ONLY", "y", "CONFIG_ARM_ONLY: requested y, but ARM_ONLY is not defined for this "
 	       "architecture: arch/arm/Kconfig:1 defines it, and kconfig does not read that file for x86");
 }
@@ -540,7 +540,7 @@ START_TEST(real_tree_2639)
 	ck_assert_ptr_nonnull(
 		strstr(report, "depends on INET && EXPERIMENTAL && BLOCK; off: EXPERIMENTAL"));
 	ck_assert_ptr_nonnull(
-		strstr(report, "CONFIG_TTY: requested y, but no Kconfig in this tree defines TTY"));
+		strstr(report, "CONFIG_TTY: requested y, but TTY does not exist in this kernel"));
 	free(report);
 	free(src);
 }

@@ -600,20 +600,38 @@ static bool was_read(const struct kconfig_db *db, const char *rel)
 	return db->files.n && bsearch(&rel, db->files.v, db->files.n, sizeof(*db->files.v), cmp_str);
 }
 
+/* The root Kconfig, relative to srctree (malloc'd), or NULL: "Kconfig" since
+ * 2.6.36; before that kconfig started from arch/$(SRCARCH)/Kconfig. */
+static char *root_kconfig(const char *srctree, const char *srcarch)
+{
+	char *cands[] = {xstrdup("Kconfig"), xasprintf("arch/%s/Kconfig", srcarch)};
+	char *found = NULL;
+	for (size_t i = 0; i < 2; i++) {
+		char *abs = path_join(srctree, cands[i]);
+		if (!found && path_exists(abs))
+			found = cands[i];
+		else
+			free(cands[i]);
+		free(abs);
+	}
+	return found;
+}
+
 struct kconfig_db *kconfig_db_load(const char *srctree, const char *srcarch)
 {
-	char *top = path_join(srctree, "Kconfig");
-	bool ok = path_exists(top);
-	free(top);
-	if (!ok) {
-		kb_fail("%s/Kconfig not found: not a kernel source tree?", srctree);
+	char *top = root_kconfig(srctree, srcarch);
+	if (!top) {
+		kb_fail("%s/Kconfig (or arch/%s/Kconfig) not found: not a kernel source tree?", srctree,
+			srcarch);
 		return NULL;
 	}
 	struct kconfig_db *db = xcalloc(1, sizeof(*db));
 	db->srctree = db_str(db, srctree);
 	db->srcarch = db_str(db, srcarch);
 	grow_slots(db);
-	if (read_file_kconfig(db, "Kconfig", 0) < 0) {
+	int r = read_file_kconfig(db, top, 0);
+	free(top);
+	if (r < 0) {
 		kb_fail("%s", kb_last_error());
 		kconfig_db_free(db);
 		return NULL;

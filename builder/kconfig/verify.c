@@ -416,8 +416,9 @@ static char *explain_undefined(const struct kopt *o, const char *elsewhere, cons
 		return xasprintf("CONFIG_%s: requested %s, but %s is not defined for this architecture: "
 				 "%s defines it, and kconfig does not read that file for %s", o->name,
 				 o->value, o->name, elsewhere, srcarch);
-	return xasprintf("CONFIG_%s: requested %s, but no Kconfig in this tree defines %s (typo, an "
-			 "option from another kernel line, or one added by a patch not applied)",
+	return xasprintf("CONFIG_%s: requested %s, but %s does not exist in this kernel: no Kconfig "
+			 "in this tree defines it (typo, an option from another kernel line, or one "
+			 "added by a patch not applied)",
 			 o->name, o->value, o->name);
 }
 
