@@ -24,6 +24,8 @@ Suite *fragment_suite(void);
 Suite *config_verify_suite(void);
 Suite *e2e_suite(void);
 Suite *distcc_suite(void);
+Suite *legacytrees_suite(void);
+Suite *legacy_suite(void);
 
 static const struct {
 	const char *name, *group;
@@ -46,6 +48,8 @@ static const struct {
 	{"qemu", "system", qemu_suite},
 	{"e2e", "e2e", e2e_suite},
 	{"distcc", "e2e", distcc_suite},
+	{"legacytrees", "unit", legacytrees_suite},
+	{"legacy", "e2e", legacy_suite},
 };
 static const size_t n_all_suites = sizeof(all_suites) / sizeof(all_suites[0]);
 

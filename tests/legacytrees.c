@@ -1,0 +1,67 @@
+#define _GNU_SOURCE
+#include "legacytrees.h"
+#include "testutil.h"
+#include "lib/util.h"
+
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+
+char *lt_dir(void)
+{
+	const char *env = getenv("KBUILD_TEST_TREES");
+	if (env && *env)
+		return xstrdup(env);
+	return path_join(tu_repo(), "../shared/trees");
+}
+
+int lt_sums_lookup(const char *sums_text, const char *file, char hex[SHA256_HEX_LEN + 1])
+{
+	for (const char *p = sums_text; p && *p;) {
+		const char *nl = strchr(p, '\n');
+		size_t len = nl ? (size_t)(nl - p) : strlen(p);
+		size_t k = 0;
+		while (k < len && isxdigit((unsigned char)p[k]))
+			k++;
+		if (k == SHA256_HEX_LEN && k + 2 <= len && p[k] == ' ' &&
+		    (p[k + 1] == ' ' || p[k + 1] == '*')) {
+			const char *name = p + k + 2;
+			size_t nlen = len - k - 2;
+			while (nlen && (name[nlen - 1] == '\r' || name[nlen - 1] == ' '))
+				nlen--;
+			if (nlen == strlen(file) && !strncmp(name, file, nlen)) {
+				for (size_t i = 0; i < SHA256_HEX_LEN; i++)
+					hex[i] = (char)tolower((unsigned char)p[i]);
+				hex[SHA256_HEX_LEN] = '\0';
+				return 0;
+			}
+		}
+		p = nl ? nl + 1 : NULL;
+	}
+	return -1;
+}
+
+char *lt_find(const char *file, char hex[SHA256_HEX_LEN + 1], char **why)
+{
+	char *dir = lt_dir();
+	char *path = path_join(dir, file);
+	char *sums = path_join(dir, "SHA256SUMS");
+	char *text = NULL;
+	char *found = NULL;
+	if (!path_exists(dir))
+		*why = xasprintf("%s is absent (pristine legacy tarballs; kernel.org cannot be reached "
+				 "here; set KBUILD_TEST_TREES to such a folder)", dir);
+	else if (!path_exists(path))
+		*why = xasprintf("%s is absent", path);
+	else if (!(text = read_file(sums, NULL)))
+		*why = xasprintf("%s cannot be read", sums);
+	else if (lt_sums_lookup(text, file, hex) < 0)
+		*why = xasprintf("%s does not list %s", sums, file);
+	else
+		found = xstrdup(path);
+	free(text);
+	free(sums);
+	free(path);
+	free(dir);
+	return found;
+}

@@ -1,0 +1,226 @@
+/* The legacy lines end to end, from the pristine tarballs in ../shared/trees
+ * (skipped, with the reason, where that folder is absent):
+ * - centos6-2.6.32 is built, booted and self-tested; a second run is a no-op;
+ *   a one-option change recompiles only what depends on it (the make 4.3
+ *   '#' escaping patch: without it every object is rebuilt);
+ * - asking 2.6.32 for Ceph/RBD fails with "does not exist in this kernel";
+ * - the ceph-2.6.38 profile's series applies (dry-run) to the nearest tree
+ *   there is (2.6.39.4: no pristine 2.6.38.x tree is public).
+ * The ceph profile on 2.6.39.4 is test_e2e.c's legacy_2639_ceph. */
+#define _GNU_SOURCE
+#include "legacytrees.h"
+#include "testutil.h"
+#include "lib/util.h"
+
+#include <check.h>
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define TREE_2632 "linux-2.6.32.71.tar.xz"
+#define TREE_2639 "linux-2.6.39.4.tar.xz"
+
+/* source= and sha256= arguments for a tree, or NULL (the skip reason printed). */
+static bool tree_args(const char *file, const char *test, char **src, char **sha)
+{
+	char hex[SHA256_HEX_LEN + 1];
+	char *why = NULL;
+	char *path = lt_find(file, hex, &why);
+	if (!path) {
+		fprintf(stderr, "legacy: SKIP %s: %s\n", test, why);
+		free(why);
+		return false;
+	}
+	*src = xasprintf("source=%s", path);
+	*sha = xasprintf("sha256=%s", hex);
+	free(path);
+	return true;
+}
+
+/* Number of lines of the stage log that start with prefix (e.g. "  CC "). */
+static size_t log_count(const char *outdir, const char *stage, const char *prefix)
+{
+	char *p = xasprintf("%s/logs/%s.log", outdir, stage);
+	char *text = read_file(p, NULL);
+	ck_assert_msg(text != NULL, "%s unreadable", p);
+	size_t n = 0;
+	for (char *l = text; l && *l; l = strchr(l, '\n') ? strchr(l, '\n') + 1 : NULL)
+		n += strncmp(l, prefix, strlen(prefix)) == 0;
+	free(text);
+	free(p);
+	return n;
+}
+
+static void assert_all_pass(const char *outdir, size_t at_least)
+{
+	char *p = path_join(outdir, "results.json");
+	json_error_t err;
+	json_t *root = json_load_file(p, 0, &err);
+	if (!root)
+		ck_abort_msg("%s: %s", p, err.text);
+	json_t *tests = json_object_get(root, "tests");
+	ck_assert(json_is_array(tests));
+	ck_assert_uint_ge(json_array_size(tests), at_least);
+	size_t i;
+	json_t *t;
+	json_array_foreach(tests, i, t) {
+		const char *name = json_string_value(json_object_get(t, "name"));
+		const char *status = json_string_value(json_object_get(t, "status"));
+		ck_assert_msg(status && !strcmp(status, "pass"), "self-test %s: %s",
+			      name ? name : "?", status ? status : "no status");
+	}
+	json_decref(root);
+	free(p);
+}
+
+static int kb(char **out, const char *const *args, size_t n)
+{
+	double t0 = now_seconds();
+	int st = tu_kbuild("legacy", args, n, NULL, out);
+	fprintf(stderr, "legacy: took %.2f s, status %d\n", now_seconds() - t0, st);
+	return st;
+}
+
+START_TEST(centos6_2632_qa)
+{
+	char *src, *sha;
+	if (!tree_args(TREE_2632, "centos6-2.6.32", &src, &sha))
+		return;
+	char *dir = tu_e2e_dir("centos6-2.6.32");
+	char *o = xasprintf("O=%s", dir);
+	const char *args[] = {"qa", "profile=centos6-2.6.32", o, src, sha, NULL};
+	char *out;
+	ck_assert_int_eq(kb(&out, args, 5), 0);
+	free(out);
+	assert_all_pass(dir, 4);
+	char *cfg = path_join(dir, "config");
+	char *text = read_file(cfg, NULL);
+	ck_assert_ptr_nonnull(text);
+	ck_assert_ptr_nonnull(strstr(text, "CONFIG_TCP_TW_TIMEOUT=10"));
+	ck_assert_ptr_nonnull(strstr(text, "CONFIG_LIBCRC32C=m"));
+	ck_assert_ptr_null(strstr(text, "CONFIG_CEPH"));
+	free(text);
+	free(cfg);
+	size_t cold = log_count(dir, "build", "  CC");
+
+	/* Nothing changed: every stage up to date. */
+	ck_assert_int_eq(kb(&out, args, 5), 0);
+	ck_assert_ptr_null(strstr(out, " done "));
+	free(out);
+
+	/* One module option more: the tree is reused and only what depends on
+	 * it is compiled (before patches/legacy/0012 make 4.3 rebuilt all). */
+	char *frag = path_join(dir, "one-more.config");
+	ck_assert_int_eq(write_file_atomic(frag, "CONFIG_CRYPTO_MD5=m\n", 20), 0);
+	char *more = xasprintf("fragments+=%s", frag);
+	args[5] = more;
+	ck_assert_int_eq(kb(&out, args, 6), 0);
+	free(out);
+	size_t warm = log_count(dir, "build", "  CC");
+	fprintf(stderr, "legacy: 2.6.32 compiled %zu objects cold, %zu after one option\n", cold,
+		warm);
+	ck_assert_uint_gt(cold, 500);
+	ck_assert_uint_lt(warm, cold / 10);
+	assert_all_pass(dir, 4);
+	free(more);
+	free(frag);
+	free(o);
+	free(dir);
+	free(src);
+	free(sha);
+}
+END_TEST
+
+START_TEST(centos6_has_no_ceph)
+{
+	char *src, *sha;
+	if (!tree_args(TREE_2632, "2.6.32 without Ceph", &src, &sha))
+		return;
+	char *dir = tu_e2e_dir("centos6-ceph");
+	char *o = xasprintf("O=%s", dir);
+	const char *args[] = {"config", "profile=centos6-2.6.32", o, src, sha, "fragments=2.6/qemu-guest 2.6/pm-2.6.38 2.6/tcp-timewait 2.6/ceph"};
+	char *out;
+	ck_assert_int_ne(kb(&out, args, 6), 0);
+	free(out);
+	char *rp = path_join(dir, "config-report.txt");
+	char *report = read_file(rp, NULL);
+	ck_assert_msg(report != NULL, "%s missing", rp);
+	ck_assert_ptr_nonnull(strstr(report, "CONFIG_CEPH_FS: requested m, but CEPH_FS does not exist "
+					     "in this kernel"));
+	ck_assert_ptr_nonnull(strstr(report, "CONFIG_BLK_DEV_RBD: requested m, but BLK_DEV_RBD does "
+					     "not exist in this kernel"));
+	/* what 2.6.32 has passes */
+	ck_assert_ptr_null(strstr(report, "CONFIG_TCP_TW_TIMEOUT:"));
+	free(report);
+	free(rp);
+	rm_rf(dir);
+	free(o);
+	free(dir);
+	free(src);
+	free(sha);
+}
+END_TEST
+
+/* No pristine 2.6.38.x is public: the 2.6.38 profile is checked as far as
+ * that allows, its series applying (dry-run) to the 2.6.39.4 tree. */
+START_TEST(series_2638_dry_run)
+{
+	char *src, *sha;
+	if (!tree_args(TREE_2639, "2.6.38 series dry-run", &src, &sha))
+		return;
+	char *dir = tu_e2e_dir("ceph-2.6.38-dryrun");
+	char *o = xasprintf("O=%s", dir);
+	const char *args[] = {"patch", "profile=ceph-2.6.38", o, src, sha, "version=2.6.39.4"};
+	char *out;
+	ck_assert_int_eq(kb(&out, args, 6), 0);
+	free(out);
+	rm_rf(dir);
+	free(o);
+	free(dir);
+	free(src);
+	free(sha);
+}
+END_TEST
+
+START_TEST(sums_lookup)
+{
+	const char *sums = "635d1179d73c27c8cefa258502980728b358f77a22ab8e62e1a2e00fd8bceed3  "
+			   "linux-2.6.32.71.tar.xz\n"
+			   "A95EB695D65BDCD9F0B1A0A82BE7E0D50265E5E198B8FF2DC2AC2C11E5730048 *b.tar\n"
+			   "1234  short.tar\n";
+	char hex[SHA256_HEX_LEN + 1];
+	ck_assert_int_eq(lt_sums_lookup(sums, "linux-2.6.32.71.tar.xz", hex), 0);
+	ck_assert_str_eq(hex, "635d1179d73c27c8cefa258502980728b358f77a22ab8e62e1a2e00fd8bceed3");
+	ck_assert_int_eq(lt_sums_lookup(sums, "b.tar", hex), 0);
+	ck_assert_str_eq(hex, "a95eb695d65bdcd9f0b1a0a82be7e0d50265e5e198b8ff2dc2ac2c11e5730048");
+	/* negative: a name not listed, a prefix of a listed one, a short digest */
+	ck_assert_int_eq(lt_sums_lookup(sums, "linux-2.6.32.71.tar", hex), -1);
+	ck_assert_int_eq(lt_sums_lookup(sums, "short.tar", hex), -1);
+	ck_assert_int_eq(lt_sums_lookup("", "b.tar", hex), -1);
+}
+END_TEST
+
+Suite *legacytrees_suite(void)
+{
+	Suite *s = suite_create("legacytrees");
+	TCase *tc = tcase_create("sums");
+	tcase_add_test(tc, sums_lookup);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+Suite *legacy_suite(void)
+{
+	Suite *s = suite_create("legacy");
+	TCase *checks = tcase_create("checks");
+	tcase_set_timeout(checks, 600);
+	tcase_add_test(checks, centos6_has_no_ceph);
+	tcase_add_test(checks, series_2638_dry_run);
+	suite_add_tcase(s, checks);
+	TCase *lines = tcase_create("lines");
+	tcase_set_timeout(lines, 3600);
+	tcase_add_test(lines, centos6_2632_qa);
+	suite_add_tcase(s, lines);
+	return s;
+}
