@@ -89,11 +89,28 @@ START_TEST(centos6_2632_qa)
 		return;
 	char *dir = tu_e2e_dir("centos6-2.6.32");
 	char *o = xasprintf("O=%s", dir);
-	const char *args[] = {"qa", "profile=centos6-2.6.32", o, src, sha, NULL};
+	/* qa/modules starts on 2.6.32 only when linked statically (musl +
+	 * libkmod from the kmod source); otherwise the other three run. */
+	size_t n_tests = 4;
+	const char *tests_arg = NULL; /* all of the profile's */
+	char *kstate = path_join(tu_repo(), "build/kmod/state");
+	char *state = read_file(kstate, NULL);
+	if (!state || strncmp(state, "static ", 7)) {
+		fprintf(stderr, "legacy: SKIP the modules self-test on 2.6.32: qa/modules is dynamic "
+				"(%s: %s); see tools/libkmod-static\n", kstate, state ? state : "missing");
+		tests_arg = "qa.tests=tcp_timewait backlog sysctl";
+		n_tests = 3;
+	}
+	free(state);
+	free(kstate);
+	const char *args[7] = {"qa", "profile=centos6-2.6.32", o, src, sha};
+	size_t n = 5;
+	if (tests_arg)
+		args[n++] = tests_arg;
 	char *out;
-	ck_assert_int_eq(kb(&out, args, 5), 0);
+	ck_assert_int_eq(kb(&out, args, n), 0);
 	free(out);
-	assert_all_pass(dir, 4);
+	assert_all_pass(dir, n_tests);
 	char *cfg = path_join(dir, "config");
 	char *text = read_file(cfg, NULL);
 	ck_assert_ptr_nonnull(text);
@@ -105,7 +122,7 @@ START_TEST(centos6_2632_qa)
 	size_t cold = log_count(dir, "build", "  CC");
 
 	/* Nothing changed: every stage up to date. */
-	ck_assert_int_eq(kb(&out, args, 5), 0);
+	ck_assert_int_eq(kb(&out, args, n), 0);
 	ck_assert_ptr_null(strstr(out, " done "));
 	free(out);
 
@@ -114,15 +131,15 @@ START_TEST(centos6_2632_qa)
 	char *frag = path_join(dir, "one-more.config");
 	ck_assert_int_eq(write_file_atomic(frag, "CONFIG_CRYPTO_MD5=m\n", 20), 0);
 	char *more = xasprintf("fragments+=%s", frag);
-	args[5] = more;
-	ck_assert_int_eq(kb(&out, args, 6), 0);
+	args[n] = more;
+	ck_assert_int_eq(kb(&out, args, n + 1), 0);
 	free(out);
 	size_t warm = log_count(dir, "build", "  CC");
 	fprintf(stderr, "legacy: 2.6.32 compiled %zu objects cold, %zu after one option\n", cold,
 		warm);
 	ck_assert_uint_gt(cold, 500);
 	ck_assert_uint_lt(warm, cold / 10);
-	assert_all_pass(dir, 4);
+	assert_all_pass(dir, n_tests);
 	free(more);
 	free(frag);
 	free(o);
