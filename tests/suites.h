@@ -26,6 +26,7 @@ Suite *config_verify_suite(void);
 Suite *e2e_suite(void);
 Suite *distcc_suite(void);
 Suite *legacytrees_suite(void);
+Suite *kconfig_root_suite(void);
 Suite *legacy_suite(void);
 
 static const struct {
@@ -51,6 +52,7 @@ static const struct {
 	{"e2e", "e2e", e2e_suite},
 	{"distcc", "e2e", distcc_suite},
 	{"legacytrees", "unit", legacytrees_suite},
+	{"kconfig_root", "unit", kconfig_root_suite},
 	{"legacy", "e2e", legacy_suite},
 };
 static const size_t n_all_suites = sizeof(all_suites) / sizeof(all_suites[0]);
