@@ -7,6 +7,7 @@
 #include "core/pipeline.h"
 #include "core/profile.h"
 #include "core/version.h"
+#include "lib/spawn.h"
 
 #include <dirent.h>
 #include <stdlib.h>
@@ -153,6 +154,8 @@ int main(int argc, char **argv)
 	r.logdir = run_path(&r, "logs");
 	r.stampdir = run_path(&r, "stamps");
 
+	/* From here on children are stopped on SIGINT/SIGTERM before the lock goes. */
+	spawn_stop_children_on_signals();
 	int lock = lock_outdir(r.outdir);
 	if (lock < 0) {
 		fprintf(stderr, "kbuild: %s\n", kb_last_error());
@@ -173,7 +176,7 @@ int main(int argc, char **argv)
 		rc = pipeline_run(&r, (size_t)last);
 		metadata_end(&r, rc);
 	}
-	unlock_outdir(lock);
+	unlock_outdir(lock); /* last: every child has been reaped */
 	profile_free(&prof);
-	return rc;
+	return spawn_exit_status(rc);
 }

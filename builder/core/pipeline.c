@@ -2,6 +2,7 @@
 #include "core/pipeline.h"
 #include "core/metadata.h"
 #include "core/stagelog.h"
+#include "lib/spawn.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -90,6 +91,8 @@ int pipeline_run_table(struct run *r, const struct stage *const *stages, size_t 
 		kb_clear_error();
 		int rc = st->run(r);
 		double dt = now_seconds() - t0;
+		if (rc == 0 && spawn_interrupted())
+			rc = kb_fail("interrupted"); /* whatever it did, no stamp vouches for it */
 		if (rc != 0) {
 			stagelog_fail(r, i, st->name, dt);
 			metadata_stage(r, st->name, "fail", dt);

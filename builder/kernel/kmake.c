@@ -34,6 +34,15 @@ void kmake_env(const struct run *r, struct strv *env)
 	strv_push(env, "LC_ALL=C");
 }
 
+void kmake_command(const struct run *r, struct strv *argv, struct strv *env)
+{
+	strv_push(argv, "make");
+	strv_push(argv, "-C");
+	strv_push(argv, r->srcdir);
+	toolchain_make_vars(r, argv);
+	kmake_env(r, env);
+}
+
 struct stream_ctx {
 	struct run *r;
 	struct buildlog *b;
@@ -69,15 +78,11 @@ int kmake(struct run *r, const char *const *targets, size_t n, long jobs, struct
 	  size_t progress_total)
 {
 	struct strv argv = {0}, env = {0};
-	strv_push(&argv, "make");
-	strv_push(&argv, "-C");
-	strv_push(&argv, r->srcdir);
-	toolchain_make_vars(r, &argv);
+	kmake_command(r, &argv, &env);
 	if (jobs > 0)
 		strv_push_owned(&argv, xasprintf("-j%ld", jobs));
 	for (size_t i = 0; i < n; i++)
 		strv_push(&argv, targets[i]);
-	kmake_env(r, &env);
 	char *cmd = argv_to_string(strv_argv(&argv));
 	fprintf(r->log, "$ %s\n", cmd);
 	free(cmd);

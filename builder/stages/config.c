@@ -5,6 +5,7 @@
 #include "kconfig/verify.h"
 #include "kconfig/fragment.h"
 #include "stages/stage.h"
+#include "kernel/kmake.h"
 #include "kernel/toolchain.h"
 
 #include <stdlib.h>
@@ -94,20 +95,20 @@ static int config_run(struct run *r)
 
 	const char *base = profile_get(r->prof, "config", "base");
 	char *bf = base_file(r, base);
-	const char *arch = profile_get(r->prof, "build", "arch");
-	char *cc = toolchain_cc(r);
+	struct strv make = {0}, env = {0};
+	kmake_command(r, &make, &env);
 	struct config_job job = {
 		.srctree = r->srcdir,
 		.objdir = r->objdir,
-		.arch = arch ? arch : "x86_64",
-		.cross = profile_get(r->prof, "build", "cross"),
-		.cc = cc,
+		.make = strv_argv(&make),
+		.env = strv_argv(&env),
 		.base = bf ? bf : base,
 		.req = &req,
 		.log = r->log,
 	};
 	rc = config_resolve(&job);
-	free(cc);
+	strv_free(&make);
+	strv_free(&env);
 	free(bf);
 	if (rc < 0)
 		goto out;

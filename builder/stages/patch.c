@@ -48,7 +48,7 @@ static int patch_run(struct run *r)
 		return -1;
 	char *applied = run_path(r, "applied");
 	rc = series_apply(&ser, r->srcdir, applied, r->log);
-	if (rc == -2) {
+	if (rc == SERIES_REEXTRACT) {
 		/* The tree carries another version of the series: start again
 		 * from a pristine tree rather than guess what to revert. */
 		fprintf(r->log, "%s\nre-extracting a pristine tree\n", kb_last_error());
