@@ -25,6 +25,7 @@ Suite *config_verify_suite(void);
 Suite *e2e_suite(void);
 Suite *distcc_suite(void);
 Suite *interrupt_suite(void);
+Suite *records_suite(void);
 
 static const struct {
 	const char *name, *group;
@@ -32,6 +33,7 @@ static const struct {
 } all_suites[] = {
 	{"profile", "unit", profile_suite},
 	{"pipeline", "unit", pipeline_suite},
+	{"records", "unit", records_suite},
 	{"buildlog", "unit", buildlog_suite},
 	{"metadata", "unit", metadata_suite},
 	{"fragment", "unit", fragment_suite},

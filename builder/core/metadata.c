@@ -1,5 +1,6 @@
 #define _GNU_SOURCE
 #include "core/metadata.h"
+#include "core/records.h"
 #include "kernel/kmake.h"
 #include "source/series.h"
 #include "lib/sha256.h"
@@ -33,12 +34,15 @@ static json_t *source_info(struct run *r)
 {
 	json_t *o = json_object();
 	json_object_set_new(o, "version", str_or_null(profile_get(r->prof, "source", "version")));
-	static const char *keys[] = {"kind", "origin", "path", "sha256", "verified"};
-	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
-		char *v = run_record_get(r, "source.rec", keys[i]);
-		json_object_set_new(o, keys[i], str_or_null(v));
-		free(v);
-	}
+	struct source_rec src;
+	if (source_rec_get(r, &src) < 0)
+		kb_clear_error(); /* not fetched yet: nulls */
+	json_object_set_new(o, "kind", str_or_null(src.kind));
+	json_object_set_new(o, "origin", str_or_null(src.origin));
+	json_object_set_new(o, "path", str_or_null(src.path));
+	json_object_set_new(o, "sha256", str_or_null(src.sha256));
+	json_object_set_new(o, "verified", str_or_null(src.verified));
+	source_rec_free(&src);
 	return o;
 }
 
@@ -75,10 +79,12 @@ static json_t *file_artifact(const char *path)
 static json_t *artifacts(struct run *r)
 {
 	json_t *a = json_array();
-	char *rel = run_record_get(r, "install.rec", "release");
+	struct install_rec inst;
+	if (install_rec_get(r, &inst) < 0)
+		kb_clear_error(); /* not installed yet */
 	const char *names[] = {"vmlinuz", "System.map", "config"};
-	for (size_t i = 0; rel && i < 3; i++) {
-		char *p = xasprintf("%s/boot/%s-%s", r->stagedir, names[i], rel);
+	for (size_t i = 0; inst.release && i < 3; i++) {
+		char *p = xasprintf("%s/boot/%s-%s", r->stagedir, names[i], inst.release);
 		json_t *f = file_artifact(p);
 		if (f)
 			json_array_append_new(a, f);
@@ -92,7 +98,7 @@ static json_t *artifacts(struct run *r)
 			json_array_append_new(a, f);
 		free(p);
 	}
-	free(rel);
+	install_rec_free(&inst);
 	return a;
 }
 
@@ -106,12 +112,12 @@ static void save(struct run *r)
 	kb_clear_error();
 	json_object_set_new(meta, "kernel_release", str_or_null(rel));
 	free(rel);
-	static const char *counts[] = {"warnings", "errors", "steps"};
-	for (size_t i = 0; i < 3; i++) {
-		char *v = run_record_get(r, "build.rec", counts[i]);
-		json_object_set_new(results, counts[i], v ? json_integer(atoll(v)) : json_null());
-		free(v);
-	}
+	struct build_rec b;
+	bool built = build_rec_get(r, &b) == 0;
+	kb_clear_error();
+	json_object_set_new(results, "warnings", built ? json_integer((json_int_t)b.warnings) : json_null());
+	json_object_set_new(results, "errors", built ? json_integer((json_int_t)b.errors) : json_null());
+	json_object_set_new(results, "steps", built ? json_integer((json_int_t)b.steps) : json_null());
 	json_object_set_new(results, "artifacts", artifacts(r));
 	char *text = json_dumps(meta, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
 	char *path = run_path(r, "metadata.json");

@@ -27,9 +27,4 @@ char *run_path(const struct run *r, const char *name);
 /* A path below kbuild's home, malloc'd. */
 char *home_path(const struct run *r, const char *name);
 
-/* Write a small "key value" record next to the outputs, atomically. */
-int run_record_write(const struct run *r, const char *name, const char *text);
-/* Read one key's value from such a record; NULL when absent. */
-char *run_record_get(const struct run *r, const char *name, const char *key);
-
 #endif

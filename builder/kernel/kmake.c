@@ -2,6 +2,7 @@
 #include "kernel/kmake.h"
 #include "lib/spawn.h"
 #include "kernel/toolchain.h"
+#include "core/records.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -11,12 +12,12 @@ void kmake_env(const struct run *r, struct strv *env)
 {
 	long long epoch = 0;
 	const char *sde = getenv("SOURCE_DATE_EPOCH");
-	char *recorded = run_record_get(r, "source-date.rec", "epoch");
+	struct source_date_rec recorded;
 	if (sde && *sde)
 		epoch = atoll(sde);
-	else if (recorded)
-		epoch = atoll(recorded);
-	free(recorded);
+	else if (source_date_rec_get(r, &recorded) == 0)
+		epoch = recorded.epoch;
+	kb_clear_error(); /* no record yet: the epoch is 0 */
 	time_t t = (time_t)epoch;
 	char when[64];
 	strftime(when, sizeof(when), "%a %b %e %H:%M:%S UTC %Y", gmtime(&t));

@@ -3,6 +3,7 @@
 #define _GNU_SOURCE
 #include "guest/qemu.h"
 #include "stages/stage.h"
+#include "core/records.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -20,10 +21,10 @@ static int boot_inputs(struct run *r, struct stamp *s)
 
 static int boot_run(struct run *r)
 {
-	char *rel = run_record_get(r, "install.rec", "release");
-	if (!rel)
-		return kb_fail("no release recorded: run the install stage");
-	char *kernel = xasprintf("%s/boot/vmlinuz-%s", r->stagedir, rel);
+	struct install_rec inst;
+	if (install_rec_get(r, &inst) < 0)
+		return -1;
+	char *kernel = xasprintf("%s/boot/vmlinuz-%s", r->stagedir, inst.release);
 	char *initrd = run_path(r, "initramfs.cpio.gz");
 	char *serial = run_path(r, "serial.log");
 	struct qemu_opts o = {
@@ -42,10 +43,6 @@ static int boot_run(struct run *r)
 		fprintf(r->log, "verdict: %s after %.1f s (QEMU status %d)\n", v, res.seconds, res.qemu_status);
 		if (res.excerpt && *res.excerpt)
 			fprintf(r->log, "---- serial console excerpt ----\n%s\n----\n", res.excerpt);
-		char *text = xasprintf("verdict %s\nseconds %.1f\nqemu-status %d\n", v, res.seconds,
-				       res.qemu_status);
-		run_record_write(r, "boot.rec", text);
-		free(text);
 		/* A guest that reported hands over to the qa stage, which judges the
 		 * tests; anything else is the boot's own failure. */
 		if (res.verdict != BOOT_PASSED && res.verdict != BOOT_TESTS_FAILED)
@@ -55,7 +52,7 @@ static int boot_run(struct run *r)
 	free(serial);
 	free(initrd);
 	free(kernel);
-	free(rel);
+	install_rec_free(&inst);
 	return rc;
 }
 

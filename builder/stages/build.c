@@ -3,6 +3,7 @@
 #define _GNU_SOURCE
 #include "kernel/kmake.h"
 #include "stages/stage.h"
+#include "core/records.h"
 #include "kernel/toolchain.h"
 
 #include <stdlib.h>
@@ -41,9 +42,9 @@ static int build_run(struct run *r)
 	struct strv t = {0};
 	targets(r, &t);
 	long jobs = profile_get_int(r->prof, "build", "jobs", toolchain_cpus());
-	char *last = run_record_get(r, "build.rec", "steps");
-	size_t expected = last ? strtoul(last, NULL, 10) : 0;
-	free(last);
+	struct build_rec last;
+	size_t expected = build_rec_get(r, &last) == 0 ? last.steps : 0; /* for the progress */
+	kb_clear_error();
 
 	struct buildlog b = {0};
 	double t0 = now_seconds();
@@ -60,10 +61,8 @@ static int build_run(struct run *r)
 			rc = -1;
 		free(log);
 	} else {
-		char *text = xasprintf("steps %zu\nwarnings %zu\nerrors %zu\nseconds %.1f\njobs %ld\n", b.steps,
-				       b.warnings, b.errors, secs, jobs);
-		rc = run_record_write(r, "build.rec", text);
-		free(text);
+		struct build_rec rec = {b.steps, b.warnings, b.errors, secs, jobs};
+		rc = build_rec_put(r, &rec);
 		fprintf(r->log, "%zu steps, %zu warnings, %.1f s\n", b.steps, b.warnings, secs);
 	}
 	buildlog_free(&b);

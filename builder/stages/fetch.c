@@ -4,12 +4,13 @@
  * recorded as unverified), source= (a local tarball, verified against
  * sha256), package= (a Debian package, verified with dpkg), url= + mirrors
  * (downloaded into the shared cache, verified against sha256). The result
- * is the record source.rec that extract reads. */
+ * is the source record (core/records.h) that extract reads. */
 #define _GNU_SOURCE
 #include "source/debsrc.h"
 #include "source/fetch.h"
 #include "lib/sha256.h"
 #include "stages/stage.h"
+#include "core/records.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -46,11 +47,9 @@ static int fetch_inputs(struct run *r, struct stamp *s)
 static int record(struct run *r, const char *kind, const char *path, const char *sha,
 		  const char *verified, const char *origin)
 {
-	char *text = xasprintf("kind %s\npath %s\nsha256 %s\nverified %s\norigin %s\n", kind, path,
-			       sha ? sha : "none", verified, origin);
-	int rc = run_record_write(r, "source.rec", text);
-	free(text);
-	return rc;
+	struct source_rec rec = {(char *)kind, (char *)path, (char *)(sha ? sha : "none"),
+				 (char *)verified, (char *)origin};
+	return source_rec_put(r, &rec);
 }
 
 static int verify_local(struct run *r, const char *path, const char *want)

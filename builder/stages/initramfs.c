@@ -5,6 +5,7 @@
 #include "kernel/kmake.h"
 #include "guest/qaplan.h"
 #include "stages/stage.h"
+#include "core/records.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -48,7 +49,8 @@ static int initramfs_run(struct run *r)
 	if (!path_exists(BUSYBOX))
 		return kb_fail("%s is missing: apt-get install busybox-static", BUSYBOX);
 	struct strv tests = {0}, bins = {0}, sysctls = {0}, mods = {0};
-	char *plan = NULL, *rel = NULL, *out = NULL;
+	char *plan = NULL, *out = NULL;
+	struct install_rec inst = {0};
 	int rc = qaplan_tests(r, &tests);
 	if (rc == 0)
 		rc = qaplan_text(r, &plan);
@@ -60,9 +62,7 @@ static int initramfs_run(struct run *r)
 		strv_push_owned(&bins, p);
 	}
 	if (rc == 0) {
-		rel = run_record_get(r, "install.rec", "release");
-		if (!rel)
-			rc = kb_fail("no release recorded: run the install stage");
+		rc = install_rec_get(r, &inst);
 	}
 	if (rc == 0) {
 		profile_get_list(r->prof, "qa", "sysctl", &sysctls);
@@ -76,7 +76,7 @@ static int initramfs_run(struct run *r)
 			.sysctls = (const char *const *)sysctls.v,
 			.n_sysctls = sysctls.n,
 			.modules_root = mod_root,
-			.release = rel,
+			.release = inst.release,
 			.modules = (const char *const *)mods.v,
 			.n_modules = mods.n,
 		};
@@ -85,7 +85,7 @@ static int initramfs_run(struct run *r)
 		rc = initramfs_build(&spec, out, r->log);
 	}
 	free(out);
-	free(rel);
+	install_rec_free(&inst);
 	free(plan);
 	strv_free(&tests);
 	strv_free(&bins);

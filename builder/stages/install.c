@@ -6,6 +6,7 @@
 #include "kernel/modcheck.h"
 #include "lib/spawn.h"
 #include "stages/stage.h"
+#include "core/records.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -119,9 +120,8 @@ static int install_run(struct run *r)
 	if (rc == 0 && rename(tmp, r->stagedir) < 0)
 		rc = kb_fail("cannot rename %s to %s", tmp, r->stagedir);
 	if (rc == 0) {
-		char *text = xasprintf("release %s\n", rel);
-		rc = run_record_write(r, "install.rec", text);
-		free(text);
+		struct install_rec rec = {rel};
+		rc = install_rec_put(r, &rec);
 	}
 	strv_free(&mods);
 	strv_free(&syms);

@@ -3,7 +3,9 @@
 #define _GNU_SOURCE
 #include "source/series.h"
 #include "source/patch_apply.h"
+#include "source/pristine.h"
 #include "stages/stage.h"
+#include "core/records.h"
 
 #include <stdlib.h>
 
@@ -46,13 +48,13 @@ static int patch_run(struct run *r)
 	free(path);
 	if (rc < 0)
 		return -1;
-	char *applied = run_path(r, "applied");
+	char *applied = record_applied_path(r);
 	rc = series_apply(&ser, r->srcdir, applied, r->log);
 	if (rc == SERIES_REEXTRACT) {
 		/* The tree carries another version of the series: start again
 		 * from a pristine tree rather than guess what to revert. */
 		fprintf(r->log, "%s\nre-extracting a pristine tree\n", kb_last_error());
-		rc = extract_pristine(r);
+		rc = pristine_tree(r);
 		if (rc == 0)
 			rc = series_apply(&ser, r->srcdir, applied, r->log);
 	}

@@ -15,9 +15,6 @@ struct stage {
 	int (*run)(struct run *r);
 };
 
-/* Shared between stages: a pristine tree from the fetched source. */
-int extract_pristine(struct run *r);
-
 extern const struct stage stage_fetch, stage_extract, stage_patch, stage_config, stage_build,
 	stage_install, stage_initramfs, stage_boot, stage_qa, stage_grub, stage_bundle;
 
