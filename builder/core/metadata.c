@@ -102,6 +102,22 @@ static json_t *artifacts(struct run *r)
 	return a;
 }
 
+/* What the boot stage recorded: the verdict and the accelerator it ran on. */
+static json_t *boot_info(struct run *r)
+{
+	json_t *o = json_object();
+	struct boot_rec b;
+	if (boot_rec_get(r, &b) < 0)
+		kb_clear_error(); /* not booted yet: nulls */
+	json_object_set_new(o, "verdict", str_or_null(b.verdict));
+	json_object_set_new(o, "accel", str_or_null(b.accel));
+	json_object_set_new(o, "accel-why", str_or_null(b.accel_why));
+	boot_rec_free(&b);
+	const char *asked = profile_get(r->prof, "qa", "accel");
+	json_object_set_new(o, "accel-asked", json_string(asked ? asked : "auto"));
+	return o;
+}
+
 static void save(struct run *r)
 {
 	if (!meta)
@@ -119,6 +135,7 @@ static void save(struct run *r)
 	json_object_set_new(results, "errors", built ? json_integer((json_int_t)b.errors) : json_null());
 	json_object_set_new(results, "steps", built ? json_integer((json_int_t)b.steps) : json_null());
 	json_object_set_new(results, "artifacts", artifacts(r));
+	json_object_set_new(meta, "boot", boot_info(r));
 	char *text = json_dumps(meta, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
 	char *path = run_path(r, "metadata.json");
 	if (text && write_file_atomic(path, text, strlen(text)) < 0)

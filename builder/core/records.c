@@ -186,6 +186,13 @@ void record_release(const struct record_desc *d, void *rec)
 		}
 }
 
+static const struct record_field boot_fields[] = {
+	FIELD(boot_rec, verdict, REC_STRING), FIELD(boot_rec, seconds, REC_DOUBLE),
+	FIELD(boot_rec, qemu_status, REC_LLONG), FIELD(boot_rec, accel, REC_STRING),
+	FIELD(boot_rec, accel_why, REC_STRING),
+};
+const struct record_desc boot_rec_desc = DESC("boot.rec", "boot", boot_fields);
+
 char *record_applied_path(const struct run *r)
 {
 	return run_path(r, "applied");

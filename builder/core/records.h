@@ -82,6 +82,16 @@ struct install_rec {
 };
 RECORD_TYPE(install_rec)
 
+/* boot -> metadata: the verdict and the accelerator the guest ran on. */
+struct boot_rec {
+	char *verdict;   /* boot_verdict_name() */
+	double seconds;
+	long long qemu_status;
+	char *accel;     /* "kvm" or "tcg" */
+	char *accel_why; /* why that accelerator (guest/accel.h) */
+};
+RECORD_TYPE(boot_rec)
+
 /* The patch stage's list of what the tree holds (its format: source/patch_apply.h). */
 char *record_applied_path(const struct run *r);
 
