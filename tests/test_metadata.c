@@ -26,7 +26,7 @@ START_TEST(written_at_start_and_after_each_stage)
 	char *dir = tu_tmpdir("metadata");
 	tu_write(dir, "configs/profiles/m.ini",
 		 "[source]\nversion = 2.6.39.4\n[config]\nbase = allnoconfig\nfragments = a b\n"
-		 "[build]\ncc = gcc\n");
+		 "[build]\ncc = gcc\ntargets = vmlinux modules\n");
 	struct profile p;
 	ck_assert_int_eq(profile_load(dir, "m", &p), 0);
 	struct run r = {.prof = &p, .home = dir, .outdir = dir};
@@ -50,6 +50,10 @@ START_TEST(written_at_start_and_after_each_stage)
 	ck_assert_str_eq(json_string_value(json_object_get(src, "verified")), "yes (sha256)");
 	ck_assert_ptr_nonnull(strstr(json_string_value(json_object_get(j, "reproducer")), "profile=m"));
 	ck_assert_uint_eq(json_array_size(json_object_get(j, "config_fragments")), 2);
+	/* the targets are the profile's build.targets, not a fixed pair */
+	json_t *targets = json_object_get(json_object_get(j, "build"), "targets");
+	ck_assert_uint_eq(json_array_size(targets), 2);
+	ck_assert_str_eq(json_string_value(json_array_get(targets, 0)), "vmlinux");
 	const char *ver = json_string_value(json_object_get(json_object_get(j, "compiler"), "version_full"));
 	ck_assert_ptr_nonnull(strstr(ver, "gcc"));
 	json_decref(j);

@@ -92,6 +92,10 @@ struct boot_rec {
 };
 RECORD_TYPE(boot_rec)
 
+/* Files one stage makes and a later one reads, below the output directory. */
+#define OUT_INITRAMFS "initramfs.cpio.gz"   /* initramfs -> boot */
+#define OUT_SERIAL_LOG "serial.log"         /* boot -> qa: the guest's console */
+
 /* The patch stage's list of what the tree holds (its format: source/patch_apply.h). */
 char *record_applied_path(const struct run *r);
 

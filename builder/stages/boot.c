@@ -4,13 +4,14 @@
 #include "guest/qemu.h"
 #include "stages/stage.h"
 #include "core/records.h"
+#include "core/metadata.h"
 
 #include <stdlib.h>
 #include <string.h>
 
 static int boot_inputs(struct run *r, struct stamp *s)
 {
-	char *initrd = run_path(r, "initramfs.cpio.gz");
+	char *initrd = run_path(r, OUT_INITRAMFS);
 	stamp_add_file(s, "initramfs", initrd);
 	free(initrd);
 	char buf[32];
@@ -27,8 +28,8 @@ static int boot_run(struct run *r)
 	if (install_rec_get(r, &inst) < 0)
 		return -1;
 	char *kernel = xasprintf("%s/boot/vmlinuz-%s", r->stagedir, inst.release);
-	char *initrd = run_path(r, "initramfs.cpio.gz");
-	char *serial = run_path(r, "serial.log");
+	char *initrd = run_path(r, OUT_INITRAMFS);
+	char *serial = run_path(r, OUT_SERIAL_LOG);
 	enum accel_mode accel = ACCEL_AUTO;
 	accel_mode_parse(profile_get(r->prof, "qa", "accel"), &accel);   /* the schema checked it */
 	struct qemu_opts o = {
@@ -66,9 +67,38 @@ static int boot_run(struct run *r)
 	return rc;
 }
 
+/* What the boot stage recorded: the verdict and the accelerator it ran on. */
+static json_t *boot_info(struct run *r)
+{
+	json_t *o = json_object();
+	struct boot_rec b;
+	if (boot_rec_get(r, &b) < 0)
+		kb_clear_error(); /* not booted yet: nulls */
+	json_object_set_new(o, "verdict", metadata_str(b.verdict));
+	json_object_set_new(o, "accel", metadata_str(b.accel));
+	json_object_set_new(o, "accel-why", metadata_str(b.accel_why));
+	boot_rec_free(&b);
+	const char *asked = profile_get(r->prof, "qa", "accel");
+	json_object_set_new(o, "accel-asked", json_string(asked ? asked : "auto"));
+	return o;
+}
+
+/* metadata.json "boot". */
+static void boot_metadata(struct run *r, json_t *meta)
+{
+	json_object_set_new(meta, "boot", boot_info(r));
+}
+
+static void boot_artifacts(struct run *r, struct strv *paths)
+{
+	strv_push_owned(paths, run_path(r, OUT_SERIAL_LOG));
+}
+
 const struct stage stage_boot = {
 	.name = "boot",
 	.summary = "boot in QEMU and run the self-tests",
 	.inputs = boot_inputs,
 	.run = boot_run,
+	.artifacts = boot_artifacts,
+	.metadata = boot_metadata,
 };

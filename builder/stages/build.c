@@ -4,6 +4,7 @@
 #include "kernel/kmake.h"
 #include "stages/stage.h"
 #include "core/records.h"
+#include "core/metadata.h"
 #include "kernel/toolchain.h"
 
 #include <stdlib.h>
@@ -70,9 +71,53 @@ static int build_run(struct run *r)
 	return rc;
 }
 
+static json_t *json_strings(const struct strv *v)
+{
+	json_t *a = json_array();
+	for (size_t i = 0; i < v->n; i++)
+		json_array_append_new(a, json_string(v->v[i]));
+	return a;
+}
+
+/* metadata.json "compiler", "build" (how make ran), "kernel_release", and
+ * the build's counts in "results". */
+static void build_metadata(struct run *r, json_t *meta)
+{
+	char *cc = toolchain_cc(r), *ver = toolchain_version(r);
+	json_object_set_new(meta, "compiler", json_pack("{s:s,s:s}", "command", cc, "version_full", ver));
+	free(cc);
+	free(ver);
+	struct strv vars = {0}, env = {0}, t = {0};
+	toolchain_make_vars(r, &vars);
+	kmake_env(r, &env);
+	targets(r, &t);
+	const char *arch = profile_get(r->prof, "build", "arch");
+	json_object_set_new(meta, "build",
+			    json_pack("{s:o,s:s,s:s?,s:o,s:o,s:I}", "make_variables", json_strings(&vars),
+				      "arch", arch ? arch : "x86_64", "cross",
+				      profile_get(r->prof, "build", "cross"), "environment", json_strings(&env),
+				      "targets", json_strings(&t), "jobs",
+				      (json_int_t)profile_get_int(r->prof, "build", "jobs", toolchain_cpus())));
+	strv_free(&vars);
+	strv_free(&env);
+	strv_free(&t);
+	char *rel = kmake_release(r);
+	kb_clear_error();
+	json_object_set_new(meta, "kernel_release", metadata_str(rel));
+	free(rel);
+	struct build_rec b;
+	bool built = build_rec_get(r, &b) == 0;
+	kb_clear_error();
+	json_t *results = json_object_get(meta, "results");
+	json_object_set_new(results, "warnings", built ? json_integer((json_int_t)b.warnings) : json_null());
+	json_object_set_new(results, "errors", built ? json_integer((json_int_t)b.errors) : json_null());
+	json_object_set_new(results, "steps", built ? json_integer((json_int_t)b.steps) : json_null());
+}
+
 const struct stage stage_build = {
 	.name = "build",
 	.summary = "make bzImage and modules",
 	.inputs = build_inputs,
 	.run = build_run,
+	.metadata = build_metadata,
 };

@@ -5,6 +5,7 @@
 #include "kconfig/verify.h"
 #include "kconfig/fragment.h"
 #include "stages/stage.h"
+#include "core/metadata.h"
 #include "kernel/kmake.h"
 #include "kernel/toolchain.h"
 
@@ -148,9 +149,22 @@ out:
 	return rc;
 }
 
+/* metadata.json "config_fragments": the fragments as the profile names them. */
+static void config_metadata(struct run *r, json_t *meta)
+{
+	json_t *frags = json_array();
+	struct strv fl = {0};
+	profile_get_list(r->prof, "config", "fragments", &fl);
+	for (size_t i = 0; i < fl.n; i++)
+		json_array_append_new(frags, json_string(fl.v[i]));
+	strv_free(&fl);
+	json_object_set_new(meta, "config_fragments", frags);
+}
+
 const struct stage stage_config = {
 	.name = "config",
 	.summary = "merge fragments, resolve, verify every requested option",
 	.inputs = config_inputs,
 	.run = config_run,
+	.metadata = config_metadata,
 };

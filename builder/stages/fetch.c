@@ -10,6 +10,7 @@
 #include "source/fetch.h"
 #include "lib/sha256.h"
 #include "stages/stage.h"
+#include "core/metadata.h"
 #include "core/records.h"
 
 #include <stdlib.h>
@@ -140,9 +141,24 @@ static int fetch_run(struct run *r)
 	return rc;
 }
 
+/* metadata.json "source": the version asked for, where it came from, how it was checked. */
+static void fetch_metadata(struct run *r, json_t *meta)
+{
+	struct source_rec src;
+	if (source_rec_get(r, &src) < 0)
+		kb_clear_error(); /* not fetched yet: nulls */
+	json_object_set_new(meta, "source",
+			    json_pack("{s:o,s:o,s:o,s:o,s:o,s:o}", "version", metadata_str(get(r, "version")),
+				      "kind", metadata_str(src.kind), "origin", metadata_str(src.origin),
+				      "path", metadata_str(src.path), "sha256", metadata_str(src.sha256),
+				      "verified", metadata_str(src.verified)));
+	source_rec_free(&src);
+}
+
 const struct stage stage_fetch = {
 	.name = "fetch",
 	.summary = "download or locate the source and verify it",
 	.inputs = fetch_inputs,
 	.run = fetch_run,
+	.metadata = fetch_metadata,
 };

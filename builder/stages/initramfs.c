@@ -81,7 +81,7 @@ static int initramfs_run(struct run *r)
 			.n_modules = mods.n,
 		};
 		fprintf(r->log, "plan:\n%s", plan);
-		out = run_path(r, "initramfs.cpio.gz");
+		out = run_path(r, OUT_INITRAMFS);
 		rc = initramfs_build(&spec, out, r->log);
 	}
 	free(out);
@@ -94,9 +94,15 @@ static int initramfs_run(struct run *r)
 	return rc;
 }
 
+static void initramfs_artifacts(struct run *r, struct strv *paths)
+{
+	strv_push_owned(paths, run_path(r, OUT_INITRAMFS));
+}
+
 const struct stage stage_initramfs = {
 	.name = "initramfs",
 	.summary = "busybox initramfs with the self-tests and modules",
 	.inputs = initramfs_inputs,
 	.run = initramfs_run,
+	.artifacts = initramfs_artifacts,
 };

@@ -130,9 +130,24 @@ static int install_run(struct run *r)
 	return rc;
 }
 
+/* The installed kernel, its System.map and config. */
+static void install_artifacts(struct run *r, struct strv *paths)
+{
+	struct install_rec inst;
+	if (install_rec_get(r, &inst) < 0) {
+		kb_clear_error(); /* not installed yet */
+		return;
+	}
+	static const char *const names[] = {"vmlinuz", "System.map", "config"};
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		strv_push_owned(paths, xasprintf("%s/boot/%s-%s", r->stagedir, names[i], inst.release));
+	install_rec_free(&inst);
+}
+
 const struct stage stage_install = {
 	.name = "install",
 	.summary = "modules_install, depmod, boot files, module and symbol checks",
 	.inputs = install_inputs,
 	.run = install_run,
+	.artifacts = install_artifacts,
 };
