@@ -9,31 +9,23 @@
 #include <unistd.h>
 
 #define FIELD(type, member, kind) {#member, kind, offsetof(struct type, member)}
-#define DESC(file, producer, fields) {file, producer, fields, sizeof(fields) / sizeof(fields[0])}
+/* The field table and the descriptor of struct type, in one statement. */
+#define RECORD_DESC(type, file, producer, ...)                                                    \
+	static const struct record_field type##_fields[] = {__VA_ARGS__};                         \
+	const struct record_desc type##_desc = {file, producer, type##_fields,                    \
+						sizeof(type##_fields) / sizeof(type##_fields[0])}
 
-static const struct record_field source_fields[] = {
-	FIELD(source_rec, kind, REC_STRING), FIELD(source_rec, path, REC_STRING),
-	FIELD(source_rec, sha256, REC_STRING), FIELD(source_rec, verified, REC_STRING),
-	FIELD(source_rec, origin, REC_STRING),
-};
-const struct record_desc source_rec_desc = DESC("source.rec", "fetch", source_fields);
-
-static const struct record_field source_date_fields[] = {
-	FIELD(source_date_rec, epoch, REC_LLONG),
-};
-const struct record_desc source_date_rec_desc = DESC("source-date.rec", "extract", source_date_fields);
-
-static const struct record_field build_fields[] = {
-	FIELD(build_rec, steps, REC_SIZE), FIELD(build_rec, warnings, REC_SIZE),
-	FIELD(build_rec, errors, REC_SIZE), FIELD(build_rec, seconds, REC_DOUBLE),
-	FIELD(build_rec, jobs, REC_LLONG),
-};
-const struct record_desc build_rec_desc = DESC("build.rec", "build", build_fields);
-
-static const struct record_field install_fields[] = {
-	FIELD(install_rec, release, REC_STRING),
-};
-const struct record_desc install_rec_desc = DESC("install.rec", "install", install_fields);
+RECORD_DESC(source_rec, "source.rec", "fetch", FIELD(source_rec, kind, REC_STRING),
+	    FIELD(source_rec, path, REC_STRING), FIELD(source_rec, sha256, REC_STRING),
+	    FIELD(source_rec, verified, REC_STRING), FIELD(source_rec, origin, REC_STRING));
+RECORD_DESC(source_date_rec, "source-date.rec", "extract", FIELD(source_date_rec, epoch, REC_LLONG));
+RECORD_DESC(build_rec, "build.rec", "build", FIELD(build_rec, steps, REC_SIZE),
+	    FIELD(build_rec, warnings, REC_SIZE), FIELD(build_rec, errors, REC_SIZE),
+	    FIELD(build_rec, seconds, REC_DOUBLE), FIELD(build_rec, jobs, REC_LLONG));
+RECORD_DESC(install_rec, "install.rec", "install", FIELD(install_rec, release, REC_STRING));
+RECORD_DESC(boot_rec, "boot.rec", "boot", FIELD(boot_rec, verdict, REC_STRING),
+	    FIELD(boot_rec, seconds, REC_DOUBLE), FIELD(boot_rec, qemu_status, REC_LLONG),
+	    FIELD(boot_rec, accel, REC_STRING), FIELD(boot_rec, accel_why, REC_STRING));
 
 /* Backslash, newline and other control bytes as \\, \n, \xHH. */
 static void put_escaped(FILE *f, const char *s)
@@ -185,13 +177,6 @@ void record_release(const struct record_desc *d, void *rec)
 			*m = NULL;
 		}
 }
-
-static const struct record_field boot_fields[] = {
-	FIELD(boot_rec, verdict, REC_STRING), FIELD(boot_rec, seconds, REC_DOUBLE),
-	FIELD(boot_rec, qemu_status, REC_LLONG), FIELD(boot_rec, accel, REC_STRING),
-	FIELD(boot_rec, accel_why, REC_STRING),
-};
-const struct record_desc boot_rec_desc = DESC("boot.rec", "boot", boot_fields);
 
 char *record_applied_path(const struct run *r)
 {

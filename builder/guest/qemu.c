@@ -1,6 +1,7 @@
 /* Run QEMU in its own process group, watch the serial log, decide a verdict. */
 #define _GNU_SOURCE
 #include "guest/qemu.h"
+#include "guest/ktap.h"
 #include "lib/spawn.h"
 #include "lib/util.h"
 
@@ -134,27 +135,24 @@ static char *make_excerpt(const char *log, bool around_panic)
 }
 
 /* When the guest ended without the exit port, results on the console still
- * count: any "not ok" fails, a complete plan of "ok" lines passes. */
+ * count (read by guest/ktap): a failed test fails, a complete plan of
+ * passed (or skipped) tests passes. */
 static enum boot_verdict verdict_from_ktap(const char *log)
 {
-	char *text = xstrdup(log ? log : "");
-	char **lines;
-	size_t n = split_lines(text, &lines), oks = 0, planned = 0;
+	struct ktap_report rep;
+	ktap_parse(log ? log : "", log ? strlen(log) : 0, &rep);
+	size_t oks = 0;
 	bool failed = false;
-	for (size_t k = 0; k < n; k++) {
-		const char *l = lines[k];
-		if (strncmp(l, "not ok ", 7) == 0)
-			failed = true;
-		else if (strncmp(l, "ok ", 3) == 0)
-			oks++;
-		else if (strncmp(l, "1..", 3) == 0)
-			planned = strtoul(l + 3, NULL, 10);
+	for (size_t k = 0; k < rep.root.nsub; k++) {
+		enum ktap_status st = rep.root.sub[k].status;
+		failed |= st == KTAP_FAIL || st == KTAP_TODO;
+		oks += st == KTAP_PASS || st == KTAP_SKIP;
 	}
-	free(lines);
-	free(text);
+	long planned = rep.root.plan;
+	ktap_report_free(&rep);
 	if (failed)
 		return BOOT_TESTS_FAILED;
-	if (planned && oks == planned)
+	if (planned > 0 && oks == (size_t)planned)
 		return BOOT_PASSED;
 	return BOOT_NO_REPORT;
 }

@@ -7,10 +7,13 @@
 #include "stages/stage.h"
 #include "core/records.h"
 
+#include <dirent.h>
+
 #include <stdlib.h>
 #include <string.h>
 
 #define BUSYBOX "/bin/busybox"
+#define INITRAMFS_FOLDER "initramfs"   /* in kbuild's home */
 
 static char *qa_binary(struct run *r, const char *name)
 {
@@ -20,8 +23,36 @@ static char *qa_binary(struct run *r, const char *name)
 	return p;
 }
 
+/* Every file of the initramfs/ folder (the skeleton list, /init, ...). */
+static int add_folder_inputs(struct run *r, struct stamp *s)
+{
+	char *dir = home_path(r, INITRAMFS_FOLDER);
+	struct dirent **ents;
+	int n = scandir(dir, &ents, NULL, alphasort);
+	if (n < 0) {
+		kb_fail("cannot read %s (the guest's skeleton and /init)", dir);
+		free(dir);
+		return -1;
+	}
+	for (int i = 0; i < n; i++) {
+		if (ents[i]->d_name[0] != '.') {
+			char *p = path_join(dir, ents[i]->d_name);
+			char *key = xasprintf("%s/%s", INITRAMFS_FOLDER, ents[i]->d_name);
+			stamp_add_file(s, key, p);
+			free(key);
+			free(p);
+		}
+		free(ents[i]);
+	}
+	free(ents);
+	free(dir);
+	return 0;
+}
+
 static int initramfs_inputs(struct run *r, struct stamp *s)
 {
+	if (add_folder_inputs(r, s) < 0)
+		return -1;
 	char *plan = NULL;
 	if (qaplan_text(r, &plan) < 0)
 		return -1;
@@ -68,6 +99,7 @@ static int initramfs_run(struct run *r)
 		profile_get_list(r->prof, "qa", "sysctl", &sysctls);
 		profile_get_list(r->prof, "qa", "modules", &mods);
 		char *mod_root = r->stagedir;
+		char *skel = home_path(r, INITRAMFS_FOLDER);
 		struct initramfs_spec spec = {
 			.busybox = BUSYBOX,
 			.qa_bins = (const char *const *)bins.v,
@@ -79,10 +111,12 @@ static int initramfs_run(struct run *r)
 			.release = inst.release,
 			.modules = (const char *const *)mods.v,
 			.n_modules = mods.n,
+			.skeleton_dir = skel,
 		};
 		fprintf(r->log, "plan:\n%s", plan);
 		out = run_path(r, OUT_INITRAMFS);
 		rc = initramfs_build(&spec, out, r->log);
+		free(skel);
 	}
 	free(out);
 	install_rec_free(&inst);

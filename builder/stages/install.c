@@ -4,6 +4,7 @@
 #define _GNU_SOURCE
 #include "kernel/kmake.h"
 #include "kernel/modcheck.h"
+#include "kernel/elf_symbols.h"
 #include "lib/spawn.h"
 #include "stages/stage.h"
 #include "core/records.h"
