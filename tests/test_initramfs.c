@@ -16,6 +16,7 @@
 #include "guest/skeleton.h"
 #include "source/extract.h"
 #include "core/pipeline.h"
+#include "guest/qaplan.h"
 #include "guest/initramfs.h"
 #include "testkernel.h"
 #include "testutil.h"
@@ -374,6 +375,32 @@ static enum stamp_state initramfs_stamp_against(const char *home, const char *st
 	return st;
 }
 
+START_TEST(plan_tests_come_from_the_list)
+{
+	tu_write(tmpdir, QA_TESTS_LIST, "# comment\nalpha\nbeta # trailing\n");
+	tu_write(tmpdir, "configs/profiles/t.ini", "[source]\nversion = 1\n[config]\nbase = allnoconfig\n"
+						     "[qa]\ntests = beta\n");
+	struct profile p;
+	ck_assert_msg(profile_load(tmpdir, "t", &p) == 0, "%s", kb_last_error());
+	struct run r = {.prof = &p, .home = tmpdir};
+	struct strv names = {0};
+	ck_assert_int_eq(qaplan_known(&r, &names), 0);
+	ck_assert_uint_eq(names.n, 2);
+	ck_assert_str_eq(names.v[1], "beta");
+	strv_free(&names);
+	ck_assert_int_eq(qaplan_tests(&r, &names), 0);
+	ck_assert_uint_eq(names.n, 1);
+	strv_free(&names);
+	/* a name the list does not have is refused, naming the list */
+	ck_assert_int_eq(profile_override(&p, "qa.tests=gamma"), 0);
+	ck_assert_int_eq(qaplan_tests(&r, &names), -1);
+	ck_assert_msg(strstr(kb_last_error(), "gamma") && strstr(kb_last_error(), QA_TESTS_LIST),
+		      "%s", kb_last_error());
+	strv_free(&names);
+	profile_free(&p);
+}
+END_TEST
+
 START_TEST(changed_init_makes_initramfs_stale)
 {
 	char *home = path_join(tmpdir, "home");
@@ -381,6 +408,13 @@ START_TEST(changed_init_makes_initramfs_stale)
 	ck_assert_int_eq(mkdir_p(home, 0755), 0);
 	char *dst = path_join(home, "initramfs");
 	ck_assert_int_eq(copy_tree(src, dst, NULL), 0);
+	char *list_src = path_join(tu_repo(), QA_TESTS_LIST), *list_dst = path_join(home, QA_TESTS_LIST);
+	char *qa_dir = path_join(home, "qa");
+	ck_assert_int_eq(mkdir_p(qa_dir, 0755), 0);
+	free(qa_dir);
+	ck_assert_int_eq(copy_file(list_src, list_dst), 0);
+	free(list_src);
+	free(list_dst);
 	char *stamp_file = path_join(tmpdir, "stamp");
 	initramfs_stamp_against(home, stamp_file, NULL);
 	char *why = NULL;
@@ -478,6 +512,7 @@ Suite *initramfs_suite(void)
 	tcase_add_test(tc, sysctl_conf_rejects);
 	tcase_add_test(tc, init_passes_shellcheck);
 	tcase_add_test(tc, skeleton_lines_checked);
+	tcase_add_test(tc, plan_tests_come_from_the_list);
 	tcase_add_test(tc, changed_init_makes_initramfs_stale);
 	tcase_add_test(tc, module_closure);
 	suite_add_tcase(s, tc);
