@@ -20,6 +20,9 @@ struct run {
 	char *stampdir;     /* outdir/stamps */
 	FILE *log;          /* the running stage's log */
 	bool tty;           /* stderr is a terminal: progress bars */
+	size_t last;        /* the last stage the command runs */
+	int argc;           /* kbuild's command line, for the reproducer */
+	char **argv;
 };
 
 /* A path below outdir, malloc'd. */

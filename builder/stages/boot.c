@@ -15,7 +15,7 @@ static int boot_inputs(struct run *r, struct stamp *s)
 	stamp_add_file(s, "initramfs", initrd);
 	free(initrd);
 	char buf[32];
-	snprintf(buf, sizeof(buf), "%ld", profile_get_int(r->prof, "qa", "memory", 512));
+	snprintf(buf, sizeof(buf), "%ld", profile_get_int(r->prof, "qa", "memory", QEMU_MEM_MB_DEFAULT));
 	stamp_add(s, "memory", buf);
 	const char *accel = profile_get(r->prof, "qa", "accel");
 	stamp_add(s, "accel", accel ? accel : "auto");
@@ -35,8 +35,8 @@ static int boot_run(struct run *r)
 	struct qemu_opts o = {
 		.kernel = kernel,
 		.initrd = initrd,
-		.mem_mb = (unsigned)profile_get_int(r->prof, "qa", "memory", 512),
-		.timeout_s = (unsigned)profile_get_int(r->prof, "qa", "timeout", 300),
+		.mem_mb = (unsigned)profile_get_int(r->prof, "qa", "memory", QEMU_MEM_MB_DEFAULT),
+		.timeout_s = (unsigned)profile_get_int(r->prof, "qa", "timeout", QEMU_TIMEOUT_S_DEFAULT),
 		.serial_log = serial,
 		.accel = accel,
 		.log = r->log,

@@ -1,4 +1,4 @@
-/* build: bzImage and modules, every object under <out>/build (make O=),
+/* build: the boot image and modules, every object under <out>/build (make O=),
  * the source tree left clean. */
 #define _GNU_SOURCE
 #include "kernel/kmake.h"
@@ -6,14 +6,18 @@
 #include "core/records.h"
 #include "core/metadata.h"
 #include "kernel/toolchain.h"
+#include "kernel/arch.h"
 
 #include <stdlib.h>
 #include <string.h>
 
+/* build.targets, else the arch's boot image and the modules. */
 static void targets(struct run *r, struct strv *t)
 {
 	if (!profile_get_list(r->prof, "build", "targets", t)) {
-		strv_push(t, "bzImage");
+		const struct kernel_arch *a = kernel_arch(r);
+		kb_clear_error(); /* an unknown arch fails the install stage, which needs the image */
+		strv_push(t, a ? a->image : "bzImage");
 		strv_push(t, "modules");
 	}
 }
@@ -91,10 +95,10 @@ static void build_metadata(struct run *r, json_t *meta)
 	toolchain_make_vars(r, &vars);
 	kmake_env(r, &env);
 	targets(r, &t);
-	const char *arch = profile_get(r->prof, "build", "arch");
+	const char *arch = kernel_arch_name(r);
 	json_object_set_new(meta, "build",
 			    json_pack("{s:o,s:s,s:s?,s:o,s:o,s:I}", "make_variables", json_strings(&vars),
-				      "arch", arch ? arch : "x86_64", "cross",
+				      "arch", arch, "cross",
 				      profile_get(r->prof, "build", "cross"), "environment", json_strings(&env),
 				      "targets", json_strings(&t), "jobs",
 				      (json_int_t)profile_get_int(r->prof, "build", "jobs", toolchain_cpus())));
@@ -116,7 +120,7 @@ static void build_metadata(struct run *r, json_t *meta)
 
 const struct stage stage_build = {
 	.name = "build",
-	.summary = "make bzImage and modules",
+	.summary = "make the boot image and modules",
 	.inputs = build_inputs,
 	.run = build_run,
 	.metadata = build_metadata,

@@ -3,6 +3,7 @@
  * for: libkmod over the modules, libelf over vmlinux. */
 #define _GNU_SOURCE
 #include "kernel/kmake.h"
+#include "kernel/arch.h"
 #include "kernel/modcheck.h"
 #include "kernel/elf_symbols.h"
 #include "lib/spawn.h"
@@ -45,8 +46,14 @@ static int stage_boot_files(struct run *r, const char *root, const char *rel)
 		free(boot);
 		return -1;
 	}
+	const struct kernel_arch *a = kernel_arch(r);
+	if (!a) {
+		free(boot);
+		return -1;
+	}
+	char *image = kernel_arch_image_path(a);
 	struct { const char *from, *name; } files[] = {
-		{"arch/x86/boot/bzImage", "vmlinuz"},
+		{image, "vmlinuz"},
 		{"System.map", "System.map"},
 		{".config", "config"},
 	};
@@ -58,6 +65,7 @@ static int stage_boot_files(struct run *r, const char *root, const char *rel)
 		free(src);
 		free(dst);
 	}
+	free(image);
 	free(boot);
 	return rc;
 }
