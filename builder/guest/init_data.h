@@ -6,7 +6,8 @@
 #include <stddef.h>
 
 /* Paths inside the initramfs, as initramfs/init reads them. */
-#define INIT_QA_PLAN "qa/plan"                      /* the runner's plan */
+#define INIT_QA_DIR "qa"                            /* the self-tests and their runner */
+#define INIT_QA_PLAN INIT_QA_DIR "/plan"            /* the runner's plan */
 #define INIT_SYSCTL_CONF "etc/kbuild/sysctl.conf"   /* key=value lines */
 #define INIT_LIBRARY_PATH "etc/kbuild/library-path" /* LD_LIBRARY_PATH */
 #define INIT_EXTRA "etc/kbuild/init-extra"          /* shell sourced before the runner */

@@ -24,7 +24,7 @@ static int add_qa(struct cpio_tree *t, const struct initramfs_spec *s, struct st
 		const char *b = s->qa_bins[k];
 		if (access(b, X_OK) < 0)
 			return kb_fail("qa program %s: %s", b, strerror(errno));
-		char *dest = xasprintf("qa/%s", base_name(b));
+		char *dest = xasprintf(INIT_QA_DIR "/%s", base_name(b));
 		cpio_add(t, dest, CPIO_FILE, 0755, b, 0);
 		free(dest);
 		if (closure_add_libs(t, b, lib_dirs) < 0)

@@ -1,6 +1,7 @@
 #define _GNU_SOURCE
 #include "guest/qaplan.h"
 #include "kconfig/fragment.h"
+#include "guest/init_data.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -91,7 +92,7 @@ int qaplan_text(const struct run *r, char **text)
 		} else if (!strcmp(t, "sysctl")) {
 			profile_get_list(r->prof, "qa", "sysctl", &args);
 		}
-		char *line = xasprintf("%s /qa/%s", t, t);
+		char *line = xasprintf("%s /" INIT_QA_DIR "/%s", t, t);
 		for (size_t j = 0; j < args.n; j++) {
 			char *l2 = xasprintf("%s %s", line, args.v[j]);
 			free(line);
