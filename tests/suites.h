@@ -28,6 +28,8 @@ Suite *distcc_suite(void);
 Suite *legacytrees_suite(void);
 Suite *kconfig_root_suite(void);
 Suite *legacy_suite(void);
+Suite *interrupt_suite(void);
+Suite *records_suite(void);
 
 static const struct {
 	const char *name, *group;
@@ -35,6 +37,7 @@ static const struct {
 } all_suites[] = {
 	{"profile", "unit", profile_suite},
 	{"pipeline", "unit", pipeline_suite},
+	{"records", "unit", records_suite},
 	{"buildlog", "unit", buildlog_suite},
 	{"metadata", "unit", metadata_suite},
 	{"fragment", "unit", fragment_suite},
@@ -46,6 +49,7 @@ static const struct {
 	{"elf_deps", "unit", elf_deps_suite},
 	{"modcheck", "unit", modcheck_suite},
 	{"initramfs", "unit", initramfs_suite},
+	{"interrupt", "unit", interrupt_suite},
 	{"accel", "unit", accel_suite},
 	{"fetch", "system", fetch_suite},
 	{"qemu", "system", qemu_suite},
