@@ -7,6 +7,7 @@
 #include "core/pipeline.h"
 #include "core/profile.h"
 #include "core/version.h"
+#include "rollout/rollout.h"
 
 #include <dirent.h>
 #include <stdlib.h>
@@ -27,6 +28,8 @@ static void usage(FILE *f)
 	for (size_t i = 0; i < pipeline_n_stages; i++)
 		fprintf(f, "%s%s", pipeline_stages[i]->name, i + 1 < pipeline_n_stages ? " " : "\n");
 	fprintf(f,
+		"  rollout    up to grub, then prove the staged upgrade on a QEMU fleet host\n"
+		"             (exit 0: blessed and up again, 4: rolled back, 1: failed)\n"
 		"  status     show each stage as done, stale (and why) or not run\n"
 		"  clean      remove the profile's output directory\n"
 		"  list       list the profiles\n"
@@ -103,6 +106,8 @@ int main(int argc, char **argv)
 		last = (int)pipeline_n_stages - 1;
 	else if (pipeline_stage_index(cmd) >= 0)
 		last = pipeline_stage_index(cmd);
+	else if (!strcmp(cmd, "rollout"))
+		last = pipeline_stage_index("grub");
 	else if (strcmp(cmd, "status") && strcmp(cmd, "clean")) {
 		fprintf(stderr, "kbuild: unknown command '%s' (see kbuild --help)\n", cmd);
 		return 2;
@@ -171,6 +176,8 @@ int main(int argc, char **argv)
 	} else {
 		metadata_begin(&r, argc, argv);
 		rc = pipeline_run(&r, (size_t)last);
+		if (rc == 0 && !strcmp(cmd, "rollout"))
+			rc = rollout_run(&r);
 		metadata_end(&r, rc);
 	}
 	unlock_outdir(lock);

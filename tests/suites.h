@@ -25,6 +25,8 @@ Suite *config_verify_suite(void);
 Suite *e2e_suite(void);
 Suite *distcc_suite(void);
 Suite *grub_suite(void);
+Suite *rollout_console_suite(void);
+Suite *rollout_suite(void);
 
 static const struct {
 	const char *name, *group;
@@ -44,9 +46,11 @@ static const struct {
 	{"modcheck", "unit", modcheck_suite},
 	{"initramfs", "unit", initramfs_suite},
 	{"grub", "unit", grub_suite},
+	{"rollout_console", "unit", rollout_console_suite},
 	{"fetch", "system", fetch_suite},
 	{"qemu", "system", qemu_suite},
 	{"e2e", "e2e", e2e_suite},
+	{"rollout", "e2e", rollout_suite},
 	{"distcc", "e2e", distcc_suite},
 };
 static const size_t n_all_suites = sizeof(all_suites) / sizeof(all_suites[0]);
