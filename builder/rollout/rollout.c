@@ -5,6 +5,7 @@
 #include "boot/grub2.h"
 #include "boot/grubconf_edit.h"
 #include "boot/legacy.h"
+#include "guest/accel.h"
 #include "rollout/console.h"
 #include "rollout/disk_image.h"
 #include "rollout/fleet_qemu.h"
@@ -303,12 +304,21 @@ static int prepare(struct scenario *sc, bool bad)
 	return rc;
 }
 
-/* qa.accel when the profile has it (tcg, kvm); auto and unset mean TCG,
- * which works everywhere. */
-static const char *accel_of(const struct profile *p)
+/* The accelerator qa.accel chooses (auto: KVM only where it runs an
+ * ordinary guest). NULL with kb_fail() when kvm was demanded and cannot be used. */
+static const char *accel_of(const struct profile *p, FILE *log)
 {
-	const char *a = profile_find_key("qa.accel") ? profile_get(p, "qa", "accel") : NULL;
-	return a && !strcmp(a, "kvm") ? "kvm" : "tcg";
+	enum accel_mode mode;
+	struct accel_choice c;
+	if (accel_mode_parse(profile_get(p, "qa", "accel"), &mode) < 0) {
+		kb_fail("qa.accel: expected auto, kvm or tcg");
+		return NULL;
+	}
+	if (accel_choose(mode, &c) < 0)
+		return NULL;
+	if (log)
+		fprintf(log, "accel: %s (%s)\n", c.kvm ? "kvm" : "tcg", c.why);
+	return c.kvm ? "kvm" : "tcg";
 }
 
 int rollout_run(struct run *r)
@@ -341,12 +351,12 @@ int rollout_run(struct run *r)
 		sc.q = (struct fleet_qemu){
 			.disk = sc.image,
 			.vars = sc.vars,
-			.accel = accel_of(r->prof),
+			.accel = accel_of(r->prof, sc.log),
 			.mem_mb = (unsigned)profile_get_int(r->prof, "qa", "memory", 512),
 			.timeout_s = (unsigned)profile_get_int(r->prof, "rollout", "timeout", 600),
 			.log = sc.log,
 		};
-		rc = prepare(&sc, !strcmp(scen, "bad"));
+		rc = sc.q.accel ? prepare(&sc, !strcmp(scen, "bad")) : -1;
 	}
 	if (rc == 0)
 		rc = !strcmp(scen, "bad") ? scenario_bad(&sc) : scenario_good(&sc);
