@@ -141,6 +141,10 @@ START_TEST(install_scripts_golden)
 		char *p = path_join(dir, names[k]);
 		char *argv[] = {"sh", "-n", p, NULL};
 		ck_assert_msg(tu_run(argv) == 0, "sh -n refuses %s", names[k]);
+		if (tu_in_path("shellcheck")) {
+			char *sc[] = {"shellcheck", "-s", "sh", p, NULL};
+			ck_assert_msg(tu_run(sc) == 0, "shellcheck finds fault with %s", names[k]);
+		}
 		free(p);
 	}
 	rm_rf(dir);

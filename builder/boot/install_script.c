@@ -10,7 +10,6 @@
 /* Common start: the kernel's files must be on the host already. */
 static char *prologue(const char *name, const struct boot_entry *e, enum boot_mode mode, const char *what)
 {
-	char *id = boot_entry_grub2_id(e);
 	char *s = xasprintf(
 		"#!/bin/sh\n"
 		"# Written by kbuild: the staged upgrade to %s on a %s host, mode %s.\n"
@@ -21,11 +20,8 @@ static char *prologue(const char *name, const struct boot_entry *e, enum boot_mo
 		"# initramfs-%s.img must be installed in ROOT/boot first.\n"
 		"set -eu\n"
 		"release=%s\n"
-		"id=%s\n"
-		"mode=%s\n"
 		"root=${ROOT:-/}\n"
 		"boot=${root%%/}/boot\n"
-		"here=$(cd \"$(dirname \"$0\")\" && pwd)\n"
 		"die() {\n"
 		"\techo \"%s: $*\" >&2\n"
 		"\texit 1\n"
@@ -35,16 +31,19 @@ static char *prologue(const char *name, const struct boot_entry *e, enum boot_mo
 		"done\n",
 		e->release, what, boot_mode_name(mode), name,
 		mode == BOOT_MODE_ONCE ? " only" : " and after", name, e->release, e->release, e->release,
-		e->release, id, boot_mode_name(mode), name);
-	free(id);
+		e->release, name);
 	return s;
 }
 
 char *install_script_grub2(const struct boot_entry *e, enum boot_mode mode)
 {
 	char *head = prologue("install-grub2.sh", e, mode, "GRUB 2");
+	char *id = boot_entry_grub2_id(e);
 	char *s = xasprintf(
 		"%s"
+		"id=%s\n"
+		"mode=%s\n"
+		"here=$(cd \"$(dirname \"$0\")\" && pwd)\n"
 		"case ${1:-install} in\n"
 		"install)\n"
 		"\tinstall -m 0755 \"$here/09_kbuild-$release\" \"${root%%/}/etc/grub.d/09_kbuild-$release\"\n"
@@ -66,7 +65,8 @@ char *install_script_grub2(const struct boot_entry *e, enum boot_mode mode)
 		"esac\n"
 		"grep -q '^GRUB_DEFAULT=saved' \"${root%%/}/etc/default/grub\" 2>/dev/null ||\n"
 		"\techo \"install-grub2.sh: warning: GRUB_DEFAULT=saved is not set in /etc/default/grub; the saved default is ignored without it\" >&2\n",
-		head);
+		head, id, boot_mode_name(mode));
+	free(id);
 	free(head);
 	return s;
 }
@@ -78,6 +78,7 @@ char *install_script_legacy(const struct boot_entry *e, enum boot_mode mode, con
 	char *add;
 	if (conf_sha256) {
 		add = xasprintf(
+			"\there=$(cd \"$(dirname \"$0\")\" && pwd)\n"
 			"\tconf=$boot/grub/grub.conf\n"
 			"\tsum=$(sha256sum \"$conf\" | cut -d ' ' -f 1)\n"
 			"\t[ \"$sum\" = %s ] ||\n"

@@ -7,11 +7,8 @@
 # initramfs-2.6.39.4-kbuild.img must be installed in ROOT/boot first.
 set -eu
 release=2.6.39.4-kbuild
-id=kbuild-2.6.39.4-kbuild
-mode=once
 root=${ROOT:-/}
 boot=${root%/}/boot
-here=$(cd "$(dirname "$0")" && pwd)
 die() {
 	echo "install-grub2.sh: $*" >&2
 	exit 1
@@ -19,6 +16,9 @@ die() {
 for f in "$boot/vmlinuz-$release" "$boot/initramfs-$release.img"; do
 	[ -f "$f" ] || die "$f is missing: install the kernel's files first"
 done
+id=kbuild-2.6.39.4-kbuild
+mode=once
+here=$(cd "$(dirname "$0")" && pwd)
 case ${1:-install} in
 install)
 	install -m 0755 "$here/09_kbuild-$release" "${root%/}/etc/grub.d/09_kbuild-$release"

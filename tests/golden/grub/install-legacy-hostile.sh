@@ -7,11 +7,8 @@
 # initramfs-2.6.39.4-kbuild.img must be installed in ROOT/boot first.
 set -eu
 release=2.6.39.4-kbuild
-id=kbuild-2.6.39.4-kbuild
-mode=once
 root=${ROOT:-/}
 boot=${root%/}/boot
-here=$(cd "$(dirname "$0")" && pwd)
 die() {
 	echo "install-legacy.sh: $*" >&2
 	exit 1
