@@ -110,8 +110,9 @@ static void rollout_both(const char *profile, const char *const *extra, size_t n
 		path_exists(qa) ? "reusing the e2e test's kernel" : "no e2e build: building the kernel first");
 	char *o = xasprintf("O=%s", dir), *pa = xasprintf("profile=%s", profile);
 	char *old = xasprintf("rollout.old_kernel=%s", tk_vmlinuz());
-	const char *args[16] = {"rollout", pa, o, old, "panic=3", "rollout.scenario=good"};
-	size_t n = 6;
+	/* a hung guest costs 5 minutes, not the default 10 */
+	const char *args[16] = {"rollout", pa, o, old, "panic=3", "rollout.timeout=300", "rollout.scenario=good"};
+	size_t n = 7;
 	for (size_t i = 0; i < n_extra && n < 16; i++)
 		args[n++] = extra[i];
 	char *out;
@@ -131,7 +132,7 @@ static void rollout_both(const char *profile, const char *const *extra, size_t n
 	free(junit);
 	free(out);
 
-	args[5] = "rollout.scenario=bad";
+	args[6] = "rollout.scenario=bad";
 	t0 = now_seconds();
 	st = tu_kbuild("rollout", args, n, NULL, &out);
 	fprintf(stderr, "rollout: %s bad: %.1f s, exit %d\n", profile, now_seconds() - t0, st);
