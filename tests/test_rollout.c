@@ -13,6 +13,7 @@
 #include "lib/sha256.h"
 #include "lib/util.h"
 #include "rollout/console.h"
+#include "rollout/disk_image.h"
 #include "testkernel.h"
 #include "testutil.h"
 
@@ -66,6 +67,60 @@ START_TEST(console_synthetic)
 	fleet_boots_free(b, n);
 	ck_assert_uint_eq(fleet_console_parse("", &b), 0);
 	fleet_boots_free(b, 0);
+}
+END_TEST
+
+/* The image without QEMU: files, grub.cfg and grubenv land on the FAT
+ * partition; grubenv keeps its 1024 bytes through an edit. */
+START_TEST(fleet_image_and_env)
+{
+	if (!tu_in_path("mcopy") || !tu_in_path("grub-mkimage") || !tu_in_path("sfdisk") ||
+	    !tu_in_path("grub-editenv")) {
+		fprintf(stderr, "rollout: SKIP image test: mtools, grub-common or fdisk missing\n");
+		return;
+	}
+	char *dir = tu_tmpdir("fleetimg");
+	tu_write(dir, "vmlinuz-R", "not a kernel\n");
+	char *src = path_join(dir, "vmlinuz-R"), *img = path_join(dir, "disk.img"), *work = path_join(dir, "work");
+	struct fleet_file files[] = {{src, "/vmlinuz-R"}, {src, "/grub/sub/dir/copy"}};
+	const char *env[] = {"saved_entry=old-X", "next_entry=kbuild-R"};
+	ck_assert_int_eq(fleet_image_create(img, work, files, 2, "set timeout=0\n", env, 2, NULL), 0);
+	char *list = fleet_env_list(img, work, NULL);
+	ck_assert_ptr_nonnull(list);
+	char *v = fleet_env_value(list, "next_entry");
+	ck_assert_str_eq(v, "kbuild-R");
+	free(v);
+	free(list);
+	const char *set[] = {"next_entry=", "saved_entry=kbuild-R"};
+	ck_assert_int_eq(fleet_env_set(img, work, set, 2, NULL), 0);
+	list = fleet_env_list(img, work, NULL);
+	v = fleet_env_value(list, "next_entry");
+	ck_assert_str_eq(v, "");
+	free(v);
+	v = fleet_env_value(list, "saved_entry");
+	ck_assert_str_eq(v, "kbuild-R");
+	free(v);
+	ck_assert_ptr_null(fleet_env_value(list, "boot_once"));
+	free(list);
+	/* the files are on the partition, byte for byte */
+	char *back = path_join(dir, "back");
+	char *part = xasprintf("%s@@1M", img);
+	char *argv[] = {"mcopy", "-n", "-i", part, "::/grub/sub/dir/copy", back, NULL};
+	ck_assert_int_eq(tu_run(argv), 0);
+	char *text = read_file(back, NULL);
+	ck_assert_str_eq(text, "not a kernel\n");
+	free(text);
+	/* negative: a missing source file is reported, naming it */
+	struct fleet_file missing[] = {{"/nonexistent/vmlinuz", "/vmlinuz-X"}};
+	ck_assert_int_eq(fleet_image_create(img, work, missing, 1, "", NULL, 0, NULL), -1);
+	ck_assert_ptr_nonnull(strstr(kb_last_error(), "/nonexistent/vmlinuz"));
+	rm_rf(dir);
+	free(part);
+	free(back);
+	free(src);
+	free(img);
+	free(work);
+	free(dir);
 }
 END_TEST
 
@@ -193,6 +248,7 @@ Suite *rollout_console_suite(void)
 	TCase *tc = tcase_create("console");
 	tcase_add_test(tc, console_recorded_rollback);
 	tcase_add_test(tc, console_synthetic);
+	tcase_add_test(tc, fleet_image_and_env);
 	suite_add_tcase(s, tc);
 	return s;
 }
