@@ -28,6 +28,8 @@ Suite *distcc_suite(void);
 Suite *grub_suite(void);
 Suite *rollout_console_suite(void);
 Suite *rollout_suite(void);
+Suite *interrupt_suite(void);
+Suite *records_suite(void);
 
 static const struct {
 	const char *name, *group;
@@ -35,6 +37,7 @@ static const struct {
 } all_suites[] = {
 	{"profile", "unit", profile_suite},
 	{"pipeline", "unit", pipeline_suite},
+	{"records", "unit", records_suite},
 	{"buildlog", "unit", buildlog_suite},
 	{"metadata", "unit", metadata_suite},
 	{"fragment", "unit", fragment_suite},
@@ -48,6 +51,7 @@ static const struct {
 	{"initramfs", "unit", initramfs_suite},
 	{"grub", "unit", grub_suite},
 	{"rollout_console", "unit", rollout_console_suite},
+	{"interrupt", "unit", interrupt_suite},
 	{"accel", "unit", accel_suite},
 	{"fetch", "system", fetch_suite},
 	{"qemu", "system", qemu_suite},

@@ -1,5 +1,4 @@
-/* QEMU for the rollout. Started through lib/spawn in one function
- * (run_qemu) so that a start/wait/stop API replaces it in one place. */
+/* QEMU for the rollout, started, waited for and stopped through lib/spawn. */
 #define _GNU_SOURCE
 #include "rollout/fleet_qemu.h"
 #include "lib/spawn.h"
@@ -48,18 +47,24 @@ static char *opt_escape(const char *s)
 	return o;
 }
 
+/* Start, wait until the guest ends QEMU or the deadline, stop it then. */
 static int run_qemu(char *const argv[], const struct fleet_qemu *q, int *status, bool *timed_out)
 {
 	int fd = q->log ? fileno(q->log) : -1;
 	if (q->log)
 		fflush(q->log);
-	struct spawn_opts o = {.stdin_fd = -1, .stdout_fd = fd, .stderr_fd = fd, .timeout_sec = q->timeout_s};
-	double t0 = now_seconds();
-	int st = spawn_run(argv, &o);
-	*timed_out = st < 0 && now_seconds() - t0 >= q->timeout_s - 1;
-	if (st < 0 && !*timed_out)
+	struct spawn_opts o = {.stdin_fd = -1, .stdout_fd = fd, .stderr_fd = fd};
+	struct spawn_proc p;
+	if (spawn_start(argv, &o, &p) < 0)
 		return -1;
-	*status = st;
+	int ended = spawn_wait(&p, now_seconds() + q->timeout_s, status);
+	if (ended < 0)
+		return -1;   /* interrupted: spawn stopped QEMU's group */
+	*timed_out = ended == 0;
+	if (*timed_out)
+		*status = spawn_stop(&p, 2.0);
+	if (*status == 127 && !*timed_out)
+		return kb_fail("qemu-system-x86_64 could not be run (package qemu-system-x86)");
 	return 0;
 }
 

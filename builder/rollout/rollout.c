@@ -5,6 +5,7 @@
 #include "boot/grub2.h"
 #include "boot/grubconf_edit.h"
 #include "boot/legacy.h"
+#include "core/records.h"
 #include "guest/accel.h"
 #include "rollout/console.h"
 #include "rollout/disk_image.h"
@@ -215,7 +216,7 @@ static int prepare(struct scenario *sc, bool bad)
 		return kb_fail("rollout.old_kernel: not set (the known-good kernel the host falls back to, "
 			       "e.g. the previous good build's vmlinuz)");
 	char *new_kernel = xasprintf("%s/boot/vmlinuz-%s", r->stagedir, sc->release);
-	char *new_initrd = run_path(r, "initramfs.cpio.gz");
+	char *new_initrd = run_path(r, OUT_INITRAMFS);
 	const char *old_initrd = profile_get(p, "rollout", "old_initrd");
 	if (!old_initrd || !*old_initrd)
 		old_initrd = new_initrd;
@@ -331,11 +332,14 @@ int rollout_run(struct run *r)
 		return ROLLOUT_FAILED;
 	}
 	struct scenario sc = {.r = r};
-	sc.release = run_record_get(r, "install.rec", "release");
-	if (!sc.release) {
+	struct install_rec inst;
+	if (install_rec_get(r, &inst) < 0 || !inst.release) {
 		fprintf(stderr, "kbuild: rollout: no release recorded: run the install stage\n");
+		install_rec_free(&inst);
 		return ROLLOUT_FAILED;
 	}
+	sc.release = xstrdup(inst.release);
+	install_rec_free(&inst);
 	sc.dir = run_path(r, "rollout");
 	sc.work = path_join(sc.dir, "work");
 	sc.image = path_join(sc.dir, "disk.img");

@@ -3,6 +3,7 @@
  * Spec entry) and the host-side install scripts, in O/grub/. */
 #define _GNU_SOURCE
 #include "boot/files.h"
+#include "core/records.h"
 #include "stages/stage.h"
 
 #include <errno.h>
@@ -16,9 +17,13 @@ static const char *const boot_keys[] = {
 
 static int grub_inputs(struct run *r, struct stamp *s)
 {
-	char *rel = run_record_get(r, "install.rec", "release");
-	stamp_add(s, "release", rel ? rel : "none");
-	free(rel);
+	struct install_rec inst;
+	if (install_rec_get(r, &inst) == 0) {
+		stamp_add(s, "release", inst.release ? inst.release : "none");
+		install_rec_free(&inst);
+	} else {
+		stamp_add(s, "release", "none");   /* install has not run: the stage cannot be up to date */
+	}
 	stamp_add(s, "profile", r->prof->name);
 	for (size_t i = 0; i < sizeof(boot_keys) / sizeof(boot_keys[0]); i++) {
 		const char *v = profile_get(r->prof, "boot", boot_keys[i]);
@@ -32,9 +37,15 @@ static int grub_inputs(struct run *r, struct stamp *s)
 
 static int grub_run(struct run *r)
 {
-	char *rel = run_record_get(r, "install.rec", "release");
-	if (!rel)
+	struct install_rec inst;
+	if (install_rec_get(r, &inst) < 0)
+		return -1;
+	if (!inst.release) {
+		install_rec_free(&inst);
 		return kb_fail("no release recorded: run the install stage");
+	}
+	char *rel = xstrdup(inst.release);
+	install_rec_free(&inst);
 	struct boot_plan bp;
 	int rc = boot_plan_from_profile(r->prof, rel, &bp);
 	char *dir = run_path(r, "grub"), *tmp = run_path(r, "grub.tmp");
@@ -62,9 +73,34 @@ static int grub_run(struct run *r)
 	return rc;
 }
 
+/* Every file of O/grub/ goes into metadata.json with its sha256. */
+static void grub_artifacts(struct run *r, struct strv *paths)
+{
+	struct install_rec inst;
+	if (install_rec_get(r, &inst) < 0 || !inst.release) {
+		kb_clear_error();
+		install_rec_free(&inst);
+		return;
+	}
+	const char *fixed[] = {"legacy-stanza.conf", "grub.conf", "menuentry.cfg", "install-grub2.sh",
+			       "install-legacy.sh"};
+	for (size_t i = 0; i < sizeof(fixed) / sizeof(fixed[0]); i++)
+		strv_push_owned(paths, xasprintf("%s/grub/%s", r->outdir, fixed[i]));
+	strv_push_owned(paths, xasprintf("%s/grub/09_kbuild-%s", r->outdir, inst.release));
+	long tries = profile_get_int(r->prof, "boot", "tries", 0);
+	const char *id = profile_get(r->prof, "boot", "id");
+	id = id && *id ? id : "kbuild";
+	if (tries > 0)
+		strv_push_owned(paths, xasprintf("%s/grub/loader/entries/%s-%s+%ld.conf", r->outdir, id, inst.release, tries));
+	else
+		strv_push_owned(paths, xasprintf("%s/grub/loader/entries/%s-%s.conf", r->outdir, id, inst.release));
+	install_rec_free(&inst);
+}
+
 const struct stage stage_grub = {
 	.name = "grub",
 	.summary = "GRUB legacy, GRUB2 and BLS entries and install scripts for staged upgrades",
 	.inputs = grub_inputs,
 	.run = grub_run,
+	.artifacts = grub_artifacts,
 };
