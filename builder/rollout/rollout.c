@@ -88,6 +88,16 @@ static bool is_boot(const struct fleet_boot *b, const char *entry, const char *r
 	return b->entry && !strcmp(b->entry, entry) && b->release && !strcmp(b->release, release);
 }
 
+/* The kernel reached user space and its self-test runner without a panic.
+ * The one-shot boot must pass every self-test (that is what earns the
+ * blessing); the boots after it prove the boot loader's choice, so a
+ * self-test's verdict there (a timing test on a loaded TCG host, say) is
+ * reported in the log but does not decide. */
+static bool came_up(const struct fleet_boot *b)
+{
+	return b->userspace && !b->panicked;
+}
+
 /* Records a test of the report with the boots as its log. */
 static void record(struct scenario *sc, const char *name, bool pass, double secs, const char *why,
 		   const struct fleet_boot *boots, size_t n)
@@ -134,7 +144,7 @@ static int scenario_good(struct scenario *sc)
 	fprintf(stderr, "rollout: blessed %s (saved_entry in grubenv)\n", sc->new_id);
 	if (run_fleet(sc, "blessed", &b, &n, &s2) < 0)
 		return -1;
-	ok = n == 1 && is_boot(&b[0], sc->new_id, sc->release) && fleet_boot_passed(&b[0]);
+	ok = n == 1 && is_boot(&b[0], sc->new_id, sc->release) && came_up(&b[0]);
 	record(sc, "rollout/blessed-reboot", ok, s2, ok ? NULL : "the blessed kernel did not come up again", b, n);
 	fleet_boots_free(b, n);
 	if (!ok)
@@ -148,7 +158,7 @@ static int scenario_good(struct scenario *sc)
 	if (run_fleet(sc, "legacy", &b, &n, &s3) < 0)
 		return -1;
 	ok = n == 1 && b[0].entry && !strcmp(b[0].entry, "legacy") && b[0].release &&
-	     !strcmp(b[0].release, sc->release) && fleet_boot_passed(&b[0]);
+	     !strcmp(b[0].release, sc->release) && came_up(&b[0]);
 	record(sc, "rollout/legacy-stanza", ok, s3,
 	       ok ? NULL : "the GRUB legacy stanza did not boot the new kernel through legacy_configfile", b, n);
 	fleet_boots_free(b, n);
@@ -166,7 +176,7 @@ static int scenario_bad(struct scenario *sc)
 	if (run_fleet(sc, "bad", &b, &n, &s) < 0)
 		return -1;
 	bool panicked = n >= 1 && is_boot(&b[0], sc->new_id, sc->release) && b[0].panicked;
-	bool back = n >= 2 && is_boot(&b[1], sc->old_id, sc->old_release) && b[1].userspace && !b[1].panicked;
+	bool back = n >= 2 && is_boot(&b[1], sc->old_id, sc->old_release) && came_up(&b[1]);
 	int rc;
 	if (panicked && back) {
 		fprintf(stderr, "rollout: rolled back: %s panicked, the host came back on %s\n", sc->release,

@@ -3,8 +3,8 @@
  * (next_entry) with panic=N; QEMU reboots freely and the serial console is
  * followed across boots, naming the kernel each boot ran.
  *   scenario good: the new kernel boots once and passes its self-tests, is
- *     blessed (saved_entry) and comes up again; then the GRUB legacy stanza
- *     boots it through GRUB 2's legacy_configfile.
+ *     blessed (saved_entry) and comes up again (to its self-test runner);
+ *     then the GRUB legacy stanza boots it through GRUB 2's legacy_configfile.
  *   scenario bad: the new kernel panics at boot (its command line names an
  *     init that does not exist), the host reboots into the old kernel.
  * Results: O/rollout/results.json and junit.xml, the console of each run
