@@ -130,8 +130,11 @@ int boot_files_write(struct boot_plan *bp, const char *dir, FILE *log)
 	if (rc == 0)
 		rc = put(dir, snippet_name, snippet, 0755);
 	for (int k = 0; rc == 0 && k < 2; k++) {
-		char *p = path_join(dir, k ? snippet_name : "menuentry.cfg");
+		const char *name = k ? snippet_name : "menuentry.cfg";
+		char *p = path_join(dir, name);
 		rc = boot_grub_script_check(p, log);
+		if (rc == 0 && log)
+			fprintf(log, "grub-script-check accepts %s\n", name);
 		free(p);
 	}
 	char *entries = path_join(dir, "loader/entries");
