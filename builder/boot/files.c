@@ -25,8 +25,8 @@ int boot_plan_from_profile(const struct profile *p, const char *release, struct 
 	struct boot_entry *e = &bp->e;
 	e->release = release;
 	e->id = get(p, "id", "kbuild");
-	bp->owned[0] = xasprintf("kbuild %s (%s)", p->name, release);
-	e->title = get(p, "title", bp->owned[0]);
+	bp->default_title = xasprintf("kbuild %s (%s)", p->name, release);
+	e->title = get(p, "title", bp->default_title);
 	e->root = get(p, "root", NULL);
 	e->cmdline = get(p, "cmdline", NULL);
 	e->legacy_root = get(p, "legacy_root", NULL);
@@ -62,8 +62,7 @@ int boot_plan_from_profile(const struct profile *p, const char *release, struct 
 
 void boot_plan_free(struct boot_plan *bp)
 {
-	for (size_t i = 0; i < sizeof(bp->owned) / sizeof(bp->owned[0]); i++)
-		free(bp->owned[i]);
+	free(bp->default_title);
 	grubconf_edit_free(&bp->ed);
 	*bp = (struct boot_plan){0};
 }

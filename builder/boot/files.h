@@ -13,7 +13,7 @@ struct boot_plan {
 	long tries;              /* BLS boot counting: 0 off */
 	const char *grubconf;    /* the existing grub.conf to edit, or NULL */
 	struct grubconf_edit ed; /* what the edit found (when grubconf) */
-	char *owned[4];          /* strings e points into */
+	char *default_title;     /* e.title when boot.title is unset */
 };
 
 /* The plan for release from p's [boot] keys (a grubconf's default entry
