@@ -151,6 +151,34 @@ START_TEST(signal_during_make_leaves_no_child)
 }
 END_TEST
 
+START_TEST(child_ignoring_sigterm_is_killed)
+{
+	/* a `make` that ignores SIGTERM (and so does its child): SIGKILL follows */
+	char *bin = path_join(home, "bin");
+	char *script = xasprintf("#!/bin/sh\ntrap '' TERM\nsleep 300 &\n"
+				 "echo $$ $! > %s/make.tmp; mv %s/make.tmp %s/make-pids\nwait\n",
+				 home, home, home);
+	tu_write(bin, "make", script);
+	char *fake = path_join(bin, "make");
+	ck_assert_int_eq(chmod(fake, 0755), 0);
+	char *h = xasprintf("KBUILD_HOME=%s", home), *c = xasprintf("KBUILD_CACHE=%s/cache", home);
+	char *path = xasprintf("PATH=%s:%s", bin, getenv("PATH"));
+	char *const env[] = {h, c, path, NULL};
+	long pid[2];
+	double t0 = now_seconds();
+	ck_assert_int_eq(interrupt_at("config", env, "make-pids", SIGINT, pid), 130);
+	fprintf(stderr, "SIGTERM ignored: kbuild exited %.1f s after the signal\n", now_seconds() - t0);
+	ck_assert_msg(!alive((pid_t)pid[0]), "make (pid %ld) outlived kbuild", pid[0]);
+	ck_assert_msg(!alive((pid_t)pid[1]), "make's child (pid %ld) outlived kbuild", pid[1]);
+	free(path);
+	free(h);
+	free(c);
+	free(fake);
+	free(script);
+	free(bin);
+}
+END_TEST
+
 START_TEST(run_after_interrupted_patch_finishes)
 {
 	/* a `patch` that really patches, then hangs: interrupted with the tree
@@ -195,6 +223,7 @@ Suite *interrupt_suite(void)
 	tcase_set_timeout(tc, 180);
 	tcase_add_test(tc, alive_tells_live_from_gone);
 	tcase_add_test(tc, signal_during_make_leaves_no_child);
+	tcase_add_test(tc, child_ignoring_sigterm_is_killed);
 	tcase_add_test(tc, run_after_interrupted_patch_finishes);
 	suite_add_tcase(s, tc);
 	return s;
