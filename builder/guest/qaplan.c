@@ -5,7 +5,25 @@
 #include <stdlib.h>
 #include <string.h>
 
-const char *const qa_all_tests[] = {"modules", "tcp_timewait", "backlog", "sysctl", NULL};
+/* Run order: tests that change state others rely on (somaxconn, the port
+ * range, the TIME_WAIT cap, tw_recycle) one at a time first, then the ones
+ * that mostly wait, side by side (qa_concurrent_tests). */
+const char *const qa_all_tests[] = {"modules",	  "sysctl",	  "backlog",   "tw_buckets",
+				    "port_range", "tw_reuse",	  "tw_recycle", "tcp_timewait",
+				    "fin_timeout", "keepalive",	  "syn_backlog", NULL};
+
+/* Tests whose sysctls and sockets no other concurrent one touches: the
+ * runner overlaps their waits ("& " plan lines). */
+static const char *const qa_concurrent_tests[] = {"tcp_timewait", "fin_timeout", "keepalive",
+						  "syn_backlog", NULL};
+
+static bool qa_concurrent(const char *name)
+{
+	for (const char *const *t = qa_concurrent_tests; *t; t++)
+		if (!strcmp(*t, name))
+			return true;
+	return false;
+}
 
 int qaplan_tests(const struct run *r, struct strv *names)
 {
@@ -20,11 +38,42 @@ int qaplan_tests(const struct run *r, struct strv *names)
 			known |= !strcmp(*t, names->v[i]);
 		if (!known) {
 			const struct profile_value *v = profile_value(r->prof, "qa", "tests");
-			return kb_fail("%s: unknown self-test '%s' (known: modules tcp_timewait backlog sysctl)",
-				       v ? v->origin : "tests", names->v[i]);
+			char *known_list = xstrdup("");
+			for (const char *const *t = qa_all_tests; *t; t++) {
+				char *l = xasprintf("%s%s%s", known_list, *known_list ? " " : "", *t);
+				free(known_list);
+				known_list = l;
+			}
+			kb_fail("%s: unknown self-test '%s' (known: %s)", v ? v->origin : "tests",
+				names->v[i], known_list);
+			free(known_list);
+			return -1;
 		}
 	}
 	return 0;
+}
+
+size_t qaplan_join_sysctls(const struct strv *words, struct strv *out)
+{
+	for (size_t i = 0; i < words->n; i++) {
+		if (out->n && !strchr(words->v[i], '=') && strchr(out->v[out->n - 1], '=')) {
+			char *joined = xasprintf("%s %s", out->v[out->n - 1], words->v[i]);
+			free(out->v[out->n - 1]);
+			out->v[out->n - 1] = joined;
+		} else {
+			strv_push(out, words->v[i]);
+		}
+	}
+	return out->n;
+}
+
+size_t qaplan_sysctls(const struct run *r, struct strv *out)
+{
+	struct strv words = {0};
+	profile_get_list(r->prof, "qa", "sysctl", &words);
+	qaplan_join_sysctls(&words, out);
+	strv_free(&words);
+	return out->n;
 }
 
 /* The compiled-in TIME_WAIT length the tcp_timewait test expects. */
@@ -67,7 +116,7 @@ int qaplan_text(const struct run *r, char **text)
 		} else if (!strcmp(t, "sysctl")) {
 			profile_get_list(r->prof, "qa", "sysctl", &args);
 		}
-		char *line = xasprintf("%s /qa/%s", t, t);
+		char *line = xasprintf("%s%s /qa/%s", qa_concurrent(t) ? "& " : "", t, t);
 		for (size_t j = 0; j < args.n; j++) {
 			char *l2 = xasprintf("%s %s", line, args.v[j]);
 			free(line);
