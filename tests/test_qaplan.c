@@ -1,0 +1,119 @@
+/* The /qa/plan the guest runs: which tests, in which order, which of them
+ * side by side, with the profile's [qa] keys; and qa.sysctl's multi-word
+ * values. Uses the shipped profiles (the tests run from the project root). */
+#define _GNU_SOURCE
+#include <check.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "guest/qaplan.h"
+#include "lib/util.h"
+
+static struct profile prof;
+static struct run run;
+
+static void load(const char *name)
+{
+	memset(&prof, 0, sizeof(prof));
+	ck_assert_msg(profile_load(".", name, &prof) == 0, "%s", kb_last_error());
+	memset(&run, 0, sizeof(run));
+	run.prof = &prof;
+	run.home = ".";
+	run.objdir = "/nonexistent"; /* no .config: the upstream TIME_WAIT default */
+}
+
+static char *plan(void)
+{
+	char *text = NULL;
+	ck_assert_msg(qaplan_text(&run, &text) == 0, "%s", kb_last_error());
+	return text;
+}
+
+START_TEST(default_plan_runs_every_test_waiting_ones_together)
+{
+	load("debian-6.1-ceph");
+	char *text = plan();
+	size_t i = 0;
+	for (const char *const *t = qa_all_tests; *t; t++, i++) {
+		char *plain = xasprintf("%s /qa/%s", *t, *t);
+		ck_assert_msg(strstr(text, plain), "%s missing from the plan:\n%s", *t, text);
+		free(plain);
+	}
+	ck_assert_uint_eq(i, 11);
+	/* the waiting tests carry "& ", the state-changing ones do not */
+	ck_assert_ptr_nonnull(strstr(text, "\n& tcp_timewait /qa/tcp_timewait --default 60"));
+	ck_assert_ptr_nonnull(strstr(text, "\n& keepalive /qa/keepalive\n"));
+	ck_assert_ptr_nonnull(strstr(text, "\n& syn_backlog /qa/syn_backlog\n"));
+	ck_assert_ptr_nonnull(strstr(text, "\ntw_reuse /qa/tw_reuse\n"));
+	ck_assert_ptr_nonnull(strstr(text, "\nport_range /qa/port_range\n"));
+	ck_assert_ptr_null(strstr(text, "& tw_buckets"));
+	/* the serial ones come before the concurrent block */
+	ck_assert(strstr(text, "tw_recycle /qa") < strstr(text, "& tcp_timewait"));
+	free(text);
+	profile_free(&prof);
+}
+END_TEST
+
+START_TEST(tests_key_selects_and_rejects)
+{
+	load("ceph");
+	ck_assert_int_eq(profile_override(&prof, "tests=keepalive tw_reuse"), 0);
+	char *text = plan();
+	ck_assert_str_eq(text, "& keepalive /qa/keepalive\ntw_reuse /qa/tw_reuse\n");
+	free(text);
+	ck_assert_int_eq(profile_override(&prof, "tests=keepalive tw_rouse"), 0);
+	char *bad = NULL;
+	ck_assert_int_eq(qaplan_text(&run, &bad), -1);
+	ck_assert_msg(strstr(kb_last_error(), "unknown self-test 'tw_rouse'") &&
+			      strstr(kb_last_error(), "syn_backlog"),
+		      "%s", kb_last_error());
+	profile_free(&prof);
+}
+END_TEST
+
+START_TEST(tuning_profile_sysctls_keep_multiword_values)
+{
+	load("debian-6.1-tuning");
+	struct strv s = {0};
+	qaplan_sysctls(&run, &s);
+	ck_assert_uint_eq(s.n, 9);
+	bool range = false, reuse = false;
+	for (size_t i = 0; i < s.n; i++) {
+		ck_assert_msg(strchr(s.v[i], '='), "entry %s", s.v[i]);
+		range |= !strcmp(s.v[i], "net.ipv4.ip_local_port_range=1024 65000");
+		reuse |= !strcmp(s.v[i], "net.ipv4.tcp_tw_reuse=1");
+	}
+	ck_assert(range && reuse);
+	strv_free(&s);
+	profile_free(&prof);
+}
+END_TEST
+
+START_TEST(join_rule)
+{
+	struct strv words = {0}, out = {0};
+	const char *w[] = {"stray", "a.b=1", "2", "3", "c=4", "d=5", "6"};
+	for (size_t i = 0; i < sizeof(w) / sizeof(w[0]); i++)
+		strv_push(&words, w[i]);
+	ck_assert_uint_eq(qaplan_join_sysctls(&words, &out), 4);
+	/* a leading word has nothing to continue: kept, and /init's check refuses it */
+	ck_assert_str_eq(out.v[0], "stray");
+	ck_assert_str_eq(out.v[1], "a.b=1 2 3");
+	ck_assert_str_eq(out.v[2], "c=4");
+	ck_assert_str_eq(out.v[3], "d=5 6");
+	strv_free(&words);
+	strv_free(&out);
+}
+END_TEST
+
+Suite *qaplan_suite(void)
+{
+	Suite *s = suite_create("qaplan");
+	TCase *tc = tcase_create("plan");
+	tcase_add_test(tc, default_plan_runs_every_test_waiting_ones_together);
+	tcase_add_test(tc, tests_key_selects_and_rejects);
+	tcase_add_test(tc, tuning_profile_sysctls_keep_multiword_values);
+	tcase_add_test(tc, join_rule);
+	suite_add_tcase(s, tc);
+	return s;
+}
