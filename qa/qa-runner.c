@@ -8,8 +8,9 @@
  * spaces, so its KTAP becomes a subtest of ours. A line that starts with
  * "& " marks a test that shares no state with its neighbours: consecutive
  * such tests run at the same time (their waits overlap), each one's output
- * held back and printed whole, in plan order, when it is finished. Exit status 0 is a pass,
- * 4 a skip, anything else (or a signal, or the timeout) a failure.
+ * held back and printed whole, in plan order, when the batch is finished.
+ * Exit status 0 is a pass, 4 a skip, anything else (or a signal, or the
+ * timeout) a failure.
  * Before each result we print "# duration_ms: N", which the host parses.
  *
  * At the end QEMU is told the verdict through isa-debug-exit (port 0xf4:
