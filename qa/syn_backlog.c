@@ -6,8 +6,9 @@
  * half-open connections: clients whose socket filter drops the SYN-ACK, so
  * they never send the final ACK, until the SYN queue is full (the kernel
  * then answers with a cookie: TcpExt SyncookiesSent moves; how many it
- * took is reported: 2 on 6.1, min(backlog, tcp_max_syn_backlog) rounded up
- * to a power of two of at least 16 on 2.6.39). A burst of B (default 3)
+ * took is reported: the cookie went to the 4th on 6.1, to the 17th on
+ * 2.6.39, whose SYN queue is min(backlog, tcp_max_syn_backlog) rounded up
+ * to a power of two, at least 16). A burst of B (default 3)
  * real clients must then still connect within 0.5 s (the SYN retransmit
  * comes after 1 s), through cookies, and be accepted and carry data.
  *
