@@ -33,13 +33,16 @@ START_TEST(default_plan_runs_every_test_waiting_ones_together)
 {
 	load("debian-6.1-ceph");
 	char *text = plan();
-	size_t i = 0;
-	for (const char *const *t = qa_all_tests; *t; t++, i++) {
-		char *plain = xasprintf("%s /qa/%s", *t, *t);
-		ck_assert_msg(strstr(text, plain), "%s missing from the plan:\n%s", *t, text);
+	struct strv known = {0};
+	ck_assert_int_eq(qaplan_known(&run, &known), 0);
+	for (size_t i = 0; i < known.n; i++) {
+		ck_assert_msg(strcmp(known.v[i], "&"), "the mark is not a test");
+		char *plain = xasprintf("%s /qa/%s", known.v[i], known.v[i]);
+		ck_assert_msg(strstr(text, plain), "%s missing from the plan:\n%s", known.v[i], text);
 		free(plain);
 	}
-	ck_assert_uint_eq(i, 11);
+	ck_assert_uint_eq(known.n, 11);
+	strv_free(&known);
 	/* the waiting tests carry "& ", the state-changing ones do not */
 	ck_assert_ptr_nonnull(strstr(text, "\n& tcp_timewait /qa/tcp_timewait --default 60"));
 	ck_assert_ptr_nonnull(strstr(text, "\n& keepalive /qa/keepalive\n"));
@@ -89,6 +92,32 @@ START_TEST(tuning_profile_sysctls_keep_multiword_values)
 }
 END_TEST
 
+/* "&" on a line of the list marks its test; the mark is never part of a name. */
+START_TEST(list_marks_concurrent_tests)
+{
+	char *home = xstrdup("/tmp/kbuild-qaplan-XXXXXX");
+	ck_assert_ptr_nonnull(mkdtemp(home));
+	char *qa = path_join(home, "qa"), *list = path_join(home, QA_TESTS_LIST);
+	ck_assert_int_eq(mkdir_p(qa, 0755), 0);
+	const char *text = "one\ntwo &  # waits\nthree&\nfour &\n";
+	ck_assert_int_eq(write_file_atomic(list, text, strlen(text)), 0);
+	struct run r = {.home = home};
+	struct strv names = {0};
+	ck_assert_int_eq(qaplan_known(&r, &names), 0);
+	ck_assert_uint_eq(names.n, 4);
+	ck_assert_str_eq(names.v[2], "three"); /* stripped wherever it is, as make does */
+	ck_assert(!qaplan_concurrent(&r, "one"));
+	ck_assert(qaplan_concurrent(&r, "two"));
+	ck_assert(qaplan_concurrent(&r, "three"));
+	ck_assert(qaplan_concurrent(&r, "four"));
+	strv_free(&names);
+	rm_rf(home);
+	free(qa);
+	free(list);
+	free(home);
+}
+END_TEST
+
 START_TEST(join_rule)
 {
 	struct strv words = {0}, out = {0};
@@ -114,6 +143,7 @@ Suite *qaplan_suite(void)
 	tcase_add_test(tc, tests_key_selects_and_rejects);
 	tcase_add_test(tc, tuning_profile_sysctls_keep_multiword_values);
 	tcase_add_test(tc, join_rule);
+	tcase_add_test(tc, list_marks_concurrent_tests);
 	suite_add_tcase(s, tc);
 	return s;
 }

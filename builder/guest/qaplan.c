@@ -1,56 +1,85 @@
 #define _GNU_SOURCE
 #include "guest/qaplan.h"
 #include "kconfig/fragment.h"
+#include "guest/init_data.h"
 
 #include <stdlib.h>
 #include <string.h>
 
-/* Run order: tests that change state others rely on (somaxconn, the port
- * range, the TIME_WAIT cap, tw_recycle) one at a time first, then the ones
- * that mostly wait, side by side (qa_concurrent_tests). */
-const char *const qa_all_tests[] = {"modules",	  "sysctl",	  "backlog",   "tw_buckets",
-				    "port_range", "tw_reuse",	  "tw_recycle", "tcp_timewait",
-				    "fin_timeout", "keepalive",	  "syn_backlog", NULL};
-
-/* Tests whose sysctls and sockets no other concurrent one touches: the
- * runner overlaps their waits ("& " plan lines). */
-static const char *const qa_concurrent_tests[] = {"tcp_timewait", "fin_timeout", "keepalive",
-						  "syn_backlog", NULL};
-
-static bool qa_concurrent(const char *name)
+/* Read QA_TESTS_LIST: every name into names, those marked "&" (may run
+ * side by side with their marked neighbours) also into concurrent. */
+static int read_list(const struct run *r, struct strv *names, struct strv *concurrent)
 {
-	for (const char *const *t = qa_concurrent_tests; *t; t++)
-		if (!strcmp(*t, name))
-			return true;
-	return false;
+	char *path = home_path(r, QA_TESTS_LIST);
+	char *text = read_file(path, NULL);
+	free(path);
+	if (!text)
+		return -1;
+	for (char *line = strtok(text, "\n"); line; line = strtok(NULL, "\n")) {
+		line[strcspn(line, "#")] = '\0';
+		/* Every '&' is the mark, as for the Makefile's sed. */
+		bool marked = false;
+		for (char *amp; (amp = strchr(line, '&')); marked = true)
+			*amp = ' ';
+		struct strv words = {0};
+		strv_split(&words, line);
+		for (size_t i = 0; i < words.n; i++) {
+			strv_push(names, words.v[i]);
+			if (marked && concurrent)
+				strv_push(concurrent, words.v[i]);
+		}
+		strv_free(&words);
+	}
+	free(text);
+	return 0;
+}
+
+int qaplan_known(const struct run *r, struct strv *names)
+{
+	return read_list(r, names, NULL);
+}
+
+bool qaplan_concurrent(const struct run *r, const char *name)
+{
+	struct strv names = {0}, concurrent = {0};
+	bool found = false;
+	if (read_list(r, &names, &concurrent) == 0)
+		for (size_t i = 0; i < concurrent.n; i++)
+			found |= !strcmp(concurrent.v[i], name);
+	strv_free(&names);
+	strv_free(&concurrent);
+	return found;
 }
 
 int qaplan_tests(const struct run *r, struct strv *names)
 {
+	struct strv known = {0};
+	if (qaplan_known(r, &known) < 0)
+		return -1;
+	int rc = 0;
 	if (!profile_get_list(r->prof, "qa", "tests", names)) {
-		for (const char *const *t = qa_all_tests; *t; t++)
-			strv_push(names, *t);
-		return 0;
+		for (size_t k = 0; k < known.n; k++)
+			strv_push(names, known.v[k]);
 	}
-	for (size_t i = 0; i < names->n; i++) {
-		bool known = false;
-		for (const char *const *t = qa_all_tests; *t; t++)
-			known |= !strcmp(*t, names->v[i]);
-		if (!known) {
-			const struct profile_value *v = profile_value(r->prof, "qa", "tests");
-			char *known_list = xstrdup("");
-			for (const char *const *t = qa_all_tests; *t; t++) {
-				char *l = xasprintf("%s%s%s", known_list, *known_list ? " " : "", *t);
-				free(known_list);
-				known_list = l;
+	for (size_t i = 0; i < names->n && rc == 0; i++) {
+		bool ok = false;
+		for (size_t k = 0; k < known.n; k++)
+			ok |= !strcmp(known.v[k], names->v[i]);
+		if (!ok) {
+			char *list = xstrdup("");
+			for (size_t k = 0; k < known.n; k++) {
+				char *l = xasprintf("%s%s%s", list, k ? " " : "", known.v[k]);
+				free(list);
+				list = l;
 			}
-			kb_fail("%s: unknown self-test '%s' (known: %s)", v ? v->origin : "tests",
-				names->v[i], known_list);
-			free(known_list);
-			return -1;
+			const struct profile_value *v = profile_value(r->prof, "qa", "tests");
+			rc = kb_fail("%s: unknown self-test '%s' (known, from %s: %s)", v ? v->origin : "tests",
+				     names->v[i], QA_TESTS_LIST, list);
+			free(list);
 		}
 	}
-	return 0;
+	strv_free(&known);
+	return rc;
 }
 
 size_t qaplan_join_sysctls(const struct strv *words, struct strv *out)
@@ -116,7 +145,8 @@ int qaplan_text(const struct run *r, char **text)
 		} else if (!strcmp(t, "sysctl")) {
 			profile_get_list(r->prof, "qa", "sysctl", &args);
 		}
-		char *line = xasprintf("%s%s /qa/%s", qa_concurrent(t) ? "& " : "", t, t);
+		bool concurrent = qaplan_concurrent(r, t);
+		char *line = xasprintf("%s%s /" INIT_QA_DIR "/%s", concurrent ? "& " : "", t, t);
 		for (size_t j = 0; j < args.n; j++) {
 			char *l2 = xasprintf("%s %s", line, args.v[j]);
 			free(line);
