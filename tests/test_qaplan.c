@@ -5,8 +5,11 @@
 #include <check.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "guest/qaplan.h"
+#include "lib/spawn.h"
 #include "lib/util.h"
 
 static struct profile prof;
@@ -135,6 +138,59 @@ START_TEST(join_rule)
 }
 END_TEST
 
+/* Run qa/qa-runner (built by make) on a plan of two 1-second tests, both
+ * with mark or neither; returns its output and the seconds it took. */
+static char *run_two_sleepers(const char *mark, double *seconds)
+{
+	char *dir = xstrdup("/tmp/kbuild-runner-XXXXXX");
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	char *slow = path_join(dir, "slow"), *plan_file = path_join(dir, "plan");
+	const char *script = "#!/bin/sh\necho start $0; sleep 1; echo end\n";
+	ck_assert_int_eq(write_file_atomic(slow, script, strlen(script)), 0);
+	ck_assert_int_eq(chmod(slow, 0755), 0);
+	char *plan_text = xasprintf("%sfirst %s\n%ssecond %s\n", mark, slow, mark, slow);
+	ck_assert_int_eq(write_file_atomic(plan_file, plan_text, strlen(plan_text)), 0);
+	char *argv[] = {"qa/qa-runner", "-t", "10", plan_file, NULL};
+	struct spawn_opts o = {.stdin_fd = -1, .stdout_fd = -1, .stderr_fd = -1};
+	char *out = NULL;
+	double t0 = now_seconds();
+	ck_assert_int_eq(spawn_capture(argv, &o, &out), 0);
+	*seconds = now_seconds() - t0;
+	rm_rf(dir);
+	free(plan_text);
+	free(slow);
+	free(plan_file);
+	free(dir);
+	return out;
+}
+
+/* Marked tests overlap, and each one's output stays in one piece, in plan
+ * order; unmarked ones (the negative case) take their time one by one. */
+START_TEST(runner_overlaps_marked_tests)
+{
+	if (access("qa/qa-runner", X_OK) < 0) {
+		fprintf(stderr, "SKIP runner_overlaps_marked_tests: qa/qa-runner is not built\n");
+		return;
+	}
+	double together, alone;
+	char *out = run_two_sleepers("& ", &together);
+	char *serial = run_two_sleepers("", &alone);
+	fprintf(stderr, "runner: two 1 s tests side by side %.2f s, one by one %.2f s\n", together,
+		alone);
+	ck_assert_msg(together < 1.8, "side by side took %.2f s:\n%s", together, out);
+	ck_assert_msg(alone >= 2.0, "one by one took %.2f s", alone);
+	const char *a = strstr(out, "    # Subtest: first\n    start");
+	const char *a_end = a ? strstr(a, "    end\n# duration_ms: ") : NULL;
+	const char *a_ok = strstr(out, "\nok 1 first\n");
+	const char *b = strstr(out, "    # Subtest: second\n    start");
+	ck_assert_msg(a && a_end && a_ok && b && a_end < a_ok && a_ok < b,
+		      "blocks not whole or not in order:\n%s", out);
+	ck_assert_ptr_nonnull(strstr(out, "\nok 2 second\n"));
+	free(out);
+	free(serial);
+}
+END_TEST
+
 Suite *qaplan_suite(void)
 {
 	Suite *s = suite_create("qaplan");
@@ -144,6 +200,7 @@ Suite *qaplan_suite(void)
 	tcase_add_test(tc, tuning_profile_sysctls_keep_multiword_values);
 	tcase_add_test(tc, join_rule);
 	tcase_add_test(tc, list_marks_concurrent_tests);
+	tcase_add_test(tc, runner_overlaps_marked_tests);
 	suite_add_tcase(s, tc);
 	return s;
 }
