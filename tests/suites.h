@@ -23,11 +23,16 @@ Suite *qemu_suite(void);
 Suite *accel_suite(void);
 Suite *fragment_suite(void);
 Suite *config_verify_suite(void);
+Suite *qaplan_suite(void);
+Suite *tcp_guest_suite(void);
 Suite *e2e_suite(void);
 Suite *distcc_suite(void);
 Suite *legacytrees_suite(void);
 Suite *kconfig_root_suite(void);
 Suite *legacy_suite(void);
+Suite *grub_suite(void);
+Suite *rollout_console_suite(void);
+Suite *rollout_suite(void);
 Suite *interrupt_suite(void);
 Suite *records_suite(void);
 
@@ -49,11 +54,16 @@ static const struct {
 	{"elf_deps", "unit", elf_deps_suite},
 	{"modcheck", "unit", modcheck_suite},
 	{"initramfs", "unit", initramfs_suite},
+	{"grub", "unit", grub_suite},
+	{"rollout_console", "unit", rollout_console_suite},
 	{"interrupt", "unit", interrupt_suite},
 	{"accel", "unit", accel_suite},
+	{"qaplan", "unit", qaplan_suite},
 	{"fetch", "system", fetch_suite},
 	{"qemu", "system", qemu_suite},
+	{"tcp_guest", "system", tcp_guest_suite},
 	{"e2e", "e2e", e2e_suite},
+	{"rollout", "e2e", rollout_suite},
 	{"distcc", "e2e", distcc_suite},
 	{"legacytrees", "unit", legacytrees_suite},
 	{"kconfig_root", "unit", kconfig_root_suite},
