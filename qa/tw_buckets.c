@@ -58,7 +58,12 @@ int main(int argc, char **argv)
 	int tw0 = qa_tcp_count(0, QA_TCP_TIME_WAIT), fw0 = qa_tcp_count(0, QA_TCP_FIN_WAIT2);
 	long long over0 = 0;
 	int c = qa_tcpext("TCPTimeWaitOverflow", &over0);
-	if (tw0 < 0 || fw0 < 0 || c < 0) {
+	/* The counter arrived in 2.6.37: older kernels (2.6.32) cap without counting. */
+	bool counted = c != -ENOENT;
+	if (!counted)
+		qa_diag("TcpExt has no TCPTimeWaitOverflow (before 2.6.37): the cap is checked, "
+			"the counter is not");
+	if (tw0 < 0 || fw0 < 0 || (c < 0 && counted)) {
 		qa_diag("cannot count: inet_diag %s, TCPTimeWaitOverflow %s",
 			strerror(-(tw0 < 0 ? tw0 : fw0 < 0 ? fw0 : 0)), strerror(-c));
 		return qa_end(&k);
@@ -100,8 +105,12 @@ int main(int argc, char **argv)
 	qa_result(&k, n == conns && ours >= 1 && ours <= room + expired,
 		  "%ld closed connections leave 1..%ld in TIME_WAIT", conns, room + expired);
 	qa_result(&k, all <= cap, "timewait sockets in all stay within %s=%ld", KEY, cap);
-	qa_result(&k, ours >= 0 && over1 - over0 >= n - ours && n > ours,
-		  "TCPTimeWaitOverflow grew by the %d connections beyond the cap", n - ours);
+	if (counted)
+		qa_result(&k, ours >= 0 && over1 - over0 >= n - ours && n > ours,
+			  "TCPTimeWaitOverflow grew by the %d connections beyond the cap", n - ours);
+	else
+		qa_skip(&k, "no TCPTimeWaitOverflow counter in this kernel",
+			"TCPTimeWaitOverflow grew by the %d connections beyond the cap", n - ours);
 	close(lfd);
 	return qa_end(&k);
 }
