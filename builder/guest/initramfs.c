@@ -5,6 +5,7 @@
 #include "guest/init_script.h"
 #include "lib/spawn.h"
 #include "lib/util.h"
+#include "lib/outfile.h"
 
 #include <archive.h>
 #include <archive_entry.h>
@@ -484,10 +485,22 @@ static int write_archive(const struct tree *t, const char *path)
 	if (archive_write_set_format_cpio_newc(a) != ARCHIVE_OK ||
 	    archive_write_add_filter_gzip(a) != ARCHIVE_OK ||
 	    archive_write_set_filter_option(a, "gzip", "timestamp", NULL) != ARCHIVE_OK ||
-	    archive_write_set_bytes_in_last_block(a, 1) != ARCHIVE_OK ||
-	    archive_write_open_filename(a, path) != ARCHIVE_OK) {
+	    archive_write_set_bytes_in_last_block(a, 1) != ARCHIVE_OK) {
+		rc = kb_fail("initramfs: cannot set up %s: %s", path, archive_error_string(a));
+		archive_write_free(a);
+		return rc;
+	}
+	/* the file itself is a checked outfile: written under a temporary
+	 * name, synced, renamed only when every byte is on disk */
+	struct outfile f;
+	if (outfile_open(&f, path, 0644) < 0) {
+		archive_write_free(a);
+		return -1;
+	}
+	if (archive_write_open_fd(a, f.fd) != ARCHIVE_OK) {
 		rc = kb_fail("initramfs: cannot create %s: %s", path, archive_error_string(a));
 		archive_write_free(a);
+		outfile_abort(&f);
 		return rc;
 	}
 	long long mtime = source_date_epoch();
@@ -498,6 +511,9 @@ static int write_archive(const struct tree *t, const char *path)
 	if (archive_write_close(a) != ARCHIVE_OK && rc == 0)
 		rc = kb_fail("initramfs: finishing %s: %s", path, archive_error_string(a));
 	archive_write_free(a);
+	if (rc == 0)
+		return outfile_commit(&f);
+	outfile_abort(&f);
 	return rc;
 }
 
@@ -506,7 +522,6 @@ int initramfs_build(const struct initramfs_spec *s, const char *out_path, FILE *
 	struct tree t = {0};
 	struct strv lib_dirs = {0};
 	char *tmpdir = xasprintf("%s.modtree.XXXXXX", out_path);
-	char *tmp_out = xasprintf("%s.tmp", out_path);
 	int rc = 0;
 	if (!mkdtemp(tmpdir)) {
 		rc = kb_fail("%s: cannot create: %s", tmpdir, strerror(errno));
@@ -543,9 +558,7 @@ int initramfs_build(const struct initramfs_spec *s, const char *out_path, FILE *
 	free(init);
 	if ((rc = tree_finish(&t)) < 0)
 		goto out;
-	rc = write_archive(&t, tmp_out);
-	if (rc == 0 && rename(tmp_out, out_path) < 0)
-		rc = kb_fail("rename %s -> %s: %s", tmp_out, out_path, strerror(errno));
+	rc = write_archive(&t, out_path);
 	if (rc == 0 && log) {
 		struct stat st;
 		if (stat(out_path, &st) == 0)
@@ -553,12 +566,9 @@ int initramfs_build(const struct initramfs_spec *s, const char *out_path, FILE *
 				(long long)st.st_size);
 	}
 out:
-	if (rc < 0)
-		unlink(tmp_out);
 	if (tmpdir)
 		rm_rf(tmpdir);
 	free(tmpdir);
-	free(tmp_out);
 	tree_free(&t);
 	strv_free(&lib_dirs);
 	return rc;

@@ -159,3 +159,8 @@ int tree_links_check(const char *origin, const char *root, const struct strv *li
 	close(rootfd);
 	return r;
 }
+
+mode_t tree_safe_mode(mode_t perm)
+{
+	return perm & ~(mode_t)(S_ISUID | S_ISGID | S_IWOTH);
+}

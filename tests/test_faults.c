@@ -1,0 +1,249 @@
+/* Faults at the root: a full disk (a small tmpfs the test mounts) fails every
+ * checked writer and leaves nothing a later run trusts; extracted modes lose
+ * setuid/setgid/world-write; an interrupted extract's temporary tree is
+ * removed by the next one. */
+#define _GNU_SOURCE
+#include <archive.h>
+#include <archive_entry.h>
+#include <check.h>
+#include <dirent.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "core/pipeline.h"
+#include "lib/outfile.h"
+#include "lib/util.h"
+#include "source/extract.h"
+#include "testutil.h"
+
+#define BIG (2u << 20) /* 2 MiB: larger than the small tmpfs */
+
+/* A tar.gz holding top/big (len bytes, incompressible enough not to matter:
+ * the limit is on the extracted size), top/suid (04755), top/open/ (0777). */
+static void make_tarball(const char *path, size_t len)
+{
+	struct archive *a = archive_write_new();
+	archive_write_set_format_pax_restricted(a);
+	archive_write_add_filter_gzip(a);
+	ck_assert_int_eq(archive_write_open_filename(a, path), ARCHIVE_OK);
+	char *data = xmalloc(len);
+	for (size_t i = 0; i < len; i++)
+		data[i] = (char)(i * 2654435761u >> 13);
+	struct { const char *name; unsigned type, mode; size_t size; } ents[] = {
+		{"top/", AE_IFDIR, 0755, 0},
+		{"top/big", AE_IFREG, 0644, len},
+		{"top/suid", AE_IFREG, 04755, 3},
+		{"top/open/", AE_IFDIR, 0777, 0},
+	};
+	for (size_t k = 0; k < sizeof(ents) / sizeof(ents[0]); k++) {
+		struct archive_entry *e = archive_entry_new();
+		archive_entry_set_pathname(e, ents[k].name);
+		archive_entry_set_filetype(e, ents[k].type);
+		archive_entry_set_perm(e, ents[k].mode);
+		archive_entry_set_size(e, (la_int64_t)ents[k].size);
+		archive_entry_set_mtime(e, 1300000000, 0);
+		ck_assert_int_eq(archive_write_header(a, e), ARCHIVE_OK);
+		if (ents[k].size)
+			ck_assert_int_eq(archive_write_data(a, ents[k].type == AE_IFREG && k == 1 ? data : "abc",
+							    ents[k].size), (la_ssize_t)ents[k].size);
+		archive_entry_free(e);
+	}
+	ck_assert_int_eq(archive_write_close(a), ARCHIVE_OK);
+	archive_write_free(a);
+	free(data);
+}
+
+/* Whether dir holds an entry whose name starts with prefix. */
+static bool has_entry(const char *dir, const char *prefix)
+{
+	DIR *d = opendir(dir);
+	ck_assert_ptr_nonnull(d);
+	bool found = false;
+	struct dirent *de;
+	while ((de = readdir(d)))
+		found |= !strncmp(de->d_name, prefix, strlen(prefix));
+	closedir(d);
+	return found;
+}
+
+START_TEST(extract_on_full_disk_fails)
+{
+	char *disk = tu_tmpfs("full-extract", "1M");
+	if (!disk)
+		return;
+	char *work = tu_tmpdir("full-extract-src");
+	char *tgz = path_join(work, "t.tar.gz");
+	make_tarball(tgz, BIG);
+	char *dest = path_join(disk, "src");
+	kb_clear_error();
+	ck_assert_int_eq(extract_archive(tgz, dest, NULL), -1);
+	ck_assert_msg(strstr(kb_last_error(), "No space left"), "%s", kb_last_error());
+	ck_assert(!path_exists(dest));
+	ck_assert(!has_entry(disk, "src.tmp."));
+	tu_tmpfs_release(disk);
+	rm_rf(work);
+	free(work);
+	free(tgz);
+	free(dest);
+}
+END_TEST
+
+/* The negative case: the same archive on a tmpfs that is large enough. */
+START_TEST(extract_on_roomy_disk_works)
+{
+	char *disk = tu_tmpfs("roomy-extract", "8M");
+	if (!disk)
+		return;
+	char *work = tu_tmpdir("roomy-extract-src");
+	char *tgz = path_join(work, "t.tar.gz");
+	make_tarball(tgz, BIG);
+	char *dest = path_join(disk, "src");
+	ck_assert_msg(extract_archive(tgz, dest, NULL) == 0, "%s", kb_last_error());
+	char *big = path_join(dest, "big");
+	struct stat st;
+	ck_assert_int_eq(stat(big, &st), 0);
+	ck_assert_int_eq(st.st_size, BIG);
+	tu_tmpfs_release(disk);
+	rm_rf(work);
+	free(work);
+	free(tgz);
+	free(dest);
+	free(big);
+}
+END_TEST
+
+START_TEST(extract_strips_setuid_and_world_write)
+{
+	char *work = tu_tmpdir("modes");
+	char *tgz = path_join(work, "t.tar.gz");
+	make_tarball(tgz, 10);
+	char *dest = path_join(work, "src");
+	ck_assert_msg(extract_archive(tgz, dest, NULL) == 0, "%s", kb_last_error());
+	struct stat st;
+	char *suid = path_join(dest, "suid"), *open_dir = path_join(dest, "open");
+	ck_assert_int_eq(stat(suid, &st), 0);
+	ck_assert_int_eq(st.st_mode & 07777, 0755);
+	ck_assert_int_eq(stat(open_dir, &st), 0);
+	ck_assert_int_eq(st.st_mode & 07777, 0775);
+	rm_rf(work);
+	free(work);
+	free(tgz);
+	free(dest);
+	free(suid);
+	free(open_dir);
+}
+END_TEST
+
+START_TEST(interrupted_extract_temp_is_removed)
+{
+	char *work = tu_tmpdir("stale");
+	char *tgz = path_join(work, "t.tar.gz");
+	make_tarball(tgz, 10);
+	tu_write(work, "src.tmp.999999/half-written", "x");
+	char *dest = path_join(work, "src");
+	ck_assert(has_entry(work, "src.tmp."));
+	ck_assert_msg(extract_archive(tgz, dest, NULL) == 0, "%s", kb_last_error());
+	ck_assert(!has_entry(work, "src.tmp."));
+	rm_rf(work);
+	free(work);
+	free(tgz);
+	free(dest);
+}
+END_TEST
+
+START_TEST(atomic_write_on_full_disk_fails)
+{
+	char *disk = tu_tmpfs("full-write", "512k");
+	if (!disk)
+		return;
+	char *data = xcalloc(1, BIG);
+	char *p = path_join(disk, "record");
+	kb_clear_error();
+	ck_assert_int_eq(write_file_atomic(p, data, BIG), -1);
+	ck_assert_msg(strstr(kb_last_error(), "No space left") && strstr(kb_last_error(), p), "%s",
+		      kb_last_error());
+	ck_assert(!path_exists(p));
+	ck_assert(!has_entry(disk, "record"));
+	/* a small one still fits: the helper is not failing for other reasons */
+	ck_assert_int_eq(write_file_atomic(p, "ok\n", 3), 0);
+	tu_tmpfs_release(disk);
+	free(data);
+	free(p);
+}
+END_TEST
+
+START_TEST(fclose_checked_reports_a_full_disk)
+{
+	char *disk = tu_tmpfs("full-stdio", "256k");
+	if (!disk)
+		return;
+	char *p = path_join(disk, "log");
+	FILE *f = fopen(p, "w");
+	ck_assert_ptr_nonnull(f);
+	setvbuf(f, NULL, _IOLBF, 0); /* as stage logs are: the error happens inside fprintf */
+	for (int i = 0; i < 20000; i++)
+		fprintf(f, "line %d of a build log that does not fit\n", i);
+	kb_clear_error();
+	ck_assert_int_eq(fclose_checked(f, p), -1);
+	ck_assert_msg(strstr(kb_last_error(), p), "%s", kb_last_error());
+	tu_tmpfs_release(disk);
+	free(p);
+}
+END_TEST
+
+/* A stage whose log does not fit fails, and leaves no stamp. */
+static int run_chatty(struct run *r)
+{
+	char line[4000];
+	memset(line, 'x', sizeof(line) - 1);
+	line[sizeof(line) - 1] = '\0';
+	for (int i = 0; i < 100; i++)
+		fprintf(r->log, "%d %s\n", i, line);
+	return 0;
+}
+
+START_TEST(stage_with_unwritable_log_fails_without_stamp)
+{
+	char *dir = tu_tmpdir("full-stagelog");
+	char *logs = path_join(dir, "logs");
+	ck_assert_int_eq(mkdir(logs, 0755), 0);
+	char *disk = tu_tmpfs("full-stagelog-logs", "256k");
+	if (!disk) {
+		rm_rf(dir);
+		return;
+	}
+	static struct profile prof = {.name = "test"};
+	static const struct stage chatty = {"chatty", "", NULL, run_chatty};
+	const struct stage *const table[] = {&chatty};
+	struct run r = {.prof = &prof, .home = dir, .outdir = dir, .logdir = disk};
+	r.stampdir = path_join(dir, "stamps");
+	ck_assert_int_ne(pipeline_run_table(&r, table, 1, 0), 0);
+	char *stamp = path_join(r.stampdir, "chatty");
+	ck_assert(!path_exists(stamp));
+	tu_tmpfs_release(disk);
+	rm_rf(dir);
+	free(dir);
+	free(logs);
+	free(stamp);
+	free(r.stampdir);
+}
+END_TEST
+
+Suite *faults_suite(void)
+{
+	Suite *s = suite_create("faults");
+	TCase *tc = tcase_create("faults");
+	tcase_set_timeout(tc, 60);
+	tcase_add_test(tc, extract_on_full_disk_fails);
+	tcase_add_test(tc, extract_on_roomy_disk_works);
+	tcase_add_test(tc, extract_strips_setuid_and_world_write);
+	tcase_add_test(tc, interrupted_extract_temp_is_removed);
+	tcase_add_test(tc, atomic_write_on_full_disk_fails);
+	tcase_add_test(tc, fclose_checked_reports_a_full_disk);
+	tcase_add_test(tc, stage_with_unwritable_log_fails_without_stamp);
+	suite_add_tcase(s, tc);
+	return s;
+}
