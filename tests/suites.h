@@ -25,6 +25,7 @@ Suite *config_verify_suite(void);
 Suite *e2e_suite(void);
 Suite *distcc_suite(void);
 Suite *faults_suite(void);
+Suite *console_verdict_suite(void);
 
 static const struct {
 	const char *name, *group;
@@ -44,6 +45,7 @@ static const struct {
 	{"modcheck", "unit", modcheck_suite},
 	{"initramfs", "unit", initramfs_suite},
 	{"faults", "unit", faults_suite},
+	{"console_verdict", "unit", console_verdict_suite},
 	{"fetch", "system", fetch_suite},
 	{"qemu", "system", qemu_suite},
 	{"e2e", "e2e", e2e_suite},
