@@ -4,6 +4,7 @@
 #include "core/home.h"
 #include "core/lock.h"
 #include "core/metadata.h"
+#include "core/outdir.h"
 #include "core/pipeline.h"
 #include "core/profile.h"
 #include "core/version.h"
@@ -138,36 +139,25 @@ int main(int argc, char **argv)
 	}
 
 	struct run r = {.prof = &prof, .home = home, .tty = isatty(2)};
-	r.outdir = outdir ? xstrdup(outdir) : xasprintf("out/%s", name);
-	if (mkdir_p(r.outdir, 0755) < 0) {
+	enum outdir_use use = !strcmp(cmd, "status") ? OUTDIR_STATUS
+		: !strcmp(cmd, "clean") ? OUTDIR_CLEAN : OUTDIR_RUN;
+	char *dir = outdir ? xstrdup(outdir) : xasprintf("out/%s", name);
+	int lock, absent = outdir_open(&r, dir, use, &lock);
+	free(dir);
+	if (absent < 0) {
 		fprintf(stderr, "kbuild: %s\n", kb_last_error());
 		return 1;
 	}
-	char *abs = path_abs(r.outdir);
-	free(r.outdir);
-	r.outdir = abs;
 	r.cache = kbuild_cache();
-	r.srcdir = run_path(&r, "src");
-	r.objdir = run_path(&r, "build");
-	r.stagedir = run_path(&r, "stage");
-	r.logdir = run_path(&r, "logs");
-	r.stampdir = run_path(&r, "stamps");
-
-	int lock = lock_outdir(r.outdir);
-	if (lock < 0) {
-		fprintf(stderr, "kbuild: %s\n", kb_last_error());
-		return 1;
-	}
 	int rc;
 	if (!strcmp(cmd, "status")) {
 		rc = pipeline_status(&r);
 	} else if (!strcmp(cmd, "clean")) {
-		/* Stamps go first so that an interrupted clean leaves nothing trusted. */
-		rc = rm_rf(r.stampdir) < 0 || rm_rf(r.outdir) < 0;
+		rc = absent ? 0 : outdir_clean(&r) < 0;
 		if (rc)
 			fprintf(stderr, "kbuild: %s\n", kb_last_error());
 		else
-			fprintf(stderr, "kbuild: removed %s\n", r.outdir);
+			fprintf(stderr, absent ? "kbuild: %s does not exist\n" : "kbuild: removed %s\n", r.outdir);
 	} else {
 		metadata_begin(&r, argc, argv);
 		rc = pipeline_run(&r, (size_t)last);
