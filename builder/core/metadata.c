@@ -96,12 +96,33 @@ static json_t *artifacts(struct run *r)
 	return a;
 }
 
+/* make's environment as the build stage will set it. SOURCE_DATE_EPOCH
+ * (and the timestamp made from it) is left out until it is known: from the
+ * environment, or once extract has recorded the source's date. */
+static json_t *build_environment(const struct run *r)
+{
+	struct strv env = {0};
+	kmake_env(r, &env);
+	const char *sde = getenv("SOURCE_DATE_EPOCH");
+	char *rec = run_record_get(r, "source-date.rec", "epoch");
+	bool known = (sde && *sde) || rec;
+	free(rec);
+	json_t *ev = json_array();
+	for (size_t i = 0; i < env.n; i++)
+		if (known || (strncmp(env.v[i], "SOURCE_DATE_EPOCH=", 18) &&
+			      strncmp(env.v[i], "KBUILD_BUILD_TIMESTAMP=", 23)))
+			json_array_append_new(ev, json_string(env.v[i]));
+	strv_free(&env);
+	return ev;
+}
+
 static void save(struct run *r)
 {
 	if (!meta)
 		return;
 	json_t *results = json_object_get(meta, "results");
 	json_object_set_new(meta, "source", source_info(r));
+	json_object_set_new(json_object_get(meta, "build"), "environment", build_environment(r));
 	char *rel = kmake_release(r);
 	kb_clear_error();
 	json_object_set_new(meta, "kernel_release", str_or_null(rel));

@@ -1,5 +1,6 @@
 #define _GNU_SOURCE
 #include "kernel/kmake.h"
+#include "lib/tools.h"
 #include "lib/spawn.h"
 #include "kernel/toolchain.h"
 
@@ -68,6 +69,8 @@ static void on_line(const char *line, void *vctx)
 int kmake(struct run *r, const char *const *targets, size_t n, long jobs, struct buildlog *b,
 	  size_t progress_total)
 {
+	if (tool_require("make") < 0)
+		return -1;
 	struct strv argv = {0}, env = {0};
 	strv_push(&argv, "make");
 	strv_push(&argv, "-C");

@@ -160,3 +160,13 @@ int fclose_checked(FILE *f, const char *path)
 			       err < 0 ? "a write failed (disk full or I/O error)" : strerror(err));
 	return 0;
 }
+
+int sync_tree(const char *dir)
+{
+	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return kb_fail("cannot open %s: %s", dir, strerror(errno));
+	int r = syncfs(fd) < 0 ? kb_fail("cannot sync %s to disk: %s", dir, strerror(errno)) : 0;
+	close(fd);
+	return r;
+}

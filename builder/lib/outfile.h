@@ -45,4 +45,9 @@ int fclose_checked(FILE *f, const char *path);
 /* rename(from, to) and fsync to's directory. Returns 0, or -1 with kb_fail(). */
 int rename_durable(const char *from, const char *to);
 
+/* syncfs() the filesystem holding dir, so that a tree written with many
+ * small writes is on disk (and its write-back errors reported) before a stamp
+ * vouches for it. Returns 0, or -1 with kb_fail(). */
+int sync_tree(const char *dir);
+
 #endif

@@ -1,6 +1,7 @@
 #define _GNU_SOURCE
 #include "lib/spawn.h"
 #include "lib/util.h"
+#include "lib/tools.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -57,7 +58,7 @@ static int wait_child(pid_t pid, const char *name, unsigned timeout_sec)
 	}
 	if (WIFEXITED(status)) {
 		if (WEXITSTATUS(status) == 127)
-			kb_fail("%s could not be run (exit 127: not installed?)", name);
+			tool_missing_or_failed(name);
 		return WEXITSTATUS(status);
 	}
 	return 128 + WTERMSIG(status);

@@ -2,6 +2,7 @@
  * verdict: the guest reported (pass or fail), panicked, hung, or vanished. */
 #define _GNU_SOURCE
 #include "guest/qemu.h"
+#include "lib/tools.h"
 #include "stages/stage.h"
 
 #include <stdlib.h>
@@ -20,6 +21,8 @@ static int boot_inputs(struct run *r, struct stamp *s)
 
 static int boot_run(struct run *r)
 {
+	if (tool_require("qemu-system-x86_64") < 0)
+		return -1;
 	char *rel = run_record_get(r, "install.rec", "release");
 	if (!rel)
 		return kb_fail("no release recorded: run the install stage");

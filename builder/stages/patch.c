@@ -4,6 +4,7 @@
 #include "source/series.h"
 #include "source/patch_apply.h"
 #include "stages/stage.h"
+#include "lib/outfile.h"
 
 #include <stdlib.h>
 
@@ -56,6 +57,8 @@ static int patch_run(struct run *r)
 		if (rc == 0)
 			rc = series_apply(&ser, r->srcdir, applied, r->log);
 	}
+	if (rc == 0)
+		rc = sync_tree(r->srcdir);
 	if (rc == 0)
 		fprintf(r->log, "%zu patches applied\n", ser.n);
 	free(applied);
