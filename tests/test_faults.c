@@ -232,6 +232,56 @@ START_TEST(stage_with_unwritable_log_fails_without_stamp)
 }
 END_TEST
 
+
+/* ---- qa-runner: no argument, line or test-count limit ---- */
+
+/* Runs qa/qa-runner on a plan with one test: check.sh with nargs arguments,
+ * each argpad bytes long; check.sh passes only when it got 45 arguments
+ * and the last is the 45th. Returns qa-runner's exit status. */
+static int run_plan(const char *dir, int nargs, size_t argpad)
+{
+	tu_write(dir, "check.sh",
+		 "#!/bin/sh\n[ \"$#\" = 45 ] && case \"${45}\" in *a45) exit 0;; esac; exit 1\n");
+	char *script = path_join(dir, "check.sh");
+	ck_assert_int_eq(chmod(script, 0755), 0);
+	char *plan = xasprintf("many %s", script);
+	for (int i = 1; i <= nargs; i++) {
+		char *more = xasprintf("%s %0*da%d", plan, (int)argpad, 0, i);
+		free(plan);
+		plan = more;
+	}
+	char *text = xasprintf("# comment\n%s\n", plan);
+	tu_write(dir, "plan", text);
+	char *plan_path = path_join(dir, "plan");
+	char *runner = path_join(tu_repo(), "qa/qa-runner");
+	char *argv[] = {runner, "-t", "20", plan_path, NULL};
+	int st = tu_run(argv);
+	free(script);
+	free(plan);
+	free(text);
+	free(plan_path);
+	free(runner);
+	return st;
+}
+
+START_TEST(qa_runner_passes_every_argument)
+{
+	char *runner = path_join(tu_repo(), "qa/qa-runner");
+	if (access(runner, X_OK) < 0) {
+		free(runner);
+		TU_SKIP(TU_SKIP_ENV, "qa/qa-runner is not built (make qa)");
+	}
+	free(runner);
+	char *dir = tu_tmpdir("qa-runner");
+	/* 45 arguments of ~40 bytes: past the old 31-argument and 1,023-byte cuts */
+	ck_assert_int_eq(run_plan(dir, 45, 36), 0);
+	/* negative: the script does fail when an argument is missing */
+	ck_assert_int_eq(run_plan(dir, 44, 36), 1);
+	rm_rf(dir);
+	free(dir);
+}
+END_TEST
+
 Suite *faults_suite(void)
 {
 	Suite *s = suite_create("faults");
@@ -244,6 +294,7 @@ Suite *faults_suite(void)
 	tcase_add_test(tc, atomic_write_on_full_disk_fails);
 	tcase_add_test(tc, fclose_checked_reports_a_full_disk);
 	tcase_add_test(tc, stage_with_unwritable_log_fails_without_stamp);
+	tcase_add_test(tc, qa_runner_passes_every_argument);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -148,8 +148,8 @@ static int start_server(const char *opt, const char *val)
 {
 	const char *bin = server_binary();
 	if (!bin) {
-		fprintf(stderr, "test_fetch: skipped: tests/helpers/fetch_test_server not built "
-				"(set KBUILD_TEST_HELPERS to its directory)\n");
+		tu_skip(TU_SKIP_ENV, "tests/helpers/fetch_test_server not built "
+				"(set KBUILD_TEST_HELPERS to its directory)");
 		return -1;
 	}
 	int p[2];
@@ -548,7 +548,7 @@ START_TEST(test_https_verifies_certificates)
 	struct spawn_opts so = { .stdin_fd = -1, .stdout_fd = devnull, .stderr_fd = devnull,
 				 .timeout_sec = 60 };
 	if (spawn_run(req, &so) != 0) {
-		fprintf(stderr, "test_fetch: skipped https test: openssl req failed (%s)\n",
+		tu_skip(TU_SKIP_ENV, "https test: openssl req failed (%s)",
 			kb_last_error());
 		close(devnull);
 		return;

@@ -38,7 +38,7 @@ static bool have_busybox(void)
 		  libs.n == 0;
 	strv_free(&libs);
 	if (!ok)
-		fprintf(stderr, "SKIP: no static %s (install busybox-static)\n", BUSYBOX);
+		tu_skip(TU_SKIP_ENV, "no static %s (install busybox-static)", BUSYBOX);
 	return ok;
 }
 
@@ -320,7 +320,7 @@ START_TEST(module_closure)
 	if (!have_busybox())
 		return;
 	if (tk_unavailable()) {
-		fprintf(stderr, "SKIP module_closure: %s\n", tk_unavailable());
+		tu_skip(TU_SKIP_ENV, "%s", tk_unavailable());
 		return;
 	}
 	const char *release = tk_release();

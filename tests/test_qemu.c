@@ -57,6 +57,7 @@ static void teardown(void)
 
 static bool can_boot(const char *test)
 {
+	(void)test; /* tu_skip names the running test itself */
 	const char *why = NULL;
 	if (!tu_in_path("qemu-system-x86_64"))
 		why = "qemu-system-x86_64 not installed";
@@ -67,7 +68,7 @@ static bool can_boot(const char *test)
 	else if (access(BUSYBOX, X_OK) < 0)
 		why = BUSYBOX " absent (install busybox-static)";
 	if (why)
-		fprintf(stderr, "SKIP %s: %s\n", test, why);
+		tu_skip(TU_SKIP_BOOT, "%s", why);
 	return !why;
 }
 
@@ -81,7 +82,7 @@ static char *build_runner_with(const char *code, const char *flag1, const char *
 	int rc = tu_run(argv);
 	free(src);
 	if (rc != 0) {
-		fprintf(stderr, "SKIP: cannot link the runner with %s\n", flag1);
+		tu_skip(TU_SKIP_BOOT, "cannot link the runner with %s", flag1);
 		free(bin);
 		return NULL;
 	}
@@ -206,7 +207,7 @@ START_TEST(real_runner_verdicts)
 	size_t len;
 	char *code = read_file("qa/qa-runner.c", &len);
 	if (!code) {
-		fprintf(stderr, "SKIP real_runner_verdicts: qa/qa-runner.c not found from %s\n",
+		tu_skip(TU_SKIP_BOOT, "qa/qa-runner.c not found from %s",
 			getenv("PWD") ? getenv("PWD") : ".");
 		return;
 	}
@@ -235,7 +236,7 @@ START_TEST(modules_load_in_guest)
 	if (!can_boot("modules_load_in_guest"))
 		return;
 	if (tk_unavailable() || strcmp(kernel(), tk_vmlinuz()) != 0) {
-		fprintf(stderr, "SKIP modules_load_in_guest: needs Debian's kernel and modules: %s\n",
+		tu_skip(TU_SKIP_BOOT, "needs Debian's kernel and modules: %s",
 			tk_unavailable() ? tk_unavailable() : "KBUILD_TEST_KERNEL boots another");
 		return;
 	}
@@ -341,7 +342,7 @@ END_TEST
 START_TEST(qemu_error_is_not_a_pass)
 {
 	if (!tu_in_path("qemu-system-x86_64")) {   /* no kernel needed */
-		fprintf(stderr, "SKIP qemu_error_is_not_a_pass: qemu-system-x86_64 not installed\n");
+		tu_skip(TU_SKIP_BOOT, "qemu-system-x86_64 not installed (apt-get install qemu-system-x86)");
 		return;
 	}
 	char *fake = path_join(tmpdir, "not-a-kernel"), *serial = path_join(tmpdir, "s.log");
