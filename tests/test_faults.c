@@ -8,13 +8,21 @@
 #include <check.h>
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "core/home.h"
 #include "core/pipeline.h"
 #include "lib/outfile.h"
+#include "lib/sha256.h"
+#include "lib/spawn.h"
+#include "lib/tools.h"
+#include "source/tree_digest.h"
+#include "source/tree_links.h"
+#include "stages/stage.h"
 #include "lib/util.h"
 #include "source/extract.h"
 #include "testutil.h"
@@ -282,6 +290,203 @@ START_TEST(qa_runner_passes_every_argument)
 }
 END_TEST
 
+/* ---- patches and symlinks ---- */
+
+START_TEST(patch_created_symlink_out_of_tree_refused)
+{
+	if (!tu_in_path("patch"))
+		TU_SKIP(TU_SKIP_ENV, "GNU patch is not installed (apt-get install patch)");
+	char *dir = tu_tmpdir("patch-symlink");
+	tu_write(dir, "tree/a/file", "x\n");
+	tu_write(dir, "evil.patch",
+		 "diff --git a/a/evil b/a/evil\nnew file mode 120000\nindex 0000000..1111111\n"
+		 "--- /dev/null\n+++ b/a/evil\n@@ -0,0 +1 @@\n+../../outside\n\\ No newline at end of file\n");
+	tu_write(dir, "fine.patch",
+		 "diff --git a/a/fine b/a/fine\nnew file mode 120000\nindex 0000000..1111111\n"
+		 "--- /dev/null\n+++ b/a/fine\n@@ -0,0 +1 @@\n+file\n\\ No newline at end of file\n");
+	char *tree = path_join(dir, "tree"), *fine = path_join(dir, "fine.patch"),
+	     *evil = path_join(dir, "evil.patch");
+	char *fine_argv[] = {"patch", "-p1", "-s", "-d", tree, "-i", fine, NULL};
+	ck_assert_int_eq(tu_run(fine_argv), 0);
+	/* negative case: a link that stays inside passes */
+	ck_assert_msg(tree_links_scan("series", tree) == 0, "%s", kb_last_error());
+	char *evil_argv[] = {"patch", "-p1", "-s", "-d", tree, "-i", evil, NULL};
+	ck_assert_int_eq(tu_run(evil_argv), 0);
+	char *link = path_join(tree, "a/evil");
+	struct stat st;
+	ck_assert_int_eq(lstat(link, &st), 0);
+	ck_assert(S_ISLNK(st.st_mode)); /* GNU patch did create it */
+	ck_assert_int_eq(tree_links_scan("series", tree), -1);
+	ck_assert_msg(strstr(kb_last_error(), "a/evil") && strstr(kb_last_error(), "outside"), "%s",
+		      kb_last_error());
+	rm_rf(dir);
+	free(dir);
+	free(tree);
+	free(fine);
+	free(evil);
+	free(link);
+}
+END_TEST
+
+/* ---- tree= sources are stamped by content ---- */
+
+START_TEST(tree_digest_notices_edits)
+{
+	char *dir = tu_tmpdir("tree-digest");
+	tu_write(dir, "Makefile", "VERSION = 6\n");
+	tu_write(dir, "kernel/sched.c", "int x;\n");
+	char a[SHA256_HEX_LEN + 1], b[SHA256_HEX_LEN + 1];
+	ck_assert_int_eq(tree_digest(dir, a), 0);
+	ck_assert_int_eq(tree_digest(dir, b), 0);
+	ck_assert_str_eq(a, b); /* negative case: no edit, same digest */
+	/* same size, mtime put back: the edit still shows (ctime) */
+	char *f = path_join(dir, "kernel/sched.c");
+	struct stat st;
+	ck_assert_int_eq(stat(f, &st), 0);
+	tu_write(dir, "kernel/sched.c", "int y;\n");
+	struct timespec times[2] = {st.st_atim, st.st_mtim};
+	ck_assert_int_eq(utimensat(AT_FDCWD, f, times, 0), 0);
+	ck_assert_int_eq(tree_digest(dir, b), 0);
+	ck_assert_str_ne(a, b);
+	/* a new file */
+	ck_assert_int_eq(tree_digest(dir, a), 0);
+	tu_write(dir, "new.c", "");
+	ck_assert_int_eq(tree_digest(dir, b), 0);
+	ck_assert_str_ne(a, b);
+	rm_rf(dir);
+	free(dir);
+	free(f);
+}
+END_TEST
+
+/* ---- the re-extract checks the digest again ---- */
+
+START_TEST(re_extract_verifies_the_digest)
+{
+	char *dir = tu_tmpdir("re-extract");
+	char *tgz = path_join(dir, "t.tar.gz");
+	make_tarball(tgz, 10);
+	char good[SHA256_HEX_LEN + 1];
+	ck_assert_int_eq(sha256_file(tgz, good), 0);
+	static struct profile prof = {.name = "test"};
+	struct run r = {.prof = &prof, .home = dir, .outdir = dir};
+	r.srcdir = path_join(dir, "src");
+	r.log = fopen("/dev/null", "w");
+	char *rec = xasprintf("kind tarball\npath %s\nsha256 %s\n", tgz, good);
+	ck_assert_int_eq(run_record_write(&r, "source.rec", rec), 0);
+	ck_assert_msg(extract_pristine(&r) == 0, "%s", kb_last_error());
+	/* the cached file is replaced behind kbuild's back */
+	make_tarball(tgz, 20);
+	ck_assert_int_eq(extract_pristine(&r), -1);
+	ck_assert_msg(strstr(kb_last_error(), "changed since it was verified"), "%s", kb_last_error());
+	ck_assert(!path_exists(r.srcdir));
+	fclose(r.log);
+	rm_rf(dir);
+	free(dir);
+	free(tgz);
+	free(rec);
+	free(r.srcdir);
+}
+END_TEST
+
+/* ---- clean, status and the output directory ---- */
+
+START_TEST(clean_refuses_what_kbuild_did_not_make)
+{
+	char *dir = tu_tmpdir("clean");
+	tu_write(dir, "precious", "keep me\n");
+	char *o = xasprintf("O=%s", dir);
+	const char *args[] = {"clean", o};
+	char *out = NULL;
+	ck_assert_int_ne(tu_kbuild("clean", args, 2, NULL, &out), 0);
+	ck_assert_msg(strstr(out, "not a kbuild output directory"), "%s", out);
+	ck_assert(path_exists(dir));
+	free(out);
+	/* the checkout itself, even when marked */
+	char *ro = xasprintf("O=%s", tu_repo());
+	const char *args2[] = {"clean", ro};
+	ck_assert_int_ne(tu_kbuild("clean", args2, 2, NULL, &out), 0);
+	ck_assert_msg(strstr(out, "refusing to clean"), "%s", out);
+	free(out);
+	/* negative case: a marked output directory is removed */
+	tu_write(dir, ".kbuild-output", "kbuild output directory\n");
+	ck_assert_int_eq(tu_kbuild("clean", args, 2, NULL, &out), 0);
+	ck_assert(!path_exists(dir));
+	free(out);
+	free(o);
+	free(ro);
+	free(dir);
+}
+END_TEST
+
+START_TEST(status_creates_nothing)
+{
+	char *dir = tu_tmpdir("status");
+	char *o_dir = path_join(dir, "never-made");
+	char *o = xasprintf("O=%s", o_dir);
+	const char *args[] = {"status", o};
+	char *out = NULL;
+	ck_assert_int_eq(tu_kbuild("status", args, 2, NULL, &out), 0);
+	ck_assert_msg(strstr(out, "fetch") && strstr(out, "not run"), "%s", out);
+	ck_assert(!path_exists(o_dir));
+	free(out);
+	const char *cargs[] = {"clean", o};
+	ck_assert_int_eq(tu_kbuild("clean", cargs, 2, NULL, &out), 0);
+	ck_assert(!path_exists(o_dir));
+	free(out);
+	rm_rf(dir);
+	free(dir);
+	free(o_dir);
+	free(o);
+}
+END_TEST
+
+START_TEST(no_home_no_tmp_cache)
+{
+	char *saved_home = getenv("HOME") ? xstrdup(getenv("HOME")) : NULL;
+	unsetenv("HOME");
+	unsetenv("KBUILD_CACHE");
+	unsetenv("XDG_CACHE_HOME");
+	kb_clear_error();
+	char *c = kbuild_cache();
+	ck_assert_ptr_null(c);
+	ck_assert_msg(strstr(kb_last_error(), "KBUILD_CACHE") && strstr(kb_last_error(), "HOME"), "%s",
+		      kb_last_error());
+	setenv("HOME", "/nonexistent-home", 1);
+	c = kbuild_cache();
+	ck_assert_str_eq(c, "/nonexistent-home/.cache/kbuild");
+	free(c);
+	if (saved_home)
+		setenv("HOME", saved_home, 1);
+	free(saved_home);
+}
+END_TEST
+
+/* ---- a missing tool names its Debian package ---- */
+
+START_TEST(missing_tool_names_the_package)
+{
+	ck_assert_str_eq(tool_debian_package("qemu-system-x86_64"), "qemu-system-x86");
+	ck_assert_str_eq(tool_debian_package("/bin/busybox"), "busybox-static");
+	ck_assert_str_eq(tool_debian_package("patch"), "patch");
+	ck_assert_ptr_null(tool_debian_package("no-such-tool-kbuild"));
+	/* through spawn, where exec fails: PATH without patch */
+	char *saved = xstrdup(getenv("PATH"));
+	setenv("PATH", "/nonexistent", 1);
+	char *argv[] = {"patch", "--version", NULL};
+	struct spawn_opts o = {.stdin_fd = -1, .stdout_fd = -1, .stderr_fd = -1};
+	kb_clear_error();
+	int st = spawn_run(argv, &o);
+	setenv("PATH", saved, 1);
+	free(saved);
+	ck_assert_int_eq(st, 127);
+	ck_assert_msg(strstr(kb_last_error(), "apt-get install patch"), "%s", kb_last_error());
+	/* negative: the same program where it exists runs */
+	if (tu_in_path("patch"))
+		ck_assert_int_eq(spawn_run(argv, &o), 0);
+}
+END_TEST
+
 Suite *faults_suite(void)
 {
 	Suite *s = suite_create("faults");
@@ -295,6 +500,13 @@ Suite *faults_suite(void)
 	tcase_add_test(tc, fclose_checked_reports_a_full_disk);
 	tcase_add_test(tc, stage_with_unwritable_log_fails_without_stamp);
 	tcase_add_test(tc, qa_runner_passes_every_argument);
+	tcase_add_test(tc, patch_created_symlink_out_of_tree_refused);
+	tcase_add_test(tc, tree_digest_notices_edits);
+	tcase_add_test(tc, re_extract_verifies_the_digest);
+	tcase_add_test(tc, clean_refuses_what_kbuild_did_not_make);
+	tcase_add_test(tc, status_creates_nothing);
+	tcase_add_test(tc, no_home_no_tmp_cache);
+	tcase_add_test(tc, missing_tool_names_the_package);
 	suite_add_tcase(s, tc);
 	return s;
 }
