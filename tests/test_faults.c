@@ -16,6 +16,7 @@
 
 #include "core/home.h"
 #include "core/pipeline.h"
+#include "guest/ktap.h"
 #include "lib/outfile.h"
 #include "lib/sha256.h"
 #include "lib/spawn.h"
@@ -487,6 +488,22 @@ START_TEST(missing_tool_names_the_package)
 }
 END_TEST
 
+/* ---- the guest's output is untrusted ---- */
+
+START_TEST(guest_plan_cannot_exhaust_memory)
+{
+	static const char text[] = "KTAP version 1\n1..2000000000\nok 1 first\n";
+	struct ktap_report r;
+	ck_assert_int_eq(ktap_parse(text, sizeof(text) - 1, &r), 0);
+	ck_assert_int_eq(r.root.plan, 2000000000);
+	/* bounded placeholders, and the missing ones still show */
+	ck_assert_uint_le(r.root.nsub, 1 + 1024);
+	ck_assert_uint_gt(r.root.nsub, 1);
+	ck_assert_int_eq(r.root.sub[1].status, KTAP_MISSING);
+	ktap_report_free(&r);
+}
+END_TEST
+
 Suite *faults_suite(void)
 {
 	Suite *s = suite_create("faults");
@@ -507,6 +524,7 @@ Suite *faults_suite(void)
 	tcase_add_test(tc, status_creates_nothing);
 	tcase_add_test(tc, no_home_no_tmp_cache);
 	tcase_add_test(tc, missing_tool_names_the_package);
+	tcase_add_test(tc, guest_plan_cannot_exhaust_memory);
 	suite_add_tcase(s, tc);
 	return s;
 }

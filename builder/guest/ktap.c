@@ -93,6 +93,8 @@ static void push_frame(struct parser *p, int indent)
 	p->n++;
 }
 
+#define KTAP_MAX_MISSING 1024 /* placeholders added for one plan's unreported tests */
+
 static void add_missing(struct frame *f, struct ktap_test *from)
 {
 	struct ktap_test t;
@@ -126,7 +128,13 @@ static void pop_frame(struct parser *p, struct strv *leftover)
 		}
 		free(cur);
 	}
-	for (long i = (long)f->parent->nsub; i < plan; i++)
+	/* the guest's output is not trusted: "1..2000000000" must not make
+	 * kbuild allocate two billion placeholders. Past the bound the report
+	 * still has missing tests (and the plan as printed), which fails qa. */
+	long fill = plan;
+	if (fill > (long)f->parent->nsub + KTAP_MAX_MISSING)
+		fill = (long)f->parent->nsub + KTAP_MAX_MISSING;
+	for (long i = (long)f->parent->nsub; i < fill; i++)
 		add_missing(f, NULL);
 }
 
