@@ -3,6 +3,7 @@
 #include <archive.h>
 #include <archive_entry.h>
 #include <check.h>
+#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -286,6 +287,37 @@ START_TEST(bad_inputs_fail)
 }
 END_TEST
 
+/* The cpio goes through the checked outfile: a full disk fails the build
+ * and leaves neither the archive nor its temporary file. */
+START_TEST(full_disk_fails_cleanly)
+{
+	if (!have_busybox())
+		return;
+	char *disk = tu_tmpfs("initramfs-full", "256k");
+	if (!disk)
+		return;
+	char *out = path_join(disk, "initramfs.cpio.gz");
+	struct initramfs_spec s = {.busybox = BUSYBOX};
+	kb_clear_error();
+	ck_assert_int_eq(initramfs_build(&s, out, NULL), -1);
+	ck_assert_msg(strstr(kb_last_error(), "No space left"), "%s", kb_last_error());
+	ck_assert(!path_exists(out));
+	DIR *d = opendir(disk);
+	struct dirent *de;
+	int left = 0;
+	while ((de = readdir(d)))
+		left += de->d_name[0] != '.';
+	closedir(d);
+	ck_assert_int_eq(left, 0);
+	/* negative case: the same build where there is room */
+	char *room = path_join(tmpdir, "room.cpio.gz");
+	ck_assert_msg(initramfs_build(&s, room, NULL) == 0, "%s", kb_last_error());
+	tu_tmpfs_release(disk);
+	free(out);
+	free(room);
+}
+END_TEST
+
 START_TEST(init_script_quotes_and_rejects)
 {
 	const char *ok[] = {"kernel.domainname=it's"};
@@ -381,6 +413,7 @@ Suite *initramfs_suite(void)
 	tcase_add_test(tc, reproducible);
 	tcase_add_test(tc, private_library_dir);
 	tcase_add_test(tc, bad_inputs_fail);
+	tcase_add_test(tc, full_disk_fails_cleanly);
 	tcase_add_test(tc, init_script_quotes_and_rejects);
 	tcase_add_test(tc, module_closure);
 	suite_add_tcase(s, tc);

@@ -471,7 +471,8 @@ static int write_entry(struct archive *a, struct archive_entry *ae, const struct
 	int rc = 0;
 	if (archive_write_header(a, ae) != ARCHIVE_OK ||
 	    (len && archive_write_data(a, data, len) != (la_ssize_t)len))
-		rc = kb_fail("initramfs: writing /%s: %s", e->path, archive_error_string(a));
+		rc = kb_fail("initramfs: writing /%s: %s%s%s", e->path, archive_error_string(a),
+			     archive_errno(a) > 0 ? ": " : "", archive_errno(a) > 0 ? strerror(archive_errno(a)) : "");
 	if (e->kind == ENT_FILE)
 		free(data);
 	return rc;
@@ -509,7 +510,8 @@ static int write_archive(const struct tree *t, const char *path)
 		rc = write_entry(a, ae, &t->e[k], mtime, (long long)k + 1);
 	archive_entry_free(ae);
 	if (archive_write_close(a) != ARCHIVE_OK && rc == 0)
-		rc = kb_fail("initramfs: finishing %s: %s", path, archive_error_string(a));
+		rc = kb_fail("initramfs: finishing %s: %s%s%s", path, archive_error_string(a),
+			     archive_errno(a) > 0 ? ": " : "", archive_errno(a) > 0 ? strerror(archive_errno(a)) : "");
 	archive_write_free(a);
 	if (rc == 0)
 		return outfile_commit(&f);
