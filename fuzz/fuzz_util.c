@@ -18,8 +18,11 @@ static void remove_dir(void)
 const char *fuzz_dir(void)
 {
 	if (!dir) {
+		/* each input is a file write: RAM (tmpfs) keeps the runs fast */
 		const char *t = getenv("TMPDIR");
-		dir = xasprintf("%s/kbuild-fuzz-XXXXXX", t && *t ? t : "/tmp");
+		if (!t || !*t)
+			t = is_dir("/dev/shm") ? "/dev/shm" : "/tmp";
+		dir = xasprintf("%s/kbuild-fuzz-XXXXXX", t);
 		if (!mkdtemp(dir)) {
 			perror("mkdtemp");
 			abort();
