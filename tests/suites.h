@@ -20,6 +20,7 @@ Suite *elf_deps_suite(void);
 Suite *modcheck_suite(void);
 Suite *initramfs_suite(void);
 Suite *qemu_suite(void);
+Suite *accel_suite(void);
 Suite *fragment_suite(void);
 Suite *config_verify_suite(void);
 Suite *e2e_suite(void);
@@ -46,6 +47,7 @@ static const struct {
 	{"initramfs", "unit", initramfs_suite},
 	{"faults", "unit", faults_suite},
 	{"console_verdict", "unit", console_verdict_suite},
+	{"accel", "unit", accel_suite},
 	{"fetch", "system", fetch_suite},
 	{"qemu", "system", qemu_suite},
 	{"e2e", "e2e", e2e_suite},
