@@ -501,6 +501,12 @@ START_TEST(guest_plan_cannot_exhaust_memory)
 	ck_assert_uint_gt(r.root.nsub, 1);
 	ck_assert_int_eq(r.root.sub[1].status, KTAP_MISSING);
 	ktap_report_free(&r);
+	/* numbers past LONG_MAX, and counting on from the largest (found by fuzz_ktap) */
+	static const char big[] = "KTAP version 1\nok 9223372036854775807 a\nok b\n# duration_ms: -5\n";
+	ck_assert_int_eq(ktap_parse(big, sizeof(big) - 1, &r), 0);
+	ck_assert_int_eq(r.root.nsub, 2);
+	ck_assert_int_gt(r.root.sub[1].number, r.root.sub[0].number);
+	ktap_report_free(&r);
 }
 END_TEST
 
