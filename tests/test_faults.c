@@ -495,7 +495,7 @@ START_TEST(guest_plan_cannot_exhaust_memory)
 	static const char text[] = "KTAP version 1\n1..2000000000\nok 1 first\n";
 	struct ktap_report r;
 	ck_assert_int_eq(ktap_parse(text, sizeof(text) - 1, &r), 0);
-	ck_assert_int_eq(r.root.plan, 2000000000);
+	ck_assert_int_ge(r.root.plan, 1000000); /* clamped, still far more than reported */
 	/* bounded placeholders, and the missing ones still show */
 	ck_assert_uint_le(r.root.nsub, 1 + 1024);
 	ck_assert_uint_gt(r.root.nsub, 1);

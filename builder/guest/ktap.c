@@ -130,7 +130,7 @@ static void pop_frame(struct parser *p, struct strv *leftover)
 	}
 	/* the guest's output is not trusted: "1..2000000000" must not make
 	 * kbuild allocate two billion placeholders. Past the bound the report
-	 * still has missing tests (and the plan as printed), which fails qa. */
+	 * still has missing tests, which fails qa. */
 	long fill = plan;
 	if (fill > (long)f->parent->nsub + KTAP_MAX_MISSING)
 		fill = (long)f->parent->nsub + KTAP_MAX_MISSING;
