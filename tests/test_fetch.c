@@ -632,6 +632,32 @@ START_TEST(test_oversized_body_bounded)
 }
 END_TEST
 
+/* A cache on a full disk: the download fails naming the error, and the
+ * partial file (which would keep the disk full) is removed. */
+START_TEST(test_full_disk_fails_and_cleans_up)
+{
+	NEED_SERVER(NULL, NULL);
+	char *disk = tu_tmpfs("fetch-full", "64k");
+	if (!disk)
+		return;
+	char *saved = cache;
+	cache = disk;
+	char *final = fetch_cache_path(disk, digest, NAME);
+	char *part = xasprintf("%s.part", final);
+	char *u = url_for(NAME), *path;
+	const char *urls[] = { u };
+	ck_assert_int_eq(run_fetch(urls, 1, digest, &path), -1);
+	cache = saved;
+	ck_assert_msg(strstr(kb_last_error(), "No space left"), "%s", kb_last_error());
+	ck_assert(!path_exists(part));
+	ck_assert(!path_exists(final));
+	tu_tmpfs_release(disk);
+	free(final);
+	free(part);
+	free(u);
+}
+END_TEST
+
 /* A symlink planted as NAME.part is refused, not written through. */
 START_TEST(test_symlinked_part_refused)
 {
@@ -778,6 +804,7 @@ Suite *fetch_suite(void)
 	tcase_add_test(tc, test_bad_options);
 	tcase_add_test(tc, test_lock_serialises);
 	tcase_add_test(tc, test_oversized_body_bounded);
+	tcase_add_test(tc, test_full_disk_fails_and_cleans_up);
 	tcase_add_test(tc, test_symlinked_part_refused);
 	tcase_add_test(tc, test_same_name_other_digest_kept_apart);
 	tcase_add_test(tc, test_plain_name_adopted);
