@@ -17,6 +17,7 @@
 #include "core/home.h"
 #include "core/pipeline.h"
 #include "guest/ktap.h"
+#include "kernel/toolchain.h"
 #include "lib/outfile.h"
 #include "lib/sha256.h"
 #include "lib/spawn.h"
@@ -488,6 +489,27 @@ START_TEST(missing_tool_names_the_package)
 }
 END_TEST
 
+START_TEST(missing_compiler_is_named)
+{
+	char *home = tu_tmpdir("cc-check");
+	tu_write(home, "configs/profiles/t.ini",
+		 "[source]\nversion = 1\n[config]\nbase = tinyconfig\n[build]\ncc = distcc gcc-kbuild-none\n");
+	struct profile p;
+	ck_assert_msg(profile_load(home, "t", &p) == 0, "%s", kb_last_error());
+	struct run r = {.prof = &p, .home = home};
+	bool have_distcc = tu_in_path("distcc");
+	ck_assert_int_eq(toolchain_check(&r), -1);
+	ck_assert_msg(strstr(kb_last_error(), have_distcc ? "gcc-kbuild-none" : "apt-get install distcc"),
+		      "%s", kb_last_error());
+	/* negative case: the default compiler is there */
+	ck_assert_int_eq(profile_override(&p, "cc=gcc"), 0);
+	ck_assert_msg(toolchain_check(&r) == 0, "%s", kb_last_error());
+	profile_free(&p);
+	rm_rf(home);
+	free(home);
+}
+END_TEST
+
 /* ---- the guest's output is untrusted ---- */
 
 START_TEST(guest_plan_cannot_exhaust_memory)
@@ -531,6 +553,7 @@ Suite *faults_suite(void)
 	tcase_add_test(tc, no_home_no_tmp_cache);
 	tcase_add_test(tc, missing_tool_names_the_package);
 	tcase_add_test(tc, guest_plan_cannot_exhaust_memory);
+	tcase_add_test(tc, missing_compiler_is_named);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -38,6 +38,8 @@ static int build_inputs(struct run *r, struct stamp *s)
 
 static int build_run(struct run *r)
 {
+	if (toolchain_check(r) < 0)
+		return -1;
 	struct strv t = {0};
 	targets(r, &t);
 	long jobs = profile_get_int(r->prof, "build", "jobs", toolchain_cpus());

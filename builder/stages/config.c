@@ -77,6 +77,8 @@ static int config_run(struct run *r)
 	struct kopt_set req = {0};
 	struct strv frags = {0};
 	int rc = -1;
+	if (toolchain_check(r) < 0) /* cc= names a compiler that is not there */
+		return -1;
 	bool override = profile_get_bool(r->prof, "config", "override", false);
 	profile_get_list(r->prof, "config", "fragments", &frags);
 	for (size_t i = 0; i < frags.n; i++) {
