@@ -52,14 +52,16 @@ static int boot_run(struct run *r)
 		char *text = xasprintf("verdict %s\nseconds %.1f\nqemu-status %d\naccel %s\naccel-why %s\n",
 				       v, res.seconds, res.qemu_status, res.accel.kvm ? "kvm" : "tcg",
 				       res.accel.why);
-		run_record_write(r, "boot.rec", text);
+		/* the qa stage reads the verdict from here: unwritten, it is a failure */
+		if (run_record_write(r, "boot.rec", text) < 0)
+			rc = -1;
 		free(text);
 		/* A guest that reported hands over to the qa stage, which judges the
 		 * tests; anything else is the boot's own failure. */
-		if (res.verdict == BOOT_KVM_SILENT)
+		if (rc == 0 && res.verdict == BOOT_KVM_SILENT)
 			rc = kb_fail("guest printed nothing under KVM (%s); run with accel=tcg",
 				     res.accel.why);
-		else if (res.verdict != BOOT_PASSED && res.verdict != BOOT_TESTS_FAILED)
+		else if (rc == 0 && res.verdict != BOOT_PASSED && res.verdict != BOOT_TESTS_FAILED)
 			rc = kb_fail("guest %s after %.1f s; console: %s", v, res.seconds, serial);
 	}
 	boot_result_free(&res);
