@@ -153,6 +153,26 @@ static void assert_no_qemu_left(void)
 	closedir(d);
 }
 
+/* A passing guest that prints "DEBUG:" or an indented "BUG:" is not a panic:
+ * only the kernel's own line shapes are (guest/console_verdict.c). */
+START_TEST(debug_lines_are_not_a_panic)
+{
+	if (!can_boot("debug_lines_are_not_a_panic"))
+		return;
+	char *runner = build_runner();
+	if (!runner)
+		return;
+	struct boot_result r;
+	boot("debug lines", runner, "boot /qa/qa-runner\n",
+	     "echo 'DEBUG: BUG: this is only a word'; echo '    Oops: indented test output'", 180, &r);
+	ck_assert_msg(r.verdict == BOOT_PASSED, "verdict %s, status %d:\n%s",
+		      boot_verdict_name(r.verdict), r.qemu_status, r.excerpt);
+	boot_result_free(&r);
+	assert_no_qemu_left();
+	free(runner);
+}
+END_TEST
+
 START_TEST(guest_exit_zero_passes)
 {
 	if (!can_boot("guest_exit_zero_passes"))
@@ -520,6 +540,7 @@ Suite *qemu_suite(void)
 	tcase_set_timeout(tc, 300);
 	tcase_add_test(tc, qemu_error_is_not_a_pass);
 	tcase_add_test(tc, oops_without_panic_detected);
+	tcase_add_test(tc, debug_lines_are_not_a_panic);
 	tcase_add_test(tc, qemu_dies_with_its_parent);
 	tcase_add_test(tc, guest_exit_zero_passes);
 	tcase_add_test(tc, auto_falls_back_from_unfit_kvm);
