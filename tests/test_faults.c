@@ -25,6 +25,8 @@
 #include "source/tree_digest.h"
 #include "source/tree_links.h"
 #include "stages/stage.h"
+#include "core/records.h"
+#include "source/pristine.h"
 #include "lib/util.h"
 #include "source/extract.h"
 #include "testutil.h"
@@ -226,7 +228,7 @@ START_TEST(stage_with_unwritable_log_fails_without_stamp)
 		return;
 	}
 	static struct profile prof = {.name = "test"};
-	static const struct stage chatty = {"chatty", "", NULL, run_chatty};
+	static const struct stage chatty = {.name = "chatty", .summary = "", .run = run_chatty};
 	const struct stage *const table[] = {&chatty};
 	struct run r = {.prof = &prof, .home = dir, .outdir = dir, .logdir = disk};
 	r.stampdir = path_join(dir, "stamps");
@@ -374,19 +376,19 @@ START_TEST(re_extract_verifies_the_digest)
 	struct run r = {.prof = &prof, .home = dir, .outdir = dir};
 	r.srcdir = path_join(dir, "src");
 	r.log = fopen("/dev/null", "w");
-	char *rec = xasprintf("kind tarball\npath %s\nsha256 %s\n", tgz, good);
-	ck_assert_int_eq(run_record_write(&r, "source.rec", rec), 0);
-	ck_assert_msg(extract_pristine(&r) == 0, "%s", kb_last_error());
+	struct source_rec rec = {.kind = "tarball", .path = tgz, .sha256 = good, .verified = "yes",
+				 .origin = tgz};
+	ck_assert_msg(source_rec_put(&r, &rec) == 0, "%s", kb_last_error());
+	ck_assert_msg(pristine_tree(&r) == 0, "%s", kb_last_error());
 	/* the cached file is replaced behind kbuild's back */
 	make_tarball(tgz, 20);
-	ck_assert_int_eq(extract_pristine(&r), -1);
+	ck_assert_int_eq(pristine_tree(&r), -1);
 	ck_assert_msg(strstr(kb_last_error(), "changed since it was verified"), "%s", kb_last_error());
 	ck_assert(!path_exists(r.srcdir));
 	fclose(r.log);
 	rm_rf(dir);
 	free(dir);
 	free(tgz);
-	free(rec);
 	free(r.srcdir);
 }
 END_TEST
