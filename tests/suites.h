@@ -23,10 +23,15 @@ Suite *qemu_suite(void);
 Suite *accel_suite(void);
 Suite *fragment_suite(void);
 Suite *config_verify_suite(void);
+Suite *qaplan_suite(void);
+Suite *tcp_guest_suite(void);
 Suite *e2e_suite(void);
 Suite *distcc_suite(void);
 Suite *faults_suite(void);
 Suite *console_verdict_suite(void);
+Suite *grub_suite(void);
+Suite *rollout_console_suite(void);
+Suite *rollout_suite(void);
 Suite *interrupt_suite(void);
 Suite *records_suite(void);
 
@@ -50,11 +55,16 @@ static const struct {
 	{"initramfs", "unit", initramfs_suite},
 	{"faults", "unit", faults_suite},
 	{"console_verdict", "unit", console_verdict_suite},
+	{"grub", "unit", grub_suite},
+	{"rollout_console", "unit", rollout_console_suite},
 	{"interrupt", "unit", interrupt_suite},
 	{"accel", "unit", accel_suite},
+	{"qaplan", "unit", qaplan_suite},
 	{"fetch", "system", fetch_suite},
 	{"qemu", "system", qemu_suite},
+	{"tcp_guest", "system", tcp_guest_suite},
 	{"e2e", "e2e", e2e_suite},
+	{"rollout", "e2e", rollout_suite},
 	{"distcc", "e2e", distcc_suite},
 };
 static const size_t n_all_suites = sizeof(all_suites) / sizeof(all_suites[0]);
