@@ -17,6 +17,7 @@
 #include "core/home.h"
 #include "core/pipeline.h"
 #include "guest/ktap.h"
+#include "kconfig/db.h"
 #include "kernel/toolchain.h"
 #include "lib/outfile.h"
 #include "lib/sha256.h"
@@ -534,6 +535,34 @@ START_TEST(guest_plan_cannot_exhaust_memory)
 }
 END_TEST
 
+/* A Kconfig that sources itself is read once more at most, not 2^64 times
+ * (found by fuzz_kconfig). */
+START_TEST(kconfig_source_cycle_is_cut)
+{
+	char *tree = tu_tmpdir("kconfig-cycle");
+	tu_write(tree, "Kconfig", "config A\n\tbool \"a\"\nsource \"/Kconfig\"\nsource \"Kconfig\"\n");
+	tu_write(tree, "arch/x86/Kconfig", "config B\n\tbool\n");
+	double t0 = now_seconds();
+	struct kconfig_db *db = kconfig_db_load(tree, "x86");
+	ck_assert_ptr_nonnull(db);
+	ck_assert_double_lt(now_seconds() - t0, 5);
+	ck_assert_msg(strstr(kconfig_db_warnings(db), "recursive inclusion"), "%s", kconfig_db_warnings(db));
+	ck_assert_ptr_nonnull(kconfig_db_find(db, "A"));
+	kconfig_db_free(db);
+	/* negative case: the same file sourced from two others is no cycle */
+	tu_write(tree, "Kconfig", "source \"a/Kconfig\"\nsource \"b/Kconfig\"\n");
+	tu_write(tree, "a/Kconfig", "source \"common/Kconfig\"\n");
+	tu_write(tree, "b/Kconfig", "source \"common/Kconfig\"\n");
+	tu_write(tree, "common/Kconfig", "config C\n\tbool\n");
+	db = kconfig_db_load(tree, "x86");
+	ck_assert_ptr_nonnull(db);
+	ck_assert_ptr_null(strstr(kconfig_db_warnings(db), "recursive"));
+	kconfig_db_free(db);
+	rm_rf(tree);
+	free(tree);
+}
+END_TEST
+
 Suite *faults_suite(void)
 {
 	Suite *s = suite_create("faults");
@@ -556,6 +585,7 @@ Suite *faults_suite(void)
 	tcase_add_test(tc, missing_tool_names_the_package);
 	tcase_add_test(tc, guest_plan_cannot_exhaust_memory);
 	tcase_add_test(tc, missing_compiler_is_named);
+	tcase_add_test(tc, kconfig_source_cycle_is_cut);
 	suite_add_tcase(s, tc);
 	return s;
 }
