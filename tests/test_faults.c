@@ -563,6 +563,56 @@ START_TEST(kconfig_source_cycle_is_cut)
 }
 END_TEST
 
+/* The user's view of a full disk: `kbuild extract` with O on a 1 MiB tmpfs
+ * fails with one line naming the error, leaves no stamp and no temporary
+ * tree, and the same command on a roomy O then finishes. */
+START_TEST(kbuild_extract_on_full_disk)
+{
+	char *home = tu_tmpdir("full-kbuild");
+	char *disk = tu_tmpfs("full-kbuild-o", "1M");
+	if (!disk) {
+		rm_rf(home);
+		free(home);
+		return;
+	}
+	tu_write(home, "configs/profiles/t.ini", "[source]\nversion = 1\n[config]\nbase = tinyconfig\n");
+	char *tgz = path_join(home, "t.tar.gz");
+	make_tarball(tgz, BIG);
+	char hex[SHA256_HEX_LEN + 1];
+	ck_assert_int_eq(sha256_file(tgz, hex), 0);
+	char *src = xasprintf("source=%s", tgz), *sha = xasprintf("sha256=%s", hex);
+	char *o = xasprintf("O=%s/out", disk), *env_home = xasprintf("KBUILD_HOME=%s", home);
+	char *cache = xasprintf("KBUILD_CACHE=%s/cache", home);
+	char *env[] = {env_home, cache, NULL};
+	const char *args[] = {"extract", "profile=t", src, sha, o};
+	char *out = NULL;
+	ck_assert_int_eq(tu_kbuild("full", args, 5, env, &out), 1);
+	ck_assert_msg(strstr(out, "kbuild: extract: ") && strstr(out, "No space left on device"), "%s", out);
+	char *stamp = xasprintf("%s/out/stamps/extract", disk), *outdir = xasprintf("%s/out", disk);
+	ck_assert(!path_exists(stamp));
+	ck_assert(!has_entry(outdir, "src.tmp."));
+	ck_assert(!has_entry(outdir, "src"));
+	free(out);
+	/* negative case: the same on a roomy O */
+	char *o2 = xasprintf("O=%s/out", home);
+	const char *args2[] = {"extract", "profile=t", src, sha, o2};
+	ck_assert_int_eq(tu_kbuild("roomy", args2, 5, env, &out), 0);
+	free(out);
+	tu_tmpfs_release(disk);
+	rm_rf(home);
+	free(home);
+	free(tgz);
+	free(src);
+	free(sha);
+	free(o);
+	free(o2);
+	free(env_home);
+	free(cache);
+	free(stamp);
+	free(outdir);
+}
+END_TEST
+
 Suite *faults_suite(void)
 {
 	Suite *s = suite_create("faults");
@@ -586,6 +636,7 @@ Suite *faults_suite(void)
 	tcase_add_test(tc, guest_plan_cannot_exhaust_memory);
 	tcase_add_test(tc, missing_compiler_is_named);
 	tcase_add_test(tc, kconfig_source_cycle_is_cut);
+	tcase_add_test(tc, kbuild_extract_on_full_disk);
 	suite_add_tcase(s, tc);
 	return s;
 }
