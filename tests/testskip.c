@@ -1,4 +1,5 @@
 #define _GNU_SOURCE
+#include <sched.h>
 #include "testskip.h"
 #include "testutil.h"
 #include "lib/util.h"
@@ -78,8 +79,22 @@ int tu_skips_report(void)
 	return n;
 }
 
+/* Mounts go into a private mount namespace of the test's process (Check
+ * forks one per test): a test that fails half-way cannot leave its tmpfs
+ * mounted on the machine. */
+static void private_mounts(void)
+{
+	static bool done;
+	if (done)
+		return;
+	done = true;
+	if (unshare(CLONE_NEWNS) == 0)
+		mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL);
+}
+
 char *tu_tmpfs(const char *tag, const char *size)
 {
+	private_mounts();
 	char *dir = tu_tmpdir(tag);
 	char *opts = xasprintf("size=%s,mode=0755", size);
 	int r = mount("kbuild-test", dir, "tmpfs", MS_NOSUID | MS_NODEV, opts);
