@@ -27,6 +27,8 @@ Suite *qaplan_suite(void);
 Suite *tcp_guest_suite(void);
 Suite *e2e_suite(void);
 Suite *distcc_suite(void);
+Suite *faults_suite(void);
+Suite *console_verdict_suite(void);
 Suite *grub_suite(void);
 Suite *rollout_console_suite(void);
 Suite *rollout_suite(void);
@@ -51,6 +53,8 @@ static const struct {
 	{"elf_deps", "unit", elf_deps_suite},
 	{"modcheck", "unit", modcheck_suite},
 	{"initramfs", "unit", initramfs_suite},
+	{"faults", "unit", faults_suite},
+	{"console_verdict", "unit", console_verdict_suite},
 	{"grub", "unit", grub_suite},
 	{"rollout_console", "unit", rollout_console_suite},
 	{"interrupt", "unit", interrupt_suite},
