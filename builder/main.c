@@ -4,6 +4,7 @@
 #include "core/home.h"
 #include "core/lock.h"
 #include "core/metadata.h"
+#include "core/outdir.h"
 #include "core/pipeline.h"
 #include "core/profile.h"
 #include "core/version.h"
@@ -72,8 +73,12 @@ static int cmd_status(struct run *r)
 
 static int cmd_clean(struct run *r)
 {
-	/* Stamps go first so that an interrupted clean leaves nothing trusted. */
-	int rc = rm_rf(r->stampdir) < 0 || rm_rf(r->outdir) < 0;
+	if (!is_dir(r->outdir)) {
+		fprintf(stderr, "kbuild: %s does not exist\n", r->outdir);
+		return 0;
+	}
+	/* only a marked kbuild output directory; stamps first (core/outdir.c) */
+	int rc = outdir_clean(r) < 0;
 	if (rc)
 		fprintf(stderr, "kbuild: %s\n", kb_last_error());
 	else
@@ -203,20 +208,9 @@ static int setup_run(struct run *r, struct profile *prof, int argc, char **argv)
 		return 2;
 	}
 	r->prof = prof;
+	/* created (or not) and locked by outdir_open in main */
 	r->outdir = outdir ? xstrdup(outdir) : xasprintf("out/%s", name);
-	if (mkdir_p(r->outdir, 0755) < 0) {
-		fprintf(stderr, "kbuild: %s\n", kb_last_error());
-		return 1;
-	}
-	char *abs = path_abs(r->outdir);
-	free(r->outdir);
-	r->outdir = abs;
 	r->cache = kbuild_cache();
-	r->srcdir = run_path(r, "src");
-	r->objdir = run_path(r, "build");
-	r->stagedir = run_path(r, "stage");
-	r->logdir = run_path(r, "logs");
-	r->stampdir = run_path(r, "stamps");
 	return 0;
 }
 
@@ -241,11 +235,18 @@ int main(int argc, char **argv)
 		return rc;
 	/* From here on children are stopped on SIGINT/SIGTERM before the lock goes. */
 	spawn_stop_children_on_signals();
-	int lock = lock_outdir(r.outdir);
-	if (lock < 0) {
+	/* status reads (shared lock, creates nothing), clean removes only what
+	 * kbuild made, the stage commands create and mark O (core/outdir.c) */
+	enum outdir_use use = cmd->fn == cmd_status ? OUTDIR_STATUS
+		: cmd->fn == cmd_clean ? OUTDIR_CLEAN : OUTDIR_RUN;
+	char *dir = r.outdir;
+	int lock;
+	if (outdir_open(&r, dir, use, &lock) < 0) {
+		free(dir);
 		fprintf(stderr, "kbuild: %s\n", kb_last_error());
 		return 1;
 	}
+	free(dir);
 	rc = cmd->fn(&r);
 	unlock_outdir(lock); /* last: every child has been reaped */
 	profile_free(&prof);

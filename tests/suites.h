@@ -30,6 +30,8 @@ Suite *distcc_suite(void);
 Suite *legacytrees_suite(void);
 Suite *kconfig_root_suite(void);
 Suite *legacy_suite(void);
+Suite *faults_suite(void);
+Suite *console_verdict_suite(void);
 Suite *grub_suite(void);
 Suite *rollout_console_suite(void);
 Suite *rollout_suite(void);
@@ -54,6 +56,8 @@ static const struct {
 	{"elf_deps", "unit", elf_deps_suite},
 	{"modcheck", "unit", modcheck_suite},
 	{"initramfs", "unit", initramfs_suite},
+	{"faults", "unit", faults_suite},
+	{"console_verdict", "unit", console_verdict_suite},
 	{"grub", "unit", grub_suite},
 	{"rollout_console", "unit", rollout_console_suite},
 	{"interrupt", "unit", interrupt_suite},

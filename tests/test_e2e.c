@@ -7,6 +7,7 @@
 #include "lib/sha256.h"
 #include "legacytrees.h"
 #include "tcp_guest.h"
+#include "testskip.h"
 #include "testutil.h"
 #include "lib/util.h"
 
@@ -108,7 +109,7 @@ static char *e2e_profile(const char *profile, const char *const *extra, size_t n
 START_TEST(debian_61_ceph)
 {
 	if (!path_exists("/usr/src/linux-source-6.1.tar.xz")) {
-		fprintf(stderr, "e2e: SKIP debian-6.1-ceph: linux-source-6.1 is not installed\n");
+		tu_skip(TU_SKIP_E2E, "debian-6.1-ceph: linux-source-6.1 is not installed");
 		return;
 	}
 	free(e2e_profile("debian-6.1-ceph", NULL, 0));
@@ -130,7 +131,7 @@ START_TEST(legacy_2639_ceph)
 		src = lt_find("linux-2.6.39.4.tar.xz", hex, &why);
 	}
 	if (!src) {
-		fprintf(stderr, "e2e: SKIP ceph (2.6.39.4): %s\n", why);
+		tu_skip(TU_SKIP_E2E, "ceph (2.6.39.4): %s", why);
 		free(why);
 		return;
 	}
@@ -154,7 +155,7 @@ END_TEST
 START_TEST(impossible_fragment_is_reported)
 {
 	if (!path_exists("/usr/src/linux-source-6.1.tar.xz")) {
-		fprintf(stderr, "e2e: SKIP impossible fragment: linux-source-6.1 is not installed\n");
+		tu_skip(TU_SKIP_E2E, "impossible fragment: linux-source-6.1 is not installed");
 		return;
 	}
 	char *dir = tu_tmpdir("impossible");

@@ -9,6 +9,7 @@
  * The ceph profile on 2.6.39.4 is test_e2e.c's legacy_2639_ceph. */
 #define _GNU_SOURCE
 #include "legacytrees.h"
+#include "testskip.h"
 #include "testutil.h"
 #include "lib/util.h"
 
@@ -28,7 +29,7 @@ static bool tree_args(const char *file, const char *test, char **src, char **sha
 	char *why = NULL;
 	char *path = lt_find(file, hex, &why);
 	if (!path) {
-		fprintf(stderr, "legacy: SKIP %s: %s\n", test, why);
+		tu_skip(TU_SKIP_E2E, "%s: %s", test, why);
 		free(why);
 		return false;
 	}
