@@ -2,11 +2,14 @@
  * kernel proven to boot. This file is only the command line. */
 #define _GNU_SOURCE
 #include "core/home.h"
+#include "core/matrix.h"
 #include "core/lock.h"
 #include "core/metadata.h"
 #include "core/pipeline.h"
 #include "core/profile.h"
 #include "core/version.h"
+#include "report/compare.h"
+#include "report/report.h"
 
 #include <dirent.h>
 #include <stdlib.h>
@@ -31,6 +34,8 @@ static void usage(FILE *f)
 		"  clean      remove the profile's output directory\n"
 		"  list       list the profiles\n"
 		"  keys       list every profile key\n"
+		"  matrix     several profiles in one go: kbuild matrix profile=a,b [O=DIR] [jobs=N]\n"
+		"  compare    what changed between two runs: kbuild compare OLD NEW [format=json]\n"
 		"\n"
 		"profile defaults to $KBUILD_PROFILE, else %s; O defaults to out/<profile>.\n"
 		"Any profile key can be given as key=value or section.key=value; lists can be\n"
@@ -97,6 +102,10 @@ int main(int argc, char **argv)
 		return cmd_list(home);
 	if (!strcmp(cmd, "keys"))
 		return cmd_keys();
+	if (!strcmp(cmd, "matrix"))
+		return matrix_main(home, argc - 2, argv + 2);
+	if (!strcmp(cmd, "compare"))
+		return compare_main(argc - 2, argv + 2);
 
 	int last = -1;
 	if (!strcmp(cmd, "make"))
@@ -172,6 +181,7 @@ int main(int argc, char **argv)
 		metadata_begin(&r, argc, argv);
 		rc = pipeline_run(&r, (size_t)last);
 		metadata_end(&r, rc);
+		rc = report_finish(&r, rc);
 	}
 	unlock_outdir(lock);
 	profile_free(&prof);

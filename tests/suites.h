@@ -24,6 +24,10 @@ Suite *fragment_suite(void);
 Suite *config_verify_suite(void);
 Suite *e2e_suite(void);
 Suite *distcc_suite(void);
+Suite *report_suite(void);
+Suite *compare_suite(void);
+Suite *matrix_suite(void);
+Suite *matrix_e2e_suite(void);
 
 static const struct {
 	const char *name, *group;
@@ -42,10 +46,14 @@ static const struct {
 	{"elf_deps", "unit", elf_deps_suite},
 	{"modcheck", "unit", modcheck_suite},
 	{"initramfs", "unit", initramfs_suite},
+	{"report", "unit", report_suite},
+	{"compare", "unit", compare_suite},
+	{"matrix", "unit", matrix_suite},
 	{"fetch", "system", fetch_suite},
 	{"qemu", "system", qemu_suite},
 	{"e2e", "e2e", e2e_suite},
 	{"distcc", "e2e", distcc_suite},
+	{"matrix_e2e", "e2e", matrix_e2e_suite},
 };
 static const size_t n_all_suites = sizeof(all_suites) / sizeof(all_suites[0]);
 

@@ -34,5 +34,8 @@ const struct key_def profile_keys[] = {
 	{"qa", "tests", KEY_LIST, false, "self-tests to run in the guest (default: all)"},
 	{"qa", "timeout", KEY_INT, false, "seconds the guest may take from QEMU start to verdict (default 300)"},
 	{"qa", "memory", KEY_INT, false, "guest memory in MiB (default 512)"},
+
+	{"report", "history", KEY_STRING, false, "where a good run's records are kept for the next run to compare with (default O/history)"},
+	{"report", "origin", KEY_STRING, false, "KCIDB origin of the kcidb.json records ([a-z0-9_]+, default kbuild)"},
 	{NULL, NULL, KEY_STRING, false, NULL},
 };

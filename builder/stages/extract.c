@@ -2,6 +2,7 @@
  * (libarchive, refusing entries that escape the tree) or a copy of tree=. */
 #define _GNU_SOURCE
 #include "source/extract.h"
+#include "source/pristine.h"
 #include "stages/stage.h"
 
 #include <stdlib.h>
@@ -45,6 +46,7 @@ int extract_pristine(struct run *r)
 {
 	char *kind = run_record_get(r, "source.rec", "kind");
 	char *path = run_record_get(r, "source.rec", "path");
+	char *sha = run_record_get(r, "source.rec", "sha256");
 	int rc;
 	char *applied = run_path(r, "applied");
 	unlink(applied);
@@ -56,6 +58,9 @@ int extract_pristine(struct run *r)
 	} else if (!strcmp(kind, "tree")) {
 		fprintf(r->log, "copying %s to %s\n", path, r->srcdir);
 		rc = copy_tree(path, r->srcdir, r->log);
+	} else if (pristine_root() && sha) {
+		/* kbuild matrix: one unpacked tree per digest, linked into each O/src. */
+		rc = pristine_extract(pristine_root(), sha, path, r->srcdir, r->log);
 	} else {
 		fprintf(r->log, "extracting %s to %s\n", path, r->srcdir);
 		rc = extract_archive(path, r->srcdir, r->log);
@@ -64,6 +69,7 @@ int extract_pristine(struct run *r)
 		rc = record_source_date(r);
 	free(kind);
 	free(path);
+	free(sha);
 	return rc;
 }
 
