@@ -114,6 +114,17 @@ static const char *value_problem(const struct key_def *d, const char *v)
 		strv_free(&l);
 		return r;
 	}
+	case KEY_CHOICE: {
+		struct strv l = {0};
+		strv_split(&l, profile_choices(d));
+		bool ok = false;
+		for (size_t i = 0; i < l.n && !ok; i++)
+			ok = !strcmp(l.v[i], v);
+		strv_free(&l);
+		static char why[160];
+		snprintf(why, sizeof(why), "expected one of: %s", profile_choices(d));
+		return ok ? NULL : why;
+	}
 	default:
 		return NULL;
 	}
