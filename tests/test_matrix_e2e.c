@@ -1,6 +1,6 @@
 /* End to end: `kbuild matrix` of debian-6.1-ceph and a variant with one more
  * fragment, sharing one source (unpacked once, hard-linked into both
- * trees) and ccache, up to the install stage; then `kbuild compare` between
+ * trees) and ccache, up to the qa stage (built, booted, self-tested); then `kbuild compare` between
  * them reports the added options and modules, and both KCIDB documents
  * validate. Minutes: two 6.1 builds, the second mostly from ccache. */
 #define _GNU_SOURCE
@@ -45,7 +45,7 @@ START_TEST(matrix_two_profiles_one_source)
 	tu_write(dir, "nightly.list", list_text);
 	char *list = path_join(dir, "nightly.list");
 	char *o = xasprintf("O=%s/out", dir);
-	const char *args[] = {"matrix", list, o, "stage=install"};
+	const char *args[] = {"matrix", list, o, "stage=qa"};
 	char *out;
 	double t0 = now_seconds();
 	int st = tu_kbuild("e2e", args, 4, NULL, &out);
@@ -111,7 +111,27 @@ START_TEST(matrix_two_profiles_one_source)
 	for (int i = 0; i < 2; i++) {
 		char *k = xasprintf("%s/kcidb.json", i ? b : a);
 		ck_assert_int_eq(kcidb_check(k), 0);
+		json_t *doc = json_load_file(k, 0, &err);
+		ck_assert_ptr_nonnull(doc);
+		size_t j;
+		json_t *t;
+		int passed = 0;
+		json_array_foreach(json_object_get(doc, "tests"), j, t) {
+			const char *path = json_string_value(json_object_get(t, "path"));
+			if (!strcmp(path, "kbuild.boot") || !strcmp(path, "kbuild.tcp_timewait") ||
+			    !strcmp(path, "kbuild.modules"))
+				passed += !strcmp(json_string_value(json_object_get(t, "status")), "PASS");
+		}
+		ck_assert_int_eq(passed, 3);
+		json_decref(doc);
 		free(k);
+		/* SQUAD carries the TIME_WAIT lifetime the guest measured. */
+		char *sq = xasprintf("%s/squad.json", i ? b : a);
+		doc = json_load_file(sq, 0, &err);
+		ck_assert_ptr_nonnull(doc);
+		ck_assert(json_is_number(json_object_get(json_object_get(doc, "metrics"), "kbuild-qa/tcp_timewait-lifetime_2s")));
+		json_decref(doc);
+		free(sq);
 	}
 	free(a);
 	free(b);
