@@ -223,6 +223,24 @@ START_TEST(tests_regressions_fixes_new_missing)
 	free(text);
 	json_decref(ch);
 
+	/* A subtest renamed under a test that still passes is missing and new,
+	 * not a regression; with its test failing it is one. */
+	json_decref(b);
+	json_object_set_new(at(a, "tests", NULL), "modules.vermagic_matches_6_1_191", json_pack("{s:s}", "status", "pass"));
+	b = base_record();
+	json_object_set_new(at(b, "tests", NULL), "modules.vermagic_matches_6_1_192", json_pack("{s:s}", "status", "pass"));
+	ch = cmp(a, b);
+	ck_assert(!regressed(ch));
+	ck_assert_uint_eq(json_array_size(at(ch, "tests", "missing")), 1);
+	ck_assert_uint_eq(json_array_size(at(ch, "tests", "new")), 1);
+	json_decref(ch);
+	json_object_set_new(at(b, "tests", NULL), "modules", json_pack("{s:s}", "status", "fail"));
+	ch = cmp(a, b);
+	ck_assert_uint_eq(json_array_size(at(ch, "regressions", NULL)), 2); /* modules, and its subtest */
+	json_decref(ch);
+	json_decref(a);
+	a = base_record();
+
 	/* pass -> skip is a change, not a regression. */
 	json_decref(b);
 	b = base_record();
