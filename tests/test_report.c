@@ -235,6 +235,30 @@ START_TEST(squad_submission_shape)
 }
 END_TEST
 
+/* A failed build: FAIL with the end of its log as the excerpt, no tests. */
+START_TEST(kcidb_failed_build)
+{
+	tu_write(dir, "metadata.json",
+		 "{\"profile\": \"n\", \"started\": \"2026-12-01T20:00:00Z\", \"results\": {\"stages\": {"
+		 "\"config\": {\"status\": \"pass\", \"duration\": 9.0}, \"build\": {\"status\": \"fail\", \"duration\": 50}}}}\n");
+	tu_write(dir, "logs/build.log", "  CC      fs/a.o\nfs/a.c:3:1: error: expected ';'\nmake: *** [fs] Error 1\n");
+	json_t *rec = record_collect(&run, 1);
+	ck_assert_str_eq(jstr(rec, "failure.stage"), "build");
+	ck_assert_ptr_nonnull(strstr(jstr(rec, "failure.log_tail"), "fs/a.c:3:1: error"));
+	json_t *doc = kcidb_from_record(rec, "kbuild");
+	json_t *b = json_array_get(json_object_get(doc, "builds"), 0);
+	ck_assert_str_eq(json_string_value(json_object_get(b, "status")), "FAIL");
+	ck_assert_ptr_nonnull(strstr(json_string_value(json_object_get(b, "log_excerpt")), "Error 1"));
+	ck_assert_uint_eq(json_array_size(json_object_get(doc, "tests")), 0);
+	char *p = path_join(dir, "kcidb.json");
+	ck_assert_int_eq(record_write_json(doc, p), 0);
+	ck_assert_int_eq(kcidb_check(p), 0);
+	free(p);
+	json_decref(doc);
+	json_decref(rec);
+}
+END_TEST
+
 /* A good run becomes the history; a failed one leaves it; the next run
  * gets changes.txt against it. */
 START_TEST(history_keeps_the_last_good_run)
@@ -281,6 +305,7 @@ Suite *report_suite(void)
 	tcase_add_test(tc, warning_lines_are_split);
 	tcase_add_test(tc, record_gathers_the_output_directory);
 	tcase_add_test(tc, kcidb_document_is_valid);
+	tcase_add_test(tc, kcidb_failed_build);
 	tcase_add_test(tc, squad_submission_shape);
 	tcase_add_test(tc, history_keeps_the_last_good_run);
 	suite_add_tcase(s, tc);

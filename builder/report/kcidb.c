@@ -134,6 +134,11 @@ json_t *kcidb_from_record(const json_t *rec, const char *origin)
 				     "verified", sval(src, "verified"), "patches", names);
 	if (started)
 		json_object_set_new(checkout, "start_time", json_string(started));
+	/* The failed stage's log, on the object it is about. */
+	const json_t *failure = json_object_get(rec, "failure");
+	const char *fstage = sval(failure, "stage"), *ftail = sval(failure, "log_tail");
+	if (fstage && ftail && !strcmp(fstage, "patch"))
+		json_object_set_new(checkout, "log_excerpt", json_string(ftail));
 
 	const json_t *bstage = json_object_get(json_object_get(rec, "stages"), "build");
 	const json_t *bsecs = json_object_get(json_object_get(rec, "build"), "seconds");
@@ -151,6 +156,8 @@ json_t *kcidb_from_record(const json_t *rec, const char *origin)
 		json_object_set_new(build, "compiler", json_string(sval(rec, "compiler")));
 	if (sval(rec, "reproducer"))
 		json_object_set_new(build, "command", json_string(sval(rec, "reproducer")));
+	if (fstage && ftail && (!strcmp(fstage, "config") || !strcmp(fstage, "build")))
+		json_object_set_new(build, "log_excerpt", json_string(ftail));
 	json_object_set_new(build, "misc", json_pack("{s:O?,s:O?,s:O?,s:O?}", "kernel_release",
 						     json_object_get(rec, "kernel_release"), "build",
 						     json_object_get(rec, "build"), "sizes",

@@ -271,6 +271,48 @@ static void add_tests(json_t *tests, json_t *measure, const json_t *arr, const c
 	}
 }
 
+/* The last lines of a log (at most max_lines and 8 KiB), malloc'd, or NULL. */
+static char *log_tail(const char *path, int max_lines)
+{
+	size_t len;
+	char *text = path_exists(path) ? read_file(path, &len) : NULL;
+	kb_clear_error();
+	if (!text)
+		return NULL;
+	size_t start = len;
+	int lines = 0;
+	while (start > 0 && len - start < 8192) {
+		if (text[start - 1] == '\n' && start != len && ++lines >= max_lines)
+			break;
+		start--;
+	}
+	char *tail = xstrdup(text + start);
+	free(text);
+	return tail;
+}
+
+/* The first stage that failed and the end of its log (what KCIDB calls a
+ * log excerpt), or null. */
+static json_t *first_failure(struct run *r, const json_t *stages)
+{
+	const char *k;
+	json_t *v;
+	json_object_foreach((json_t *)stages, k, v) {
+		const char *s = json_string_value(json_object_get(v, "status"));
+		if (!s || strcmp(s, "fail"))
+			continue;
+		char *name = xasprintf("%s.log", k);
+		char *p = path_join(r->logdir, name);
+		char *tail = log_tail(p, 30);
+		json_t *f = json_pack("{s:s,s:s?}", "stage", k, "log_tail", tail);
+		free(tail);
+		free(p);
+		free(name);
+		return f;
+	}
+	return json_null();
+}
+
 static json_t *rec_number(struct run *r, const char *file, const char *key, bool real)
 {
 	char *v = run_record_get(r, file, key);
@@ -304,6 +346,7 @@ json_t *record_collect(struct run *r, int exit_code)
 	json_object_set_new(rec, "fragments", copy_member(meta, "config_fragments"));
 	json_t *stages = json_object_get(mres, "stages");
 	json_object_set_new(rec, "stages", stages ? json_deep_copy(stages) : json_object());
+	json_object_set_new(rec, "failure", first_failure(r, stages));
 	json_object_set_new(rec, "build", json_pack("{s:o,s:o,s:o,s:o}",
 						    "steps", rec_number(r, "build.rec", "steps", false),
 						    "warnings", rec_number(r, "build.rec", "warnings", false),
