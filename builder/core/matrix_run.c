@@ -57,6 +57,24 @@ static void run_row(struct pool *p, struct row *r)
 	strv_free(&argv);
 }
 
+/* The last non-empty line of a row's log: the failing child's one-line
+ * reason (malloc'd, or NULL). */
+static char *last_line(const char *path)
+{
+	char *text = read_file(path, NULL);
+	if (!text) {
+		kb_clear_error();
+		return NULL;
+	}
+	char *end = text + strlen(text);
+	while (end > text && end[-1] == '\n')
+		*--end = '\0';
+	char *nl = strrchr(text, '\n');
+	char *line = *text ? xstrdup(nl ? nl + 1 : text) : NULL;
+	free(text);
+	return line;
+}
+
 static void *worker(void *arg)
 {
 	struct pool *p = arg;
@@ -69,10 +87,12 @@ static void *worker(void *arg)
 		if (i >= p->plan->n)
 			return NULL;
 		run_row(p, &p->rows[i]);
+		char *why = p->rows[i].exit_code ? last_line(p->rows[i].log) : NULL;
 		pthread_mutex_lock(&p->mu);
-		fprintf(stderr, "matrix: %-20s exit %d  after %.1f s\n", p->rows[i].e->label, p->rows[i].exit_code,
-			p->rows[i].seconds);
+		fprintf(stderr, "matrix: %-20s exit %d  after %.1f s%s%s\n", p->rows[i].e->label,
+			p->rows[i].exit_code, p->rows[i].seconds, why ? ": " : "", why ? why : "");
 		pthread_mutex_unlock(&p->mu);
+		free(why);
 	}
 }
 
