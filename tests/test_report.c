@@ -39,7 +39,8 @@ static const char metadata_json[] =
 	" \"source\": {\"version\": \"6.1\", \"kind\": \"tarball\", \"origin\": \"debian:linux-source-6.1=6.1.192-3\","
 	"   \"sha256\": \"cacdc3830989309d042083be3307969e55600ed7f908cf00df544c5ff50759a1\", \"verified\": \"yes\"},"
 	" \"results\": {\"status\": \"fail\", \"stages\": {\"fetch\": {\"status\": \"skip\", \"duration\": 0.1},"
-	"   \"build\": {\"status\": \"pass\", \"duration\": 200.5}, \"qa\": {\"status\": \"fail\", \"duration\": 0.1}}}}\n";
+	"   \"build\": {\"status\": \"pass\", \"duration\": 200.5}, \"boot\": {\"status\": \"pass\", \"duration\": 10.4},"
+	"   \"qa\": {\"status\": \"fail\", \"duration\": 0.1}}}}\n";
 
 /* A finished output directory, as the stages leave it. */
 static void setup(void)
@@ -243,6 +244,9 @@ START_TEST(kcidb_failed_build)
 		 "\"config\": {\"status\": \"pass\", \"duration\": 9.0}, \"build\": {\"status\": \"fail\", \"duration\": 50}}}}\n");
 	tu_write(dir, "logs/build.log", "  CC      fs/a.o\nfs/a.c:3:1: error: expected ';'\nmake: *** [fs] Error 1\n");
 	json_t *rec = record_collect(&run, 1);
+	/* results.json and boot.rec are an earlier run's: not this one's */
+	ck_assert_uint_eq(json_object_size(json_object_get(rec, "tests")), 0);
+	ck_assert_ptr_null(jstr(rec, "boot.verdict"));
 	ck_assert_str_eq(jstr(rec, "failure.stage"), "build");
 	ck_assert_ptr_nonnull(strstr(jstr(rec, "failure.log_tail"), "fs/a.c:3:1: error"));
 	json_t *doc = kcidb_from_record(rec, "kbuild");

@@ -356,10 +356,13 @@ json_t *record_collect(struct run *r, int exit_code)
 	json_object_set_new(rec, "requested", requested_config(r));
 	json_object_set_new(rec, "warnings", build_warnings(r));
 	json_object_set_new(rec, "sizes", artifact_sizes(r, release));
-	json_object_set_new(rec, "boot", json_pack("{s:o,s:o}", "verdict", str_or_null(verdict),
-						   "seconds", rec_number(r, "boot.rec", "seconds", true)));
+	/* Results of stages this run did not reach are an earlier run's: left out. */
+	bool booted = json_object_get(stages, "boot") != NULL, tested = json_object_get(stages, "qa") != NULL;
+	json_object_set_new(rec, "boot", json_pack("{s:o,s:o}", "verdict", str_or_null(booted ? verdict : NULL),
+						   "seconds", booted ? rec_number(r, "boot.rec", "seconds", true)
+								     : json_null()));
 	json_t *tests = json_object(), *measure = json_object();
-	if (results)
+	if (results && tested)
 		add_tests(tests, measure, json_object_get(results, "tests"), NULL);
 	json_object_set_new(rec, "tests", tests);
 	json_object_set_new(rec, "measurements", measure);
