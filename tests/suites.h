@@ -29,6 +29,8 @@ Suite *report_suite(void);
 Suite *compare_suite(void);
 Suite *matrix_suite(void);
 Suite *matrix_e2e_suite(void);
+Suite *interrupt_suite(void);
+Suite *records_suite(void);
 
 static const struct {
 	const char *name, *group;
@@ -36,6 +38,7 @@ static const struct {
 } all_suites[] = {
 	{"profile", "unit", profile_suite},
 	{"pipeline", "unit", pipeline_suite},
+	{"records", "unit", records_suite},
 	{"buildlog", "unit", buildlog_suite},
 	{"metadata", "unit", metadata_suite},
 	{"fragment", "unit", fragment_suite},
@@ -50,6 +53,7 @@ static const struct {
 	{"report", "unit", report_suite},
 	{"compare", "unit", compare_suite},
 	{"matrix", "unit", matrix_suite},
+	{"interrupt", "unit", interrupt_suite},
 	{"accel", "unit", accel_suite},
 	{"fetch", "system", fetch_suite},
 	{"qemu", "system", qemu_suite},

@@ -5,7 +5,7 @@
 #define _GNU_SOURCE
 #include "core/matrix.h"
 #include "lib/sha256.h"
-#include "source/pristine.h"
+#include "source/shared_tree.h"
 #include "testutil.h"
 #include "lib/util.h"
 

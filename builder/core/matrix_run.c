@@ -1,5 +1,6 @@
 /* matrix_main (matrix.h): runs the plan's rows as child kbuild processes,
- * at most plan.parallel at once, and prints the summary. */
+ * at most plan.parallel at once (started and polled through lib/spawn, so an
+ * interrupt stops them all), and prints the summary. */
 #define _GNU_SOURCE
 #include "core/matrix.h"
 #include "core/pipeline.h"
@@ -11,7 +12,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <jansson.h>
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,41 +21,11 @@ struct row {
 	const struct matrix_entry *e;
 	char *outdir, *log;
 	int exit_code;
-	double seconds;
+	double started, seconds;
+	struct spawn_proc proc;
+	int fd;                 /* the row's log while it runs, else -1 */
+	enum { ROW_WAITING, ROW_RUNNING, ROW_DONE } state;
 };
-
-struct pool {
-	const struct matrix_plan *plan;
-	struct row *rows;
-	char *self;        /* this kbuild executable */
-	char *env_pristine;
-	size_t next;
-	pthread_mutex_t mu;
-};
-
-static void run_row(struct pool *p, struct row *r)
-{
-	struct strv argv = {0};
-	strv_push(&argv, p->self);
-	strv_push(&argv, p->plan->command);
-	for (size_t i = 0; i < r->e->nargs; i++)
-		strv_push(&argv, r->e->args[i]);
-	strv_push_owned(&argv, xasprintf("O=%s", r->outdir));
-	int fd = open(r->log, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-	double t0 = now_seconds();
-	if (fd < 0) {
-		r->exit_code = 1;
-		fprintf(stderr, "matrix: %s: cannot write %s: %s\n", r->e->label, r->log, strerror(errno));
-	} else {
-		char *env[] = {p->env_pristine, NULL};
-		struct spawn_opts o = {.stdin_fd = -1, .stdout_fd = fd, .stderr_fd = fd, .env_add = env};
-		int st = spawn_run(strv_argv(&argv), &o);
-		r->exit_code = st < 0 ? 1 : st;
-		close(fd);
-	}
-	r->seconds = now_seconds() - t0;
-	strv_free(&argv);
-}
 
 /* The last non-empty line of a row's log: the failing child's one-line
  * reason (malloc'd, or NULL). */
@@ -75,24 +45,79 @@ static char *last_line(const char *path)
 	return line;
 }
 
-static void *worker(void *arg)
+static void row_finished(struct row *r, int status)
 {
-	struct pool *p = arg;
-	for (;;) {
-		pthread_mutex_lock(&p->mu);
-		size_t i = p->next++;
-		if (i < p->plan->n)
-			fprintf(stderr, "matrix: %-20s started   (log %s)\n", p->rows[i].e->label, p->rows[i].log);
-		pthread_mutex_unlock(&p->mu);
-		if (i >= p->plan->n)
-			return NULL;
-		run_row(p, &p->rows[i]);
-		char *why = p->rows[i].exit_code ? last_line(p->rows[i].log) : NULL;
-		pthread_mutex_lock(&p->mu);
-		fprintf(stderr, "matrix: %-20s exit %d  after %.1f s%s%s\n", p->rows[i].e->label,
-			p->rows[i].exit_code, p->rows[i].seconds, why ? ": " : "", why ? why : "");
-		pthread_mutex_unlock(&p->mu);
-		free(why);
+	r->exit_code = status;
+	r->seconds = now_seconds() - r->started;
+	r->state = ROW_DONE;
+	if (r->fd >= 0)
+		close(r->fd);
+	r->fd = -1;
+	char *why = status ? last_line(r->log) : NULL;
+	fprintf(stderr, "matrix: %-20s exit %d  after %.1f s%s%s\n", r->e->label, status, r->seconds,
+		why ? ": " : "", why ? why : "");
+	free(why);
+}
+
+/* Starts one row's kbuild; a row that cannot start is finished with 1. */
+static void row_start(struct row *r, const char *self, const char *command, char *pristine_env)
+{
+	struct strv argv = {0};
+	strv_push(&argv, self);
+	strv_push(&argv, command);
+	for (size_t i = 0; i < r->e->nargs; i++)
+		strv_push(&argv, r->e->args[i]);
+	strv_push_owned(&argv, xasprintf("O=%s", r->outdir));
+	r->started = now_seconds();
+	r->fd = open(r->log, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (r->fd < 0) {
+		fprintf(stderr, "matrix: %s: cannot write %s: %s\n", r->e->label, r->log, strerror(errno));
+		row_finished(r, 1);
+	} else {
+		char *env[] = {pristine_env, NULL};
+		struct spawn_opts o = {.stdin_fd = -1, .stdout_fd = r->fd, .stderr_fd = r->fd, .env_add = env};
+		fprintf(stderr, "matrix: %-20s started   (log %s)\n", r->e->label, r->log);
+		if (spawn_start(strv_argv(&argv), &o, &r->proc) < 0) {
+			fprintf(stderr, "matrix: %s: %s\n", r->e->label, kb_last_error());
+			row_finished(r, 1);
+		} else {
+			r->state = ROW_RUNNING;
+		}
+	}
+	strv_free(&argv);
+}
+
+/* Runs the rows, at most parallel at once, polling the running ones. Stops
+ * starting rows when kbuild is interrupted (spawn then stops the children). */
+static void run_rows(struct row *rows, size_t n, size_t parallel, const char *self, const char *command,
+		     char *pristine_env)
+{
+	size_t next = 0, running = 0, done = 0;
+	while (done < n) {
+		while (running < parallel && next < n && !spawn_interrupted()) {
+			row_start(&rows[next], self, command, pristine_env);
+			if (rows[next].state == ROW_RUNNING)
+				running++;
+			else
+				done++;
+			next++;
+		}
+		if (spawn_interrupted() && !running) {
+			for (; next < n; next++, done++)
+				rows[next].state = ROW_DONE, rows[next].exit_code = 128 + spawn_interrupted();
+			break;
+		}
+		for (size_t i = 0; i < n; i++) {
+			if (rows[i].state != ROW_RUNNING)
+				continue;
+			int status = 0;
+			int w = spawn_wait(&rows[i].proc, now_seconds() + 0.2 / (double)running, &status);
+			if (w != 0) {
+				row_finished(&rows[i], w > 0 ? status : 1);
+				running--;
+				done++;
+			}
+		}
 	}
 }
 
@@ -185,33 +210,29 @@ int matrix_main(const char *home, int argc, char **argv)
 		return 1;
 	}
 	char *dir = path_abs(plan.outdir);
-	struct pool p = {.plan = &plan, .rows = xcalloc(plan.n, sizeof(struct row))};
-	p.self = realpath("/proc/self/exe", NULL);
+	struct row *rows = xcalloc(plan.n, sizeof(struct row));
+	char *self = realpath("/proc/self/exe", NULL);
 	char *pristine = path_join(dir, "pristine");
-	p.env_pristine = xasprintf("KBUILD_PRISTINE=%s", pristine);
-	pthread_mutex_init(&p.mu, NULL);
+	char *pristine_env = xasprintf("KBUILD_PRISTINE=%s", pristine);
 	for (size_t i = 0; i < plan.n; i++) {
-		p.rows[i].e = &plan.v[i];
-		p.rows[i].outdir = path_join(dir, plan.v[i].label);
-		p.rows[i].log = xasprintf("%s/%s.log", dir, plan.v[i].label);
+		rows[i].e = &plan.v[i];
+		rows[i].fd = -1;
+		rows[i].outdir = path_join(dir, plan.v[i].label);
+		rows[i].log = xasprintf("%s/%s.log", dir, plan.v[i].label);
 	}
-	size_t nthreads = (size_t)plan.parallel < plan.n ? (size_t)plan.parallel : plan.n;
-	fprintf(stderr, "matrix: %zu profiles, %zu at a time, `kbuild %s` each, output in %s\n", plan.n, nthreads,
+	size_t parallel = (size_t)plan.parallel < plan.n ? (size_t)plan.parallel : plan.n;
+	fprintf(stderr, "matrix: %zu profiles, %zu at a time, `kbuild %s` each, output in %s\n", plan.n, parallel,
 		plan.command, dir);
 	double t0 = now_seconds();
-	pthread_t *th = xcalloc(nthreads, sizeof(pthread_t));
-	for (size_t i = 0; i < nthreads; i++)
-		pthread_create(&th[i], NULL, worker, &p);
-	for (size_t i = 0; i < nthreads; i++)
-		pthread_join(th[i], NULL);
+	run_rows(rows, plan.n, parallel, self ? self : "kbuild", plan.command, pristine_env);
 	double wall = now_seconds() - t0;
 
 	int worst = 0;
 	for (size_t i = 0; i < plan.n; i++)
-		worst = p.rows[i].exit_code > worst ? p.rows[i].exit_code : worst;
+		worst = rows[i].exit_code > worst ? rows[i].exit_code : worst;
 	json_t *doc = json_pack("{s:s,s:s,s:I,s:f,s:i,s:[]}", "command", plan.command, "pristine", pristine,
-				"parallel", (json_int_t)nthreads, "seconds", wall, "exit_code", worst, "profiles");
-	char *table = summary(&plan, p.rows, doc);
+				"parallel", (json_int_t)parallel, "seconds", wall, "exit_code", worst, "profiles");
+	char *table = summary(&plan, rows, doc);
 	fprintf(stdout, "%s", table);
 	printf("matrix: %zu profiles in %.0f s, exit %d (the worst)\n", plan.n, wall, worst);
 	char *tp = path_join(dir, "matrix.txt"), *jp = path_join(dir, "matrix.json");
@@ -224,16 +245,14 @@ int matrix_main(const char *home, int argc, char **argv)
 	free(table);
 	json_decref(doc);
 	for (size_t i = 0; i < plan.n; i++) {
-		free(p.rows[i].outdir);
-		free(p.rows[i].log);
+		free(rows[i].outdir);
+		free(rows[i].log);
 	}
-	free(th);
-	free(p.rows);
-	free(p.self);
-	free(p.env_pristine);
+	free(rows);
+	free(self);
+	free(pristine_env);
 	free(pristine);
 	free(dir);
-	pthread_mutex_destroy(&p.mu);
 	matrix_plan_free(&plan);
 	return worst;
 }

@@ -1,5 +1,6 @@
 #define _GNU_SOURCE
 #include "report/record.h"
+#include "core/records.h"
 #include "kconfig/fragment.h"
 
 #include <ctype.h>
@@ -87,7 +88,7 @@ void record_timewait_measurements(const char *log, json_t *out)
 static json_t *applied_patches(struct run *r)
 {
 	json_t *a = json_array();
-	char *p = run_path(r, "applied");
+	char *p = record_applied_path(r);
 	char *text = path_exists(p) ? read_file(p, NULL) : NULL;
 	kb_clear_error();
 	for (char *save = NULL, *l = text ? strtok_r(text, "\n", &save) : NULL; l;
@@ -313,21 +314,20 @@ static json_t *first_failure(struct run *r, const json_t *stages)
 	return json_null();
 }
 
-static json_t *rec_number(struct run *r, const char *file, const char *key, bool real)
-{
-	char *v = run_record_get(r, file, key);
-	json_t *j = !v ? json_null() : real ? json_real(strtod(v, NULL)) : json_integer(atoll(v));
-	free(v);
-	return j;
-}
-
 json_t *record_collect(struct run *r, int exit_code)
 {
 	json_t *meta = load_out_json(r, "metadata.json");
 	json_t *results = load_out_json(r, "results.json");
 	json_t *mres = json_object_get(meta, "results");
-	char *release = run_record_get(r, "install.rec", "release");
-	char *verdict = run_record_get(r, "boot.rec", "verdict");
+	/* Absent records (a run that stopped early) read as zeroes and NULLs. */
+	struct install_rec inst;
+	struct boot_rec boot;
+	struct build_rec build;
+	bool have_build = build_rec_get(r, &build) == 0, have_boot = boot_rec_get(r, &boot) == 0;
+	if (install_rec_get(r, &inst) < 0)
+		inst = (struct install_rec){0};
+	kb_clear_error();
+	const char *release = inst.release;
 
 	json_t *rec = json_pack("{s:s,s:i,s:s,s:i,s:s}", "format", RECORD_FORMAT, "version", RECORD_VERSION,
 				"profile", r->prof->name, "exit_code", exit_code, "status",
@@ -347,27 +347,31 @@ json_t *record_collect(struct run *r, int exit_code)
 	json_t *stages = json_object_get(mres, "stages");
 	json_object_set_new(rec, "stages", stages ? json_deep_copy(stages) : json_object());
 	json_object_set_new(rec, "failure", first_failure(r, stages));
-	json_object_set_new(rec, "build", json_pack("{s:o,s:o,s:o,s:o}",
-						    "steps", rec_number(r, "build.rec", "steps", false),
-						    "warnings", rec_number(r, "build.rec", "warnings", false),
-						    "errors", rec_number(r, "build.rec", "errors", false),
-						    "seconds", rec_number(r, "build.rec", "seconds", true)));
+	json_object_set_new(rec, "build",
+			    have_build ? json_pack("{s:I,s:I,s:I,s:f}", "steps", (json_int_t)build.steps, "warnings",
+						   (json_int_t)build.warnings, "errors", (json_int_t)build.errors,
+						   "seconds", build.seconds)
+				       : json_pack("{s:n,s:n,s:n,s:n}", "steps", "warnings", "errors", "seconds"));
 	json_object_set_new(rec, "config", resolved_config(r));
 	json_object_set_new(rec, "requested", requested_config(r));
 	json_object_set_new(rec, "warnings", build_warnings(r));
 	json_object_set_new(rec, "sizes", artifact_sizes(r, release));
 	/* Results of stages this run did not reach are an earlier run's: left out. */
 	bool booted = json_object_get(stages, "boot") != NULL, tested = json_object_get(stages, "qa") != NULL;
-	json_object_set_new(rec, "boot", json_pack("{s:o,s:o}", "verdict", str_or_null(booted ? verdict : NULL),
-						   "seconds", booted ? rec_number(r, "boot.rec", "seconds", true)
-								     : json_null()));
+	booted &= have_boot;
+	json_object_set_new(rec, "boot", booted ? json_pack("{s:s?,s:f,s:s?}", "verdict", boot.verdict, "seconds",
+							    boot.seconds, "accel", boot.accel)
+						: json_pack("{s:n,s:n}", "verdict", "seconds"));
 	json_t *tests = json_object(), *measure = json_object();
 	if (results && tested)
 		add_tests(tests, measure, json_object_get(results, "tests"), NULL);
 	json_object_set_new(rec, "tests", tests);
 	json_object_set_new(rec, "measurements", measure);
-	free(verdict);
-	free(release);
+	if (have_boot)
+		boot_rec_free(&boot);
+	if (have_build)
+		build_rec_free(&build);
+	install_rec_free(&inst);
 	json_decref(results);
 	json_decref(meta);
 	return rec;

@@ -1,26 +1,14 @@
-/* One pristine tree per source digest, shared by every output directory
- * that builds that source (kbuild matrix): unpacked once under
- * ROOT/<sha256>, then hard-linked into each O/src. GNU patch replaces the
- * files it changes (it writes a new file and renames it), so patching one
- * tree never changes the pristine copy or another profile's tree. */
+/* A pristine source tree in the output directory, from the source record:
+ * what the extract stage makes, and what the patch stage starts again from
+ * when the tree holds another series. */
 #ifndef KBUILD_PRISTINE_H
 #define KBUILD_PRISTINE_H
 
-#include <stdio.h>
+#include "core/run.h"
 
-/* The shared root from $KBUILD_PRISTINE, or NULL when unset (each output
- * directory then unpacks its own tree). */
-const char *pristine_root(void);
-
-/* Makes ROOT/<sha256> from archive unless it is there (under an flock, so
- * that profiles running at once unpack it once), then links it into dest,
- * which must not exist: a temporary directory renamed into place. Returns 0,
- * or -1 with kb_fail(). log may be NULL. */
-int pristine_extract(const char *root, const char *sha256, const char *archive, const char *dest, FILE *log);
-
-/* Recreates the tree src at dest (which must not exist) with directories
- * made, regular files hard-linked (copied across filesystems) and symlinks
- * copied. Returns 0, or -1 with kb_fail(). */
-int link_tree(const char *src, const char *dest);
+/* Remove r->srcdir and the applied-patches record, then unpack the recorded
+ * tarball (or copy the recorded tree) into r->srcdir and record the
+ * unpatched source's date. Returns 0, or -1 with kb_fail(). */
+int pristine_tree(struct run *r);
 
 #endif
