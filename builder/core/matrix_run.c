@@ -113,7 +113,7 @@ static void run_rows(struct row *rows, size_t n, size_t parallel, const char *se
 			int status = 0;
 			int w = spawn_wait(&rows[i].proc, now_seconds() + 0.2 / (double)running, &status);
 			if (w != 0) {
-				row_finished(&rows[i], w > 0 ? status : 1);
+				row_finished(&rows[i], w > 0 ? status : spawn_interrupted() ? 128 + spawn_interrupted() : 1);
 				running--;
 				done++;
 			}
