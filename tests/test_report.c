@@ -228,6 +228,7 @@ START_TEST(squad_submission_shape)
 	ck_assert_double_eq_tol(json_number_value(json_object_get(metrics, "kbuild/modules-size")), 20, 1e-9);
 	ck_assert_double_eq_tol(json_number_value(json_object_get(metrics, "kbuild-qa/tcp_timewait-lifetime_4s")),
 				4.16, 1e-9);
+	json_object_foreach(meta, k, v) ck_assert_msg(!json_is_null(v), "metadata %s is null", k);
 	ck_assert_ptr_nonnull(json_string_value(json_object_get(meta, "job_id")));
 	ck_assert_str_eq(json_string_value(json_object_get(meta, "kernel_release")), "6.1.192");
 	ck_assert_str_eq(json_string_value(json_object_get(doc, "build")), "6.1.192");

@@ -81,6 +81,9 @@ json_t *squad_from_record(const json_t *rec)
 				 sval(rec, "arch"), "config_fragments", json_object_get(rec, "fragments"), "patches",
 				 patches, "reproducer", sval(rec, "reproducer"), "datetime", sval(rec, "started"),
 				 "finished", sval(rec, "finished"), "kbuild_version", KBUILD_VERSION);
+	/* What the run did not get to (no release before install) is left out. */
+	void *tmp;
+	json_object_foreach_safe(meta, tmp, k, v) if (json_is_null(v)) json_object_del(meta, k);
 	const char *build = sval(rec, "kernel_release") ? sval(rec, "kernel_release") : sval(src, "version");
 	char *env = xasprintf("%s-qemu", sval(rec, "arch") ?: "x86_64");
 	json_t *doc = json_pack("{s:s?,s:s,s:o,s:o,s:o}", "build", build, "environment", env, "tests", tests,
