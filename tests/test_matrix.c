@@ -30,11 +30,11 @@ START_TEST(profiles_and_shared_arguments)
 	ck_assert_str_eq(p.v[1].label, "b");
 	ck_assert_str_eq(p.outdir, "/x");
 	ck_assert_str_eq(p.command, "install");
-	/* the row's profile, then what every row gets */
+	/* what every row gets, then the row's own (which win) */
 	ck_assert_uint_eq(p.v[0].nargs, 3);
-	ck_assert_str_eq(p.v[0].args[0], "profile=a");
-	ck_assert_str_eq(p.v[0].args[1], "ccache=no");
-	ck_assert_str_eq(p.v[0].args[2], "jobs=1");
+	ck_assert_str_eq(p.v[0].args[0], "ccache=no");
+	ck_assert_str_eq(p.v[0].args[1], "jobs=1");
+	ck_assert_str_eq(p.v[0].args[2], "profile=a");
 	ck_assert_ptr_null(p.v[0].args[3]);
 	/* 2 CPUs at 1 job each: two profiles at once */
 	ck_assert_int_eq(p.parallel, 2);
@@ -78,6 +78,12 @@ START_TEST(list_file_with_labels)
 	ck_assert_str_eq(p.v[1].label, "sha256");
 	ck_assert_str_eq(p.v[1].args[0], "profile=debian-6.1-ceph");
 	ck_assert_str_eq(p.v[1].args[1], "fragments+=extra.config");
+	matrix_plan_free(&p);
+	/* a row's own setting comes after the shared one */
+	const char *shared[] = {list, "ccache=no"};
+	ck_assert_int_eq(parse(shared, 2, 2, &p), 0);
+	ck_assert_str_eq(p.v[1].args[0], "ccache=no");
+	ck_assert_str_eq(p.v[1].args[2], "fragments+=extra.config");
 	matrix_plan_free(&p);
 
 	/* Errors name file:line. */

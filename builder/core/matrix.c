@@ -135,16 +135,22 @@ int matrix_parse(int argc, char **argv, long cpus, struct matrix_plan *plan)
 		rc = parse_list_file(lists.v[i], plan);
 	if (rc == 0 && plan->n == 0)
 		rc = kb_fail("matrix: no profiles (give profile=a,b,c or a list file)");
-	/* Arguments for every profile come after the row's own. */
+	/* Arguments for every profile come first, so that a row's own win. */
 	for (size_t i = 0; rc == 0 && i < plan->n; i++) {
 		struct matrix_entry *e = &plan->v[i];
 		size_t extra = common.n + (plan->jobs ? 1 : 0);
-		e->args = xrealloc(e->args, (e->nargs + extra + 1) * sizeof(char *));
+		char **args = xmalloc((e->nargs + extra + 1) * sizeof(char *));
+		size_t n = 0;
 		for (size_t j = 0; j < common.n; j++)
-			e->args[e->nargs++] = xstrdup(common.v[j]);
+			args[n++] = xstrdup(common.v[j]);
 		if (plan->jobs)
-			e->args[e->nargs++] = xasprintf("jobs=%ld", plan->jobs);
-		e->args[e->nargs] = NULL;
+			args[n++] = xasprintf("jobs=%ld", plan->jobs);
+		for (size_t j = 0; j < e->nargs; j++)
+			args[n++] = e->args[j];
+		args[n] = NULL;
+		free(e->args);
+		e->args = args;
+		e->nargs = n;
 	}
 	if (!plan->outdir)
 		plan->outdir = xstrdup("out/matrix");

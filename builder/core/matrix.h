@@ -24,7 +24,8 @@ struct matrix_plan {
 
 /* Parses the matrix command line: profile=a,b,c and/or list=FILE (lines
  * "LABEL [profile=NAME] [key=value ...]", # comments), O=DIR, jobs=N,
- * parallel=N, stage=NAME; other key=value arguments go to every profile.
+ * parallel=N, stage=NAME; other key=value arguments (and jobs=) go to every
+ * profile, before the row's own, which win.
  * Without parallel=, as many profiles run at once as the CPUs allow at jobs
  * each (cpus / jobs, at least 1): no oversubscription. Returns 0 or -1 with
  * kb_fail() naming the argument or file:line. */
