@@ -2,6 +2,7 @@
 #include "report/record.h"
 #include "core/records.h"
 #include "kconfig/fragment.h"
+#include "kernel/arch.h"
 
 #include <ctype.h>
 #include <ftw.h>
@@ -209,13 +210,15 @@ static json_t *artifact_sizes(struct run *r, const char *release)
 {
 	json_t *o = json_object();
 	char *vmlinux = path_join(r->objdir, "vmlinux");
-	const char *arch = profile_get(r->prof, "build", "arch");
-	if (!arch || !strcmp(arch, "x86_64") || !strcmp(arch, "i386"))
-		arch = "x86";
-	char *bz = xasprintf("%s/arch/%s/boot/bzImage", r->objdir, arch);
+	const struct kernel_arch *a = kernel_arch(r);
+	kb_clear_error();
+	char *rel = a ? kernel_arch_image_path(a) : NULL;
+	char *bz = rel ? path_join(r->objdir, rel) : NULL;
+	free(rel);
 	if (file_size(vmlinux) >= 0)
 		json_object_set_new(o, "vmlinux", json_integer(file_size(vmlinux)));
-	if (file_size(bz) >= 0)
+	/* Keyed "bzImage" whatever the arch's image is called, so records compare. */
+	if (bz && file_size(bz) >= 0)
 		json_object_set_new(o, "bzImage", json_integer(file_size(bz)));
 	if (release) {
 		char *mods = xasprintf("%s/lib/modules/%s", r->stagedir, release);
@@ -338,8 +341,7 @@ json_t *record_collect(struct run *r, int exit_code)
 	json_object_set_new(rec, "reproducer", copy_member(meta, "reproducer"));
 	json_object_set_new(rec, "kernel_release", str_or_null(release));
 	json_object_set_new(rec, "compiler", copy_member(json_object_get(meta, "compiler"), "version_full"));
-	const char *arch = profile_get(r->prof, "build", "arch");
-	json_object_set_new(rec, "arch", json_string(arch ? arch : "x86_64"));
+	json_object_set_new(rec, "arch", json_string(kernel_arch_name(r)));
 	json_t *src = json_object_get(meta, "source");
 	json_object_set_new(rec, "source", src ? json_deep_copy(src) : json_object());
 	json_object_set_new(rec, "patches", applied_patches(r));
