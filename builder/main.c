@@ -11,6 +11,7 @@
 #include "core/matrix.h"
 #include "report/compare.h"
 #include "report/report.h"
+#include "rollout/rollout.h"
 
 #include <dirent.h>
 #include <stdlib.h>
@@ -103,6 +104,14 @@ static int cmd_compare(struct run *r)
 	return compare_main(r->argc - 2, r->argv + 2);
 }
 
+/* The chain up to grub, then the staged upgrade proven on a QEMU fleet host. */
+static int cmd_rollout(struct run *r)
+{
+	r->last = (size_t)pipeline_stage_index("grub");
+	int rc = cmd_chain(r);
+	return rc ? rc : rollout_run(r);
+}
+
 static int cmd_help(struct run *r);
 
 static int cmd_version(struct run *r)
@@ -122,6 +131,8 @@ static const struct command {
 	const char *help;
 } commands[] = {
 	{"make", CMD_RUN, cmd_chain, "run the whole chain"},
+	{"rollout", CMD_RUN, cmd_rollout,
+	 "up to grub, then prove the staged upgrade on a QEMU fleet host (exit 0 passed, 4 rolled back, 1 failed)"},
 	{"status", CMD_RUN, cmd_status, "show each stage as done, stale (and why) or not run"},
 	{"clean", CMD_RUN, cmd_clean, "remove the profile's output directory"},
 	{"list", CMD_HOME, cmd_list, "list the profiles"},

@@ -29,6 +29,9 @@ Suite *report_suite(void);
 Suite *compare_suite(void);
 Suite *matrix_suite(void);
 Suite *matrix_e2e_suite(void);
+Suite *grub_suite(void);
+Suite *rollout_console_suite(void);
+Suite *rollout_suite(void);
 Suite *interrupt_suite(void);
 Suite *records_suite(void);
 
@@ -53,11 +56,14 @@ static const struct {
 	{"report", "unit", report_suite},
 	{"compare", "unit", compare_suite},
 	{"matrix", "unit", matrix_suite},
+	{"grub", "unit", grub_suite},
+	{"rollout_console", "unit", rollout_console_suite},
 	{"interrupt", "unit", interrupt_suite},
 	{"accel", "unit", accel_suite},
 	{"fetch", "system", fetch_suite},
 	{"qemu", "system", qemu_suite},
 	{"e2e", "e2e", e2e_suite},
+	{"rollout", "e2e", rollout_suite},
 	{"distcc", "e2e", distcc_suite},
 	{"matrix_e2e", "e2e", matrix_e2e_suite},
 };
