@@ -9,6 +9,9 @@
 #include "core/profile.h"
 #include "core/version.h"
 #include "lib/spawn.h"
+#include "core/matrix.h"
+#include "report/compare.h"
+#include "report/report.h"
 #include "rollout/rollout.h"
 
 #include <dirent.h>
@@ -92,7 +95,18 @@ static int cmd_chain(struct run *r)
 	metadata_begin(r, r->argc, r->argv);
 	int rc = pipeline_run(r, r->last);
 	metadata_end(r, rc);
-	return rc;
+	return report_finish(r, rc);
+}
+
+static int cmd_matrix(struct run *r)
+{
+	spawn_stop_children_on_signals();
+	return spawn_exit_status(matrix_main(r->home, r->argc - 2, r->argv + 2));
+}
+
+static int cmd_compare(struct run *r)
+{
+	return compare_main(r->argc - 2, r->argv + 2);
 }
 
 /* The chain up to grub, then the staged upgrade proven on a QEMU fleet host. */
@@ -128,6 +142,8 @@ static const struct command {
 	{"clean", CMD_RUN, cmd_clean, "remove the profile's output directory"},
 	{"list", CMD_HOME, cmd_list, "list the profiles"},
 	{"keys", CMD_HOME, cmd_keys, "list every profile key"},
+	{"matrix", CMD_HOME, cmd_matrix, "several profiles at once: matrix profile=a,b|LIST [O=DIR] [jobs=N]"},
+	{"compare", CMD_HOME, cmd_compare, "what changed between two runs: compare OLD NEW [format=json]"},
 	{"help", CMD_HOME, cmd_help, "this text (also --help, -h)"},
 	{"version", CMD_HOME, cmd_version, "kbuild's version (also --version)"},
 };

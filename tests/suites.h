@@ -32,6 +32,10 @@ Suite *kconfig_root_suite(void);
 Suite *legacy_suite(void);
 Suite *faults_suite(void);
 Suite *console_verdict_suite(void);
+Suite *report_suite(void);
+Suite *compare_suite(void);
+Suite *matrix_suite(void);
+Suite *matrix_e2e_suite(void);
 Suite *grub_suite(void);
 Suite *rollout_console_suite(void);
 Suite *rollout_suite(void);
@@ -58,6 +62,9 @@ static const struct {
 	{"initramfs", "unit", initramfs_suite},
 	{"faults", "unit", faults_suite},
 	{"console_verdict", "unit", console_verdict_suite},
+	{"report", "unit", report_suite},
+	{"compare", "unit", compare_suite},
+	{"matrix", "unit", matrix_suite},
 	{"grub", "unit", grub_suite},
 	{"rollout_console", "unit", rollout_console_suite},
 	{"interrupt", "unit", interrupt_suite},
@@ -72,6 +79,7 @@ static const struct {
 	{"legacytrees", "unit", legacytrees_suite},
 	{"kconfig_root", "unit", kconfig_root_suite},
 	{"legacy", "e2e", legacy_suite},
+	{"matrix_e2e", "e2e", matrix_e2e_suite},
 };
 static const size_t n_all_suites = sizeof(all_suites) / sizeof(all_suites[0]);
 

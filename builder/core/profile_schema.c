@@ -55,6 +55,9 @@ const struct key_def profile_keys[] = {
 	{"rollout", "old_initrd", KEY_STRING, false, "kbuild rollout: the old kernel's initramfs (default: the new kernel's)"},
 	{"rollout", "scenario", KEY_CHOICE, false, "kbuild rollout: good (boot once, bless, boot again) or bad (the new kernel panics and must roll back)"},
 	{"rollout", "timeout", KEY_INT, false, "kbuild rollout: seconds for each QEMU run, reboots included (default 600)"},
+
+	{"report", "history", KEY_STRING, false, "where a good run's records are kept for the next run to compare with (default O/history)"},
+	{"report", "origin", KEY_STRING, false, "KCIDB origin of the kcidb.json records ([a-z0-9_]+, default kbuild)"},
 	{NULL, NULL, KEY_STRING, false, NULL},
 };
 

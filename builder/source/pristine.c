@@ -1,6 +1,7 @@
 #define _GNU_SOURCE
 #include "source/pristine.h"
 #include "source/extract.h"
+#include "source/shared_tree.h"
 #include "core/records.h"
 #include "lib/outfile.h"
 #include "lib/sha256.h"
@@ -59,7 +60,12 @@ int pristine_tree(struct run *r)
 	} else if (!strcmp(src.kind, "tree")) {
 		fprintf(r->log, "copying %s to %s\n", src.path, r->srcdir);
 		rc = copy_tree(src.path, r->srcdir, r->log);
-	} else if ((rc = verify_recorded(r, &src)) == 0) {
+	} else if ((rc = verify_recorded(r, &src)) != 0) {
+		/* the tarball changed since it was verified: nothing is unpacked */
+	} else if (shared_tree_root() && src.sha256) {
+		/* kbuild matrix: one unpacked tree per digest, linked into each O/src. */
+		rc = shared_tree_extract(shared_tree_root(), src.sha256, src.path, r->srcdir, r->log);
+	} else {
 		fprintf(r->log, "extracting %s to %s\n", src.path, r->srcdir);
 		rc = extract_archive(src.path, r->srcdir, r->log);
 	}
