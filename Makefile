@@ -16,7 +16,7 @@ CHECK_LIBS := $(shell pkg-config --libs check 2>/dev/null)
 # Sources live in folders by concern (ARCHITECTURE.md); every object goes
 # under build/, with header dependencies from -MMD.
 BUILD     := build
-SRC_DIRS  := core stages source kconfig kernel guest lib
+SRC_DIRS  := core stages source kconfig kernel guest lib package
 LIB_SRCS  := $(foreach d,$(SRC_DIRS),$(wildcard builder/$(d)/*.c))
 LIB_OBJS  := $(LIB_SRCS:%.c=$(BUILD)/%.o)
 MAIN_OBJ  := $(BUILD)/builder/main.o

@@ -7,6 +7,7 @@
 #include "core/pipeline.h"
 #include "core/profile.h"
 #include "core/version.h"
+#include "package/verify.h"
 
 #include <dirent.h>
 #include <stdlib.h>
@@ -31,6 +32,7 @@ static void usage(FILE *f)
 		"  clean      remove the profile's output directory\n"
 		"  list       list the profiles\n"
 		"  keys       list every profile key\n"
+		"  verify     bundle=PATH [root=DIR]: check a bundle, or an installed root, against its MANIFEST\n"
 		"\n"
 		"profile defaults to $KBUILD_PROFILE, else %s; O defaults to out/<profile>.\n"
 		"Any profile key can be given as key=value or section.key=value; lists can be\n"
@@ -97,6 +99,8 @@ int main(int argc, char **argv)
 		return cmd_list(home);
 	if (!strcmp(cmd, "keys"))
 		return cmd_keys();
+	if (!strcmp(cmd, "verify"))
+		return verify_command(argc - 1, argv + 1);
 
 	int last = -1;
 	if (!strcmp(cmd, "make"))

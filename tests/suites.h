@@ -24,6 +24,8 @@ Suite *fragment_suite(void);
 Suite *config_verify_suite(void);
 Suite *e2e_suite(void);
 Suite *distcc_suite(void);
+Suite *bundle_suite(void);
+Suite *package_suite(void);
 
 static const struct {
 	const char *name, *group;
@@ -42,8 +44,10 @@ static const struct {
 	{"elf_deps", "unit", elf_deps_suite},
 	{"modcheck", "unit", modcheck_suite},
 	{"initramfs", "unit", initramfs_suite},
+	{"bundle", "unit", bundle_suite},
 	{"fetch", "system", fetch_suite},
 	{"qemu", "system", qemu_suite},
+	{"package", "system", package_suite},
 	{"e2e", "e2e", e2e_suite},
 	{"distcc", "e2e", distcc_suite},
 };

@@ -34,5 +34,9 @@ const struct key_def profile_keys[] = {
 	{"qa", "tests", KEY_LIST, false, "self-tests to run in the guest (default: all)"},
 	{"qa", "timeout", KEY_INT, false, "seconds the guest may take from QEMU start to verdict (default 300)"},
 	{"qa", "memory", KEY_INT, false, "guest memory in MiB (default 512)"},
+
+	{"package", "suffix", KEY_PKG_TOKEN, false, "package name suffix: RPM kernel-<suffix>, .deb linux-image-<release>-<suffix> (default kbuild)"},
+	{"package", "release", KEY_PKG_TOKEN, false, "package release (RPM Release, Debian revision; default 1)"},
+	{"package", "vendor", KEY_PKG_VENDOR, false, "who ships the packages, 'Name <address>' (RPM Vendor/Packager, .deb Maintainer)"},
 	{NULL, NULL, KEY_STRING, false, NULL},
 };

@@ -6,8 +6,3 @@ const struct stage stage_grub = {
 	.name = "grub",
 	.summary = "GRUB legacy, GRUB2 and BLS entries for staged upgrades (not implemented yet)",
 };
-
-const struct stage stage_bundle = {
-	.name = "bundle",
-	.summary = "installable bundle with a sha256 manifest (not implemented yet)",
-};
