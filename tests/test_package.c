@@ -115,7 +115,7 @@ static void lintian_findings(const char *deb)
 		fprintf(stderr, "package: lintian not installed: no findings listed\n");
 		return;
 	}
-	char *argv[] = {"lintian", "--no-cfg", "--info", (char *)deb, NULL};
+	char *argv[] = {"lintian", "--no-cfg", "-I", (char *)deb, NULL};
 	char *out = NULL;
 	struct spawn_opts o = {.stdin_fd = -1, .stdout_fd = -1, .stderr_fd = 2};
 	int st = spawn_capture(argv, &o, &out);

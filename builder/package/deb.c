@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 static const char *deb_arch(const char *arch)
@@ -108,10 +109,23 @@ static char *md5sums_text(const struct pkg_info *p, const char *tree, unsigned l
 		if (stat(full, &st) < 0)
 			rc = kb_fail("%s: %s", full, strerror(errno));
 		else if ((rc = md5_file(full, hex)) == 0)
-			fprintf(f, "%s  %s\n", hex, rel);
-		bytes += (unsigned long long)st.st_size;
+			fprintf(f, "%s  %s\n", hex, rel), bytes += (unsigned long long)st.st_size;
 		free(full);
 	}
+	char *name = deb_name(p);
+	for (int i = 0; rc == 0 && i < 2; i++) {
+		char *rel = xasprintf("usr/share/doc/%s/%s", name, i ? "copyright" : "changelog.Debian.gz");
+		char *full = path_join(tree, rel);
+		char hex[33];
+		struct stat st;
+		if (stat(full, &st) < 0)
+			rc = kb_fail("%s: %s", full, strerror(errno));
+		else if ((rc = md5_file(full, hex)) == 0)
+			fprintf(f, "%s  %s\n", hex, rel), bytes += (unsigned long long)st.st_size;
+		free(full);
+		free(rel);
+	}
+	free(name);
 	free(mf);
 	fclose(f);
 	*kib = (unsigned long)((bytes + 1023) / 1024);
@@ -132,6 +146,68 @@ static int write_debian_file(const char *dir, const char *name, const char *text
 	if (rc == 0 && utimensat(AT_FDCWD, path, t, 0) < 0)
 		rc = kb_fail("%s: %s", path, strerror(errno));
 	free(path);
+	return rc;
+}
+
+/* usr/share/doc/<package>/{copyright,changelog.Debian.gz}, which Debian
+ * policy asks of every package (they are the package's, not the bundle's). */
+static int write_doc_dir(const struct pkg_info *p, const char *tree)
+{
+	char *name = deb_name(p);
+	char *doc = xasprintf("%s/usr/share/doc/%s", tree, name);
+	int rc = mkdir_p(doc, 0755);
+	char *copyright_in = xasprintf("%s/packaging/deb/copyright", p->home);
+	char *copyright = path_join(doc, "copyright");
+	if (rc == 0)
+		rc = copy_file(copyright_in, copyright);
+	if (rc == 0 && chmod(copyright, 0644) < 0)
+		rc = kb_fail("%s: %s", copyright, strerror(errno));
+	struct strv n = {0}, v = {0};
+	fill_names(p, &n, &v);
+	char date[64];
+	time_t t = (time_t)p->epoch;
+	strftime(date, sizeof(date), "%a, %d %b %Y %H:%M:%S +0000", gmtime(&t));
+	strv_push(&n, "DATE"), strv_push(&v, date);
+	char *changelog_in = xasprintf("%s/packaging/deb/changelog.in", p->home);
+	char *text = rc == 0 ? template_fill_file(changelog_in, &n, &v) : NULL;
+	char *plain = path_join(doc, "changelog.Debian");
+	char *gz = xasprintf("%s.gz", plain);
+	if (rc == 0)
+		rc = text ? write_file_atomic(plain, text, strlen(text)) : -1;
+	if (rc == 0) {
+		/* gzip -n: no name or time in the header, so the bytes repeat. */
+		int in = open(plain, O_RDONLY | O_CLOEXEC);
+		int out = open(gz, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+		char *argv[] = {"gzip", "-9n", "-c", NULL};
+		struct spawn_opts o = {.stdin_fd = in, .stdout_fd = out, .stderr_fd = fileno(p->log)};
+		int st = in < 0 || out < 0 ? -1 : spawn_run(argv, &o);
+		if (in >= 0)
+			close(in);
+		if ((out >= 0 && close(out) < 0) || st != 0)
+			rc = kb_fail("gzip -9n of %s failed", plain);
+		unlink(plain);
+	}
+	if (rc == 0 && chmod(gz, 0644) < 0)
+		rc = kb_fail("%s: %s", gz, strerror(errno));
+	/* New entries moved usr/share's time: set it back with the rest. */
+	char *share_doc = path_join(tree, "usr/share/doc"), *share = path_join(tree, "usr/share");
+	const char *paths[] = {gz, copyright, doc, share_doc, share};
+	struct timespec ts[2] = {{.tv_sec = p->epoch}, {.tv_sec = p->epoch}};
+	for (size_t i = 0; rc == 0 && i < 5; i++)
+		if (utimensat(AT_FDCWD, paths[i], ts, 0) < 0)
+			rc = kb_fail("%s: %s", paths[i], strerror(errno));
+	free(share_doc);
+	free(share);
+	strv_free(&n);
+	strv_free(&v);
+	free(text);
+	free(plain);
+	free(gz);
+	free(changelog_in);
+	free(copyright);
+	free(copyright_in);
+	free(doc);
+	free(name);
 	return rc;
 }
 
@@ -170,6 +246,8 @@ int deb_build(const struct pkg_info *p, const char *workdir, const char *outdir,
 	int rc = rm_rf(tree);
 	if (rc == 0)
 		rc = copy_tree(p->tree, tree, NULL);
+	if (rc == 0)
+		rc = write_doc_dir(p, tree);
 	if (rc == 0)
 		rc = write_debian_dir(p, tree);
 	char *name = deb_name(p);

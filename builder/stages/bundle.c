@@ -17,7 +17,8 @@
 static const char *const templates[] = {
 	"packaging/rpm/kernel.spec.in", "packaging/rpm/post-once.in", "packaging/rpm/post-default.in",
 	"packaging/deb/control.in", "packaging/deb/preinst.in", "packaging/deb/postinst.in",
-	"packaging/deb/prerm.in", "packaging/deb/postrm.in",
+	"packaging/deb/prerm.in", "packaging/deb/postrm.in", "packaging/deb/copyright",
+	"packaging/deb/changelog.in",
 };
 
 static const char *key_or(const struct run *r, const char *section, const char *name, const char *dflt)
