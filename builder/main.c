@@ -78,7 +78,10 @@ static int cmd_keys(void)
 	for (const struct key_def *d = profile_keys; d->name; d++) {
 		char key[64];
 		snprintf(key, sizeof(key), "%s.%s", d->section, d->name);
-		printf("%-20s %s%s\n", key, d->help, d->required ? " (required)" : "");
+		printf("%-20s %s%s", key, d->help, d->required ? " (required)" : "");
+		if (d->type == KEY_CHOICE)
+			printf(" [%s]", profile_choices(d));
+		printf("\n");
 	}
 	return 0;
 }

@@ -20,6 +20,7 @@ Suite *elf_deps_suite(void);
 Suite *modcheck_suite(void);
 Suite *initramfs_suite(void);
 Suite *qemu_suite(void);
+Suite *accel_suite(void);
 Suite *fragment_suite(void);
 Suite *config_verify_suite(void);
 Suite *e2e_suite(void);
@@ -45,6 +46,7 @@ static const struct {
 	{"modcheck", "unit", modcheck_suite},
 	{"initramfs", "unit", initramfs_suite},
 	{"bundle", "unit", bundle_suite},
+	{"accel", "unit", accel_suite},
 	{"fetch", "system", fetch_suite},
 	{"qemu", "system", qemu_suite},
 	{"package", "system", package_suite},

@@ -111,7 +111,7 @@ static void boot_with_modules(const char *name, const char *runner, const char *
 	ck_assert_int_eq(stat(initrd, &st), 0);
 	FILE *log = tmpfile();
 	struct qemu_opts o = {.kernel = kernel(), .initrd = initrd, .mem_mb = 256,
-			      .timeout_s = timeout, .serial_log = serial, .kvm = -1, .log = log};
+			      .timeout_s = timeout, .serial_log = serial, .accel = ACCEL_AUTO, .log = log};
 	ck_assert_msg(qemu_boot(&o, r) == 0, "%s", kb_last_error());
 	fclose(log);
 	fprintf(stderr, "boot %s: verdict %s, QEMU status %d, %.2f s QEMU start to verdict, "
@@ -346,7 +346,7 @@ START_TEST(qemu_error_is_not_a_pass)
 	}
 	char *fake = path_join(tmpdir, "not-a-kernel"), *serial = path_join(tmpdir, "s.log");
 	ck_assert_int_eq(write_file_atomic(fake, "nothing\n", 8), 0);
-	struct qemu_opts o = {.kernel = fake, .timeout_s = 60, .serial_log = serial, .kvm = 0};
+	struct qemu_opts o = {.kernel = fake, .timeout_s = 60, .serial_log = serial, .accel = ACCEL_TCG};
 	struct boot_result r;
 	ck_assert_int_eq(qemu_boot(&o, &r), 0);
 	ck_assert_msg(r.verdict == BOOT_ERROR, "verdict %s, status %d",
@@ -393,7 +393,7 @@ START_TEST(oops_without_panic_detected)
 	char *old_path = xstrdup(getenv("PATH") ? getenv("PATH") : "/usr/bin:/bin");
 	char *new_path = xasprintf("%s:%s", bindir, old_path);
 	setenv("PATH", new_path, 1);
-	struct qemu_opts o = {.kernel = kernel, .timeout_s = 60, .serial_log = serial, .kvm = 0};
+	struct qemu_opts o = {.kernel = kernel, .timeout_s = 60, .serial_log = serial, .accel = ACCEL_TCG};
 	struct boot_result r;
 	int rc = qemu_boot(&o, &r);
 	setenv("PATH", old_path, 1);
@@ -436,7 +436,7 @@ START_TEST(qemu_dies_with_its_parent)
 	ck_assert_int_ge(child, 0);
 	if (child == 0) {
 		struct qemu_opts o = {.kernel = kernel(), .initrd = initrd, .mem_mb = 256,
-				      .timeout_s = 120, .serial_log = serial, .kvm = -1};
+				      .timeout_s = 120, .serial_log = serial, .accel = ACCEL_AUTO};
 		struct boot_result r;
 		qemu_boot(&o, &r);
 		_exit(0);
@@ -451,6 +451,66 @@ START_TEST(qemu_dies_with_its_parent)
 }
 END_TEST
 
+/* Under auto, a KVM that cannot run the guest costs one grace period, then
+ * TCG runs it. The host facts are injected as a real-KVM host; where this
+ * machine's KVM really runs guests, KVM is kept and the boot passes on it. */
+START_TEST(auto_falls_back_from_unfit_kvm)
+{
+	if (!can_boot("auto_falls_back_from_unfit_kvm"))
+		return;
+	char *runner = build_runner();
+	if (!runner)
+		return;
+	struct accel_facts host;
+	accel_facts_read("/", &host);
+	struct accel_choice real;
+	ck_assert_int_eq(accel_decide(ACCEL_AUTO, &host, &real), 0);
+
+	char *root = tu_tmpdir("fake-kvm-host");
+	tu_write(root, "proc/cpuinfo", "processor\t: 0\nflags\t\t: fpu vmx\n");
+	tu_write(root, "sys/module/kvm_intel/refcnt", "0\n");
+	tu_write(root, "dev/kvm", "");
+	setenv("KBUILD_ACCEL_ROOT", root, 1);
+
+	char *initrd = path_join(tmpdir, "initramfs.cpio.gz");
+	char *serial = path_join(tmpdir, "serial.log");
+	const char *bins[] = {runner};
+	struct initramfs_spec s = {.busybox = BUSYBOX, .qa_bins = bins, .n_qa_bins = 1,
+				   .plan = "boot /qa/qa-runner\n"};
+	ck_assert_msg(initramfs_build(&s, initrd, NULL) == 0, "%s", kb_last_error());
+	FILE *log = tmpfile();
+	struct qemu_opts o = {.kernel = kernel(), .initrd = initrd, .mem_mb = 256, .timeout_s = 180,
+			      .serial_log = serial, .accel = ACCEL_AUTO, .kvm_grace_s = 5, .log = log};
+	struct boot_result r;
+	ck_assert_msg(qemu_boot(&o, &r) == 0, "%s", kb_last_error());
+	unsetenv("KBUILD_ACCEL_ROOT");
+	fprintf(stderr, "boot fallback: verdict %s, %s (%s), %.2f s\n", boot_verdict_name(r.verdict),
+		r.accel.kvm ? "kvm" : "tcg", r.accel.why, r.seconds);
+	ck_assert_msg(r.verdict == BOOT_PASSED, "verdict %s:\n%s", boot_verdict_name(r.verdict),
+		      r.excerpt);
+	/* KVM either ran it (a host where it can) or was given up for TCG */
+	ck_assert(r.accel.kvm != r.fell_back);
+	if (!real.kvm)
+		ck_assert_msg(r.fell_back && strstr(r.accel.why, "fell back"), "%s", r.accel.why);
+
+	/* accel=kvm on the same facts: no fallback, the verdict names the remedy */
+	if (!real.kvm && host.kvm_dev_opens) {
+		o.accel = ACCEL_KVM;
+		boot_result_free(&r);
+		ck_assert_int_eq(qemu_boot(&o, &r), 0);
+		ck_assert_int_eq(r.verdict, BOOT_KVM_SILENT);
+		ck_assert_msg(strstr(r.excerpt, "accel=tcg"), "%s", r.excerpt);
+	}
+	fclose(log);
+	boot_result_free(&r);
+	assert_no_qemu_left();
+	free(initrd);
+	free(serial);
+	free(root);
+	free(runner);
+}
+END_TEST
+
 Suite *qemu_suite(void)
 {
 	Suite *s = suite_create("qemu");
@@ -461,6 +521,7 @@ Suite *qemu_suite(void)
 	tcase_add_test(tc, oops_without_panic_detected);
 	tcase_add_test(tc, qemu_dies_with_its_parent);
 	tcase_add_test(tc, guest_exit_zero_passes);
+	tcase_add_test(tc, auto_falls_back_from_unfit_kvm);
 	tcase_add_test(tc, guest_exit_one_fails_tests);
 	tcase_add_test(tc, dynamic_runner_with_libkmod_passes);
 	tcase_add_test(tc, real_runner_verdicts);

@@ -96,6 +96,21 @@ static json_t *artifacts(struct run *r)
 	return a;
 }
 
+/* What the boot stage recorded: the verdict and the accelerator it ran on. */
+static json_t *boot_info(struct run *r)
+{
+	static const char *keys[] = {"verdict", "accel", "accel-why"};
+	json_t *o = json_object();
+	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
+		char *v = run_record_get(r, "boot.rec", keys[i]);
+		json_object_set_new(o, keys[i], str_or_null(v));
+		free(v);
+	}
+	const char *asked = profile_get(r->prof, "qa", "accel");
+	json_object_set_new(o, "accel-asked", json_string(asked ? asked : "auto"));
+	return o;
+}
+
 static void save(struct run *r)
 {
 	if (!meta)
@@ -113,6 +128,7 @@ static void save(struct run *r)
 		free(v);
 	}
 	json_object_set_new(results, "artifacts", artifacts(r));
+	json_object_set_new(meta, "boot", boot_info(r));
 	char *text = json_dumps(meta, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
 	char *path = run_path(r, "metadata.json");
 	if (text && write_file_atomic(path, text, strlen(text)) < 0)

@@ -125,6 +125,17 @@ static const char *value_problem(const struct key_def *d, const char *v)
 			return "expected 'Name <address>' (no '%' or backslash)";
 		return NULL;
 	}
+	case KEY_CHOICE: {
+		struct strv l = {0};
+		strv_split(&l, profile_choices(d));
+		bool ok = false;
+		for (size_t i = 0; i < l.n && !ok; i++)
+			ok = !strcmp(l.v[i], v);
+		strv_free(&l);
+		static char why[160];
+		snprintf(why, sizeof(why), "expected one of: %s", profile_choices(d));
+		return ok ? NULL : why;
+	}
 	default:
 		return NULL;
 	}

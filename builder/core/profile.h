@@ -13,7 +13,7 @@
 
 #include "lib/util.h"
 
-enum key_type { KEY_STRING, KEY_LIST, KEY_INT, KEY_BOOL, KEY_SHA256, KEY_URL, KEY_URL_LIST,
+enum key_type { KEY_STRING, KEY_LIST, KEY_INT, KEY_BOOL, KEY_SHA256, KEY_URL, KEY_URL_LIST, KEY_CHOICE,
 		KEY_PKG_TOKEN /* lowercase letters, digits, . + ~ : a package name part or release */,
 		KEY_PKG_VENDOR /* "Name <address>" */ };
 
@@ -25,8 +25,17 @@ struct key_def {
 	const char *help;
 };
 
+/* The words a KEY_CHOICE key allows, blank-separated. */
+struct key_choice {
+	const char *section, *name, *words;
+};
+
 /* The schema, terminated by an entry with name == NULL. */
 extern const struct key_def profile_keys[];
+/* The allowed words of each KEY_CHOICE key, terminated by name == NULL. */
+extern const struct key_choice profile_key_choices[];
+/* The allowed words of a KEY_CHOICE key ("" when the table lacks it). */
+const char *profile_choices(const struct key_def *d);
 
 struct profile_value {
 	const struct key_def *def;

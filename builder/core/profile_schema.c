@@ -2,6 +2,8 @@
  * Kept apart from the parser so README and `kbuild help keys` can list it. */
 #include "core/profile.h"
 
+#include <string.h>
+
 const struct key_def profile_keys[] = {
 	{"profile", "description", KEY_STRING, false, "one line shown by `kbuild list`"},
 	{"profile", "inherit", KEY_STRING, false, "name of a profile whose keys this one starts from"},
@@ -34,9 +36,24 @@ const struct key_def profile_keys[] = {
 	{"qa", "tests", KEY_LIST, false, "self-tests to run in the guest (default: all)"},
 	{"qa", "timeout", KEY_INT, false, "seconds the guest may take from QEMU start to verdict (default 300)"},
 	{"qa", "memory", KEY_INT, false, "guest memory in MiB (default 512)"},
+	{"qa", "accel", KEY_CHOICE, false,
+	 "QEMU accelerator: auto (KVM only where it runs an ordinary guest, else TCG), kvm or tcg"},
 
 	{"package", "suffix", KEY_PKG_TOKEN, false, "package name suffix: RPM kernel-<suffix>, .deb linux-image-<release>-<suffix> (default kbuild)"},
 	{"package", "release", KEY_PKG_TOKEN, false, "package release (RPM Release, Debian revision; default 1)"},
 	{"package", "vendor", KEY_PKG_VENDOR, false, "who ships the packages, 'Name <address>' (RPM Vendor/Packager, .deb Maintainer)"},
 	{NULL, NULL, KEY_STRING, false, NULL},
 };
+
+const struct key_choice profile_key_choices[] = {
+	{"qa", "accel", "auto kvm tcg"},
+	{NULL, NULL, NULL},
+};
+
+const char *profile_choices(const struct key_def *d)
+{
+	for (const struct key_choice *c = profile_key_choices; c->name; c++)
+		if (!strcmp(c->section, d->section) && !strcmp(c->name, d->name))
+			return c->words;
+	return "";
+}

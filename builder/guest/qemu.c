@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #define POLL_NS (100 * 1000 * 1000)
+#define DEFAULT_KVM_GRACE_S 20
 #define PANIC_GRACE_S 2.0   /* let the trace reach the log before QEMU is killed */
 #define EXCERPT_BEFORE 8
 #define EXCERPT_AFTER 16
@@ -35,6 +36,7 @@ const char *boot_verdict_name(enum boot_verdict v)
 	case BOOT_TIMEOUT: return "timeout";
 	case BOOT_NO_REPORT: return "no-report";
 	case BOOT_ERROR: return "error";
+	case BOOT_KVM_SILENT: return "kvm-silent";
 	}
 	return "unknown";
 }
@@ -203,16 +205,7 @@ static char *chardev_file_arg(const char *path)
 	return s;
 }
 
-static bool kvm_usable(void)
-{
-	int fd = open("/dev/kvm", O_RDWR | O_CLOEXEC);
-	if (fd < 0)
-		return false;
-	close(fd);
-	return true;
-}
-
-static void build_argv(const struct qemu_opts *o, struct strv *a)
+static void build_argv(const struct qemu_opts *o, bool kvm, struct strv *a)
 {
 	strv_push(a, "qemu-system-x86_64");
 	static const char *const fixed[] = {
@@ -237,7 +230,6 @@ static void build_argv(const struct qemu_opts *o, struct strv *a)
 	strv_push_owned(a, xasprintf("console=ttyS0 panic=-1 quiet%s%s",
 				     o->append_extra && *o->append_extra ? " " : "",
 				     o->append_extra ? o->append_extra : ""));
-	bool kvm = o->kvm < 0 ? kvm_usable() : o->kvm > 0;
 	strv_push(a, "-accel");
 	strv_push(a, kvm ? "kvm" : "tcg");
 	if (kvm) {
@@ -255,19 +247,13 @@ static void copy_stream(FILE *from, FILE *to)
 		fwrite(buf, 1, n, to);
 }
 
-int qemu_boot(const struct qemu_opts *o, struct boot_result *r)
+/* One QEMU run. silent_s > 0: a console still empty that long after the
+ * start ends the run with BOOT_KVM_SILENT. */
+static int boot_once(const struct qemu_opts *o, bool kvm, unsigned silent_s, struct boot_result *r)
 {
-	*r = (struct boot_result){.verdict = BOOT_ERROR, .qemu_status = -1};
-	if (!o->kernel || !o->serial_log)
-		return kb_fail("qemu: a kernel and a serial log path are needed");
-	if (access(o->kernel, R_OK) < 0)
-		return kb_fail("qemu: kernel %s: %s", o->kernel, strerror(errno));
-	if (o->initrd && access(o->initrd, R_OK) < 0)
-		return kb_fail("qemu: initrd %s: %s", o->initrd, strerror(errno));
 	unlink(o->serial_log);   /* never judge a previous boot's console */
-
 	struct strv argv = {0};
-	build_argv(o, &argv);
+	build_argv(o, kvm, &argv);
 	char *cmd = argv_to_string(strv_argv(&argv));
 	if (o->log)
 		fprintf(o->log, "qemu: %s\n", cmd);
@@ -306,7 +292,7 @@ int qemu_boot(const struct qemu_opts *o, struct boot_result *r)
 	double deadline = t0 + timeout, panic_deadline = 0;
 	struct console con = {.fd = -1};
 	int status = 0;
-	bool timed_out = false, exited = false;
+	bool timed_out = false, exited = false, silent = false;
 	while (!exited) {
 		pid_t w = waitpid(pid, &status, WNOHANG);
 		if (w == pid) {
@@ -322,8 +308,9 @@ int qemu_boot(const struct qemu_opts *o, struct boot_result *r)
 		double now = now_seconds();
 		if (con.panic_seen && !panic_deadline)
 			panic_deadline = now + PANIC_GRACE_S;
-		if ((panic_deadline && now > panic_deadline) || now > deadline) {
-			timed_out = !panic_deadline;
+		silent = silent_s && con.len == 0 && now > t0 + silent_s;
+		if ((panic_deadline && now > panic_deadline) || now > deadline || silent) {
+			timed_out = !panic_deadline && !silent;
 			status = stop_group(pid);
 			break;
 		}
@@ -336,7 +323,11 @@ int qemu_boot(const struct qemu_opts *o, struct boot_result *r)
 	r->qemu_status = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
 
 	bool has_output = con.len > 0;
-	if (con.panic_seen)
+	/* Under KVM, QEMU failing before the guest printed a byte (KVM_CREATE_VM
+	 * refused, say) is the same fact as a silent guest. */
+	if (silent || (silent_s && con.len == 0 && exited))
+		r->verdict = BOOT_KVM_SILENT;
+	else if (con.panic_seen)
 		r->verdict = BOOT_PANIC;
 	else if (timed_out)
 		r->verdict = BOOT_TIMEOUT;
@@ -379,4 +370,40 @@ int qemu_boot(const struct qemu_opts *o, struct boot_result *r)
 	free(cmd);
 	strv_free(&argv);
 	return 0;
+}
+
+int qemu_boot(const struct qemu_opts *o, struct boot_result *r)
+{
+	*r = (struct boot_result){.verdict = BOOT_ERROR, .qemu_status = -1};
+	if (!o->kernel || !o->serial_log)
+		return kb_fail("qemu: a kernel and a serial log path are needed");
+	if (access(o->kernel, R_OK) < 0)
+		return kb_fail("qemu: kernel %s: %s", o->kernel, strerror(errno));
+	if (o->initrd && access(o->initrd, R_OK) < 0)
+		return kb_fail("qemu: initrd %s: %s", o->initrd, strerror(errno));
+	struct accel_choice accel;
+	if (accel_choose(o->accel, &accel) < 0)
+		return -1;
+	if (o->log)
+		fprintf(o->log, "qemu: accelerator %s (%s)\n", accel.kvm ? "kvm" : "tcg", accel.why);
+	unsigned grace = o->kvm_grace_s ? o->kvm_grace_s : DEFAULT_KVM_GRACE_S;
+	int rc = boot_once(o, accel.kvm, accel.kvm ? grace : 0, r);
+	if (rc == 0 && r->verdict == BOOT_KVM_SILENT && accel.fallback_allowed) {
+		if (o->log)
+			fprintf(o->log, "qemu: the guest printed nothing in %u s under KVM; "
+				"falling back to TCG once (accel=tcg skips this)\n", grace);
+		boot_result_free(r);
+		accel.kvm = false;
+		accel.fallback_allowed = false;
+		snprintf(accel.why, sizeof(accel.why),
+			 "auto: fell back after a silent KVM guest (%u s); set accel=tcg", grace);
+		rc = boot_once(o, false, 0, r);
+		r->fell_back = true;
+	} else if (rc == 0 && r->verdict == BOOT_KVM_SILENT) {
+		free(r->excerpt);
+		r->excerpt = xasprintf("the guest printed nothing in %u s under KVM (%s): this KVM "
+				       "cannot run it; use accel=tcg\n", grace, accel.why);
+	}
+	r->accel = accel;
+	return rc;
 }

@@ -3,7 +3,10 @@
 #ifndef KBUILD_QEMU_H
 #define KBUILD_QEMU_H
 
+#include <stdbool.h>
 #include <stdio.h>
+
+#include "guest/accel.h"
 
 struct qemu_opts {
 	const char *kernel, *initrd;
@@ -11,7 +14,8 @@ struct qemu_opts {
 	unsigned mem_mb;            /* 0: 512 */
 	unsigned timeout_s;         /* wall clock; 0: 300 */
 	const char *serial_log;     /* the guest's console is written here */
-	int kvm;                    /* 1 KVM, 0 TCG, -1 KVM when /dev/kvm opens read-write */
+	enum accel_mode accel;      /* auto (the default): KVM only where it runs a guest */
+	unsigned kvm_grace_s;       /* under KVM, a guest silent this long is not running; 0: 20 */
 	FILE *log;                  /* command line and QEMU's own messages; may be NULL */
 };
 
@@ -22,6 +26,7 @@ enum boot_verdict {
 	BOOT_TIMEOUT,       /* still running at the deadline */
 	BOOT_NO_REPORT,     /* guest powered off without a result */
 	BOOT_ERROR,         /* QEMU failed or exited in an unexpected way */
+	BOOT_KVM_SILENT,    /* under KVM the guest printed nothing within the grace period */
 };
 
 struct boot_result {
@@ -29,12 +34,15 @@ struct boot_result {
 	int qemu_status;    /* exit status, 128+signal, or -1 when it was never started */
 	double seconds;     /* QEMU start to verdict */
 	char *excerpt;      /* lines around a panic, or the last lines (malloc'd) */
+	struct accel_choice accel;  /* the accelerator of the boot that gave the verdict */
+	bool fell_back;     /* auto chose KVM, the guest stayed silent, TCG was used */
 };
 
 /* Run QEMU and fill r. Returns 0 when a verdict was reached (whatever it is),
  * -1 with kb_fail() when QEMU could not be run at all (r->verdict is then
  * BOOT_ERROR). QEMU runs in its own process group, which is killed on panic
- * or timeout; it is always reaped. */
+ * or timeout; it is always reaped. The accelerator comes from accel_choose();
+ * under auto, a KVM guest silent past the grace period is rerun once on TCG. */
 int qemu_boot(const struct qemu_opts *o, struct boot_result *r);
 void boot_result_free(struct boot_result *r);
 const char *boot_verdict_name(enum boot_verdict v);
