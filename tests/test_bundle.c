@@ -7,6 +7,7 @@
 #include "package/bundle_tar.h"
 #include "package/template.h"
 #include "package/verify.h"
+#include "core/profile.h"
 #include "source/extract.h"
 #include "testutil.h"
 
@@ -221,6 +222,25 @@ START_TEST(templates)
 }
 END_TEST
 
+/* package.* keys are checked like the others, naming the key. */
+START_TEST(package_keys_checked)
+{
+	struct profile p;
+	ck_assert_msg(profile_load(tu_repo(), "ceph", &p) == 0, "%s", kb_last_error());
+	ck_assert_int_eq(profile_override(&p, "package.suffix=ceph2"), 0);
+	ck_assert_int_eq(profile_override(&p, "release=3.el6"), 0);
+	ck_assert_int_eq(profile_override(&p, "vendor=Fleet Ops <ops@example.org>"), 0);
+	ck_assert_str_eq(profile_get(&p, "package", "release"), "3.el6");
+	const char *bad[] = {"suffix=Kbuild", "suffix=a-b", "release=1 2", "vendor=nobody",
+			     "vendor=Ops <a@b> x", "vendor=%(rm) <a@b>"};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		ck_assert_msg(profile_override(&p, bad[i]) == -1, "%s accepted", bad[i]);
+		ck_assert_ptr_nonnull(strstr(kb_last_error(), "package."));
+	}
+	profile_free(&p);
+}
+END_TEST
+
 Suite *bundle_suite(void)
 {
 	Suite *s = suite_create("bundle");
@@ -231,6 +251,7 @@ Suite *bundle_suite(void)
 	tcase_add_test(tc, manifest_text);
 	tcase_add_test(tc, unsafe_name_refused);
 	tcase_add_test(tc, templates);
+	tcase_add_test(tc, package_keys_checked);
 	suite_add_tcase(s, tc);
 	return s;
 }

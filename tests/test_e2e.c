@@ -4,6 +4,7 @@
  * be reached from CI), and the test says why it skips otherwise.
  * Each of these takes minutes; timings go to stderr for BENCHMARKS.md. */
 #define _GNU_SOURCE
+#include "bundle_e2e.h"
 #include "lib/sha256.h"
 #include "testutil.h"
 #include "lib/util.h"
@@ -84,6 +85,9 @@ static void e2e_profile(const char *profile, const char *const *extra, size_t n_
 	ck_assert_ptr_nonnull(strstr(text, "CONFIG_TCP_TW_TIMEOUT=10"));
 	free(text);
 	free(cfg);
+
+	/* grub and bundle: the packages fleets install. */
+	e2e_bundle_check(dir, args, n);
 
 	/* The tree stays for inspection until the next run cleans it. */
 	free(o);
