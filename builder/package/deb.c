@@ -9,6 +9,7 @@
 #include "source/extract.h"
 #include "lib/spawn.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <openssl/evp.h>
@@ -242,6 +243,10 @@ int deb_build(const struct pkg_info *p, const char *workdir, const char *outdir,
 	const char *arch = deb_arch(p->arch);
 	if (!arch)
 		return kb_fail(".deb packaging knows only arch x86_64, not %s", p->arch);
+	/* The release is part of the package name: Debian allows a-z 0-9 + - . there. */
+	if (strspn(p->krel, "abcdefghijklmnopqrstuvwxyz0123456789+-.") != strlen(p->krel) || !isdigit((unsigned char)p->krel[0]))
+		return kb_fail("kernel release '%s' cannot name a Debian package (lowercase letters, digits, "
+			       "'+', '-', '.'; starting with a digit): change CONFIG_LOCALVERSION", p->krel);
 	char *tree = path_join(workdir, "deb");
 	int rc = rm_rf(tree);
 	if (rc == 0)

@@ -122,6 +122,10 @@ int rpm_build(const struct pkg_info *p, const char *workdir, const char *outdir,
 {
 	if (strcmp(p->arch, "x86_64"))
 		return kb_fail("RPM packaging knows only arch x86_64, not %s", p->arch);
+	/* The tree's path goes into the spec's %install script. */
+	if (p->tree[0] != '/' || !manifest_path_ok(p->tree + 1))
+		return kb_fail("%s: the output directory's path has characters rpmbuild's %%install cannot take "
+			       "(use letters, digits, . _ + , @ = : - /)", p->tree);
 	char *top = path_join(workdir, "rpm");
 	char *spec_path = path_join(top, "kernel.spec");
 	int rc = rm_rf(top) < 0 || mkdir_p(top, 0755) < 0 ? -1 : 0;
