@@ -165,6 +165,7 @@ START_TEST(deb_package)
 	ck_assert_ptr_nonnull(strstr(post, "run-parts --report --exit-on-error --arg=\"$version\""));
 	ck_assert_ptr_nonnull(strstr(post, "/etc/kernel/postinst.d"));
 	ck_assert_ptr_nonnull(strstr(post, "version=" FAKE_KREL "\n"));
+	ck_assert_ptr_nonnull(strstr(post, "export INITRD=No\n")); /* the fake config has no BLK_DEV_INITRD */
 	if (tu_in_path("shellcheck")) {
 		char *ctl = path_join(fb.dir, "ctl");
 		char *e[] = {"dpkg-deb", "-e", deb, ctl, NULL};

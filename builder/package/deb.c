@@ -11,6 +11,7 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <stdbool.h>
 #include <fcntl.h>
 #include <openssl/evp.h>
 #include <stdlib.h>
@@ -52,10 +53,24 @@ char *deb_control_text(const struct pkg_info *p, unsigned long installed_kib)
 	return text;
 }
 
+/* "Yes" when the kernel's config has CONFIG_BLK_DEV_INITRD=y, as builddeb says. */
+static const char *wants_initrd(const struct pkg_info *p)
+{
+	char *cfg = xasprintf("%s/boot/config-%s", p->tree, p->krel);
+	char *text = read_file(cfg, NULL);
+	bool yes = text && (!strncmp(text, "CONFIG_BLK_DEV_INITRD=y\n", 24) || strstr(text, "\nCONFIG_BLK_DEV_INITRD=y\n"));
+	if (!text)
+		kb_clear_error();
+	free(text);
+	free(cfg);
+	return yes ? "Yes" : "No";
+}
+
 char *deb_script_text(const struct pkg_info *p, const char *script)
 {
 	struct strv n = {0}, v = {0};
 	fill_names(p, &n, &v);
+	strv_push(&n, "INITRD"), strv_push(&v, wants_initrd(p));
 	char *path = xasprintf("%s/packaging/deb/%s.in", p->home, script);
 	char *text = template_fill_file(path, &n, &v);
 	free(path);
