@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 static struct pkg_info info(const struct fakebundle *fb, const char *mode, FILE *log)
@@ -125,6 +126,47 @@ static void lintian_findings(const char *deb)
 	free(out);
 }
 
+/* The postinst and prerm, run in a private mount namespace whose
+ * /etc/kernel is a test directory with one recording hook per script:
+ * the hooks get the release and the image path, DEB_MAINT_PARAMS and INITRD. */
+static void run_hooks(const char *dir, const char *deb)
+{
+	if (!is_dir("/etc/kernel") || geteuid() != 0 || !tu_in_path("unshare") || !tu_in_path("run-parts")) {
+		fprintf(stderr, "package: SKIP maintainer scripts: needs root, unshare, run-parts and /etc/kernel\n");
+		return;
+	}
+	char *ctl = path_join(dir, "ctl-hooks"), *etc = path_join(dir, "etc-kernel");
+	char *e[] = {"dpkg-deb", "-e", (char *)deb, ctl, NULL};
+	ck_assert_int_eq(tu_run(e), 0);
+	const char *scripts[] = {"postinst", "configure", "prerm", "remove"};
+	for (int i = 0; i < 4; i += 2) {
+		char *hook = xasprintf("%s.d/50-record", scripts[i]);
+		char *out = xasprintf("%s/%s.out", dir, scripts[i]);
+		char *body = xasprintf("#!/bin/sh\necho \"$*|$DEB_MAINT_PARAMS|$INITRD\" > %s\n", out);
+		tu_write(etc, hook, body);
+		char *hp = path_join(etc, hook);
+		ck_assert_int_eq(chmod(hp, 0755), 0);
+		char *script = path_join(ctl, scripts[i]);
+		/* A fixed shell line; the paths come in as its arguments. */
+		char *argv[] = {"unshare", "--mount", "sh", "-c", "mount --bind \"$1\" /etc/kernel && exec sh \"$2\" \"$3\"",
+				"sh", etc, script, (char *)scripts[i + 1], NULL};
+		ck_assert_int_eq(tu_run(argv), 0);
+		char *got = read_file(out, NULL);
+		ck_assert_ptr_nonnull(got);
+		char *want = xasprintf(FAKE_KREL " /boot/vmlinuz-" FAKE_KREL "|%s|No\n", scripts[i + 1]);
+		ck_assert_str_eq(got, want);
+		free(want);
+		free(got);
+		free(script);
+		free(hp);
+		free(body);
+		free(out);
+		free(hook);
+	}
+	free(ctl);
+	free(etc);
+}
+
 START_TEST(deb_package)
 {
 	if (!tu_in_path("dpkg-deb")) {
@@ -179,6 +221,7 @@ START_TEST(deb_package)
 		}
 		free(ctl);
 	}
+	run_hooks(fb.dir, deb);
 	lintian_findings(deb);
 	free(post);
 	free(root);
