@@ -83,6 +83,15 @@ START_TEST(round_trip_and_tamper)
 	ck_assert_ptr_nonnull(strstr(rep, "changed boot/config-" FAKE_KREL " (mode 0600, expected 0644)"));
 	free(rep);
 	free(p);
+	/* A second entry of one name in a tarball is named too. */
+	char *dup = path_join(fb.dir, "dup.tar.xz");
+	manifest_push(&now, MF_FILE, MODULE, 0644, NULL, NULL);
+	manifest_sort(&now);
+	ck_assert_int_eq(bundle_tar_write(fb.tree, &now, 1700000000, dup), 0);
+	ck_assert_int_eq(verify(dup, NULL, &rep), 1);
+	ck_assert_ptr_nonnull(strstr(rep, "extra " MODULE " (a second entry of that name)"));
+	free(rep);
+	free(dup);
 	manifest_free(&now);
 	free(bad);
 	fake_free(&fb);

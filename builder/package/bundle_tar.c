@@ -127,6 +127,8 @@ static int read_entry(struct archive *a, struct archive_entry *ae, const char *a
 	unsigned mode = archive_entry_perm(ae);
 	if (!*p) {
 		/* "./" itself */
+	} else if (archive_entry_hardlink(ae)) {
+		rc = kb_fail("%s: entry '%s' is a hard link, which a bundle never has", archive_path, p);
 	} else if (!manifest_path_ok(p)) {
 		rc = kb_fail("%s: entry '%s' has an unsafe path", archive_path, p);
 	} else if (type == AE_IFDIR) {

@@ -226,10 +226,12 @@ static const char *parse_entry(struct manifest *m, enum mf_kind kind, char *rest
 int manifest_parse(const char *text, const char *origin, struct manifest *m)
 {
 	char *copy = xstrdup(text);
-	char *save = NULL;
 	int lineno = 0, rc = 0;
 	bool first = true;
-	for (char *line = strtok_r(copy, "\n", &save); line && rc == 0; line = strtok_r(NULL, "\n", &save)) {
+	for (char *line = copy, *next; line && *line && rc == 0; line = next) {
+		next = strchr(line, '\n');
+		if (next)
+			*next++ = '\0';
 		lineno++;
 		char *sp = strchr(line, ' ');
 		if (!sp) {

@@ -47,6 +47,11 @@ size_t verify_compare(const struct manifest *want, const struct manifest *have, 
 	}
 	for (size_t i = 0; i < have->n; i++) {
 		const char *p = have->e[i].path;
+		if (i > 0 && !strcmp(have->e[i - 1].path, p)) {
+			fprintf(out, "extra %s (a second entry of that name)\n", p);
+			bad++;
+			continue;
+		}
 		if (manifest_find(want, p) || manifest_is_manifest_path(p))
 			continue;
 		if (installed && !manifest_owned(want, p))

@@ -25,8 +25,6 @@ int verify_load_manifest(const char *bundle, const char *release, struct manifes
  * -1 with kb_fail() when the check could not be made. */
 int verify_bundle(const char *bundle, const char *root, const char *release, FILE *out);
 
-
-
 /* The `kbuild verify bundle=PATH [root=DIR] [release=R]` command: argv[0]
  * is "verify". Returns the exit code (0 match, 1 differences, 2 usage or
  * unreadable input). */
