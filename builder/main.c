@@ -7,6 +7,7 @@
 #include "core/pipeline.h"
 #include "core/profile.h"
 #include "core/version.h"
+#include "lib/spawn.h"
 #include "package/verify.h"
 
 #include <dirent.h>
@@ -16,32 +17,9 @@
 
 #define DEFAULT_PROFILE "debian-6.1-ceph"
 
-static void usage(FILE *f)
+static int cmd_list(struct run *r)
 {
-	fprintf(f,
-		"usage: kbuild COMMAND [profile=NAME] [O=DIR] [key=value | key+=value ...]\n"
-		"\n"
-		"commands:\n"
-		"  make       run the whole chain\n"
-		"  STAGE      run the chain up to and including STAGE:\n"
-		"             ");
-	for (size_t i = 0; i < pipeline_n_stages; i++)
-		fprintf(f, "%s%s", pipeline_stages[i]->name, i + 1 < pipeline_n_stages ? " " : "\n");
-	fprintf(f,
-		"  status     show each stage as done, stale (and why) or not run\n"
-		"  clean      remove the profile's output directory\n"
-		"  list       list the profiles\n"
-		"  keys       list every profile key\n"
-		"  verify     bundle=PATH [root=DIR]: check a bundle, or an installed root, against its MANIFEST\n"
-		"\n"
-		"profile defaults to $KBUILD_PROFILE, else %s; O defaults to out/<profile>.\n"
-		"Any profile key can be given as key=value or section.key=value; lists can be\n"
-		"extended with key+=value. See README.md.\n",
-		DEFAULT_PROFILE);
-}
-
-static int cmd_list(const char *home)
-{
+	const char *home = r->home;
 	char *dir = path_join(home, "configs/profiles");
 	struct dirent **ents;
 	int n = scandir(dir, &ents, NULL, alphasort);
@@ -73,8 +51,9 @@ static int cmd_list(const char *home)
 	return rc;
 }
 
-static int cmd_keys(void)
+static int cmd_keys(struct run *r)
 {
+	(void)r;
 	for (const struct key_def *d = profile_keys; d->name; d++) {
 		char key[64];
 		snprintf(key, sizeof(key), "%s.%s", d->section, d->name);
@@ -86,35 +65,113 @@ static int cmd_keys(void)
 	return 0;
 }
 
-int main(int argc, char **argv)
+static int cmd_status(struct run *r)
 {
-	if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help")) {
-		usage(argc < 2 ? stderr : stdout);
-		return argc < 2 ? 2 : 0;
-	}
-	if (!strcmp(argv[1], "--version")) {
-		printf("kbuild %s\n", KBUILD_VERSION);
-		return 0;
-	}
-	const char *cmd = argv[1];
-	char *home = kbuild_home();
-	if (!strcmp(cmd, "list"))
-		return cmd_list(home);
-	if (!strcmp(cmd, "keys"))
-		return cmd_keys();
-	if (!strcmp(cmd, "verify"))
-		return verify_command(argc - 1, argv + 1);
+	return pipeline_status(r);
+}
 
-	int last = -1;
-	if (!strcmp(cmd, "make"))
-		last = (int)pipeline_n_stages - 1;
-	else if (pipeline_stage_index(cmd) >= 0)
-		last = pipeline_stage_index(cmd);
-	else if (strcmp(cmd, "status") && strcmp(cmd, "clean")) {
-		fprintf(stderr, "kbuild: unknown command '%s' (see kbuild --help)\n", cmd);
-		return 2;
-	}
+static int cmd_clean(struct run *r)
+{
+	/* Stamps go first so that an interrupted clean leaves nothing trusted. */
+	int rc = rm_rf(r->stampdir) < 0 || rm_rf(r->outdir) < 0;
+	if (rc)
+		fprintf(stderr, "kbuild: %s\n", kb_last_error());
+	else
+		fprintf(stderr, "kbuild: removed %s\n", r->outdir);
+	return rc;
+}
 
+/* The chain up to r->last, with metadata.json around it. */
+static int cmd_chain(struct run *r)
+{
+	metadata_begin(r, r->argc, r->argv);
+	int rc = pipeline_run(r, r->last);
+	metadata_end(r, rc);
+	return rc;
+}
+
+static int cmd_help(struct run *r);
+
+static int cmd_verify(struct run *r)
+{
+	return verify_command(r->argc - 1, r->argv + 1);
+}
+
+static int cmd_version(struct run *r)
+{
+	(void)r;
+	printf("kbuild %s\n", KBUILD_VERSION);
+	return 0;
+}
+
+/* Every command, as kmod's kmod_cmds[]: dispatch and --help read this table.
+ * CMD_RUN commands get a profile, an output directory and its lock. */
+enum command_needs { CMD_HOME, CMD_RUN };
+static const struct command {
+	const char *name;
+	enum command_needs needs;
+	int (*fn)(struct run *r);
+	const char *help;
+} commands[] = {
+	{"make", CMD_RUN, cmd_chain, "run the whole chain"},
+	{"status", CMD_RUN, cmd_status, "show each stage as done, stale (and why) or not run"},
+	{"clean", CMD_RUN, cmd_clean, "remove the profile's output directory"},
+	{"list", CMD_HOME, cmd_list, "list the profiles"},
+	{"keys", CMD_HOME, cmd_keys, "list every profile key"},
+	{"verify", CMD_HOME, cmd_verify, "bundle=PATH [root=DIR]: check a bundle or an installed root against its MANIFEST"},
+	{"help", CMD_HOME, cmd_help, "this text (also --help, -h)"},
+	{"version", CMD_HOME, cmd_version, "kbuild's version (also --version)"},
+};
+#define N_COMMANDS (sizeof(commands) / sizeof(commands[0]))
+
+/* The stage commands run the chain up to and including the stage. */
+static const struct command stage_command = {"STAGE", CMD_RUN, cmd_chain, NULL};
+
+static void usage(FILE *f)
+{
+	fprintf(f, "usage: kbuild COMMAND [profile=NAME] [O=DIR] [key=value | key+=value ...]\n\ncommands:\n");
+	for (size_t i = 0; i < N_COMMANDS; i++)
+		fprintf(f, "  %-10s %s\n", commands[i].name, commands[i].help);
+	fprintf(f, "\nstages (kbuild STAGE runs the chain up to and including STAGE):\n");
+	for (size_t i = 0; i < pipeline_n_stages; i++)
+		fprintf(f, "  %-10s %s\n", pipeline_stages[i]->name, pipeline_stages[i]->summary);
+	fprintf(f,
+		"\n"
+		"profile defaults to $KBUILD_PROFILE, else %s; O defaults to out/<profile>.\n"
+		"Any profile key can be given as key=value or section.key=value; lists can be\n"
+		"extended with key+=value. See README.md.\n",
+		DEFAULT_PROFILE);
+}
+
+static int cmd_help(struct run *r)
+{
+	(void)r;
+	usage(stdout);
+	return 0;
+}
+
+/* The command named, a stage (r->last set), or NULL. */
+static const struct command *find_command(const char *name, struct run *r)
+{
+	if (!strcmp(name, "--help") || !strcmp(name, "-h"))
+		name = "help";
+	else if (!strcmp(name, "--version"))
+		name = "version";
+	for (size_t i = 0; i < N_COMMANDS; i++)
+		if (!strcmp(commands[i].name, name)) {
+			r->last = pipeline_n_stages - 1;
+			return &commands[i];
+		}
+	int stage = pipeline_stage_index(name);
+	if (stage < 0)
+		return NULL;
+	r->last = (size_t)stage;
+	return &stage_command;
+}
+
+/* Profile, overrides and directories for a CMD_RUN command; exit status on error. */
+static int setup_run(struct run *r, struct profile *prof, int argc, char **argv)
+{
 	const char *name = getenv("KBUILD_PROFILE");
 	const char *outdir = NULL;
 	for (int i = 2; i < argc; i++) {
@@ -125,62 +182,68 @@ int main(int argc, char **argv)
 	}
 	if (!name || !*name)
 		name = DEFAULT_PROFILE;
-
-	struct profile prof;
-	if (profile_load(home, name, &prof) < 0) {
+	if (profile_load(r->home, name, prof) < 0) {
 		fprintf(stderr, "kbuild: %s\n", kb_last_error());
 		return 2;
 	}
 	for (int i = 2; i < argc; i++) {
 		if (!strncmp(argv[i], "profile=", 8) || !strncmp(argv[i], "O=", 2))
 			continue;
-		if (profile_override(&prof, argv[i]) < 0) {
+		if (profile_override(prof, argv[i]) < 0) {
 			fprintf(stderr, "kbuild: %s\n", kb_last_error());
 			return 2;
 		}
 	}
-	if (profile_check_required(&prof) < 0) {
+	if (profile_check_required(prof) < 0) {
 		fprintf(stderr, "kbuild: %s\n", kb_last_error());
 		return 2;
 	}
-
-	struct run r = {.prof = &prof, .home = home, .tty = isatty(2)};
-	r.outdir = outdir ? xstrdup(outdir) : xasprintf("out/%s", name);
-	if (mkdir_p(r.outdir, 0755) < 0) {
+	r->prof = prof;
+	r->outdir = outdir ? xstrdup(outdir) : xasprintf("out/%s", name);
+	if (mkdir_p(r->outdir, 0755) < 0) {
 		fprintf(stderr, "kbuild: %s\n", kb_last_error());
 		return 1;
 	}
-	char *abs = path_abs(r.outdir);
-	free(r.outdir);
-	r.outdir = abs;
-	r.cache = kbuild_cache();
-	r.srcdir = run_path(&r, "src");
-	r.objdir = run_path(&r, "build");
-	r.stagedir = run_path(&r, "stage");
-	r.logdir = run_path(&r, "logs");
-	r.stampdir = run_path(&r, "stamps");
+	char *abs = path_abs(r->outdir);
+	free(r->outdir);
+	r->outdir = abs;
+	r->cache = kbuild_cache();
+	r->srcdir = run_path(r, "src");
+	r->objdir = run_path(r, "build");
+	r->stagedir = run_path(r, "stage");
+	r->logdir = run_path(r, "logs");
+	r->stampdir = run_path(r, "stamps");
+	return 0;
+}
 
+int main(int argc, char **argv)
+{
+	if (argc < 2) {
+		usage(stderr);
+		return 2;
+	}
+	struct run r = {.home = kbuild_home(), .tty = isatty(2), .argc = argc, .argv = argv};
+	const struct command *cmd = find_command(argv[1], &r);
+	if (!cmd) {
+		fprintf(stderr, "kbuild: unknown command '%s' (see kbuild --help)\n", argv[1]);
+		return 2;
+	}
+	if (cmd->needs == CMD_HOME)
+		return cmd->fn(&r);
+
+	struct profile prof;
+	int rc = setup_run(&r, &prof, argc, argv);
+	if (rc)
+		return rc;
+	/* From here on children are stopped on SIGINT/SIGTERM before the lock goes. */
+	spawn_stop_children_on_signals();
 	int lock = lock_outdir(r.outdir);
 	if (lock < 0) {
 		fprintf(stderr, "kbuild: %s\n", kb_last_error());
 		return 1;
 	}
-	int rc;
-	if (!strcmp(cmd, "status")) {
-		rc = pipeline_status(&r);
-	} else if (!strcmp(cmd, "clean")) {
-		/* Stamps go first so that an interrupted clean leaves nothing trusted. */
-		rc = rm_rf(r.stampdir) < 0 || rm_rf(r.outdir) < 0;
-		if (rc)
-			fprintf(stderr, "kbuild: %s\n", kb_last_error());
-		else
-			fprintf(stderr, "kbuild: removed %s\n", r.outdir);
-	} else {
-		metadata_begin(&r, argc, argv);
-		rc = pipeline_run(&r, (size_t)last);
-		metadata_end(&r, rc);
-	}
-	unlock_outdir(lock);
+	rc = cmd->fn(&r);
+	unlock_outdir(lock); /* last: every child has been reaped */
 	profile_free(&prof);
-	return rc;
+	return spawn_exit_status(rc);
 }

@@ -27,6 +27,8 @@ Suite *e2e_suite(void);
 Suite *distcc_suite(void);
 Suite *bundle_suite(void);
 Suite *package_suite(void);
+Suite *interrupt_suite(void);
+Suite *records_suite(void);
 
 static const struct {
 	const char *name, *group;
@@ -34,6 +36,7 @@ static const struct {
 } all_suites[] = {
 	{"profile", "unit", profile_suite},
 	{"pipeline", "unit", pipeline_suite},
+	{"records", "unit", records_suite},
 	{"buildlog", "unit", buildlog_suite},
 	{"metadata", "unit", metadata_suite},
 	{"fragment", "unit", fragment_suite},
@@ -46,6 +49,7 @@ static const struct {
 	{"modcheck", "unit", modcheck_suite},
 	{"initramfs", "unit", initramfs_suite},
 	{"bundle", "unit", bundle_suite},
+	{"interrupt", "unit", interrupt_suite},
 	{"accel", "unit", accel_suite},
 	{"fetch", "system", fetch_suite},
 	{"qemu", "system", qemu_suite},

@@ -358,6 +358,17 @@ END_TEST
 
 /* --- config_resolve against fake trees: argv, base file, empty answers --- */
 
+/* The job's make line, as kmake_command starts it for a profile. */
+static char *const *make_line(struct strv *v, const char *src, const char *obj, const char *arch)
+{
+	strv_push(v, "make");
+	strv_push(v, "-C");
+	strv_push(v, src);
+	strv_push_owned(v, xasprintf("ARCH=%s", arch));
+	strv_push_owned(v, xasprintf("O=%s", obj));
+	return strv_argv(v);
+}
+
 static void fake_tree(const char *dir, bool olddefconfig)
 {
 	tu_write(dir, "Kconfig", "config A\n\tbool \"a\"\n");
@@ -385,13 +396,15 @@ START_TEST(resolve_with_fake_trees)
 		char *logtext = NULL;
 		size_t loglen = 0;
 		FILE *log = open_memstream(&logtext, &loglen);
-		struct config_job j = {.srctree = src, .objdir = obj, .arch = "x86_64",
+		struct strv mk = {0};
+		struct config_job j = {.srctree = src, .objdir = obj, .make = make_line(&mk, src, obj, "x86_64"),
 				       .base = "allnoconfig", .req = &req, .log = log, .timeout_sec = 30};
 		int r = config_resolve(&j);
 		fclose(log);
 		ck_assert_msg(r == 0, "%s\nlog:\n%s", kb_last_error(), logtext);
-		ck_assert_msg(strstr(logtext, olddef ? "ARCH=x86_64 olddefconfig" : "(empty answers on stdin)"),
+		ck_assert_msg(strstr(logtext, olddef ? "ARCH=x86_64 O=" : "(empty answers on stdin)"),
 			      "%s", logtext);
+		ck_assert_msg(strstr(logtext, olddef ? " olddefconfig\n" : " oldconfig\n"), "%s", logtext);
 		char *dc = path_join(obj, ".config");
 		char *text = read_file(dc, NULL);
 		ck_assert_ptr_nonnull(strstr(text, "CONFIG_ARCH_WAS_x86_64=y\n"));
@@ -404,6 +417,7 @@ START_TEST(resolve_with_fake_trees)
 		kopt_set_free(&req);
 		free(src);
 		free(obj);
+		strv_free(&mk);
 	}
 }
 END_TEST
@@ -415,7 +429,8 @@ START_TEST(resolve_base_file_and_failures)
 	fake_tree(src, true);
 	tu_write(tree, "base.config", "CONFIG_FROM_FILE=y\n");
 	char *base = path_join(tree, "base.config");
-	struct config_job j = {.srctree = src, .objdir = obj, .arch = "x86", .base = base,
+	struct strv mk = {0};
+	struct config_job j = {.srctree = src, .objdir = obj, .make = make_line(&mk, src, obj, "x86"), .base = base,
 			       .timeout_sec = 30};
 	ck_assert_int_eq(config_resolve(&j), 0);
 	char *dc = path_join(obj, ".config");
@@ -437,6 +452,7 @@ START_TEST(resolve_base_file_and_failures)
 	free(base);
 	free(src);
 	free(obj);
+	strv_free(&mk);
 }
 END_TEST
 
@@ -449,7 +465,8 @@ START_TEST(resolve_answers_are_finite)
 	tu_write(src, "Makefile", "oldconfig:\n\twhile read a; do :; done; echo EOF-seen\n");
 	tu_write(tree, "base.config", "CONFIG_A=y\n");
 	char *base = path_join(tree, "base.config");
-	struct config_job j = {.srctree = src, .objdir = obj, .arch = "x86", .base = base,
+	struct strv mk = {0};
+	struct config_job j = {.srctree = src, .objdir = obj, .make = make_line(&mk, src, obj, "x86"), .base = base,
 			       .timeout_sec = 3};
 	double t0 = now_seconds();
 	ck_assert_int_eq(config_resolve(&j), -1);
@@ -458,6 +475,7 @@ START_TEST(resolve_answers_are_finite)
 	free(base);
 	free(src);
 	free(obj);
+	strv_free(&mk);
 }
 END_TEST
 
@@ -479,7 +497,8 @@ static char *real_run(const char *env, const char *base, const char *fragment, c
 	char *logp = path_join(tree, "config.log");
 	FILE *log = fopen(logp, "w");
 	ck_assert_ptr_nonnull(log);
-	struct config_job j = {.srctree = src, .objdir = obj, .arch = "x86_64", .base = base,
+	struct strv mk = {0};
+	struct config_job j = {.srctree = src, .objdir = obj, .make = make_line(&mk, src, obj, "x86_64"), .base = base,
 			       .req = &req, .log = log};
 	double t0 = now_seconds();
 	int r = config_resolve(&j);
@@ -496,6 +515,7 @@ static char *real_run(const char *env, const char *base, const char *fragment, c
 	free(dc);
 	free(logp);
 	free(obj);
+	strv_free(&mk);
 	free(fp);
 	return report;
 }

@@ -1,4 +1,6 @@
-/* initramfs_build: contents, reproducibility, module closure; /init text. */
+/* initramfs_build: contents, reproducibility, module closure; the
+ * initramfs/ folder: /init passes shellcheck, the skeleton list is checked,
+ * and a change to any file there makes the initramfs stage stale. */
 #define _GNU_SOURCE
 #include <archive.h>
 #include <archive_entry.h>
@@ -10,7 +12,11 @@
 #include <unistd.h>
 
 #include "kernel/elf_deps.h"
-#include "guest/init_script.h"
+#include "guest/init_data.h"
+#include "guest/skeleton.h"
+#include "source/extract.h"
+#include "core/pipeline.h"
+#include "guest/qaplan.h"
 #include "guest/initramfs.h"
 #include "testkernel.h"
 #include "testutil.h"
@@ -156,10 +162,13 @@ START_TEST(contents)
 	}
 	const struct listed *init = must_find(&l, "init");
 	ck_assert(S_ISREG(init->mode) && (init->mode & 0111));
-	ck_assert_ptr_nonnull(strstr(init->data, "exec " INIT_QA_RUNNER " " INIT_QA_PLAN));
-	ck_assert_ptr_nonnull(strstr(init->data, "kb_sysctl 'kernel.printk' '4 4 1 7'"));
+	ck_assert_ptr_nonnull(strstr(init->data, "exec /qa/qa-runner /" INIT_QA_PLAN));
 	ck_assert_ptr_nonnull(strstr(init->data, "mount -t devtmpfs devtmpfs /dev"));
-	ck_assert_msg(!strstr(init->data, "LD_LIBRARY_PATH"), "libc needs no LD_LIBRARY_PATH");
+	ck_assert_ptr_nonnull(strstr(init->data, "/" INIT_SYSCTL_CONF));
+	const struct listed *conf = must_find(&l, INIT_SYSCTL_CONF);
+	ck_assert_str_eq(conf->data, "net.ipv4.tcp_fin_timeout=10\nkernel.printk=4 4 1 7\n");
+	ck_assert_msg(!find(&l, INIT_LIBRARY_PATH), "libc needs no LD_LIBRARY_PATH");
+	ck_assert_msg(!find(&l, INIT_EXTRA), "no extra shell unless asked for");
 	ck_assert(S_ISREG(must_find(&l, "bin/busybox")->mode));
 	const struct listed *sh = must_find(&l, "bin/sh");
 	ck_assert(S_ISLNK(sh->mode) && strcmp(sh->link, "/bin/busybox") == 0);
@@ -211,9 +220,7 @@ START_TEST(private_library_dir)
 	struct listing l;
 	read_listing(out, &l);
 	ck_assert(S_ISREG(must_find(&l, lib + 1)->mode));
-	char *line = xasprintf("export LD_LIBRARY_PATH='%s'\n", libdir);
-	ck_assert_msg(strstr(must_find(&l, "init")->data, line), "no %s in /init", line);
-	free(line);
+	ck_assert_str_eq(must_find(&l, INIT_LIBRARY_PATH)->data, libdir);
 	free_listing(&l);
 	free(rpath);
 	free(libdir);
@@ -286,21 +293,142 @@ START_TEST(bad_inputs_fail)
 }
 END_TEST
 
-START_TEST(init_script_quotes_and_rejects)
+START_TEST(sysctl_conf_rejects)
 {
-	const char *ok[] = {"kernel.domainname=it's"};
-	char *text = init_script_generate(ok, 1, "echo extra", "/opt/x lib");
-	ck_assert_ptr_nonnull(text);
-	ck_assert_ptr_nonnull(strstr(text, "kb_sysctl 'kernel.domainname' 'it'\\''s'\n"));
-	ck_assert_ptr_nonnull(strstr(text, "echo extra\nif [ -x"));
-	ck_assert_ptr_nonnull(strstr(text, "> /run/sysctl.boot"));
-	ck_assert_ptr_nonnull(strstr(text, "poweroff -f"));
-	ck_assert_ptr_nonnull(strstr(text, "export LD_LIBRARY_PATH='/opt/x lib'\n"));
+	const char *ok[] = {"kernel.domainname=it's $(x)"};
+	char *text = init_sysctl_conf(ok, 1);
+	ck_assert_str_eq(text, "kernel.domainname=it's $(x)\n"); /* data: /init never evaluates it */
 	free(text);
 	const char *bad[] = {"kernel.x;reboot=1"};
-	ck_assert_ptr_null(init_script_generate(bad, 1, NULL, NULL));
+	ck_assert_ptr_null(init_sysctl_conf(bad, 1));
 	const char *nl[] = {"kernel.x=1\nreboot"};
-	ck_assert_ptr_null(init_script_generate(nl, 1, NULL, NULL));
+	ck_assert_ptr_null(init_sysctl_conf(nl, 1));
+}
+END_TEST
+
+/* shellcheck's verdict on a script: its exit status. */
+static int shellcheck(const char *script)
+{
+	char *argv[] = {"shellcheck", "--shell=sh", (char *)script, NULL};
+	return tu_run(argv);
+}
+
+START_TEST(init_passes_shellcheck)
+{
+	if (!tu_in_path("shellcheck")) {
+		fprintf(stderr, "SKIP init_passes_shellcheck: shellcheck is not installed "
+				"(apt-get install shellcheck)\n");
+		return;
+	}
+	char *init = path_join(tu_repo(), "initramfs/init");
+	ck_assert_msg(path_exists(init), "%s is missing", init);
+	ck_assert_msg(shellcheck(init) == 0, "shellcheck finds fault with %s", init);
+	/* the negative case: shellcheck does fail a faulty script */
+	tu_write(tmpdir, "bad", "#!/bin/sh\nrm -rf $1/*\n[ $x = 1 ]\n");
+	char *bad = path_join(tmpdir, "bad");
+	ck_assert_int_ne(shellcheck(bad), 0);
+	free(bad);
+	free(init);
+}
+END_TEST
+
+START_TEST(skeleton_lines_checked)
+{
+	tu_write(tmpdir, "skel/init", "#!/bin/sh\n");
+	tu_write(tmpdir, "skel/skeleton", "# comment\ndir /x 0755 0 0\nnod /dev/c 0600 0 0 c 5 1\n"
+					  "slink /y /x 0777 0 0\nfile /init init 0755 0 0\n");
+	char *skel = path_join(tmpdir, "skel");
+	struct cpio_tree t = {0};
+	ck_assert_msg(skeleton_add(&t, skel) == 0, "%s", kb_last_error());
+	ck_assert_uint_eq(t.n, 4);
+	cpio_free(&t);
+	tu_write(tmpdir, "skel/skeleton", "dir /x 0755 0 0\ndir /y 0755 1000 0\n");
+	t = (struct cpio_tree){0};
+	ck_assert_int_eq(skeleton_add(&t, skel), -1);
+	ck_assert_msg(strstr(kb_last_error(), "skeleton:2:"), "%s", kb_last_error());
+	cpio_free(&t);
+	tu_write(tmpdir, "skel/skeleton", "file /init missing 0755 0 0\n");
+	t = (struct cpio_tree){0};
+	ck_assert_int_eq(skeleton_add(&t, skel), -1);
+	ck_assert_msg(strstr(kb_last_error(), "missing"), "%s", kb_last_error());
+	cpio_free(&t);
+	free(skel);
+}
+END_TEST
+
+/* The initramfs stage's inputs for a home holding a copy of initramfs/. */
+static enum stamp_state initramfs_stamp_against(const char *home, const char *stamp_file, char **why)
+{
+	tu_write(home, "configs/profiles/t.ini", "[source]\nversion = 1\n[config]\nbase = allnoconfig\n");
+	struct profile p;
+	ck_assert_msg(profile_load(home, "t", &p) == 0, "%s", kb_last_error());
+	struct run r = {.prof = &p, .home = home, .outdir = (char *)home};
+	r.objdir = path_join(home, "build");
+	struct stamp s = {0};
+	ck_assert_msg(stage_initramfs.inputs(&r, &s) == 0, "%s", kb_last_error());
+	profile_free(&p);
+	free(r.objdir);
+	enum stamp_state st = why ? stamp_compare(stamp_file, &s, why) : STAMP_MATCH;
+	if (!why)
+		ck_assert_int_eq(stamp_write(stamp_file, &s), 0);
+	stamp_free(&s);
+	return st;
+}
+
+START_TEST(plan_tests_come_from_the_list)
+{
+	tu_write(tmpdir, QA_TESTS_LIST, "# comment\nalpha\nbeta # trailing\n");
+	tu_write(tmpdir, "configs/profiles/t.ini", "[source]\nversion = 1\n[config]\nbase = allnoconfig\n"
+						     "[qa]\ntests = beta\n");
+	struct profile p;
+	ck_assert_msg(profile_load(tmpdir, "t", &p) == 0, "%s", kb_last_error());
+	struct run r = {.prof = &p, .home = tmpdir};
+	struct strv names = {0};
+	ck_assert_int_eq(qaplan_known(&r, &names), 0);
+	ck_assert_uint_eq(names.n, 2);
+	ck_assert_str_eq(names.v[1], "beta");
+	strv_free(&names);
+	ck_assert_int_eq(qaplan_tests(&r, &names), 0);
+	ck_assert_uint_eq(names.n, 1);
+	strv_free(&names);
+	/* a name the list does not have is refused, naming the list */
+	ck_assert_int_eq(profile_override(&p, "qa.tests=gamma"), 0);
+	ck_assert_int_eq(qaplan_tests(&r, &names), -1);
+	ck_assert_msg(strstr(kb_last_error(), "gamma") && strstr(kb_last_error(), QA_TESTS_LIST),
+		      "%s", kb_last_error());
+	strv_free(&names);
+	profile_free(&p);
+}
+END_TEST
+
+START_TEST(changed_init_makes_initramfs_stale)
+{
+	char *home = path_join(tmpdir, "home");
+	char *src = path_join(tu_repo(), "initramfs");
+	ck_assert_int_eq(mkdir_p(home, 0755), 0);
+	char *dst = path_join(home, "initramfs");
+	ck_assert_int_eq(copy_tree(src, dst, NULL), 0);
+	char *list_src = path_join(tu_repo(), QA_TESTS_LIST), *list_dst = path_join(home, QA_TESTS_LIST);
+	char *qa_dir = path_join(home, "qa");
+	ck_assert_int_eq(mkdir_p(qa_dir, 0755), 0);
+	free(qa_dir);
+	ck_assert_int_eq(copy_file(list_src, list_dst), 0);
+	free(list_src);
+	free(list_dst);
+	char *stamp_file = path_join(tmpdir, "stamp");
+	initramfs_stamp_against(home, stamp_file, NULL);
+	char *why = NULL;
+	ck_assert_int_eq(initramfs_stamp_against(home, stamp_file, &why), STAMP_MATCH); /* unchanged */
+	free(why);
+	why = NULL;
+	tu_write(dst, "init", "#!/bin/sh\necho changed\n");
+	ck_assert_int_eq(initramfs_stamp_against(home, stamp_file, &why), STAMP_DIFFERS);
+	ck_assert_msg(why && strstr(why, "initramfs/init"), "%s", why ? why : "(no reason)");
+	free(why);
+	free(stamp_file);
+	free(dst);
+	free(src);
+	free(home);
 }
 END_TEST
 
@@ -381,7 +509,11 @@ Suite *initramfs_suite(void)
 	tcase_add_test(tc, reproducible);
 	tcase_add_test(tc, private_library_dir);
 	tcase_add_test(tc, bad_inputs_fail);
-	tcase_add_test(tc, init_script_quotes_and_rejects);
+	tcase_add_test(tc, sysctl_conf_rejects);
+	tcase_add_test(tc, init_passes_shellcheck);
+	tcase_add_test(tc, skeleton_lines_checked);
+	tcase_add_test(tc, plan_tests_come_from_the_list);
+	tcase_add_test(tc, changed_init_makes_initramfs_stale);
 	tcase_add_test(tc, module_closure);
 	suite_add_tcase(s, tc);
 	return s;

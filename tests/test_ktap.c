@@ -1,4 +1,4 @@
-/* Tests for the KTAP parser (builder/ktap.c). */
+/* Tests for the KTAP parser (builder/guest/ktap.c). */
 #define _GNU_SOURCE
 #include <check.h>
 #include <string.h>

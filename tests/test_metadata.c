@@ -2,6 +2,7 @@
  * run still leaves a record that names what it was doing. */
 #define _GNU_SOURCE
 #include "core/metadata.h"
+#include "core/records.h"
 #include "testutil.h"
 
 #include <check.h>
@@ -25,12 +26,14 @@ START_TEST(written_at_start_and_after_each_stage)
 	char *dir = tu_tmpdir("metadata");
 	tu_write(dir, "configs/profiles/m.ini",
 		 "[source]\nversion = 2.6.39.4\n[config]\nbase = allnoconfig\nfragments = a b\n"
-		 "[build]\ncc = gcc\n");
-	tu_write(dir, "source.rec", "kind tarball\npath /x/linux.tar.xz\nsha256 abc\nverified yes (sha256)\n");
-	tu_write(dir, "build.rec", "steps 10\nwarnings 3\nerrors 0\n");
+		 "[build]\ncc = gcc\ntargets = vmlinux modules\n");
 	struct profile p;
 	ck_assert_int_eq(profile_load(dir, "m", &p), 0);
 	struct run r = {.prof = &p, .home = dir, .outdir = dir};
+	struct source_rec src_rec = {"tarball", "/x/linux.tar.xz", "abc", "yes (sha256)", NULL};
+	struct build_rec build_rec = {.steps = 10, .warnings = 3};
+	ck_assert_int_eq(source_rec_put(&r, &src_rec), 0);
+	ck_assert_int_eq(build_rec_put(&r, &build_rec), 0);
 	r.srcdir = path_join(dir, "src");
 	r.objdir = path_join(dir, "build");
 	r.stagedir = path_join(dir, "stage");
@@ -47,6 +50,10 @@ START_TEST(written_at_start_and_after_each_stage)
 	ck_assert_str_eq(json_string_value(json_object_get(src, "verified")), "yes (sha256)");
 	ck_assert_ptr_nonnull(strstr(json_string_value(json_object_get(j, "reproducer")), "profile=m"));
 	ck_assert_uint_eq(json_array_size(json_object_get(j, "config_fragments")), 2);
+	/* the targets are the profile's build.targets, not a fixed pair */
+	json_t *targets = json_object_get(json_object_get(j, "build"), "targets");
+	ck_assert_uint_eq(json_array_size(targets), 2);
+	ck_assert_str_eq(json_string_value(json_array_get(targets, 0)), "vmlinux");
 	const char *ver = json_string_value(json_object_get(json_object_get(j, "compiler"), "version_full"));
 	ck_assert_ptr_nonnull(strstr(ver, "gcc"));
 	json_decref(j);

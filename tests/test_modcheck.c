@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "kernel/modcheck.h"
+#include "kernel/elf_symbols.h"
 #include "testkernel.h"
 #include "testutil.h"
 #include "lib/util.h"

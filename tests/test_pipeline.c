@@ -32,7 +32,9 @@ static int run_a(struct run *r) { (void)r; runs[0]++; return 0; }
 static int run_b(struct run *r) { (void)r; runs[1]++; return fail_b ? kb_fail("b failed on purpose") : 0; }
 static int run_c(struct run *r) { (void)r; runs[2]++; return 0; }
 
-static const struct stage sa = {"a", "", in_a, run_a}, sb = {"b", "", in_b, run_b}, sc = {"c", "", in_c, run_c};
+static const struct stage sa = {.name = "a", .inputs = in_a, .run = run_a},
+			  sb = {.name = "b", .inputs = in_b, .run = run_b},
+			  sc = {.name = "c", .inputs = in_c, .run = run_c};
 static const struct stage *const table[] = {&sa, &sb, &sc};
 
 static struct run make_run(void)

@@ -1,4 +1,4 @@
-/* Tests for results.json, junit.xml and the exit-code rule (builder/results.c). */
+/* Tests for results.json, junit.xml and the exit-code rule (builder/guest/results.c). */
 #define _GNU_SOURCE
 #include <check.h>
 #include <dirent.h>

@@ -7,11 +7,16 @@
 
 #include "core/run.h"
 
+#include <jansson.h>
+
 /* Starts the record; argv is the command line, for the reproducer. */
 void metadata_begin(struct run *r, int argc, char **argv);
 /* Records a stage's outcome ("pass", "fail", "skip") and rewrites the file. */
 void metadata_stage(struct run *r, const char *stage, const char *status, double seconds);
 /* Final status of the run; rewrites the file. */
 void metadata_end(struct run *r, int exit_code);
+
+/* A JSON string, or null for NULL (for the stages' metadata functions). */
+json_t *metadata_str(const char *s);
 
 #endif

@@ -2,6 +2,7 @@
 #include "core/pipeline.h"
 #include "core/metadata.h"
 #include "core/stagelog.h"
+#include "lib/spawn.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -60,7 +61,7 @@ int pipeline_run_table(struct run *r, const struct stage *const *stages, size_t 
 		const struct stage *st = stages[i];
 		double t0 = now_seconds();
 		if (!st->run) {
-			stagelog_line(i, st->name, "FAILED", 0, "not implemented yet");
+			stagelog_line(i, n, st->name, "FAILED", 0, "not implemented yet");
 			fprintf(stderr, "kbuild: stage '%s' is not implemented yet\n", st->name);
 			return 3;
 		}
@@ -68,14 +69,14 @@ int pipeline_run_table(struct run *r, const struct stage *const *stages, size_t 
 		char *sp = stamp_path(r, st);
 		char *why = NULL;
 		if (collect_inputs(r, stages, i, &s) < 0) {
-			stagelog_line(i, st->name, "FAILED", now_seconds() - t0, NULL);
+			stagelog_line(i, n, st->name, "FAILED", now_seconds() - t0, NULL);
 			fprintf(stderr, "kbuild: %s: %s\n", st->name, kb_last_error());
 			stamp_free(&s);
 			free(sp);
 			return 1;
 		}
 		if (!rerun_rest && stamp_compare(sp, &s, &why) == STAMP_MATCH) {
-			stagelog_line(i, st->name, "up to date", now_seconds() - t0, NULL);
+			stagelog_line(i, n, st->name, "up to date", now_seconds() - t0, NULL);
 			metadata_stage(r, st->name, "skip", now_seconds() - t0);
 			stamp_free(&s);
 			free(sp);
@@ -90,20 +91,22 @@ int pipeline_run_table(struct run *r, const struct stage *const *stages, size_t 
 		kb_clear_error();
 		int rc = st->run(r);
 		double dt = now_seconds() - t0;
+		if (rc == 0 && spawn_interrupted())
+			rc = kb_fail("interrupted"); /* whatever it did, no stamp vouches for it */
 		if (rc != 0) {
-			stagelog_fail(r, i, st->name, dt);
+			stagelog_fail(r, i, n, st->name, dt);
 			metadata_stage(r, st->name, "fail", dt);
 			stamp_free(&s);
 			free(sp);
 			return rc > 0 ? rc : 1;
 		}
 		if (stamp_write(sp, &s) < 0) {
-			stagelog_fail(r, i, st->name, dt);
+			stagelog_fail(r, i, n, st->name, dt);
 			stamp_free(&s);
 			free(sp);
 			return 1;
 		}
-		stagelog_end(r, i, st->name, dt);
+		stagelog_end(r, i, n, st->name, dt);
 		metadata_stage(r, st->name, "pass", dt);
 		stamp_free(&s);
 		free(sp);

@@ -1,6 +1,7 @@
 /* The profile schema: every key kbuild understands, with its type and help.
- * Kept apart from the parser so README and `kbuild help keys` can list it. */
+ * Kept apart from the parser so README and `kbuild keys` can list it. */
 #include "core/profile.h"
+#include "guest/qemu.h"
 
 #include <string.h>
 
@@ -28,14 +29,14 @@ const struct key_def profile_keys[] = {
 	{"build", "cross", KEY_STRING, false, "CROSS_COMPILE prefix"},
 	{"build", "jobs", KEY_INT, false, "parallel make jobs (default: number of CPUs)"},
 	{"build", "ccache", KEY_BOOL, false, "wrap the compiler with ccache when it is installed (default yes)"},
-	{"build", "targets", KEY_LIST, false, "make targets (default: bzImage modules)"},
+	{"build", "targets", KEY_LIST, false, "make targets (default: the arch's boot image, bzImage on x86, and modules)"},
 
 	{"qa", "modules", KEY_LIST, false, "modules that must be built, installed and load in the guest"},
 	{"qa", "sysctl", KEY_LIST, false, "sysctls (key=value) the guest applies before the self-tests"},
 	{"qa", "symbols", KEY_LIST, false, "symbols vmlinux must contain (proof that the patches are in)"},
 	{"qa", "tests", KEY_LIST, false, "self-tests to run in the guest (default: all)"},
-	{"qa", "timeout", KEY_INT, false, "seconds the guest may take from QEMU start to verdict (default 300)"},
-	{"qa", "memory", KEY_INT, false, "guest memory in MiB (default 512)"},
+	{"qa", "timeout", KEY_INT, false, "seconds the guest may take from QEMU start to verdict (default " QEMU_STR(QEMU_TIMEOUT_S_DEFAULT) ")"},
+	{"qa", "memory", KEY_INT, false, "guest memory in MiB (default " QEMU_STR(QEMU_MEM_MB_DEFAULT) ")"},
 	{"qa", "accel", KEY_CHOICE, false,
 	 "QEMU accelerator: auto (KVM only where it runs an ordinary guest, else TCG), kvm or tcg"},
 

@@ -20,16 +20,14 @@ struct run {
 	char *stampdir;     /* outdir/stamps */
 	FILE *log;          /* the running stage's log */
 	bool tty;           /* stderr is a terminal: progress bars */
+	size_t last;        /* the last stage the command runs */
+	int argc;           /* kbuild's command line, for the reproducer */
+	char **argv;
 };
 
 /* A path below outdir, malloc'd. */
 char *run_path(const struct run *r, const char *name);
 /* A path below kbuild's home, malloc'd. */
 char *home_path(const struct run *r, const char *name);
-
-/* Write a small "key value" record next to the outputs, atomically. */
-int run_record_write(const struct run *r, const char *name, const char *text);
-/* Read one key's value from such a record; NULL when absent. */
-char *run_record_get(const struct run *r, const char *name, const char *key);
 
 #endif

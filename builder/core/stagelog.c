@@ -1,5 +1,4 @@
 #include "core/stagelog.h"
-#include "core/pipeline.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -11,9 +10,10 @@ static char *log_path(const struct run *r, const char *stage)
 	return xasprintf("%s/%s.log", r->logdir, stage);
 }
 
-void stagelog_line(size_t index, const char *stage, const char *status, double seconds, const char *note)
+void stagelog_line(size_t index, size_t total, const char *stage, const char *status, double seconds,
+		   const char *note)
 {
-	fprintf(stderr, "[%2zu/%zu] %-10s %-11s %7.1fs%s%s\n", index + 1, pipeline_n_stages, stage,
+	fprintf(stderr, "[%2zu/%zu] %-10s %-11s %7.1fs%s%s\n", index + 1, total, stage,
 		status, seconds, note ? "  " : "", note ? note : "");
 }
 
@@ -42,10 +42,10 @@ static void close_log(struct run *r)
 	}
 }
 
-void stagelog_end(struct run *r, size_t index, const char *stage, double seconds)
+void stagelog_end(struct run *r, size_t index, size_t total, const char *stage, double seconds)
 {
 	close_log(r);
-	stagelog_line(index, stage, "done", seconds, NULL);
+	stagelog_line(index, total, stage, "done", seconds, NULL);
 }
 
 char *file_tail(const char *path, int n)
@@ -68,14 +68,14 @@ char *file_tail(const char *path, int n)
 	return tail;
 }
 
-void stagelog_fail(struct run *r, size_t index, const char *stage, double seconds)
+void stagelog_fail(struct run *r, size_t index, size_t total, const char *stage, double seconds)
 {
 	/* The error goes into the log too, so the log alone tells the story. */
 	char *err = xstrdup(kb_last_error());
 	if (r->log)
 		fprintf(r->log, "kbuild: %s failed: %s\n", stage, err);
 	close_log(r);
-	stagelog_line(index, stage, "FAILED", seconds, NULL);
+	stagelog_line(index, total, stage, "FAILED", seconds, NULL);
 	char *path = log_path(r, stage);
 	char *tail = file_tail(path, 20);
 	fprintf(stderr, "---- last lines of %s ----\n%s%s----\nkbuild: %s: %s\n", path, tail,

@@ -7,10 +7,12 @@
 
 /* Opens logs/<stage>.log as r->log and shows that the stage is running. */
 void stagelog_begin(struct run *r, const char *stage, const char *why);
-void stagelog_end(struct run *r, size_t index, const char *stage, double seconds);
+/* index: the stage's place in a table of total stages, shown as [index+1/total]. */
+void stagelog_end(struct run *r, size_t index, size_t total, const char *stage, double seconds);
 /* Closes the log, prints FAILED, the log's last lines, its path and the error. */
-void stagelog_fail(struct run *r, size_t index, const char *stage, double seconds);
-void stagelog_line(size_t index, const char *stage, const char *status, double seconds, const char *note);
+void stagelog_fail(struct run *r, size_t index, size_t total, const char *stage, double seconds);
+void stagelog_line(size_t index, size_t total, const char *stage, const char *status, double seconds,
+		   const char *note);
 int stagelog_fatal(const char *msg);
 /* The last n lines of a file, malloc'd ("" when unreadable). */
 char *file_tail(const char *path, int n);

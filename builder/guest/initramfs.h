@@ -1,5 +1,6 @@
-/* The guest's root: a busybox initramfs holding the self-tests, their shared
- * libraries and the profile's modules, written as gzip'd cpio newc. */
+/* The guest's root: a busybox initramfs holding the skeleton and /init of
+ * the initramfs/ folder, the self-tests, their shared libraries, the
+ * profile's modules and the data files /init reads, as gzip'd cpio newc. */
 #ifndef KBUILD_INITRAMFS_H
 #define KBUILD_INITRAMFS_H
 
@@ -17,7 +18,8 @@ struct initramfs_spec {
 	const char *release;
 	const char *const *modules;   /* names, with dependencies and soft dependencies; */
 	size_t n_modules;             /* 0: every module of the staging root */
-	const char *init_extra;       /* shell lines /init runs before the runner, or NULL */
+	const char *init_extra;       /* shell /init sources before the runner (tests), or NULL */
+	const char *skeleton_dir;     /* the initramfs/ folder (skeleton list, /init); NULL: kbuild's */
 };
 
 /* Build the archive at out_path (via out_path.tmp, renamed when complete).

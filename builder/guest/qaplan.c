@@ -1,30 +1,55 @@
 #define _GNU_SOURCE
 #include "guest/qaplan.h"
 #include "kconfig/fragment.h"
+#include "guest/init_data.h"
 
 #include <stdlib.h>
 #include <string.h>
 
-const char *const qa_all_tests[] = {"modules", "tcp_timewait", "backlog", "sysctl", NULL};
+int qaplan_known(const struct run *r, struct strv *names)
+{
+	char *path = home_path(r, QA_TESTS_LIST);
+	char *text = read_file(path, NULL);
+	free(path);
+	if (!text)
+		return -1;
+	for (char *line = strtok(text, "\n"); line; line = strtok(NULL, "\n")) {
+		line[strcspn(line, "#")] = '\0';
+		strv_split(names, line);
+	}
+	free(text);
+	return 0;
+}
 
 int qaplan_tests(const struct run *r, struct strv *names)
 {
+	struct strv known = {0};
+	if (qaplan_known(r, &known) < 0)
+		return -1;
+	int rc = 0;
 	if (!profile_get_list(r->prof, "qa", "tests", names)) {
-		for (const char *const *t = qa_all_tests; *t; t++)
-			strv_push(names, *t);
-		return 0;
+		for (size_t k = 0; k < known.n; k++)
+			strv_push(names, known.v[k]);
 	}
-	for (size_t i = 0; i < names->n; i++) {
-		bool known = false;
-		for (const char *const *t = qa_all_tests; *t; t++)
-			known |= !strcmp(*t, names->v[i]);
-		if (!known) {
+	for (size_t i = 0; i < names->n && rc == 0; i++) {
+		bool ok = false;
+		for (size_t k = 0; k < known.n; k++)
+			ok |= !strcmp(known.v[k], names->v[i]);
+		if (!ok) {
+			char *list = xstrdup("");
+			for (size_t k = 0; k < known.n; k++) {
+				char *l = xasprintf("%s%s%s", list, k ? " " : "", known.v[k]);
+				free(list);
+				list = l;
+			}
 			const struct profile_value *v = profile_value(r->prof, "qa", "tests");
-			return kb_fail("%s: unknown self-test '%s' (known: modules tcp_timewait backlog sysctl)",
-				       v ? v->origin : "tests", names->v[i]);
+			rc = kb_fail("%s: unknown self-test '%s' (known, from %s: %s)", v ? v->origin : "tests",
+				     names->v[i], QA_TESTS_LIST, list);
+			free(list);
 		}
 	}
-	return 0;
+	strv_free(&known);
+	return rc;
 }
 
 /* The compiled-in TIME_WAIT length the tcp_timewait test expects. */
@@ -67,7 +92,7 @@ int qaplan_text(const struct run *r, char **text)
 		} else if (!strcmp(t, "sysctl")) {
 			profile_get_list(r->prof, "qa", "sysctl", &args);
 		}
-		char *line = xasprintf("%s /qa/%s", t, t);
+		char *line = xasprintf("%s /" INIT_QA_DIR "/%s", t, t);
 		for (size_t j = 0; j < args.n; j++) {
 			char *l2 = xasprintf("%s %s", line, args.v[j]);
 			free(line);

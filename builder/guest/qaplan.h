@@ -5,8 +5,11 @@
 
 #include "core/run.h"
 
-/* Every self-test kbuild knows, in the order they run. */
-extern const char *const qa_all_tests[];
+/* The one list of self-tests, in kbuild's home (the Makefile reads it too). */
+#define QA_TESTS_LIST "qa/tests.list"
+
+/* Every self-test kbuild knows, in the order they run, from QA_TESTS_LIST. */
+int qaplan_known(const struct run *r, struct strv *names);
 
 /* The plan's test names (the profile's [qa] tests, default all), checked
  * against the known ones. */

@@ -1,20 +1,18 @@
 /* Run QEMU in its own process group, watch the serial log, decide a verdict. */
 #define _GNU_SOURCE
 #include "guest/qemu.h"
+#include "guest/ktap.h"
 #include "lib/spawn.h"
 #include "lib/util.h"
 
 #include <errno.h>
 #include <fcntl.h>
-#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/prctl.h>
-#include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 
-#define POLL_NS (100 * 1000 * 1000)
+#define POLL_S 0.1          /* how often the console is read */
+#define STOP_GRACE_S 2.0    /* SIGTERM to SIGKILL when QEMU is stopped */
 #define DEFAULT_KVM_GRACE_S 20
 #define PANIC_GRACE_S 2.0   /* let the trace reach the log before QEMU is killed */
 #define EXCERPT_BEFORE 8
@@ -87,31 +85,6 @@ static void console_poll(struct console *c, const char *path)
 	}
 }
 
-static void sleep_poll(void)
-{
-	struct timespec ts = {0, POLL_NS};
-	nanosleep(&ts, NULL);
-}
-
-/* SIGTERM to the group, SIGKILL if it lingers; always reaped. */
-static int stop_group(pid_t pid)
-{
-	int status = 0;
-	kill(-pid, SIGTERM);
-	double until = now_seconds() + 2.0;
-	while (now_seconds() < until) {
-		if (waitpid(pid, &status, WNOHANG) == pid)
-			goto reaped;
-		sleep_poll();
-	}
-	kill(-pid, SIGKILL);
-	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
-		;
-reaped:
-	kill(-pid, SIGKILL);   /* anything QEMU left in its group */
-	return status;
-}
-
 /* Split text into lines (without '\r'); returns the count. */
 static size_t split_lines(char *text, char ***lines)
 {
@@ -162,27 +135,24 @@ static char *make_excerpt(const char *log, bool around_panic)
 }
 
 /* When the guest ended without the exit port, results on the console still
- * count: any "not ok" fails, a complete plan of "ok" lines passes. */
+ * count (read by guest/ktap): a failed test fails, a complete plan of
+ * passed (or skipped) tests passes. */
 static enum boot_verdict verdict_from_ktap(const char *log)
 {
-	char *text = xstrdup(log ? log : "");
-	char **lines;
-	size_t n = split_lines(text, &lines), oks = 0, planned = 0;
+	struct ktap_report rep;
+	ktap_parse(log ? log : "", log ? strlen(log) : 0, &rep);
+	size_t oks = 0;
 	bool failed = false;
-	for (size_t k = 0; k < n; k++) {
-		const char *l = lines[k];
-		if (strncmp(l, "not ok ", 7) == 0)
-			failed = true;
-		else if (strncmp(l, "ok ", 3) == 0)
-			oks++;
-		else if (strncmp(l, "1..", 3) == 0)
-			planned = strtoul(l + 3, NULL, 10);
+	for (size_t k = 0; k < rep.root.nsub; k++) {
+		enum ktap_status st = rep.root.sub[k].status;
+		failed |= st == KTAP_FAIL || st == KTAP_TODO;
+		oks += st == KTAP_PASS || st == KTAP_SKIP;
 	}
-	free(lines);
-	free(text);
+	long planned = rep.root.plan;
+	ktap_report_free(&rep);
 	if (failed)
 		return BOOT_TESTS_FAILED;
-	if (planned && oks == planned)
+	if (planned > 0 && oks == (size_t)planned)
 		return BOOT_PASSED;
 	return BOOT_NO_REPORT;
 }
@@ -215,7 +185,7 @@ static void build_argv(const struct qemu_opts *o, bool kvm, struct strv *a)
 	for (size_t k = 0; k < sizeof(fixed) / sizeof(fixed[0]); k++)
 		strv_push(a, fixed[k]);
 	strv_push(a, "-m");
-	strv_push_owned(a, xasprintf("%u", o->mem_mb ? o->mem_mb : 512));
+	strv_push_owned(a, xasprintf("%u", o->mem_mb ? o->mem_mb : QEMU_MEM_MB_DEFAULT));
 	strv_push(a, "-chardev");
 	strv_push_owned(a, chardev_file_arg(o->serial_log));
 	strv_push(a, "-serial");
@@ -259,49 +229,33 @@ static int boot_once(const struct qemu_opts *o, bool kvm, unsigned silent_s, str
 		fprintf(o->log, "qemu: %s\n", cmd);
 	FILE *qerr = tmpfile();   /* QEMU's own messages, for the log and an ERROR excerpt */
 	int null_fd = open("/dev/null", O_RDWR | O_CLOEXEC);
-	fflush(NULL);
+	int err_fd = qerr ? fileno(qerr) : null_fd;
+	struct spawn_opts so = {.stdin_fd = -1, .stdout_fd = err_fd, .stderr_fd = err_fd};
 	double t0 = now_seconds();
-	pid_t parent = getpid();
-	pid_t pid = fork();
-	if (pid < 0) {
+	struct spawn_proc qemu;
+	int started = spawn_start(strv_argv(&argv), &so, &qemu);
+	close(null_fd);
+	if (started < 0) {
 		free(cmd);
 		strv_free(&argv);
 		if (qerr)
 			fclose(qerr);
-		close(null_fd);
-		return kb_fail("qemu: cannot fork: %s", strerror(errno));
+		return -1;
 	}
-	if (pid == 0) {
-		setpgid(0, 0);
-		/* QEMU must not outlive kbuild killed without a chance to clean up */
-		prctl(PR_SET_PDEATHSIG, SIGKILL);
-		if (getppid() != parent)
-			_exit(127);
-		dup2(null_fd, 0);
-		int err = qerr ? fileno(qerr) : null_fd;
-		dup2(err, 1);
-		dup2(err, 2);
-		execvp(argv.v[0], strv_argv(&argv));
-		fprintf(stderr, "kbuild: cannot run %s: %s\n", argv.v[0], strerror(errno));
-		_exit(127);
-	}
-	setpgid(pid, pid);
-	close(null_fd);
 
-	unsigned timeout = o->timeout_s ? o->timeout_s : 300;
+	unsigned timeout = o->timeout_s ? o->timeout_s : QEMU_TIMEOUT_S_DEFAULT;
 	double deadline = t0 + timeout, panic_deadline = 0;
 	struct console con = {.fd = -1};
 	int status = 0;
 	bool timed_out = false, exited = false, silent = false;
 	while (!exited) {
-		pid_t w = waitpid(pid, &status, WNOHANG);
-		if (w == pid) {
+		int w = spawn_wait(&qemu, now_seconds() + POLL_S, &status);
+		if (w == 1) {
 			exited = true;
 			break;
 		}
-		if (w < 0 && errno == ECHILD) {   /* reaped behind our back (SIGCHLD ignored?) */
-			kill(-pid, SIGKILL);
-			status = 0xff00;          /* exit status 255: an ERROR verdict */
+		if (w < 0) {   /* interrupted, or reaped behind our back: an ERROR verdict */
+			status = 255;
 			break;
 		}
 		console_poll(&con, o->serial_log);
@@ -311,16 +265,15 @@ static int boot_once(const struct qemu_opts *o, bool kvm, unsigned silent_s, str
 		silent = silent_s && con.len == 0 && now > t0 + silent_s;
 		if ((panic_deadline && now > panic_deadline) || now > deadline || silent) {
 			timed_out = !panic_deadline && !silent;
-			status = stop_group(pid);
+			status = spawn_stop(&qemu, STOP_GRACE_S);
+			if (status < 0)
+				status = 255;
 			break;
 		}
-		sleep_poll();
 	}
-	if (exited)
-		kill(-pid, SIGKILL);   /* nothing of QEMU's group may survive it */
 	console_poll(&con, o->serial_log);
 	r->seconds = now_seconds() - t0;
-	r->qemu_status = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+	r->qemu_status = status;   /* 128+signal when QEMU was killed */
 
 	bool has_output = con.len > 0;
 	/* Under KVM, QEMU failing before the guest printed a byte (KVM_CREATE_VM
@@ -331,8 +284,8 @@ static int boot_once(const struct qemu_opts *o, bool kvm, unsigned silent_s, str
 		r->verdict = BOOT_PANIC;
 	else if (timed_out)
 		r->verdict = BOOT_TIMEOUT;
-	else if (!WIFEXITED(status))
-		r->verdict = BOOT_ERROR;
+	else if (status >= 128)
+		r->verdict = BOOT_ERROR;   /* killed: QEMU's own statuses are 0, 1 and 3 */
 	else if (r->qemu_status == 1 && has_output)   /* QEMU's own errors also exit 1 */
 		r->verdict = BOOT_PASSED;
 	else if (r->qemu_status == 3)

@@ -673,14 +673,6 @@ size_t kconfig_db_nfiles(const struct kconfig_db *db)
 	return db->files.n;
 }
 
-size_t kconfig_db_nsymbols(const struct kconfig_db *db)
-{
-	size_t n = 0;
-	for (size_t i = 0; i < db->nsyms; i++)
-		n += db->syms[i]->ndefs > 0;
-	return n;
-}
-
 const char *kconfig_db_warnings(const struct kconfig_db *db)
 {
 	return db->warnings ? db->warnings : "";

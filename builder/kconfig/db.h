@@ -94,7 +94,6 @@ const struct kchoice *kconfig_db_choice(const struct kconfig_db *db, int index);
 const char *kconfig_db_modules_symbol(const struct kconfig_db *db);
 const char *kconfig_db_srcarch(const struct kconfig_db *db);
 size_t kconfig_db_nfiles(const struct kconfig_db *db);
-size_t kconfig_db_nsymbols(const struct kconfig_db *db);
 /* Problems met while reading (a `source` of a missing file...), one per line; may be "". */
 const char *kconfig_db_warnings(const struct kconfig_db *db);
 

@@ -383,25 +383,3 @@ size_t kexpr_blame(const char *expr, int need, kexpr_lookup_fn lookup, void *ctx
 	return count;
 }
 
-static void collect_symbols(const struct enode *n, struct strv *names)
-{
-	if (!n)
-		return;
-	if (n->kind == N_SYM) {
-		for (size_t i = 0; i < names->n; i++)
-			if (strcmp(names->v[i], n->text) == 0)
-				return;
-		strv_push(names, n->text);
-		return;
-	}
-	collect_symbols(n->l, names);
-	collect_symbols(n->r, names);
-}
-
-void kexpr_symbols(const char *expr, struct strv *names)
-{
-	struct enode *n = expr_parse(expr);
-	collect_symbols(n, names);
-	enode_free(n);
-}
-

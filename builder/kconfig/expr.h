@@ -18,10 +18,6 @@ int kexpr_eval(const char *expr, kexpr_lookup_fn lookup, void *ctx);
  * only m: D; compared: E=val". Returns the number of symbols named. */
 size_t kexpr_blame(const char *expr, int need, kexpr_lookup_fn lookup, void *ctx, char **out);
 
-/* Every symbol name EXPR references, in order, appended to names (strv). */
-struct strv;
-void kexpr_symbols(const char *expr, struct strv *names);
-
 /* --- lexical pieces shared with the Kconfig reader --- */
 
 /* A character of a symbol name (letters, digits, '_', '-'). */

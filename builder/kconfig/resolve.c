@@ -5,10 +5,8 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #define DEFAULT_TIMEOUT_SEC 900
@@ -37,52 +35,12 @@ bool config_tree_has_olddefconfig(const char *srctree)
  * the timeout instead of filling the log at full speed. */
 #define MAX_EMPTY_ANSWERS 100000
 
-/* A child writing newlines until the reader goes away: `yes ''` without a shell.
- * Returns the read end for the consumer's stdin and the writer's pid. */
-static int empty_answers(pid_t *writer)
-{
-	int fds[2];
-	if (pipe2(fds, O_CLOEXEC) < 0)
-		return kb_fail("pipe: %s", strerror(errno));
-	fflush(NULL);
-	pid_t pid = fork();
-	if (pid < 0) {
-		close(fds[0]);
-		close(fds[1]);
-		return kb_fail("cannot fork the answer feeder: %s", strerror(errno));
-	}
-	if (pid == 0) {
-		signal(SIGPIPE, SIG_DFL);
-		close(fds[0]);
-		char buf[4096];
-		memset(buf, '\n', sizeof(buf));
-		for (size_t sent = 0; sent < MAX_EMPTY_ANSWERS;) {
-			ssize_t w = write(fds[1], buf, sizeof(buf));
-			if (w < 0 && errno != EINTR)
-				_exit(0); /* the reader is gone */
-			sent += w > 0 ? (size_t)w : 0;
-		}
-		for (;;)
-			pause(); /* keep the pipe open: no EOF; killed when make ends */
-	}
-	close(fds[1]);
-	*writer = pid;
-	return fds[0];
-}
-
-static int run_make(const struct config_job *j, const char *objdir, const char *target,
-		    FILE *log, int out_fd, bool feed_answers)
+static int run_make(const struct config_job *j, const char *target, FILE *log, int out_fd,
+		    bool feed_answers)
 {
 	struct strv argv = {0};
-	strv_push(&argv, "make");
-	strv_push(&argv, "-C");
-	strv_push(&argv, j->srctree);
-	strv_push_owned(&argv, xasprintf("O=%s", objdir));
-	strv_push_owned(&argv, xasprintf("ARCH=%s", j->arch));
-	if (j->cross && *j->cross)
-		strv_push_owned(&argv, xasprintf("CROSS_COMPILE=%s", j->cross));
-	if (j->cc && *j->cc)
-		strv_push_owned(&argv, xasprintf("CC=%s", j->cc));
+	for (char *const *a = j->make; *a; a++)
+		strv_push(&argv, *a);
 	strv_push(&argv, target);
 
 	char *line = argv_to_string(strv_argv(&argv));
@@ -90,22 +48,17 @@ static int run_make(const struct config_job *j, const char *objdir, const char *
 		fprintf(log, "kbuild: %s%s\n", feed_answers ? "(empty answers on stdin) " : "", line);
 		fflush(log);
 	}
-	pid_t writer = -1;
-	int in_fd = feed_answers ? empty_answers(&writer) : -1;
-	int st = -1;
-	if (!feed_answers || in_fd >= 0) {
-		struct spawn_opts o = {
-			.stdin_fd = in_fd, .stdout_fd = out_fd, .stderr_fd = out_fd,
-			.timeout_sec = j->timeout_sec ? j->timeout_sec : DEFAULT_TIMEOUT_SEC,
-		};
-		st = spawn_run(strv_argv(&argv), &o);
+	static const char newlines[4096] = {[0 ... 4095] = '\n'}; /* `yes ''` without a shell */
+	struct spawn_opts o = {
+		.stdin_fd = -1, .stdout_fd = out_fd, .stderr_fd = out_fd, .env_add = j->env,
+		.timeout_sec = j->timeout_sec ? j->timeout_sec : DEFAULT_TIMEOUT_SEC,
+	};
+	if (feed_answers) {
+		o.feed = newlines;
+		o.feed_len = sizeof(newlines);
+		o.feed_total = MAX_EMPTY_ANSWERS;
 	}
-	if (in_fd >= 0)
-		close(in_fd);
-	if (writer > 0) {
-		kill(writer, SIGKILL);
-		waitpid(writer, NULL, 0);
-	}
+	int st = spawn_run(strv_argv(&argv), &o);
 	if (st > 0)
 		kb_fail("%s failed with status %d (see the config log)", line, st);
 	free(line);
@@ -126,18 +79,15 @@ static int copy_base(const char *base, const char *dotconfig)
 
 int config_resolve(const struct config_job *j)
 {
-	if (!j->srctree || !j->objdir || !j->arch || !j->base)
-		return kb_fail("config: srctree, objdir, arch and base are all needed");
+	if (!j->srctree || !j->objdir || !j->make || !j->base)
+		return kb_fail("config: srctree, objdir, make and base are all needed");
 	bool target = config_base_is_target(j->base);
 	if (!target && !path_exists(j->base))
 		return kb_fail("config base %s is neither a *config make target nor an existing file",
 			       j->base);
 	if (mkdir_p(j->objdir, 0755) < 0)
 		return -1;
-	char *objdir = path_abs(j->objdir);
-	if (!objdir)
-		return -1;
-	char *dotconfig = path_join(objdir, ".config");
+	char *dotconfig = path_join(j->objdir, ".config");
 	/* make writes to a descriptor: the log's own, or a temporary file copied
 	 * into the log afterwards (a memory stream has none), or /dev/null. */
 	int out_fd = -1, r = -1;
@@ -149,7 +99,6 @@ int config_resolve(const struct config_job *j)
 			spool = tmpfile();
 			if (!spool) {
 				free(dotconfig);
-				free(objdir);
 				return kb_fail("cannot create a temporary file for make's output: %s",
 					       strerror(errno));
 			}
@@ -160,7 +109,7 @@ int config_resolve(const struct config_job *j)
 	}
 
 	if (target)
-		r = run_make(j, objdir, j->base, spool ? spool : j->log, out_fd, false);
+		r = run_make(j, j->base, spool ? spool : j->log, out_fd, false);
 	else
 		r = copy_base(j->base, dotconfig);
 	if (r == 0 && !path_exists(dotconfig))
@@ -169,8 +118,8 @@ int config_resolve(const struct config_job *j)
 		r = dotconfig_apply(dotconfig, j->req);
 	if (r == 0) {
 		bool olddef = config_tree_has_olddefconfig(j->srctree);
-		r = run_make(j, objdir, olddef ? "olddefconfig" : "oldconfig", spool ? spool : j->log,
-			     out_fd, !olddef);
+		r = run_make(j, olddef ? "olddefconfig" : "oldconfig", spool ? spool : j->log, out_fd,
+			     !olddef);
 	}
 	if (spool) {
 		char buf[8192];
@@ -183,6 +132,5 @@ int config_resolve(const struct config_job *j)
 		close(out_fd);
 	}
 	free(dotconfig);
-	free(objdir);
 	return r;
 }

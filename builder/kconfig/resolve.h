@@ -9,9 +9,9 @@
 #include <stdio.h>
 
 struct config_job {
-	const char *srctree, *objdir;
-	const char *arch;             /* ARCH= (x86_64) */
-	const char *cross, *cc;       /* CROSS_COMPILE=, CC= (may be NULL) */
+	const char *srctree, *objdir; /* objdir: make's O=, absolute */
+	char *const *make;            /* make -C srctree O=objdir ARCH=.. (kmake_command), NULL-ended */
+	char *const *env;             /* added to make's environment (kmake_env), or NULL */
 	const char *base;             /* a *config target the tree has, or a config file path */
 	const struct kopt_set *req;   /* may be NULL: base only */
 	FILE *log;                    /* make output and the commands run; NULL: discarded */
@@ -23,7 +23,7 @@ struct config_job {
  * applied (dotconfig_apply), then `make olddefconfig` where the tree has it,
  * otherwise `make oldconfig` with an endless stream of empty answers (like
  * `yes '' |`), so kconfig takes every new symbol's default. All through
- * spawn_run: make -C srctree O=objdir ARCH=arch [CROSS_COMPILE=..] [CC=..] target.
+ * spawn_run: the job's make command line with the target appended.
  * Returns 0, or -1 with kb_fail(). */
 int config_resolve(const struct config_job *j);
 

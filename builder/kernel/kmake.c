@@ -2,6 +2,7 @@
 #include "kernel/kmake.h"
 #include "lib/spawn.h"
 #include "kernel/toolchain.h"
+#include "core/records.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -11,12 +12,12 @@ void kmake_env(const struct run *r, struct strv *env)
 {
 	long long epoch = 0;
 	const char *sde = getenv("SOURCE_DATE_EPOCH");
-	char *recorded = run_record_get(r, "source-date.rec", "epoch");
+	struct source_date_rec recorded;
 	if (sde && *sde)
 		epoch = atoll(sde);
-	else if (recorded)
-		epoch = atoll(recorded);
-	free(recorded);
+	else if (source_date_rec_get(r, &recorded) == 0)
+		epoch = recorded.epoch;
+	kb_clear_error(); /* no record yet: the epoch is 0 */
 	time_t t = (time_t)epoch;
 	char when[64];
 	strftime(when, sizeof(when), "%a %b %e %H:%M:%S UTC %Y", gmtime(&t));
@@ -32,6 +33,15 @@ void kmake_env(const struct run *r, struct strv *env)
 	/* Lets ccache hit across output directories (paths become relative). */
 	strv_push_owned(env, xasprintf("CCACHE_BASEDIR=%s", r->outdir));
 	strv_push(env, "LC_ALL=C");
+}
+
+void kmake_command(const struct run *r, struct strv *argv, struct strv *env)
+{
+	strv_push(argv, "make");
+	strv_push(argv, "-C");
+	strv_push(argv, r->srcdir);
+	toolchain_make_vars(r, argv);
+	kmake_env(r, env);
 }
 
 struct stream_ctx {
@@ -69,15 +79,11 @@ int kmake(struct run *r, const char *const *targets, size_t n, long jobs, struct
 	  size_t progress_total)
 {
 	struct strv argv = {0}, env = {0};
-	strv_push(&argv, "make");
-	strv_push(&argv, "-C");
-	strv_push(&argv, r->srcdir);
-	toolchain_make_vars(r, &argv);
+	kmake_command(r, &argv, &env);
 	if (jobs > 0)
 		strv_push_owned(&argv, xasprintf("-j%ld", jobs));
 	for (size_t i = 0; i < n; i++)
 		strv_push(&argv, targets[i]);
-	kmake_env(r, &env);
 	char *cmd = argv_to_string(strv_argv(&argv));
 	fprintf(r->log, "$ %s\n", cmd);
 	free(cmd);

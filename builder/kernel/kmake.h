@@ -12,6 +12,11 @@
  * KBUILD_BUILD_USER/HOST, KCFLAGS with -ffile-prefix-map, CCACHE_BASEDIR. */
 void kmake_env(const struct run *r, struct strv *env);
 
+/* The command line every kernel make starts from: make -C srcdir ARCH=
+ * [CROSS_COMPILE=] CC= O= (toolchain_make_vars), into argv; the environment
+ * of kmake_env into env. */
+void kmake_command(const struct run *r, struct strv *argv, struct strv *env);
+
 /* make -C src <vars> [-jN] targets..., output to r->log and parsed into b
  * (may be NULL). progress_total: the expected number of steps (0: unknown)
  * for the progress display. Returns make's status, or -1. */

@@ -15,8 +15,4 @@
 int modcheck_stage(const char *stage_root, const char *release,
 		   const char *const *expected_modules, size_t n, FILE *log);
 
-/* Check that vmlinux (or any ELF) defines every symbol in its .symtab.
- * Returns 0, or -1 with kb_fail() naming the missing symbols. */
-int elf_has_symbols(const char *vmlinux, const char *const *symbols, size_t n);
-
 #endif

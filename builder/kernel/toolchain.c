@@ -1,5 +1,6 @@
 #define _GNU_SOURCE
 #include "kernel/toolchain.h"
+#include "kernel/arch.h"
 #include "lib/spawn.h"
 
 #include <stdlib.h>
@@ -106,9 +107,9 @@ static char *ask_version(const struct run *r)
 
 void toolchain_make_vars(const struct run *r, struct strv *argv)
 {
-	const char *arch = profile_get(r->prof, "build", "arch");
+	const char *arch = kernel_arch_name(r);
 	const char *cross = profile_get(r->prof, "build", "cross");
-	strv_push_owned(argv, xasprintf("ARCH=%s", arch ? arch : "x86_64"));
+	strv_push_owned(argv, xasprintf("ARCH=%s", arch));
 	if (cross)
 		strv_push_owned(argv, xasprintf("CROSS_COMPILE=%s", cross));
 	char *cc = toolchain_cc(r);

@@ -1,5 +1,6 @@
 #define _GNU_SOURCE
 #include "lib/spawn.h"
+#include "lib/children.h"
 #include "lib/util.h"
 
 #include <errno.h>
@@ -7,21 +8,37 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
-static void child_exec(char *const argv[], const struct spawn_opts *o, int out_fd)
+/* How long a group gets between SIGTERM and SIGKILL when kbuild is interrupted. */
+#define INTERRUPT_GRACE_S 5.0
+/* How long leftovers of a group that ended get before kbuild stops waiting. */
+#define LEFTOVER_GRACE_S 2.0
+
+/* stdin, stdout and stderr of the child to be. */
+struct child_fds {
+	int in, out, err;
+};
+
+static void child_exec(char *const argv[], const struct spawn_opts *o, struct child_fds fds,
+		       const sigset_t *mask, pid_t parent)
 {
 	setpgid(0, 0);
-	int in = o && o->stdin_fd >= 0 ? o->stdin_fd : open("/dev/null", O_RDONLY);
+	children_reset_in_child(mask);
+	/* kbuild killed without a chance to clean up: its child follows */
+	prctl(PR_SET_PDEATHSIG, SIGTERM);
+	if (getppid() != parent)
+		_exit(127);
+	int in = fds.in >= 0 ? fds.in : open("/dev/null", O_RDONLY);
 	if (in >= 0 && in != 0)
 		dup2(in, 0);
-	if (out_fd >= 0 && out_fd != 1)
-		dup2(out_fd, 1);
-	int err = o && o->stderr_fd >= 0 ? o->stderr_fd : out_fd;
-	if (err >= 0 && err != 2)
-		dup2(err, 2);
+	if (fds.out >= 0 && fds.out != 1)
+		dup2(fds.out, 1);
+	if (fds.err >= 0 && fds.err != 2)
+		dup2(fds.err, 2);
 	if (o && o->env_add)
 		for (char *const *e = o->env_add; *e; e++)
 			putenv(*e);
@@ -34,77 +51,237 @@ static void child_exec(char *const argv[], const struct spawn_opts *o, int out_f
 	_exit(127);
 }
 
-static int wait_child(pid_t pid, const char *name, unsigned timeout_sec)
+/* The feeder: o->feed written to fd until o->feed_total bytes went, then
+ * the pipe held open (no EOF) until the group is killed. */
+static void feeder_loop(const struct spawn_opts *o, int fd)
 {
-	int status;
-	double deadline = timeout_sec ? now_seconds() + timeout_sec : 0;
-	for (;;) {
-		pid_t r = waitpid(pid, &status, timeout_sec ? WNOHANG : 0);
-		if (r == pid)
-			break;
-		if (r < 0 && errno != EINTR)
-			return kb_fail("waiting for %s: %s", name, strerror(errno));
-		if (r == 0) {
-			if (now_seconds() > deadline) {
-				kill(-pid, SIGKILL);
-				waitpid(pid, &status, 0);
-				return kb_fail("%s did not finish within %u s and was killed", name,
-					       timeout_sec);
-			}
-			struct timespec ts = {0, 50 * 1000 * 1000};
-			nanosleep(&ts, NULL);
+	signal(SIGPIPE, SIG_DFL); /* the reader is gone: so is the feeder */
+	for (size_t sent = 0; sent < o->feed_total;) {
+		size_t n = o->feed_len < o->feed_total - sent ? o->feed_len : o->feed_total - sent;
+		ssize_t w = write(fd, o->feed, n);
+		if (w < 0 && errno != EINTR)
+			_exit(0);
+		sent += w > 0 ? (size_t)w : 0;
+	}
+	for (;;)
+		pause();
+}
+
+/* Forks the feeder into the child's group; returns its pid or -1. */
+static pid_t start_feeder(const struct spawn_opts *o, int fds[2], pid_t child, const sigset_t *mask,
+			  pid_t parent)
+{
+	pid_t f = fork();
+	if (f == 0) {
+		setpgid(0, child);
+		children_reset_in_child(mask);
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		if (getppid() != parent)
+			_exit(0);
+		close(fds[0]);
+		feeder_loop(o, fds[1]);
+	}
+	if (f > 0)
+		setpgid(f, child);
+	return f;
+}
+
+/* The common start: fds as given, stdin from a feeder when o->feed is set. */
+static int start(char *const argv[], const struct spawn_opts *o, struct child_fds fds,
+		 struct spawn_proc *p)
+{
+	*p = (struct spawn_proc){.pid = -1, .feeder = -1};
+	if (children_interrupted())
+		return kb_fail("not starting %s: kbuild is being interrupted", argv[0]);
+	if (o && o->feed && !o->feed_len)
+		return kb_fail("spawn: an empty feed for %s", argv[0]);
+	int feed[2] = {-1, -1};
+	if (o && o->feed) {
+		if (pipe2(feed, O_CLOEXEC) < 0)
+			return kb_fail("pipe: %s", strerror(errno));
+		fds.in = feed[0];
+	}
+	fflush(NULL);
+	sigset_t mask;
+	children_block_signals(&mask);
+	pid_t parent = getpid();
+	pid_t pid = fork();
+	if (pid == 0)
+		child_exec(argv, o, fds, &mask, parent);
+	int rc = 0;
+	if (pid < 0) {
+		rc = kb_fail("cannot fork for %s: %s", argv[0], strerror(errno));
+	} else {
+		setpgid(pid, pid);
+		p->pid = pid;
+		p->name = xstrdup(argv[0]);
+		if (!children_add(pid)) {
+			kill(-pid, SIGKILL);
+			waitpid(pid, NULL, 0);
+			rc = kb_fail("too many children running to start %s", argv[0]);
+		} else if (feed[1] >= 0 && (p->feeder = start_feeder(o, feed, pid, &mask, parent)) < 0) {
+			rc = kb_fail("cannot fork the stdin feeder for %s: %s", argv[0], strerror(errno));
+			kill(-pid, SIGKILL);
+			waitpid(pid, NULL, 0);
+			children_remove(pid);
+		}
+		if (rc < 0) {
+			free(p->name);
+			*p = (struct spawn_proc){.pid = -1, .feeder = -1};
 		}
 	}
-	if (WIFEXITED(status)) {
-		if (WEXITSTATUS(status) == 127)
-			kb_fail("%s could not be run (exit 127: not installed?)", name);
-		return WEXITSTATUS(status);
+	children_restore_signals(&mask);
+	if (feed[0] >= 0) {
+		close(feed[0]);
+		close(feed[1]);
 	}
-	return 128 + WTERMSIG(status);
+	return rc;
+}
+
+int spawn_start(char *const argv[], const struct spawn_opts *o, struct spawn_proc *p)
+{
+	struct child_fds fds = {o ? o->stdin_fd : -1, o ? o->stdout_fd : -1, -1};
+	fds.err = o && o->stderr_fd >= 0 ? o->stderr_fd : fds.out;
+	return start(argv, o, fds, p);
+}
+
+static int decode_status(int st)
+{
+	return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+}
+
+/* p has been reaped: the feeder and anything else left in its group go. */
+static void finish(struct spawn_proc *p, double grace_s)
+{
+	if (p->feeder > 0) {
+		kill(p->feeder, SIGKILL);
+		waitpid(p->feeder, NULL, 0);
+	}
+	if (kill(-p->pid, 0) == 0) {
+		kill(-p->pid, SIGKILL);
+		children_drain_group(p->pid, grace_s);
+	}
+	sigset_t mask;
+	children_block_signals(&mask);
+	children_remove(p->pid);
+	children_restore_signals(&mask);
+	free(p->name);
+	p->name = NULL;
+	p->pid = p->feeder = -1;
+}
+
+static void nap(double s)
+{
+	struct timespec ts = {(time_t)s, (long)((s - (double)(time_t)s) * 1e9)};
+	nanosleep(&ts, NULL);
+}
+
+int spawn_wait(struct spawn_proc *p, double deadline, int *status)
+{
+	double kill_at = 0, step = 0.001;
+	for (;;) {
+		bool stopping = children_interrupted() != 0;
+		/* Block in waitpid unless a deadline or an interrupt needs watching;
+		 * a signal breaks the block (EINTR). */
+		int st;
+		pid_t r = waitpid(p->pid, &st, deadline || stopping ? WNOHANG : 0);
+		if (r == p->pid) {
+			*status = decode_status(st);
+			if (stopping)
+				kb_fail("kbuild was interrupted (%s) and stopped %s",
+					strsignal(children_interrupted()), p->name);
+			finish(p, stopping ? INTERRUPT_GRACE_S : LEFTOVER_GRACE_S);
+			return stopping ? -1 : 1;
+		}
+		if (r < 0 && errno != EINTR) {
+			int e = errno;
+			kill(-p->pid, SIGKILL);
+			char *name = xstrdup(p->name ? p->name : "?");
+			finish(p, LEFTOVER_GRACE_S);
+			kb_fail("waiting for %s: %s", name, strerror(e));
+			free(name);
+			return -1;
+		}
+		double now = now_seconds();
+		if (stopping) {
+			if (!kill_at)
+				kill_at = now + INTERRUPT_GRACE_S;
+			else if (now > kill_at)
+				kill(-p->pid, SIGKILL);
+		} else if (deadline && now >= deadline) {
+			return 0;
+		}
+		if (r == 0) {
+			nap(step);
+			step = step * 2 < 0.05 ? step * 2 : 0.05;
+		}
+	}
+}
+
+int spawn_stop(struct spawn_proc *p, double grace_s)
+{
+	kill(-p->pid, SIGTERM);
+	int status = 0;
+	int r = spawn_wait(p, now_seconds() + grace_s, &status);
+	if (r == 0) {
+		kill(-p->pid, SIGKILL);
+		r = spawn_wait(p, 0, &status);
+	}
+	return r < 0 ? -1 : status;
+}
+
+/* Wait with the timeout of opts; a child that outlives it is killed. */
+static int wait_timed(struct spawn_proc *p, const struct spawn_opts *o)
+{
+	unsigned timeout = o ? o->timeout_sec : 0;
+	char *name = xstrdup(p->name);
+	int status = -1;
+	int r = spawn_wait(p, timeout ? now_seconds() + timeout : 0, &status);
+	if (r == 0) {
+		kill(-p->pid, SIGKILL);
+		spawn_wait(p, 0, &status);
+		r = kb_fail("%s did not finish within %u s and was killed", name, timeout);
+	} else if (r == 1) {
+		r = status;
+		if (status == 127)
+			kb_fail("%s could not be run (exit 127: not installed?)", name);
+	}
+	free(name);
+	return r;
 }
 
 int spawn_run(char *const argv[], const struct spawn_opts *opts)
 {
-	fflush(NULL);
-	pid_t pid = fork();
-	if (pid < 0)
-		return kb_fail("cannot fork for %s: %s", argv[0], strerror(errno));
-	if (pid == 0)
-		child_exec(argv, opts, opts ? opts->stdout_fd : -1);
-	setpgid(pid, pid);
-	return wait_child(pid, argv[0], opts ? opts->timeout_sec : 0);
+	struct spawn_proc p;
+	if (spawn_start(argv, opts, &p) < 0)
+		return -1;
+	return wait_timed(&p, opts);
 }
 
 /* Starts argv with its stdout on a pipe; returns the read end, or -1.
  * stderr goes to opts->stderr_fd, else to the pipe too when merge_stderr,
  * else to kbuild's own stderr. */
-static int start_piped(char *const argv[], const struct spawn_opts *opts, bool merge_stderr, pid_t *pid)
+static int start_piped(char *const argv[], const struct spawn_opts *opts, bool merge_stderr,
+		       struct spawn_proc *p)
 {
 	int pfd[2];
 	if (pipe2(pfd, O_CLOEXEC) < 0)
 		return kb_fail("pipe: %s", strerror(errno));
-	fflush(NULL);
-	*pid = fork();
-	if (*pid < 0) {
-		close(pfd[0]);
-		close(pfd[1]);
-		return kb_fail("cannot fork for %s: %s", argv[0], strerror(errno));
-	}
-	if (*pid == 0) {
-		struct spawn_opts o = opts ? *opts : (struct spawn_opts){.stdin_fd = -1, .stderr_fd = -1};
-		if (o.stderr_fd < 0 && !merge_stderr)
-			o.stderr_fd = 2;
-		child_exec(argv, &o, pfd[1]);
-	}
-	setpgid(*pid, *pid);
+	struct child_fds fds = {opts ? opts->stdin_fd : -1, pfd[1], -1};
+	fds.err = opts && opts->stderr_fd >= 0 ? opts->stderr_fd : merge_stderr ? pfd[1] : 2;
+	int rc = start(argv, opts, fds, p);
 	close(pfd[1]);
+	if (rc < 0) {
+		close(pfd[0]);
+		return -1;
+	}
 	return pfd[0];
 }
 
 int spawn_capture(char *const argv[], const struct spawn_opts *opts, char **out)
 {
-	pid_t pid;
-	int fd = start_piped(argv, opts, false, &pid);
+	struct spawn_proc p;
+	int fd = start_piped(argv, opts, false, &p);
 	if (fd < 0)
 		return -1;
 	size_t cap = 4096, n = 0;
@@ -112,7 +289,7 @@ int spawn_capture(char *const argv[], const struct spawn_opts *opts, char **out)
 	ssize_t r;
 	while ((r = read(fd, buf + n, cap - n - 1)) != 0) {
 		if (r < 0) {
-			if (errno == EINTR)
+			if (errno == EINTR && !children_interrupted())
 				continue;
 			break;
 		}
@@ -122,7 +299,7 @@ int spawn_capture(char *const argv[], const struct spawn_opts *opts, char **out)
 	}
 	close(fd);
 	buf[n] = '\0';
-	int st = wait_child(pid, argv[0], opts ? opts->timeout_sec : 0);
+	int st = wait_timed(&p, opts);
 	if (st < 0) {
 		free(buf);
 		return st;
@@ -134,22 +311,46 @@ int spawn_capture(char *const argv[], const struct spawn_opts *opts, char **out)
 int spawn_lines(char *const argv[], const struct spawn_opts *opts,
 		void (*on_line)(const char *line, void *ctx), void *ctx)
 {
-	pid_t pid;
-	int fd = start_piped(argv, opts, true, &pid);
+	struct spawn_proc p;
+	int fd = start_piped(argv, opts, true, &p);
 	if (fd < 0)
 		return -1;
 	FILE *in = fdopen(fd, "r");
 	char *line = NULL;
 	size_t cap = 0;
 	ssize_t len;
-	while ((len = getline(&line, &cap, in)) >= 0) {
+	for (;;) {
+		errno = 0;
+		len = getline(&line, &cap, in);
+		if (len < 0 && errno == EINTR && !children_interrupted()) {
+			clearerr(in);
+			continue;
+		}
+		if (len < 0)
+			break;
 		if (len && line[len - 1] == '\n')
 			line[len - 1] = '\0';
 		on_line(line, ctx);
 	}
 	free(line);
 	fclose(in);
-	return wait_child(pid, argv[0], opts ? opts->timeout_sec : 0);
+	return wait_timed(&p, opts);
+}
+
+void spawn_stop_children_on_signals(void)
+{
+	children_install_handlers();
+}
+
+int spawn_interrupted(void)
+{
+	return children_interrupted();
+}
+
+int spawn_exit_status(int rc)
+{
+	int sig = children_interrupted();
+	return sig ? 128 + sig : rc;
 }
 
 char *argv_to_string(char *const argv[])

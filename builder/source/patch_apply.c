@@ -10,13 +10,19 @@
 #include <unistd.h>
 
 #define SKIPPED_MARK "skipped"
+/* Written before patch runs for real and replaced when it is done: a run
+ * interrupted in between leaves it, and the next run re-extracts the tree
+ * instead of finding a patch applied that the record does not list. */
+#define APPLYING_MARK "applying"
+
+enum patch_state { PATCH_APPLIED, PATCH_SKIPPED, PATCH_APPLYING };
 
 /* ---- the applied record ---- */
 
 struct record_line {
 	char sha256[SHA256_HEX_LEN + 1];
 	char *name;
-	bool skipped;
+	enum patch_state state;
 };
 
 struct record {
@@ -53,7 +59,9 @@ static int record_load(const char *path, struct record *rec)
 			continue;
 		char sha[SHA256_HEX_LEN + 1], name[4096], mark[16];
 		int got = sscanf(p, "%64s %4095s %15s", sha, name, mark);
-		if (got < 2 || !sha256_valid_hex(sha) || (got == 3 && strcmp(mark, SKIPPED_MARK))) {
+		bool skipped = got == 3 && !strcmp(mark, SKIPPED_MARK);
+		bool applying = got == 3 && !strcmp(mark, APPLYING_MARK);
+		if (got < 2 || !sha256_valid_hex(sha) || (got == 3 && !skipped && !applying)) {
 			r = kb_fail("%s:%u: malformed applied-patches record; the tree must be re-extracted",
 				    path, line);
 			break;
@@ -62,7 +70,7 @@ static int record_load(const char *path, struct record *rec)
 		struct record_line *l = &rec->l[rec->n++];
 		memcpy(l->sha256, sha, sizeof(sha));
 		l->name = xstrdup(name);
-		l->skipped = got == 3;
+		l->state = skipped ? PATCH_SKIPPED : applying ? PATCH_APPLYING : PATCH_APPLIED;
 	}
 	free(text);
 	if (r < 0)
@@ -78,19 +86,21 @@ static int record_write(const char *path, const struct record *rec)
 	char *buf = xmalloc(cap);
 	for (size_t i = 0; i < rec->n; i++)
 		len += (size_t)sprintf(buf + len, "%s %s%s\n", rec->l[i].sha256, rec->l[i].name,
-				       rec->l[i].skipped ? " " SKIPPED_MARK : "");
+				       rec->l[i].state == PATCH_SKIPPED    ? " " SKIPPED_MARK
+				       : rec->l[i].state == PATCH_APPLYING ? " " APPLYING_MARK
+									   : "");
 	int r = write_file_atomic(path, buf, len);
 	free(buf);
 	return r;
 }
 
-static void record_add(struct record *rec, const struct series_entry *e, bool skipped)
+static void record_add(struct record *rec, const struct series_entry *e, enum patch_state state)
 {
 	rec->l = xrealloc(rec->l, (rec->n + 1) * sizeof(*rec->l));
 	struct record_line *l = &rec->l[rec->n++];
 	memcpy(l->sha256, e->sha256, sizeof(l->sha256));
 	l->name = xstrdup(e->name);
-	l->skipped = skipped;
+	l->state = state;
 }
 
 /* The record must be a prefix of the series, digest for digest. */
@@ -101,13 +111,17 @@ static int record_check(const struct record *rec, const struct series *s, const 
 			return kb_fail("%s lists %s (patch %zu) but the series %s has only %zu patches; "
 				       "the tree must be re-extracted", path, rec->l[i].name, i + 1, s->file, s->n);
 		const struct series_entry *e = &s->e[i];
+		if (rec->l[i].state == PATCH_APPLYING)
+			return kb_fail("a run was interrupted while patch %s (%s:%u) was being applied; the "
+				       "tree must be re-extracted", rec->l[i].name, s->file, e->line);
 		if (strcmp(rec->l[i].name, e->name))
 			return kb_fail("%s lists %s as patch %zu but %s:%u has %s there; the tree must be "
 				       "re-extracted", path, rec->l[i].name, i + 1, s->file, e->line, e->name);
 		if (strcmp(rec->l[i].sha256, e->sha256))
 			return kb_fail("patch %s (%s:%u) changed since it was %s (sha256 %.12s... now %.12s...); "
 				       "the tree must be re-extracted", e->name, s->file, e->line,
-				       rec->l[i].skipped ? "skipped" : "applied", rec->l[i].sha256, e->sha256);
+				       rec->l[i].state == PATCH_SKIPPED ? "skipped" : "applied",
+				       rec->l[i].sha256, e->sha256);
 	}
 	return 0;
 }
@@ -375,10 +389,9 @@ static void log_fuzz(FILE *log, const struct series_entry *e, const char *out)
 		fprintf(log, "warning: %s applies with fuzz; refresh it\n", e->name);
 }
 
-/* Dry-run, then apply one patch. Returns 0 applied, 1 skipped (optional),
- * -1 failed with the tree untouched, SERIES_REEXTRACT when patch failed
- * after its dry-run succeeded (the tree may be half patched). */
-static int apply_one(const struct series *s, const struct series_entry *e, const char *tree, FILE *log)
+/* Dry-run one patch. Returns 0 when it applies, 1 skipped (optional), -1
+ * failed with the tree untouched. */
+static int check_one(const struct series *s, const struct series_entry *e, const char *tree, FILE *log)
 {
 	char *out = NULL;
 	int st = dry_run(e, tree, 0, log, &out);
@@ -414,9 +427,15 @@ static int apply_one(const struct series *s, const struct series_entry *e, const
 	}
 	log_fuzz(log, e, out);
 	free(out);
-	out = NULL;
+	return 0;
+}
 
-	st = run_patch(e, tree, 0, &out);
+/* Apply one patch that passed check_one. Returns 0, -1, or SERIES_REEXTRACT
+ * when patch failed after its dry-run succeeded (the tree may be half patched). */
+static int apply_one(const struct series *s, const struct series_entry *e, const char *tree, FILE *log)
+{
+	char *out = NULL;
+	int st = run_patch(e, tree, 0, &out);
 	if (st < 0)
 		return -1;
 	log_output(log, "apply", out, false);
@@ -451,12 +470,21 @@ int series_apply(const struct series *s, const char *tree, const char *applied_p
 		const struct series_entry *e = &s->e[i];
 		if (log)
 			fprintf(log, "applying %s (-p%d%s)\n", e->name, e->strip, e->optional ? ", optional" : "");
-		int a = apply_one(s, e, tree, log);
-		if (a < 0) {
-			r = a;
+		int c = check_one(s, e, tree, log);
+		if (c < 0) {
+			r = c;
 			break;
 		}
-		record_add(&rec, e, a == 1);
+		record_add(&rec, e, c == 1 ? PATCH_SKIPPED : PATCH_APPLYING);
+		if (c == 0) {
+			if (record_write(applied_path, &rec) < 0) {
+				r = -1;
+				break;
+			}
+			if ((r = apply_one(s, e, tree, log)) != 0)
+				break; /* the record keeps "applying": the tree is suspect */
+			rec.l[rec.n - 1].state = PATCH_APPLIED;
+		}
 		if (record_write(applied_path, &rec) < 0)
 			r = -1;
 	}

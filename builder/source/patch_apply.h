@@ -23,9 +23,11 @@
  * applied_path records the tree's state, one line per patch handled:
  *   "<sha256> <name>"          applied
  *   "<sha256> <name> skipped"  optional, did not apply, skipped
- * rewritten atomically after each patch. On a re-run the recorded prefix is
+ *   "<sha256> <name> applying" patch was running for real (an interrupted
+ *                              run leaves it: the tree is then re-extracted)
+ * rewritten atomically before and after each patch. On a re-run the recorded prefix is
  * not re-applied. A recorded patch whose digest differs, or a record that is
- * not a prefix of the series, returns SERIES_REEXTRACT with kb_fail(); the
+ * not a prefix of the series, or an "applying" line, returns SERIES_REEXTRACT with kb_fail(); the
  * caller then removes tree and applied_path, re-extracts, and calls again.
  * Returns 0, -1 (kb_fail), or SERIES_REEXTRACT. */
 int series_apply(const struct series *s, const char *tree, const char *applied_path, FILE *log);

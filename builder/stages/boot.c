@@ -3,17 +3,19 @@
 #define _GNU_SOURCE
 #include "guest/qemu.h"
 #include "stages/stage.h"
+#include "core/records.h"
+#include "core/metadata.h"
 
 #include <stdlib.h>
 #include <string.h>
 
 static int boot_inputs(struct run *r, struct stamp *s)
 {
-	char *initrd = run_path(r, "initramfs.cpio.gz");
+	char *initrd = run_path(r, OUT_INITRAMFS);
 	stamp_add_file(s, "initramfs", initrd);
 	free(initrd);
 	char buf[32];
-	snprintf(buf, sizeof(buf), "%ld", profile_get_int(r->prof, "qa", "memory", 512));
+	snprintf(buf, sizeof(buf), "%ld", profile_get_int(r->prof, "qa", "memory", QEMU_MEM_MB_DEFAULT));
 	stamp_add(s, "memory", buf);
 	const char *accel = profile_get(r->prof, "qa", "accel");
 	stamp_add(s, "accel", accel ? accel : "auto");
@@ -22,19 +24,19 @@ static int boot_inputs(struct run *r, struct stamp *s)
 
 static int boot_run(struct run *r)
 {
-	char *rel = run_record_get(r, "install.rec", "release");
-	if (!rel)
-		return kb_fail("no release recorded: run the install stage");
-	char *kernel = xasprintf("%s/boot/vmlinuz-%s", r->stagedir, rel);
-	char *initrd = run_path(r, "initramfs.cpio.gz");
-	char *serial = run_path(r, "serial.log");
+	struct install_rec inst;
+	if (install_rec_get(r, &inst) < 0)
+		return -1;
+	char *kernel = xasprintf("%s/boot/vmlinuz-%s", r->stagedir, inst.release);
+	char *initrd = run_path(r, OUT_INITRAMFS);
+	char *serial = run_path(r, OUT_SERIAL_LOG);
 	enum accel_mode accel = ACCEL_AUTO;
 	accel_mode_parse(profile_get(r->prof, "qa", "accel"), &accel);   /* the schema checked it */
 	struct qemu_opts o = {
 		.kernel = kernel,
 		.initrd = initrd,
-		.mem_mb = (unsigned)profile_get_int(r->prof, "qa", "memory", 512),
-		.timeout_s = (unsigned)profile_get_int(r->prof, "qa", "timeout", 300),
+		.mem_mb = (unsigned)profile_get_int(r->prof, "qa", "memory", QEMU_MEM_MB_DEFAULT),
+		.timeout_s = (unsigned)profile_get_int(r->prof, "qa", "timeout", QEMU_TIMEOUT_S_DEFAULT),
 		.serial_log = serial,
 		.accel = accel,
 		.log = r->log,
@@ -46,11 +48,9 @@ static int boot_run(struct run *r)
 		fprintf(r->log, "verdict: %s after %.1f s (QEMU status %d)\n", v, res.seconds, res.qemu_status);
 		if (res.excerpt && *res.excerpt)
 			fprintf(r->log, "---- serial console excerpt ----\n%s\n----\n", res.excerpt);
-		char *text = xasprintf("verdict %s\nseconds %.1f\nqemu-status %d\naccel %s\naccel-why %s\n",
-				       v, res.seconds, res.qemu_status, res.accel.kvm ? "kvm" : "tcg",
-				       res.accel.why);
-		run_record_write(r, "boot.rec", text);
-		free(text);
+		struct boot_rec rec = {(char *)v, res.seconds, res.qemu_status,
+				       (char *)(res.accel.kvm ? "kvm" : "tcg"), res.accel.why};
+		boot_rec_put(r, &rec);
 		/* A guest that reported hands over to the qa stage, which judges the
 		 * tests; anything else is the boot's own failure. */
 		if (res.verdict == BOOT_KVM_SILENT)
@@ -63,8 +63,35 @@ static int boot_run(struct run *r)
 	free(serial);
 	free(initrd);
 	free(kernel);
-	free(rel);
+	install_rec_free(&inst);
 	return rc;
+}
+
+/* What the boot stage recorded: the verdict and the accelerator it ran on. */
+static json_t *boot_info(struct run *r)
+{
+	json_t *o = json_object();
+	struct boot_rec b;
+	if (boot_rec_get(r, &b) < 0)
+		kb_clear_error(); /* not booted yet: nulls */
+	json_object_set_new(o, "verdict", metadata_str(b.verdict));
+	json_object_set_new(o, "accel", metadata_str(b.accel));
+	json_object_set_new(o, "accel-why", metadata_str(b.accel_why));
+	boot_rec_free(&b);
+	const char *asked = profile_get(r->prof, "qa", "accel");
+	json_object_set_new(o, "accel-asked", json_string(asked ? asked : "auto"));
+	return o;
+}
+
+/* metadata.json "boot". */
+static void boot_metadata(struct run *r, json_t *meta)
+{
+	json_object_set_new(meta, "boot", boot_info(r));
+}
+
+static void boot_artifacts(struct run *r, struct strv *paths)
+{
+	strv_push_owned(paths, run_path(r, OUT_SERIAL_LOG));
 }
 
 const struct stage stage_boot = {
@@ -72,4 +99,6 @@ const struct stage stage_boot = {
 	.summary = "boot in QEMU and run the self-tests",
 	.inputs = boot_inputs,
 	.run = boot_run,
+	.artifacts = boot_artifacts,
+	.metadata = boot_metadata,
 };

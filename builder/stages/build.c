@@ -1,17 +1,23 @@
-/* build: bzImage and modules, every object under <out>/build (make O=),
+/* build: the boot image and modules, every object under <out>/build (make O=),
  * the source tree left clean. */
 #define _GNU_SOURCE
 #include "kernel/kmake.h"
 #include "stages/stage.h"
+#include "core/records.h"
+#include "core/metadata.h"
 #include "kernel/toolchain.h"
+#include "kernel/arch.h"
 
 #include <stdlib.h>
 #include <string.h>
 
+/* build.targets, else the arch's boot image and the modules. */
 static void targets(struct run *r, struct strv *t)
 {
 	if (!profile_get_list(r->prof, "build", "targets", t)) {
-		strv_push(t, "bzImage");
+		const struct kernel_arch *a = kernel_arch(r);
+		kb_clear_error(); /* an unknown arch fails the install stage, which needs the image */
+		strv_push(t, a ? a->image : "bzImage");
 		strv_push(t, "modules");
 	}
 }
@@ -41,9 +47,9 @@ static int build_run(struct run *r)
 	struct strv t = {0};
 	targets(r, &t);
 	long jobs = profile_get_int(r->prof, "build", "jobs", toolchain_cpus());
-	char *last = run_record_get(r, "build.rec", "steps");
-	size_t expected = last ? strtoul(last, NULL, 10) : 0;
-	free(last);
+	struct build_rec last;
+	size_t expected = build_rec_get(r, &last) == 0 ? last.steps : 0; /* for the progress */
+	kb_clear_error();
 
 	struct buildlog b = {0};
 	double t0 = now_seconds();
@@ -60,10 +66,8 @@ static int build_run(struct run *r)
 			rc = -1;
 		free(log);
 	} else {
-		char *text = xasprintf("steps %zu\nwarnings %zu\nerrors %zu\nseconds %.1f\njobs %ld\n", b.steps,
-				       b.warnings, b.errors, secs, jobs);
-		rc = run_record_write(r, "build.rec", text);
-		free(text);
+		struct build_rec rec = {b.steps, b.warnings, b.errors, secs, jobs};
+		rc = build_rec_put(r, &rec);
 		fprintf(r->log, "%zu steps, %zu warnings, %.1f s\n", b.steps, b.warnings, secs);
 	}
 	buildlog_free(&b);
@@ -71,9 +75,53 @@ static int build_run(struct run *r)
 	return rc;
 }
 
+static json_t *json_strings(const struct strv *v)
+{
+	json_t *a = json_array();
+	for (size_t i = 0; i < v->n; i++)
+		json_array_append_new(a, json_string(v->v[i]));
+	return a;
+}
+
+/* metadata.json "compiler", "build" (how make ran), "kernel_release", and
+ * the build's counts in "results". */
+static void build_metadata(struct run *r, json_t *meta)
+{
+	char *cc = toolchain_cc(r), *ver = toolchain_version(r);
+	json_object_set_new(meta, "compiler", json_pack("{s:s,s:s}", "command", cc, "version_full", ver));
+	free(cc);
+	free(ver);
+	struct strv vars = {0}, env = {0}, t = {0};
+	toolchain_make_vars(r, &vars);
+	kmake_env(r, &env);
+	targets(r, &t);
+	const char *arch = kernel_arch_name(r);
+	json_object_set_new(meta, "build",
+			    json_pack("{s:o,s:s,s:s?,s:o,s:o,s:I}", "make_variables", json_strings(&vars),
+				      "arch", arch, "cross",
+				      profile_get(r->prof, "build", "cross"), "environment", json_strings(&env),
+				      "targets", json_strings(&t), "jobs",
+				      (json_int_t)profile_get_int(r->prof, "build", "jobs", toolchain_cpus())));
+	strv_free(&vars);
+	strv_free(&env);
+	strv_free(&t);
+	char *rel = kmake_release(r);
+	kb_clear_error();
+	json_object_set_new(meta, "kernel_release", metadata_str(rel));
+	free(rel);
+	struct build_rec b;
+	bool built = build_rec_get(r, &b) == 0;
+	kb_clear_error();
+	json_t *results = json_object_get(meta, "results");
+	json_object_set_new(results, "warnings", built ? json_integer((json_int_t)b.warnings) : json_null());
+	json_object_set_new(results, "errors", built ? json_integer((json_int_t)b.errors) : json_null());
+	json_object_set_new(results, "steps", built ? json_integer((json_int_t)b.steps) : json_null());
+}
+
 const struct stage stage_build = {
 	.name = "build",
-	.summary = "make bzImage and modules",
+	.summary = "make the boot image and modules",
 	.inputs = build_inputs,
 	.run = build_run,
+	.metadata = build_metadata,
 };

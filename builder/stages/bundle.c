@@ -6,13 +6,26 @@
 #include "package/bundle.h"
 #include "package/pkginfo.h"
 #include "kernel/toolchain.h"
+#include "core/records.h"
 #include "core/version.h"
 #include "stages/stage.h"
 
 #include <errno.h>
 #include <jansson.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
+
+/* bundle -> the user, the e2e test: where the three artifacts are. */
+struct bundle_rec {
+	char *tarball, *rpm, *deb;
+};
+static const struct record_field bundle_rec_fields[] = {
+	{"tarball", REC_STRING, offsetof(struct bundle_rec, tarball)},
+	{"rpm", REC_STRING, offsetof(struct bundle_rec, rpm)},
+	{"deb", REC_STRING, offsetof(struct bundle_rec, deb)},
+};
+static const struct record_desc bundle_rec_desc = {"bundle.rec", "bundle", bundle_rec_fields, 3};
 
 static const char *const templates[] = {
 	"packaging/rpm/kernel.spec.in", "packaging/rpm/post-once.in", "packaging/rpm/post-default.in",
@@ -52,10 +65,13 @@ static int bundle_inputs(struct run *r, struct stamp *s)
 
 static long long build_epoch(const struct run *r)
 {
+	/* As kmake_env: SOURCE_DATE_EPOCH, else the unpatched source's date. */
 	const char *env = getenv("SOURCE_DATE_EPOCH");
-	char *rec = env ? NULL : run_record_get(r, "source-date.rec", "epoch");
-	long long e = env ? atoll(env) : rec ? atoll(rec) : 0;
-	free(rec);
+	if (env && *env)
+		return atoll(env);
+	struct source_date_rec d;
+	long long e = source_date_rec_get(r, &d) == 0 ? d.epoch : 0;
+	kb_clear_error();
 	return e;
 }
 
@@ -91,16 +107,16 @@ static int add_header(struct run *r, struct manifest *m, const char *krel)
 	manifest_set(m, "release", krel);
 	manifest_set(m, "kbuild", KBUILD_VERSION);
 	manifest_set(m, "arch", key_or(r, "build", "arch", "x86_64"));
-	static const char *const src_keys[] = {"kind", "origin", "sha256", "verified"};
-	for (size_t i = 0; i < 4; i++) {
-		char *v = run_record_get(r, "source.rec", src_keys[i]);
-		char *k = xasprintf("source-%s", src_keys[i]);
-		if (v)
-			manifest_set(m, k, v);
-		free(k);
-		free(v);
-	}
-	char *applied_path = run_path(r, "applied");
+	struct source_rec src;
+	if (source_rec_get(r, &src) < 0)
+		return -1;
+	const char *src_keys[] = {"source-kind", "source-origin", "source-sha256", "source-verified"};
+	const char *src_vals[] = {src.kind, src.origin, src.sha256, src.verified};
+	for (size_t i = 0; i < 4; i++)
+		if (src_vals[i])
+			manifest_set(m, src_keys[i], src_vals[i]);
+	source_rec_free(&src);
+	char *applied_path = record_applied_path(r);
 	char *applied = path_exists(applied_path) ? read_file(applied_path, NULL) : NULL;
 	for (char *save = NULL, *l = applied ? strtok_r(applied, "\n", &save) : NULL; l; l = strtok_r(NULL, "\n", &save))
 		manifest_set(m, "patch", l);
@@ -114,9 +130,14 @@ static int add_header(struct run *r, struct manifest *m, const char *krel)
 
 static int bundle_run(struct run *r)
 {
-	char *krel = run_record_get(r, "install.rec", "release");
-	if (!krel)
-		return kb_fail("no release recorded in %s/install.rec: run the install stage", r->outdir);
+	struct install_rec inst;
+	if (install_rec_get(r, &inst) < 0)
+		return -1;
+	char *krel = inst.release;
+	if (!krel || !*krel) {
+		install_rec_free(&inst);
+		return kb_fail("no release in %s/install.rec: run the install stage", r->outdir);
+	}
 	long long epoch = build_epoch(r);
 	char *final = run_path(r, "bundle");
 	char *work = run_path(r, "bundle.tmp");
@@ -124,7 +145,8 @@ static int bundle_run(struct run *r)
 	char *outdir = path_join(work, "out");
 	char *grub = run_path(r, "grub");
 	struct manifest m = {0};
-	int rc = rm_rf(work) < 0 || mkdir_p(outdir, 0755) < 0 ? -1 : 0;
+	/* The old artifacts are about to be replaced: their record goes first. */
+	int rc = record_remove(r, &bundle_rec_desc) < 0 || rm_rf(work) < 0 || mkdir_p(outdir, 0755) < 0 ? -1 : 0;
 	if (rc == 0)
 		rc = add_header(r, &m, krel);
 	if (rc == 0)
@@ -161,11 +183,14 @@ static int bundle_run(struct run *r)
 	if (rc == 0 && rename(outdir, final) < 0)
 		rc = kb_fail("cannot rename %s to %s: %s", outdir, final, strerror(errno));
 	if (rc == 0) {
-		char *text = xasprintf("tarball %s/%s\nrpm %s/%s\ndeb %s/%s\n", final, strrchr(tarball, '/') + 1,
-				       final, strrchr(rpm, '/') + 1, final, strrchr(deb, '/') + 1);
-		fprintf(r->log, "%s", text);
-		rc = run_record_write(r, "bundle.rec", text);
-		free(text);
+		struct bundle_rec rec = {
+			.tarball = xasprintf("%s/%s", final, strrchr(tarball, '/') + 1),
+			.rpm = xasprintf("%s/%s", final, strrchr(rpm, '/') + 1),
+			.deb = xasprintf("%s/%s", final, strrchr(deb, '/') + 1),
+		};
+		fprintf(r->log, "tarball %s\nrpm %s\ndeb %s\n", rec.tarball, rec.rpm, rec.deb);
+		rc = record_put(r, &bundle_rec_desc, &rec);
+		record_release(&bundle_rec_desc, &rec);
 	}
 	if (rc == 0)
 		rm_rf(work);
@@ -178,7 +203,7 @@ static int bundle_run(struct run *r)
 	free(tree);
 	free(work);
 	free(final);
-	free(krel);
+	install_rec_free(&inst);
 	return rc;
 }
 

@@ -5,6 +5,8 @@
 #include "kconfig/verify.h"
 #include "kconfig/fragment.h"
 #include "stages/stage.h"
+#include "core/metadata.h"
+#include "kernel/kmake.h"
 #include "kernel/toolchain.h"
 
 #include <stdlib.h>
@@ -37,29 +39,52 @@ static char *base_file(struct run *r, const char *base)
 	return NULL;
 }
 
-static int config_inputs(struct run *r, struct stamp *s)
+/* What the profile asks of the config stage, worked out once for both
+ * inputs() and run(). */
+struct config_facts {
+	const char *base;     /* as the profile names it */
+	char *base_file;      /* its path when it is a file, else NULL (a make target) */
+	struct strv names;    /* the fragments as the profile names them */
+	struct strv paths;    /* and where they are */
+};
+
+static void config_facts_free(struct config_facts *f)
 {
-	const char *base = profile_get(r->prof, "config", "base");
-	stamp_add(s, "base", base);
-	char *bf = base_file(r, base);
-	if (bf) {
-		stamp_add_file(s, "base file", bf);
-		free(bf);
-	}
-	struct strv frags = {0};
-	profile_get_list(r->prof, "config", "fragments", &frags);
-	for (size_t i = 0; i < frags.n; i++) {
-		char *p = fragment_path(r, frags.v[i]);
+	free(f->base_file);
+	strv_free(&f->names);
+	strv_free(&f->paths);
+}
+
+static int config_facts(struct run *r, struct config_facts *f)
+{
+	*f = (struct config_facts){.base = profile_get(r->prof, "config", "base")};
+	f->base_file = base_file(r, f->base);
+	profile_get_list(r->prof, "config", "fragments", &f->names);
+	for (size_t i = 0; i < f->names.n; i++) {
+		char *p = fragment_path(r, f->names.v[i]);
 		if (!p) {
-			strv_free(&frags);
+			config_facts_free(f);
 			return -1;
 		}
-		char *key = xasprintf("fragment %s", frags.v[i]);
-		stamp_add_file(s, key, p);
-		free(key);
-		free(p);
+		strv_push_owned(&f->paths, p);
 	}
-	strv_free(&frags);
+	return 0;
+}
+
+static int config_inputs(struct run *r, struct stamp *s)
+{
+	struct config_facts f;
+	if (config_facts(r, &f) < 0)
+		return -1;
+	stamp_add(s, "base", f.base);
+	if (f.base_file)
+		stamp_add_file(s, "base file", f.base_file);
+	for (size_t i = 0; i < f.names.n; i++) {
+		char *key = xasprintf("fragment %s", f.names.v[i]);
+		stamp_add_file(s, key, f.paths.v[i]);
+		free(key);
+	}
+	config_facts_free(&f);
 	stamp_add(s, "override", profile_get_bool(r->prof, "config", "override", false) ? "yes" : "no");
 	struct strv vars = {0};
 	toolchain_make_vars(r, &vars);
@@ -75,40 +100,33 @@ static int config_inputs(struct run *r, struct stamp *s)
 static int config_run(struct run *r)
 {
 	struct kopt_set req = {0};
-	struct strv frags = {0};
+	struct config_facts f;
+	if (config_facts(r, &f) < 0)
+		return -1;
 	int rc = -1;
 	bool override = profile_get_bool(r->prof, "config", "override", false);
-	profile_get_list(r->prof, "config", "fragments", &frags);
-	for (size_t i = 0; i < frags.n; i++) {
-		char *p = fragment_path(r, frags.v[i]);
-		if (!p)
-			goto out;
-		fprintf(r->log, "fragment %s\n", p);
-		int fr = fragment_parse(p, &req, override, r->log);
-		free(p);
-		if (fr < 0)
+	for (size_t i = 0; i < f.paths.n; i++) {
+		fprintf(r->log, "fragment %s\n", f.paths.v[i]);
+		if (fragment_parse(f.paths.v[i], &req, override, r->log) < 0)
 			goto out;
 	}
 	if (mkdir_p(r->objdir, 0755) < 0)
 		goto out;
 
-	const char *base = profile_get(r->prof, "config", "base");
-	char *bf = base_file(r, base);
-	const char *arch = profile_get(r->prof, "build", "arch");
-	char *cc = toolchain_cc(r);
+	struct strv make = {0}, env = {0};
+	kmake_command(r, &make, &env);
 	struct config_job job = {
 		.srctree = r->srcdir,
 		.objdir = r->objdir,
-		.arch = arch ? arch : "x86_64",
-		.cross = profile_get(r->prof, "build", "cross"),
-		.cc = cc,
-		.base = bf ? bf : base,
+		.make = strv_argv(&make),
+		.env = strv_argv(&env),
+		.base = f.base_file ? f.base_file : f.base,
 		.req = &req,
 		.log = r->log,
 	};
 	rc = config_resolve(&job);
-	free(cc);
-	free(bf);
+	strv_free(&make);
+	strv_free(&env);
 	if (rc < 0)
 		goto out;
 
@@ -142,9 +160,21 @@ static int config_run(struct run *r)
 	free(report);
 	free(dotconfig);
 out:
-	strv_free(&frags);
+	config_facts_free(&f);
 	kopt_set_free(&req);
 	return rc;
+}
+
+/* metadata.json "config_fragments": the fragments as the profile names them. */
+static void config_metadata(struct run *r, json_t *meta)
+{
+	json_t *frags = json_array();
+	struct strv fl = {0};
+	profile_get_list(r->prof, "config", "fragments", &fl);
+	for (size_t i = 0; i < fl.n; i++)
+		json_array_append_new(frags, json_string(fl.v[i]));
+	strv_free(&fl);
+	json_object_set_new(meta, "config_fragments", frags);
 }
 
 const struct stage stage_config = {
@@ -152,4 +182,5 @@ const struct stage stage_config = {
 	.summary = "merge fragments, resolve, verify every requested option",
 	.inputs = config_inputs,
 	.run = config_run,
+	.metadata = config_metadata,
 };

@@ -4,12 +4,14 @@
  * recorded as unverified), source= (a local tarball, verified against
  * sha256), package= (a Debian package, verified with dpkg), url= + mirrors
  * (downloaded into the shared cache, verified against sha256). The result
- * is the record source.rec that extract reads. */
+ * is the source record (core/records.h) that extract reads. */
 #define _GNU_SOURCE
 #include "source/debsrc.h"
 #include "source/fetch.h"
 #include "lib/sha256.h"
 #include "stages/stage.h"
+#include "core/metadata.h"
+#include "core/records.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -46,11 +48,9 @@ static int fetch_inputs(struct run *r, struct stamp *s)
 static int record(struct run *r, const char *kind, const char *path, const char *sha,
 		  const char *verified, const char *origin)
 {
-	char *text = xasprintf("kind %s\npath %s\nsha256 %s\nverified %s\norigin %s\n", kind, path,
-			       sha ? sha : "none", verified, origin);
-	int rc = run_record_write(r, "source.rec", text);
-	free(text);
-	return rc;
+	struct source_rec rec = {(char *)kind, (char *)path, (char *)(sha ? sha : "none"),
+				 (char *)verified, (char *)origin};
+	return source_rec_put(r, &rec);
 }
 
 static int verify_local(struct run *r, const char *path, const char *want)
@@ -141,9 +141,24 @@ static int fetch_run(struct run *r)
 	return rc;
 }
 
+/* metadata.json "source": the version asked for, where it came from, how it was checked. */
+static void fetch_metadata(struct run *r, json_t *meta)
+{
+	struct source_rec src;
+	if (source_rec_get(r, &src) < 0)
+		kb_clear_error(); /* not fetched yet: nulls */
+	json_object_set_new(meta, "source",
+			    json_pack("{s:o,s:o,s:o,s:o,s:o,s:o}", "version", metadata_str(get(r, "version")),
+				      "kind", metadata_str(src.kind), "origin", metadata_str(src.origin),
+				      "path", metadata_str(src.path), "sha256", metadata_str(src.sha256),
+				      "verified", metadata_str(src.verified)));
+	source_rec_free(&src);
+}
+
 const struct stage stage_fetch = {
 	.name = "fetch",
 	.summary = "download or locate the source and verify it",
 	.inputs = fetch_inputs,
 	.run = fetch_run,
+	.metadata = fetch_metadata,
 };

@@ -5,11 +5,15 @@
 #include "kernel/kmake.h"
 #include "guest/qaplan.h"
 #include "stages/stage.h"
+#include "core/records.h"
+
+#include <dirent.h>
 
 #include <stdlib.h>
 #include <string.h>
 
 #define BUSYBOX "/bin/busybox"
+#define INITRAMFS_FOLDER "initramfs"   /* in kbuild's home */
 
 static char *qa_binary(struct run *r, const char *name)
 {
@@ -19,8 +23,36 @@ static char *qa_binary(struct run *r, const char *name)
 	return p;
 }
 
+/* Every file of the initramfs/ folder (the skeleton list, /init, ...). */
+static int add_folder_inputs(struct run *r, struct stamp *s)
+{
+	char *dir = home_path(r, INITRAMFS_FOLDER);
+	struct dirent **ents;
+	int n = scandir(dir, &ents, NULL, alphasort);
+	if (n < 0) {
+		kb_fail("cannot read %s (the guest's skeleton and /init)", dir);
+		free(dir);
+		return -1;
+	}
+	for (int i = 0; i < n; i++) {
+		if (ents[i]->d_name[0] != '.') {
+			char *p = path_join(dir, ents[i]->d_name);
+			char *key = xasprintf("%s/%s", INITRAMFS_FOLDER, ents[i]->d_name);
+			stamp_add_file(s, key, p);
+			free(key);
+			free(p);
+		}
+		free(ents[i]);
+	}
+	free(ents);
+	free(dir);
+	return 0;
+}
+
 static int initramfs_inputs(struct run *r, struct stamp *s)
 {
+	if (add_folder_inputs(r, s) < 0)
+		return -1;
 	char *plan = NULL;
 	if (qaplan_text(r, &plan) < 0)
 		return -1;
@@ -48,7 +80,8 @@ static int initramfs_run(struct run *r)
 	if (!path_exists(BUSYBOX))
 		return kb_fail("%s is missing: apt-get install busybox-static", BUSYBOX);
 	struct strv tests = {0}, bins = {0}, sysctls = {0}, mods = {0};
-	char *plan = NULL, *rel = NULL, *out = NULL;
+	char *plan = NULL, *out = NULL;
+	struct install_rec inst = {0};
 	int rc = qaplan_tests(r, &tests);
 	if (rc == 0)
 		rc = qaplan_text(r, &plan);
@@ -60,14 +93,13 @@ static int initramfs_run(struct run *r)
 		strv_push_owned(&bins, p);
 	}
 	if (rc == 0) {
-		rel = run_record_get(r, "install.rec", "release");
-		if (!rel)
-			rc = kb_fail("no release recorded: run the install stage");
+		rc = install_rec_get(r, &inst);
 	}
 	if (rc == 0) {
 		profile_get_list(r->prof, "qa", "sysctl", &sysctls);
 		profile_get_list(r->prof, "qa", "modules", &mods);
 		char *mod_root = r->stagedir;
+		char *skel = home_path(r, INITRAMFS_FOLDER);
 		struct initramfs_spec spec = {
 			.busybox = BUSYBOX,
 			.qa_bins = (const char *const *)bins.v,
@@ -76,16 +108,18 @@ static int initramfs_run(struct run *r)
 			.sysctls = (const char *const *)sysctls.v,
 			.n_sysctls = sysctls.n,
 			.modules_root = mod_root,
-			.release = rel,
+			.release = inst.release,
 			.modules = (const char *const *)mods.v,
 			.n_modules = mods.n,
+			.skeleton_dir = skel,
 		};
 		fprintf(r->log, "plan:\n%s", plan);
-		out = run_path(r, "initramfs.cpio.gz");
+		out = run_path(r, OUT_INITRAMFS);
 		rc = initramfs_build(&spec, out, r->log);
+		free(skel);
 	}
 	free(out);
-	free(rel);
+	install_rec_free(&inst);
 	free(plan);
 	strv_free(&tests);
 	strv_free(&bins);
@@ -94,9 +128,15 @@ static int initramfs_run(struct run *r)
 	return rc;
 }
 
+static void initramfs_artifacts(struct run *r, struct strv *paths)
+{
+	strv_push_owned(paths, run_path(r, OUT_INITRAMFS));
+}
+
 const struct stage stage_initramfs = {
 	.name = "initramfs",
 	.summary = "busybox initramfs with the self-tests and modules",
 	.inputs = initramfs_inputs,
 	.run = initramfs_run,
+	.artifacts = initramfs_artifacts,
 };

@@ -3,9 +3,12 @@
  * for: libkmod over the modules, libelf over vmlinux. */
 #define _GNU_SOURCE
 #include "kernel/kmake.h"
+#include "kernel/arch.h"
 #include "kernel/modcheck.h"
+#include "kernel/elf_symbols.h"
 #include "lib/spawn.h"
 #include "stages/stage.h"
+#include "core/records.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -43,8 +46,14 @@ static int stage_boot_files(struct run *r, const char *root, const char *rel)
 		free(boot);
 		return -1;
 	}
+	const struct kernel_arch *a = kernel_arch(r);
+	if (!a) {
+		free(boot);
+		return -1;
+	}
+	char *image = kernel_arch_image_path(a);
 	struct { const char *from, *name; } files[] = {
-		{"arch/x86/boot/bzImage", "vmlinuz"},
+		{image, "vmlinuz"},
 		{"System.map", "System.map"},
 		{".config", "config"},
 	};
@@ -56,6 +65,7 @@ static int stage_boot_files(struct run *r, const char *root, const char *rel)
 		free(src);
 		free(dst);
 	}
+	free(image);
 	free(boot);
 	return rc;
 }
@@ -119,9 +129,8 @@ static int install_run(struct run *r)
 	if (rc == 0 && rename(tmp, r->stagedir) < 0)
 		rc = kb_fail("cannot rename %s to %s", tmp, r->stagedir);
 	if (rc == 0) {
-		char *text = xasprintf("release %s\n", rel);
-		rc = run_record_write(r, "install.rec", text);
-		free(text);
+		struct install_rec rec = {rel};
+		rc = install_rec_put(r, &rec);
 	}
 	strv_free(&mods);
 	strv_free(&syms);
@@ -130,9 +139,24 @@ static int install_run(struct run *r)
 	return rc;
 }
 
+/* The installed kernel, its System.map and config. */
+static void install_artifacts(struct run *r, struct strv *paths)
+{
+	struct install_rec inst;
+	if (install_rec_get(r, &inst) < 0) {
+		kb_clear_error(); /* not installed yet */
+		return;
+	}
+	static const char *const names[] = {"vmlinuz", "System.map", "config"};
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		strv_push_owned(paths, xasprintf("%s/boot/%s-%s", r->stagedir, names[i], inst.release));
+	install_rec_free(&inst);
+}
+
 const struct stage stage_install = {
 	.name = "install",
 	.summary = "modules_install, depmod, boot files, module and symbol checks",
 	.inputs = install_inputs,
 	.run = install_run,
+	.artifacts = install_artifacts,
 };

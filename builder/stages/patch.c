@@ -3,7 +3,10 @@
 #define _GNU_SOURCE
 #include "source/series.h"
 #include "source/patch_apply.h"
+#include "source/pristine.h"
 #include "stages/stage.h"
+#include "core/records.h"
+#include "core/metadata.h"
 
 #include <stdlib.h>
 
@@ -46,13 +49,13 @@ static int patch_run(struct run *r)
 	free(path);
 	if (rc < 0)
 		return -1;
-	char *applied = run_path(r, "applied");
+	char *applied = record_applied_path(r);
 	rc = series_apply(&ser, r->srcdir, applied, r->log);
-	if (rc == -2) {
+	if (rc == SERIES_REEXTRACT) {
 		/* The tree carries another version of the series: start again
 		 * from a pristine tree rather than guess what to revert. */
 		fprintf(r->log, "%s\nre-extracting a pristine tree\n", kb_last_error());
-		rc = extract_pristine(r);
+		rc = pristine_tree(r);
 		if (rc == 0)
 			rc = series_apply(&ser, r->srcdir, applied, r->log);
 	}
@@ -63,9 +66,27 @@ static int patch_run(struct run *r)
 	return rc < 0 ? -1 : 0;
 }
 
+/* metadata.json "patches": each patch of the series with its sha256. */
+static void patch_metadata(struct run *r, json_t *meta)
+{
+	json_t *a = json_array();
+	char *path = series_path(r);
+	struct series ser;
+	if (path && series_load(path, &ser) == 0) {
+		for (size_t i = 0; i < ser.n; i++)
+			json_array_append_new(a, json_pack("{s:s,s:s}", "name", ser.e[i].name, "sha256",
+							   ser.e[i].sha256));
+		series_free(&ser);
+	}
+	kb_clear_error();
+	free(path);
+	json_object_set_new(meta, "patches", a);
+}
+
 const struct stage stage_patch = {
 	.name = "patch",
 	.summary = "apply the patch series",
 	.inputs = patch_inputs,
 	.run = patch_run,
+	.metadata = patch_metadata,
 };

@@ -6,14 +6,18 @@
 #include "guest/qaplan.h"
 #include "guest/results.h"
 #include "stages/stage.h"
+#include "core/records.h"
 
 #include <stdlib.h>
 #include <string.h>
 
+#define QA_RESULTS_JSON "results.json"
+#define QA_JUNIT_XML "junit.xml"
+
 static int qa_inputs(struct run *r, struct stamp *s)
 {
-	char *serial = run_path(r, "serial.log");
-	stamp_add_file(s, "serial.log", serial);
+	char *serial = run_path(r, OUT_SERIAL_LOG);
+	stamp_add_file(s, OUT_SERIAL_LOG, serial);
 	free(serial);
 	return 0;
 }
@@ -23,7 +27,7 @@ static int qa_run(struct run *r)
 	struct strv expected = {0};
 	if (qaplan_tests(r, &expected) < 0)
 		return -1;
-	char *serial = run_path(r, "serial.log");
+	char *serial = run_path(r, OUT_SERIAL_LOG);
 	size_t len;
 	char *text = read_file(serial, &len);
 	if (!text) {
@@ -35,7 +39,7 @@ static int qa_run(struct run *r)
 	ktap_parse(text, len, &rep);
 	struct results res;
 	results_build(&res, &rep, (const char *const *)expected.v, expected.n);
-	char *json = run_path(r, "results.json"), *junit = run_path(r, "junit.xml");
+	char *json = run_path(r, QA_RESULTS_JSON), *junit = run_path(r, QA_JUNIT_XML);
 	int rc = results_write_json(&res, json);
 	if (rc == 0)
 		rc = results_write_junit(&res, junit);
@@ -68,9 +72,16 @@ static int qa_run(struct run *r)
 	return rc;
 }
 
+static void qa_artifacts(struct run *r, struct strv *paths)
+{
+	strv_push_owned(paths, run_path(r, QA_RESULTS_JSON));
+	strv_push_owned(paths, run_path(r, QA_JUNIT_XML));
+}
+
 const struct stage stage_qa = {
 	.name = "qa",
 	.summary = "self-test results: results.json, junit.xml",
 	.inputs = qa_inputs,
 	.run = qa_run,
+	.artifacts = qa_artifacts,
 };
