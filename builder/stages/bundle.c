@@ -207,9 +207,25 @@ static int bundle_run(struct run *r)
 	return rc;
 }
 
+static void bundle_artifacts(struct run *r, struct strv *paths)
+{
+	struct bundle_rec rec;
+	if (record_get(r, &bundle_rec_desc, &rec) < 0) {
+		kb_clear_error(); /* not run yet */
+		return;
+	}
+	char *const files[] = {rec.tarball, rec.rpm, rec.deb};
+	for (size_t i = 0; i < 3; i++)
+		if (files[i])
+			strv_push(paths, files[i]);
+	strv_push_owned(paths, run_path(r, "bundle/MANIFEST"));
+	record_release(&bundle_rec_desc, &rec);
+}
+
 const struct stage stage_bundle = {
 	.name = "bundle",
 	.summary = "reproducible tarball with a sha256 MANIFEST, RPM and .deb",
 	.inputs = bundle_inputs,
 	.run = bundle_run,
+	.artifacts = bundle_artifacts,
 };
