@@ -16,7 +16,7 @@ CHECK_LIBS := $(shell pkg-config --libs check 2>/dev/null)
 # Sources live in folders by concern (ARCHITECTURE.md); every object goes
 # under build/, with header dependencies from -MMD.
 BUILD     := build
-SRC_DIRS  := core stages source kconfig kernel guest lib package
+SRC_DIRS  := core stages source kconfig kernel guest lib boot rollout package
 LIB_SRCS  := $(foreach d,$(SRC_DIRS),$(wildcard builder/$(d)/*.c))
 LIB_OBJS  := $(LIB_SRCS:%.c=$(BUILD)/%.o)
 MAIN_OBJ  := $(BUILD)/builder/main.o
@@ -60,10 +60,10 @@ qa: $(QA_BINS)
 deps:
 	@sh tools/install-deps
 
-# The chain up to qa: grub and bundle are not implemented yet (README).
+# The whole chain, up to the bundle and its packages.
 run: deps
 	$(MAKE) all
-	./kbuild qa
+	./kbuild make
 
 # tools/test-kernel fetches (once) the Debian kernel some tests boot.
 check: deps

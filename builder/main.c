@@ -9,6 +9,7 @@
 #include "core/version.h"
 #include "lib/spawn.h"
 #include "package/verify.h"
+#include "rollout/rollout.h"
 
 #include <dirent.h>
 #include <stdlib.h>
@@ -90,6 +91,14 @@ static int cmd_chain(struct run *r)
 	return rc;
 }
 
+/* The chain up to grub, then the staged upgrade proven on a QEMU fleet host. */
+static int cmd_rollout(struct run *r)
+{
+	r->last = (size_t)pipeline_stage_index("grub");
+	int rc = cmd_chain(r);
+	return rc ? rc : rollout_run(r);
+}
+
 static int cmd_help(struct run *r);
 
 static int cmd_verify(struct run *r)
@@ -114,6 +123,8 @@ static const struct command {
 	const char *help;
 } commands[] = {
 	{"make", CMD_RUN, cmd_chain, "run the whole chain"},
+	{"rollout", CMD_RUN, cmd_rollout,
+	 "up to grub, then prove the staged upgrade on a QEMU fleet host (exit 0 passed, 4 rolled back, 1 failed)"},
 	{"status", CMD_RUN, cmd_status, "show each stage as done, stale (and why) or not run"},
 	{"clean", CMD_RUN, cmd_clean, "remove the profile's output directory"},
 	{"list", CMD_HOME, cmd_list, "list the profiles"},

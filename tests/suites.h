@@ -27,6 +27,9 @@ Suite *e2e_suite(void);
 Suite *distcc_suite(void);
 Suite *bundle_suite(void);
 Suite *package_suite(void);
+Suite *grub_suite(void);
+Suite *rollout_console_suite(void);
+Suite *rollout_suite(void);
 Suite *interrupt_suite(void);
 Suite *records_suite(void);
 
@@ -49,12 +52,15 @@ static const struct {
 	{"modcheck", "unit", modcheck_suite},
 	{"initramfs", "unit", initramfs_suite},
 	{"bundle", "unit", bundle_suite},
+	{"grub", "unit", grub_suite},
+	{"rollout_console", "unit", rollout_console_suite},
 	{"interrupt", "unit", interrupt_suite},
 	{"accel", "unit", accel_suite},
 	{"fetch", "system", fetch_suite},
 	{"qemu", "system", qemu_suite},
 	{"package", "system", package_suite},
 	{"e2e", "e2e", e2e_suite},
+	{"rollout", "e2e", rollout_suite},
 	{"distcc", "e2e", distcc_suite},
 };
 static const size_t n_all_suites = sizeof(all_suites) / sizeof(all_suites[0]);

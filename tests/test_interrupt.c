@@ -16,6 +16,10 @@
 #include <unistd.h>
 
 static char *home;
+/* kbuild's environment: its home and cache here; fake_env also puts home/bin
+ * (fake programs) first in PATH. */
+static char *env_home, *env_cache, *env_path;
+static char *plain_env[3], *fake_env[4];
 
 /* Whether pid is a live process (a zombie waiting for its reaper is not). */
 static bool alive(pid_t pid)
@@ -50,12 +54,33 @@ static void setup(void)
 			     home, home, home);
 	tu_write(home, "tree/Makefile", mk);
 	free(mk);
+	env_home = xasprintf("KBUILD_HOME=%s", home);
+	env_cache = xasprintf("KBUILD_CACHE=%s/cache", home);
+	env_path = xasprintf("PATH=%s/bin:%s", home, getenv("PATH"));
+	plain_env[0] = fake_env[0] = env_home;
+	plain_env[1] = fake_env[1] = env_cache;
+	fake_env[2] = env_path;
 }
 
 static void teardown(void)
 {
 	rm_rf(home);
 	free(home);
+	free(env_home);
+	free(env_cache);
+	free(env_path);
+}
+
+/* An executable home/bin/name running script (a printf format: every %s is home). */
+static void install_fake(const char *name, const char *script)
+{
+	char *text = xasprintf(script, home, home, home);
+	char *rel = path_join("bin", name), *p = path_join(home, rel);
+	tu_write(home, rel, text);
+	ck_assert_int_eq(chmod(p, 0755), 0);
+	free(p);
+	free(rel);
+	free(text);
 }
 
 /* kbuild <cmd> for profile t in home, with extra environment entries. */
@@ -130,8 +155,7 @@ START_TEST(signal_during_make_leaves_no_child)
 {
 	static const int sigs[] = {SIGINT, SIGTERM};
 	for (size_t i = 0; i < 2; i++) {
-		char *h = xasprintf("KBUILD_HOME=%s", home), *c = xasprintf("KBUILD_CACHE=%s/cache", home);
-		char *const env[] = {h, c, NULL};
+		char *const *env = plain_env;
 		char *pids = path_join(home, "pids");
 		unlink(pids);
 		long pid[2];
@@ -145,9 +169,21 @@ START_TEST(signal_during_make_leaves_no_child)
 		ck_assert(!path_exists(stamp));
 		free(stamp);
 		free(pids);
-		free(h);
-		free(c);
 	}
+}
+END_TEST
+
+START_TEST(child_ignoring_sigterm_is_killed)
+{
+	/* a `make` that ignores SIGTERM (and so does its child): SIGKILL follows */
+	install_fake("make", "#!/bin/sh\ntrap '' TERM\nsleep 300 &\n"
+			     "echo $$ $! > %s/make.tmp; mv %s/make.tmp %s/make-pids\nwait\n");
+	long pid[2];
+	double t0 = now_seconds();
+	ck_assert_int_eq(interrupt_at("config", fake_env, "make-pids", SIGINT, pid), 130);
+	fprintf(stderr, "SIGTERM ignored: kbuild exited %.1f s after the signal\n", now_seconds() - t0);
+	ck_assert_msg(!alive((pid_t)pid[0]), "make (pid %ld) outlived kbuild", pid[0]);
+	ck_assert_msg(!alive((pid_t)pid[1]), "make's child (pid %ld) outlived kbuild", pid[1]);
 }
 END_TEST
 
@@ -155,35 +191,21 @@ START_TEST(run_after_interrupted_patch_finishes)
 {
 	/* a `patch` that really patches, then hangs: interrupted with the tree
 	 * patched and the record not yet saying so */
-	char *bin = path_join(home, "bin");
-	char *script = xasprintf("#!/bin/sh\n"
-				 "case \" $* \" in *\" --dry-run \"*) exec /usr/bin/patch \"$@\";; esac\n"
-				 "/usr/bin/patch \"$@\" || exit $?\n"
-				 "echo $$ > %s/patch.tmp; mv %s/patch.tmp %s/patch-pid\n"
-				 "exec sleep 300\n", home, home, home);
-	tu_write(bin, "patch", script);
-	char *fake = path_join(bin, "patch");
-	ck_assert_int_eq(chmod(fake, 0755), 0);
-	char *h = xasprintf("KBUILD_HOME=%s", home), *c = xasprintf("KBUILD_CACHE=%s/cache", home);
-	char *path = xasprintf("PATH=%s:%s", bin, getenv("PATH"));
-	char *const slow[] = {h, c, path, NULL};
-	char *const plain[] = {h, c, NULL};
+	install_fake("patch", "#!/bin/sh\n"
+			      "case \" $* \" in *\" --dry-run \"*) exec /usr/bin/patch \"$@\";; esac\n"
+			      "/usr/bin/patch \"$@\" || exit $?\n"
+			      "echo $$ > %s/patch.tmp; mv %s/patch.tmp %s/patch-pid\n"
+			      "exec sleep 300\n");
 	long pid[2];
-	ck_assert_int_eq(interrupt_at("patch", slow, "patch-pid", SIGINT, pid), 130);
+	ck_assert_int_eq(interrupt_at("patch", fake_env, "patch-pid", SIGINT, pid), 130);
 	ck_assert_msg(!alive((pid_t)pid[0]), "patch (pid %ld) outlived kbuild", pid[0]);
 
-	ck_assert_int_eq(kbuild_sync("patch", plain), 0);
+	ck_assert_int_eq(kbuild_sync("patch", plain_env), 0);
 	char *out = xasprintf("%s/out/src/hello.txt", home);
 	char *text = read_file(out, NULL);
 	ck_assert_str_eq(text, "hello, patched\n"); /* applied once, from a fresh tree */
 	free(text);
 	free(out);
-	free(path);
-	free(h);
-	free(c);
-	free(fake);
-	free(script);
-	free(bin);
 }
 END_TEST
 
@@ -195,6 +217,7 @@ Suite *interrupt_suite(void)
 	tcase_set_timeout(tc, 180);
 	tcase_add_test(tc, alive_tells_live_from_gone);
 	tcase_add_test(tc, signal_during_make_leaves_no_child);
+	tcase_add_test(tc, child_ignoring_sigterm_is_killed);
 	tcase_add_test(tc, run_after_interrupted_patch_finishes);
 	suite_add_tcase(s, tc);
 	return s;

@@ -92,19 +92,22 @@ bool tu_in_path(const char *prog)
 	return found;
 }
 
-char *tu_e2e_dir(const char *name)
+char *tu_e2e_path(const char *name)
 {
 	const char *base = getenv("KBUILD_E2E_DIR");
 	const char *home = getenv("HOME");
 	struct statvfs vfs;
-	char *dir;
 	if (base && *base)
-		dir = path_join(base, name);
-	else if (statvfs("/dev/shm", &vfs) == 0 && access("/dev/shm", W_OK) == 0 &&
-		 (unsigned long long)vfs.f_bavail * vfs.f_frsize >= (8ULL << 30))
-		dir = xasprintf("/dev/shm/kbuild-e2e/%s", name);
-	else
-		dir = xasprintf("%s/.cache/kbuild-e2e/%s", home && *home ? home : "/tmp", name);
+		return path_join(base, name);
+	if (statvfs("/dev/shm", &vfs) == 0 && access("/dev/shm", W_OK) == 0 &&
+	    (unsigned long long)vfs.f_bavail * vfs.f_frsize >= (8ULL << 30))
+		return xasprintf("/dev/shm/kbuild-e2e/%s", name);
+	return xasprintf("%s/.cache/kbuild-e2e/%s", home && *home ? home : "/tmp", name);
+}
+
+char *tu_e2e_dir(const char *name)
+{
+	char *dir = tu_e2e_path(name);
 	ck_assert_int_eq(rm_rf(dir), 0);
 	ck_assert_int_eq(mkdir_p(dir, 0755), 0);
 	return dir;

@@ -28,5 +28,7 @@ bool tu_in_path(const char *prog);
  * kernel tree there is instant; on this disk it takes minutes), else
  * ~/.cache/kbuild-e2e/<name>. */
 char *tu_e2e_dir(const char *name);
+/* The same path, neither emptied nor created (to reuse what an e2e test built). */
+char *tu_e2e_path(const char *name);
 
 #endif

@@ -40,6 +40,22 @@ const struct key_def profile_keys[] = {
 	{"qa", "accel", KEY_CHOICE, false,
 	 "QEMU accelerator: auto (KVM only where it runs an ordinary guest, else TCG), kvm or tcg"},
 
+	{"boot", "root", KEY_STRING, false, "the fleet hosts' root device for root=: /dev/sda2, UUID=..., LABEL=... (default: from grubconf's default entry)"},
+	{"boot", "cmdline", KEY_STRING, false, "further kernel arguments, e.g. \"console=ttyS0,115200 crashkernel=auto\""},
+	{"boot", "title", KEY_STRING, false, "menu title (default: kbuild <profile> (<release>))"},
+	{"boot", "id", KEY_STRING, false, "GRUB 2 entry id and BLS file name prefix (default kbuild)"},
+	{"boot", "panic", KEY_INT, false, "panic=N seconds: a kernel that panics reboots (into the old default) (default 10; 0: none)"},
+	{"boot", "mode", KEY_CHOICE, false, "once (the new kernel is booted once, the old default stays) or default (new first, old as fallback)"},
+	{"boot", "grubconf", KEY_STRING, false, "an existing GRUB legacy grub.conf: kbuild writes it with the new entry first"},
+	{"boot", "tries", KEY_INT, false, "BLS boot counting: the entry is named <id>-<release>+N.conf (default 0: off)"},
+	{"boot", "legacy_root", KEY_STRING, false, "GRUB legacy device holding /boot (default: from grubconf, else (hd0,0))"},
+	{"boot", "bootdir", KEY_STRING, false, "where the kernel files are on that device: empty for a /boot partition, or /boot"},
+
+	{"rollout", "old_kernel", KEY_STRING, false, "kbuild rollout: the known-good kernel (vmlinuz) the fleet host falls back to"},
+	{"rollout", "old_initrd", KEY_STRING, false, "kbuild rollout: the old kernel's initramfs (default: the new kernel's)"},
+	{"rollout", "scenario", KEY_CHOICE, false, "kbuild rollout: good (boot once, bless, boot again) or bad (the new kernel panics and must roll back)"},
+	{"rollout", "timeout", KEY_INT, false, "kbuild rollout: seconds for each QEMU run, reboots included (default 600)"},
+
 	{"package", "suffix", KEY_PKG_TOKEN, false, "package name suffix: RPM kernel-<suffix>, .deb linux-image-<release>-<suffix> (default kbuild)"},
 	{"package", "release", KEY_PKG_TOKEN, false, "package release (RPM Release, Debian revision; default 1)"},
 	{"package", "vendor", KEY_PKG_VENDOR, false, "who ships the packages, 'Name <address>' (RPM Vendor/Packager, .deb Maintainer)"},
@@ -48,6 +64,8 @@ const struct key_def profile_keys[] = {
 
 const struct key_choice profile_key_choices[] = {
 	{"qa", "accel", "auto kvm tcg"},
+	{"boot", "mode", "once default"},
+	{"rollout", "scenario", "good bad"},
 	{NULL, NULL, NULL},
 };
 

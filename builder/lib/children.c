@@ -13,6 +13,8 @@
 
 /* kbuild runs one child at a time (two for a fed stdin); room to spare. */
 #define MAX_GROUPS 16
+/* SIGTERM to SIGKILL, whatever the main flow is doing meanwhile. */
+#define KILL_AFTER_S 5
 
 /* Read by the signal handler; written only with SIGINT/SIGTERM blocked. */
 static volatile pid_t groups[MAX_GROUPS];
@@ -41,6 +43,7 @@ void children_reset_in_child(const sigset_t *old)
 {
 	signal(SIGINT, SIG_DFL);
 	signal(SIGTERM, SIG_DFL);
+	signal(SIGALRM, SIG_DFL);
 	sigprocmask(SIG_SETMASK, old, NULL);
 }
 
@@ -86,21 +89,35 @@ void children_drain_group(pid_t pgid, double grace_s)
  * targets); a second one: SIGKILL. The waits in spawn.c see the flag, reap
  * the groups and fail, and the pipeline unwinds to main. With no child
  * there is nothing to wait for: exit now, as a default SIGINT would. */
+static bool signal_groups(int sig)
+{
+	bool any = false;
+	for (size_t i = 0; i < MAX_GROUPS; i++) {
+		pid_t g = groups[i];
+		if (g > 0) {
+			kill(-g, sig);
+			any = true;
+		}
+	}
+	return any;
+}
+
 static void on_stop_signal(int sig)
 {
 	bool again = interrupted != 0;
 	if (!again)
 		interrupted = sig;
-	bool any = false;
-	for (size_t i = 0; i < MAX_GROUPS; i++) {
-		pid_t g = groups[i];
-		if (g > 0) {
-			kill(-g, again ? SIGKILL : SIGTERM);
-			any = true;
-		}
-	}
-	if (!any)
+	if (!signal_groups(again ? SIGKILL : SIGTERM))
 		_exit(128 + sig);
+	if (!again)
+		alarm(KILL_AFTER_S); /* a child ignoring SIGTERM is killed by on_alarm */
+}
+
+static void on_alarm(int sig)
+{
+	(void)sig;
+	if (interrupted)
+		signal_groups(SIGKILL);
 }
 
 void children_install_handlers(void)
@@ -114,6 +131,8 @@ void children_install_handlers(void)
 	sa.sa_flags = 0; /* no SA_RESTART: a blocking waitpid returns EINTR */
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
+	sa.sa_handler = on_alarm;
+	sigaction(SIGALRM, &sa, NULL);
 	/* Orphaned members of a child's group (make's shells) are reparented
 	 * to kbuild, so children_drain_group can reap them. */
 	prctl(PR_SET_CHILD_SUBREAPER, 1);

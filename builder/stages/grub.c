@@ -1,0 +1,106 @@
+/* grub: the boot entries for the built kernel (GRUB legacy stanza and an
+ * edited grub.conf, GRUB 2 menuentry and /etc/grub.d snippet, a Boot Loader
+ * Spec entry) and the host-side install scripts, in O/grub/. */
+#define _GNU_SOURCE
+#include "boot/files.h"
+#include "core/records.h"
+#include "stages/stage.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char *const boot_keys[] = {
+	"root", "cmdline", "title", "id", "panic", "mode", "grubconf", "tries", "legacy_root", "bootdir",
+};
+
+static int grub_inputs(struct run *r, struct stamp *s)
+{
+	struct install_rec inst;
+	if (install_rec_get(r, &inst) == 0) {
+		stamp_add(s, "release", inst.release ? inst.release : "none");
+		install_rec_free(&inst);
+	} else {
+		stamp_add(s, "release", "none");   /* install has not run: the stage cannot be up to date */
+	}
+	stamp_add(s, "profile", r->prof->name);
+	for (size_t i = 0; i < sizeof(boot_keys) / sizeof(boot_keys[0]); i++) {
+		const char *v = profile_get(r->prof, "boot", boot_keys[i]);
+		stamp_add(s, boot_keys[i], v ? v : "");
+	}
+	const char *conf = profile_get(r->prof, "boot", "grubconf");
+	if (conf && *conf)
+		stamp_add_file(s, "grubconf file", conf);
+	return 0;
+}
+
+static int grub_run(struct run *r)
+{
+	struct install_rec inst;
+	if (install_rec_get(r, &inst) < 0)
+		return -1;
+	if (!inst.release) {
+		install_rec_free(&inst);
+		return kb_fail("no release recorded: run the install stage");
+	}
+	char *rel = xstrdup(inst.release);
+	install_rec_free(&inst);
+	struct boot_plan bp;
+	int rc = boot_plan_from_profile(r->prof, rel, &bp);
+	char *dir = run_path(r, "grub"), *tmp = run_path(r, "grub.tmp");
+	if (rc == 0) {
+		fprintf(r->log, "release %s, title \"%s\", root=%s, mode %s, panic=%ld\n", rel, bp.e.title,
+			bp.e.root, boot_mode_name(bp.mode), bp.e.panic);
+		/* A half-written set never replaces a complete one: it is made in
+		 * grub.tmp and renamed. */
+		rc = rm_rf(tmp);
+		if (rc == 0)
+			rc = mkdir_p(tmp, 0755);
+		if (rc == 0)
+			rc = boot_files_write(&bp, tmp, r->log);
+		if (rc == 0)
+			rc = rm_rf(dir);
+		if (rc == 0 && rename(tmp, dir) < 0)
+			rc = kb_fail("rename %s: %s", tmp, strerror(errno));
+		if (rc == 0)
+			fprintf(r->log, "written: %s\n", dir);
+	}
+	boot_plan_free(&bp);
+	free(dir);
+	free(tmp);
+	free(rel);
+	return rc;
+}
+
+/* Every file of O/grub/ goes into metadata.json with its sha256. */
+static void grub_artifacts(struct run *r, struct strv *paths)
+{
+	struct install_rec inst;
+	if (install_rec_get(r, &inst) < 0 || !inst.release) {
+		kb_clear_error();
+		install_rec_free(&inst);
+		return;
+	}
+	const char *fixed[] = {"legacy-stanza.conf", "grub.conf", "menuentry.cfg", "install-grub2.sh",
+			       "install-legacy.sh"};
+	for (size_t i = 0; i < sizeof(fixed) / sizeof(fixed[0]); i++)
+		strv_push_owned(paths, xasprintf("%s/grub/%s", r->outdir, fixed[i]));
+	strv_push_owned(paths, xasprintf("%s/grub/09_kbuild-%s", r->outdir, inst.release));
+	long tries = profile_get_int(r->prof, "boot", "tries", 0);
+	const char *id = profile_get(r->prof, "boot", "id");
+	id = id && *id ? id : "kbuild";
+	if (tries > 0)
+		strv_push_owned(paths, xasprintf("%s/grub/loader/entries/%s-%s+%ld.conf", r->outdir, id, inst.release, tries));
+	else
+		strv_push_owned(paths, xasprintf("%s/grub/loader/entries/%s-%s.conf", r->outdir, id, inst.release));
+	install_rec_free(&inst);
+}
+
+const struct stage stage_grub = {
+	.name = "grub",
+	.summary = "GRUB legacy, GRUB2 and BLS entries and install scripts for staged upgrades",
+	.inputs = grub_inputs,
+	.run = grub_run,
+	.artifacts = grub_artifacts,
+};
