@@ -5,6 +5,8 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/filter.h>
+#include <poll.h>
 #include <net/if.h>
 #include <netinet/in.h>
 #include <string.h>
@@ -84,4 +86,42 @@ int qa_connect_loopback(uint16_t port, bool nonblock)
 		return -e;
 	}
 	return fd;
+}
+
+int qa_loopback_pair(int lfd, uint16_t port, int *cfd, int *sfd)
+{
+	*cfd = qa_connect_loopback(port, false);
+	if (*cfd < 0)
+		return *cfd;
+	*sfd = accept(lfd, NULL, NULL);
+	if (*sfd < 0) {
+		int e = errno;
+		close(*cfd);
+		return -e;
+	}
+	return 0;
+}
+
+void qa_close_active(int cfd, int sfd)
+{
+	close(cfd);
+	struct pollfd p = { .fd = sfd, .events = POLLIN };
+	char c;
+	if (poll(&p, 1, 2000) == 1)
+		(void)!read(sfd, &c, 1);
+	close(sfd);
+}
+
+int qa_drop_input(int fd)
+{
+	struct sock_filter drop_all[] = { BPF_STMT(BPF_RET | BPF_K, 0) };
+	struct sock_fprog prog = { .len = 1, .filter = drop_all };
+	return setsockopt(fd, SOL_SOCKET, SO_ATTACH_FILTER, &prog, sizeof(prog)) < 0 ? -errno : 0;
+}
+
+int qa_accept_input(int fd)
+{
+	int unused = 0;
+	return setsockopt(fd, SOL_SOCKET, SO_DETACH_FILTER, &unused, sizeof(unused)) < 0 ? -errno
+											  : 0;
 }

@@ -16,4 +16,16 @@ int qa_connect_loopback(uint16_t port, bool nonblock);
 /* Local port of a socket, 0 on error. */
 uint16_t qa_local_port(int fd);
 
+/* Connect a client to the listener lfd on port and accept it: *cfd is the
+ * client, *sfd the server side. Returns 0 or -errno. */
+int qa_loopback_pair(int lfd, uint16_t port, int *cfd, int *sfd);
+/* Close the client first (it gets TIME_WAIT), wait up to 2 s for the
+ * server side to see EOF, then close the server side. */
+void qa_close_active(int cfd, int sfd);
+/* Attach a classic BPF filter that drops every segment arriving for fd
+ * (the TCP layer discards them silently, as if the peer had vanished), or
+ * detach it again. Returns 0 or -errno. */
+int qa_drop_input(int fd);
+int qa_accept_input(int fd);
+
 #endif

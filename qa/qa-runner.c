@@ -5,8 +5,12 @@
  * PLAN holds one test a line: "<name> <binary> [args...]" (blank separated,
  * '#' starts a comment). Each test runs in its own process group with a
  * timeout (default 120 s) and its output is passed through indented by four
- * spaces, so its KTAP becomes a subtest of ours. Exit status 0 is a pass,
- * 4 a skip, anything else (or a signal, or the timeout) a failure.
+ * spaces, so its KTAP becomes a subtest of ours. A line that starts with
+ * "& " marks a test that shares no state with its neighbours: consecutive
+ * such tests run at the same time (their waits overlap), each one's output
+ * held back and printed whole, in plan order, when the batch is finished.
+ * Exit status 0 is a pass, 4 a skip, anything else (or a signal, or the
+ * timeout) a failure.
  * Before each result we print "# duration_ms: N", which the host parses.
  *
  * At the end QEMU is told the verdict through isa-debug-exit (port 0xf4:
@@ -38,6 +42,7 @@
 struct test {
 	char *name;
 	char *argv[MAX_ARGS + 1];
+	bool concurrent; /* "& " line: may run alongside its "& " neighbours */
 };
 
 static long timeout_s = 120;
@@ -74,18 +79,6 @@ static void out(const char *fmt, ...)
 	write_all(buf, (size_t)n);
 }
 
-/* One line of a test's output, four spaces in, in a single write. */
-static void out_indented(const char *line, size_t n)
-{
-	char buf[4 + 4096 + 1];
-	if (n > 4096)
-		n = 4096;
-	memcpy(buf, "    ", 4);
-	memcpy(buf + 4, line, n);
-	buf[4 + n] = '\n';
-	write_all(buf, n + 5);
-}
-
 static double now(void)
 {
 	struct timespec ts;
@@ -108,6 +101,9 @@ static int read_plan(const char *path, struct test *tests)
 			*hash = '\0';
 		int argc = 0;
 		char *save = NULL, *tok, *name = strtok_r(line, " \t\r\n", &save);
+		bool concurrent = name && !strcmp(name, "&");
+		if (concurrent)
+			name = strtok_r(NULL, " \t\r\n", &save);
 		if (!name)
 			continue;
 		if (n == MAX_TESTS) {
@@ -115,6 +111,7 @@ static int read_plan(const char *path, struct test *tests)
 			break;
 		}
 		tests[n].name = strdup(name);
+		tests[n].concurrent = concurrent;
 		while (argc < MAX_ARGS && (tok = strtok_r(NULL, " \t\r\n", &save)))
 			tests[n].argv[argc++] = strdup(tok);
 		tests[n].argv[argc] = NULL;
@@ -128,57 +125,113 @@ static int read_plan(const char *path, struct test *tests)
 	return n;
 }
 
-/* Pass the child's output through, four spaces in, one line at a time. */
-struct relay {
-	char buf[4096];
+enum verdict { PASS, FAIL, SKIP };
+
+/* A test under way: its process, its pipe, and where its output goes
+ * (straight to the console when live, else held in held/held_len). */
+struct running {
+	const struct test *t;
+	pid_t pid;
+	int fd;
+	bool live, exited, timed_out, finished;
+	int status;
+	double start, exited_at;
+	char line[4096]; /* the output line being assembled */
 	size_t len;
+	char *held;
+	size_t held_len, held_cap;
+	long duration_ms;
+	enum verdict verdict;
 };
 
-static void relay_flush_line(struct relay *r, size_t n)
+static void emit(struct running *r, const char *p, size_t n)
 {
-	out_indented(r->buf, n);
-	memmove(r->buf, r->buf + n + 1, r->len - n - 1);
-	r->len -= n + 1;
+	if (r->live) {
+		write_all(p, n);
+		return;
+	}
+	if (r->held_len + n > r->held_cap) {
+		size_t cap = r->held_cap ? r->held_cap : 4096;
+		while (cap < r->held_len + n)
+			cap *= 2;
+		char *h = realloc(r->held, cap);
+		if (!h)
+			return; /* out of memory: lose output, not the verdict */
+		r->held = h;
+		r->held_cap = cap;
+	}
+	memcpy(r->held + r->held_len, p, n);
+	r->held_len += n;
 }
 
-static void relay_data(struct relay *r, const char *data, size_t len)
+static void emitf(struct running *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void emitf(struct running *r, const char *fmt, ...)
+{
+	char buf[1024];
+	va_list ap;
+	va_start(ap, fmt);
+	int n = vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return;
+	if ((size_t)n >= sizeof(buf)) { /* keep the line a line */
+		n = sizeof(buf) - 1;
+		buf[n - 1] = '\n';
+	}
+	emit(r, buf, (size_t)n);
+}
+
+/* One line of the test's output, four spaces in, in a single write. */
+static void emit_indented(struct running *r, const char *line, size_t n)
+{
+	char buf[4 + sizeof(r->line) + 1];
+	if (n > sizeof(r->line))
+		n = sizeof(r->line);
+	memcpy(buf, "    ", 4);
+	memcpy(buf + 4, line, n);
+	buf[4 + n] = '\n';
+	emit(r, buf, n + 5);
+}
+
+static void relay_data(struct running *r, const char *data, size_t len)
 {
 	for (size_t i = 0; i < len; i++) {
-		if (r->len == sizeof(r->buf)) { /* overlong line: break it */
-			out_indented(r->buf, r->len);
+		if (data[i] == '\n') {
+			emit_indented(r, r->line, r->len);
+			r->len = 0;
+			continue;
+		}
+		if (r->len == sizeof(r->line)) { /* overlong line: break it */
+			emit_indented(r, r->line, r->len);
 			r->len = 0;
 		}
-		r->buf[r->len++] = data[i];
-		if (data[i] == '\n')
-			relay_flush_line(r, r->len - 1);
+		r->line[r->len++] = data[i];
 	}
 }
 
-static void relay_end(struct relay *r)
+static void start_test(struct running *r, const struct test *t, bool live)
 {
-	if (r->len)
-		out_indented(r->buf, r->len);
-	r->len = 0;
-}
-
-enum verdict { PASS, FAIL, SKIP };
-
-static enum verdict run_test(const struct test *t, long *duration_ms)
-{
+	memset(r, 0, sizeof(*r));
+	r->t = t;
+	r->live = live;
+	r->fd = -1;
+	r->start = now();
+	emitf(r, "    # Subtest: %s\n", t->name);
 	int pipefd[2];
-	double start = now();
-	*duration_ms = 0;
-	out("    # Subtest: %s\n", t->name);
 	if (pipe(pipefd) < 0) {
-		out("# qa-runner: pipe: %s\n", strerror(errno));
-		return FAIL;
+		emitf(r, "# qa-runner: pipe: %s\n", strerror(errno));
+		r->finished = true;
+		r->verdict = FAIL;
+		return;
 	}
 	pid_t pid = fork();
 	if (pid < 0) {
-		out("# qa-runner: fork: %s\n", strerror(errno));
+		emitf(r, "# qa-runner: fork: %s\n", strerror(errno));
 		close(pipefd[0]);
 		close(pipefd[1]);
-		return FAIL;
+		r->finished = true;
+		r->verdict = FAIL;
+		return;
 	}
 	if (pid == 0) {
 		setpgid(0, 0);
@@ -197,58 +250,100 @@ static enum verdict run_test(const struct test *t, long *duration_ms)
 	}
 	setpgid(pid, pid);
 	close(pipefd[1]);
+	r->pid = pid;
+	r->fd = pipefd[0];
+}
 
-	struct relay relay = { .len = 0 };
-	double deadline = start + (double)timeout_s, exited_at = 0;
-	int status = 0;
-	bool exited = false, timed_out = false;
-	for (;;) {
-		double left = deadline - now();
-		if (exited) /* a grandchild holding the pipe gets one more second */
-			left = exited_at + 1 - now();
-		if (left <= 0) {
-			if (!exited)
-				timed_out = true;
-			break;
-		}
-		struct pollfd p = { .fd = pipefd[0], .events = POLLIN };
-		int pr = poll(&p, 1, left > 0.2 ? 200 : (int)(left * 1000) + 1);
-		if (pr > 0) {
-			char buf[4096];
-			ssize_t n = read(pipefd[0], buf, sizeof(buf));
-			if (n < 0 && errno == EINTR)
-				continue;
-			if (n <= 0)
-				break; /* EOF: every writer is gone */
-			relay_data(&relay, buf, (size_t)n);
-		}
-		if (!exited && waitpid(pid, &status, WNOHANG) == pid) {
-			exited = true;
-			exited_at = now();
-		}
+/* The test is over (EOF, or its timeout, or a grandchild holding the pipe
+ * past its grace): kill what is left and work out the verdict. */
+static void finish_test(struct running *r)
+{
+	if (r->len)
+		emit_indented(r, r->line, r->len);
+	r->len = 0;
+	close(r->fd);
+	r->fd = -1;
+	/* EOF comes as the test exits, a moment before its status: give it a
+	 * second to become a zombie so the kill below cannot be its verdict. */
+	for (int i = 0; !r->exited && !r->timed_out && i < 100; i++) {
+		if (waitpid(r->pid, &r->status, WNOHANG) == r->pid)
+			r->exited = true;
+		else
+			usleep(10000);
 	}
-	relay_end(&relay);
-	close(pipefd[0]);
-	kill(-pid, SIGKILL); /* the test's process group, stragglers included */
-	if (!exited)
-		while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+	kill(-r->pid, SIGKILL); /* the test's process group, stragglers included */
+	if (!r->exited)
+		while (waitpid(r->pid, &r->status, 0) < 0 && errno == EINTR)
 			;
-	*duration_ms = (long)((now() - start) * 1000);
+	r->duration_ms = (long)((now() - r->start) * 1000);
+	r->finished = true;
+	int code = WIFEXITED(r->status) ? WEXITSTATUS(r->status) : -1;
+	if (r->timed_out) {
+		emitf(r, "# %s: timed out after %ld s, killed\n", r->t->name, timeout_s);
+		r->verdict = FAIL;
+	} else if (WIFSIGNALED(r->status)) {
+		emitf(r, "# %s: killed by signal %d\n", r->t->name, WTERMSIG(r->status));
+		r->verdict = FAIL;
+	} else if (code == 4) {
+		r->verdict = SKIP;
+	} else {
+		if (code != 0)
+			emitf(r, "# %s: exit status %d\n", r->t->name, code);
+		r->verdict = code == 0 ? PASS : FAIL;
+	}
+}
 
-	if (timed_out) {
-		out("# %s: timed out after %ld s, killed\n", t->name, timeout_s);
-		return FAIL;
+/* Run tests[0..n) at the same time (n == 1: one test, its output live) until
+ * each has finished. */
+static void run_batch(struct running *runs, const struct test *tests, int n)
+{
+	for (int i = 0; i < n; i++)
+		start_test(&runs[i], &tests[i], n == 1);
+	for (;;) {
+		struct pollfd p[MAX_TESTS];
+		int idx[MAX_TESTS], np = 0;
+		double wait = 0.2;
+		for (int i = 0; i < n; i++) {
+			struct running *r = &runs[i];
+			if (r->finished)
+				continue;
+			if (!r->exited && waitpid(r->pid, &r->status, WNOHANG) == r->pid) {
+				r->exited = true;
+				r->exited_at = now();
+			}
+			/* a grandchild holding the pipe gets one more second */
+			double left = r->exited ? r->exited_at + 1 - now()
+						: r->start + (double)timeout_s - now();
+			if (left <= 0) {
+				r->timed_out = !r->exited;
+				finish_test(r);
+				continue;
+			}
+			if (left < wait)
+				wait = left;
+			p[np].fd = r->fd;
+			p[np].events = POLLIN;
+			idx[np++] = i;
+		}
+		if (np == 0)
+			return;
+		if (poll(p, (nfds_t)np, (int)(wait * 1000) + 1) <= 0)
+			continue;
+		for (int k = 0; k < np; k++) {
+			if (!(p[k].revents & (POLLIN | POLLHUP | POLLERR)))
+				continue;
+			struct running *r = &runs[idx[k]];
+			char buf[4096];
+			ssize_t got = read(r->fd, buf, sizeof(buf));
+			if (got < 0 && errno == EINTR)
+				continue;
+			if (got <= 0) { /* EOF: every writer is gone */
+				finish_test(r);
+				continue;
+			}
+			relay_data(r, buf, (size_t)got);
+		}
 	}
-	if (WIFSIGNALED(status)) {
-		out("# %s: killed by signal %d\n", t->name, WTERMSIG(status));
-		return FAIL;
-	}
-	int code = WEXITSTATUS(status);
-	if (code == 4)
-		return SKIP;
-	if (code != 0)
-		out("# %s: exit status %d\n", t->name, code);
-	return code == 0 ? PASS : FAIL;
 }
 
 /* Reap orphans reparented to us (we are PID 1) without blocking. */
@@ -308,21 +403,31 @@ int main(int argc, char **argv)
 
 	int passed = 0, failed = 0, skipped = 0;
 	double start = now();
-	for (int i = 0; i < n; i++) {
-		long ms;
-		enum verdict v = run_test(&tests[i], &ms);
+	static struct running runs[MAX_TESTS];
+	for (int i = 0; i < n;) {
+		int batch = 1;
+		while (tests[i].concurrent && i + batch < n && tests[i + batch].concurrent)
+			batch++;
+		run_batch(&runs[i], &tests[i], batch);
 		reap();
-		out("# duration_ms: %ld\n", ms);
-		if (v == PASS) {
-			passed++;
-			out("ok %d %s\n", i + 1, tests[i].name);
-		} else if (v == SKIP) {
-			skipped++;
-			out("ok %d %s # SKIP\n", i + 1, tests[i].name);
-		} else {
-			failed++;
-			out("not ok %d %s\n", i + 1, tests[i].name);
+		for (int j = i; j < i + batch; j++) {
+			struct running *r = &runs[j];
+			if (r->held_len)
+				write_all(r->held, r->held_len);
+			free(r->held);
+			out("# duration_ms: %ld\n", r->duration_ms);
+			if (r->verdict == PASS) {
+				passed++;
+				out("ok %d %s\n", j + 1, tests[j].name);
+			} else if (r->verdict == SKIP) {
+				skipped++;
+				out("ok %d %s # SKIP\n", j + 1, tests[j].name);
+			} else {
+				failed++;
+				out("not ok %d %s\n", j + 1, tests[j].name);
+			}
 		}
+		i += batch;
 	}
 	out("# Totals: pass:%d fail:%d skip:%d total:%d (%.1f s)\n", passed, failed, skipped,
 	    n, now() - start);

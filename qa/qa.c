@@ -197,6 +197,67 @@ int qa_sysctl_boot_value(const char *key, char *buf, size_t size)
 	return ret;
 }
 
+#define QA_MAX_SAVED 16
+static struct {
+	char key[128], value[256];
+} saved[QA_MAX_SAVED];
+static int n_saved;
+
+static void restore_saved(void)
+{
+	for (int i = n_saved - 1; i >= 0; i--) {
+		int r = qa_sysctl_write(saved[i].key, saved[i].value);
+		if (r < 0)
+			qa_diag("could not restore %s=%s: %s", saved[i].key, saved[i].value,
+				strerror(-r));
+	}
+	n_saved = 0;
+}
+
+int qa_sysctl_set_temp(const char *key, const char *value)
+{
+	bool known = false;
+	for (int i = 0; i < n_saved; i++)
+		known |= !strcmp(saved[i].key, key);
+	if (!known) {
+		if (n_saved == QA_MAX_SAVED) {
+			qa_diag("more than %d sysctls changed: %s not set", QA_MAX_SAVED, key);
+			return -ENOSPC;
+		}
+		int r = qa_sysctl_read(key, saved[n_saved].value, sizeof(saved[n_saved].value));
+		if (r < 0) {
+			qa_diag("cannot read %s: %s", key, strerror(-r));
+			return r;
+		}
+		snprintf(saved[n_saved].key, sizeof(saved[n_saved].key), "%s", key);
+		if (n_saved++ == 0)
+			atexit(restore_saved);
+	}
+	int r = qa_sysctl_write(key, value);
+	if (r < 0)
+		qa_diag("cannot set %s=%s: %s", key, value, strerror(-r));
+	return r;
+}
+
+int qa_sysctl_set_temp_long(const char *key, long value)
+{
+	char buf[32];
+	snprintf(buf, sizeof(buf), "%ld", value);
+	return qa_sysctl_set_temp(key, buf);
+}
+
+long qa_arg_long(const char *s, const char *opt)
+{
+	char *end;
+	errno = 0;
+	long v = strtol(s, &end, 10);
+	if (errno || end == s || *end) {
+		fprintf(stderr, "%s needs a number, not '%s'\n", opt, s);
+		exit(2);
+	}
+	return v;
+}
+
 double qa_now(void)
 {
 	struct timespec ts;

@@ -40,8 +40,17 @@ int qa_sysctl_write_long(const char *key, long value);
 /* Value /init recorded in /run/sysctl.boot before applying the profile;
  * returns 0 when the key is there, -ENOENT otherwise. */
 int qa_sysctl_boot_value(const char *key, char *buf, size_t size);
+/* Set key for the rest of this test and put the value it had back at exit
+ * (atexit; the first value seen is the one restored). Returns 0 or -errno
+ * and prints a diagnostic on failure. */
+int qa_sysctl_set_temp(const char *key, const char *value);
+int qa_sysctl_set_temp_long(const char *key, long value);
 /* Collapse whitespace runs to one space and trim both ends, in place. */
 void qa_normalise(char *s);
+
+/* Number argument of option opt; exits with status 2 and a message when s
+ * is not one. */
+long qa_arg_long(const char *s, const char *opt);
 
 /* Monotonic clock in seconds. */
 double qa_now(void);

@@ -1,9 +1,11 @@
 /* TCP socket state lookup: inet_diag netlink first, /proc/net/tcp second. */
 #define _GNU_SOURCE
 #include "tcpstate.h"
+#include "qa.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
+#include <stdbool.h>
 #include <linux/inet_diag.h>
 #include <linux/netlink.h>
 #include <stdio.h>
@@ -24,8 +26,9 @@ void qa_tcp_force_proc(void)
 	source = SRC_PROC;
 }
 
-/* One dump of every IPv4 TCP socket in every state, matched by ports. */
-static int lookup_netlink(uint16_t lport, uint16_t rport, struct qa_tcp_sock *out)
+/* One inet_diag dump of every IPv4 TCP socket in every state; each socket
+ * is handed to fn. Returns 0 or -errno. */
+static int dump_netlink(void (*fn)(const struct inet_diag_msg *m, void *ctx), void *ctx)
 {
 	int fd = socket(AF_NETLINK, SOCK_DGRAM, NETLINK_INET_DIAG);
 	if (fd < 0)
@@ -49,7 +52,6 @@ static int lookup_netlink(uint16_t lport, uint16_t rport, struct qa_tcp_sock *ou
 		return -e;
 	}
 	static char buf[32768] __attribute__((aligned(8)));
-	int found = 0;
 	for (;;) {
 		ssize_t len = recv(fd, buf, sizeof(buf), 0);
 		if (len < 0 && errno == EINTR)
@@ -63,23 +65,61 @@ static int lookup_netlink(uint16_t lport, uint16_t rport, struct qa_tcp_sock *ou
 		     h = NLMSG_NEXT(h, len)) {
 			if (h->nlmsg_type == NLMSG_DONE) {
 				close(fd);
-				return found;
+				return 0;
 			}
 			if (h->nlmsg_type == NLMSG_ERROR) {
 				struct nlmsgerr *err = NLMSG_DATA(h);
 				close(fd);
 				return err->error ? err->error : -EIO;
 			}
-			struct inet_diag_msg *m = NLMSG_DATA(h);
-			if (found || ntohs(m->id.idiag_sport) != lport ||
-			    ntohs(m->id.idiag_dport) != rport)
-				continue;
-			out->state = m->idiag_state;
-			out->rqueue = m->idiag_rqueue;
-			out->wqueue = m->idiag_wqueue;
-			found = 1;
+			fn(NLMSG_DATA(h), ctx);
 		}
 	}
+}
+
+struct lookup_ctx {
+	uint16_t lport, rport;
+	struct qa_tcp_sock *out;
+	int found;
+};
+
+static void lookup_one(const struct inet_diag_msg *m, void *ctx)
+{
+	struct lookup_ctx *c = ctx;
+	if (c->found || ntohs(m->id.idiag_sport) != c->lport ||
+	    ntohs(m->id.idiag_dport) != c->rport)
+		return;
+	c->out->state = m->idiag_state;
+	c->out->rqueue = m->idiag_rqueue;
+	c->out->wqueue = m->idiag_wqueue;
+	c->found = 1;
+}
+
+static int lookup_netlink(uint16_t lport, uint16_t rport, struct qa_tcp_sock *out)
+{
+	struct lookup_ctx c = { lport, rport, out, 0 };
+	int r = dump_netlink(lookup_one, &c);
+	return r < 0 ? r : c.found;
+}
+
+struct count_ctx {
+	uint16_t rport;
+	int state, n;
+};
+
+static void count_one(const struct inet_diag_msg *m, void *ctx)
+{
+	struct count_ctx *c = ctx;
+	if (m->idiag_state == c->state &&
+	    (!c->rport || ntohs(m->id.idiag_dport) == c->rport))
+		c->n++;
+}
+
+int qa_tcp_count(uint16_t rport, int state)
+{
+	struct count_ctx c = { rport, state, 0 };
+	int r = dump_netlink(count_one, &c);
+	return r < 0 ? r : c.n;
 }
 
 /* "  sl  local_address rem_address   st tx_queue rx_queue ..." with hex
@@ -121,4 +161,32 @@ int qa_tcp_lookup(uint16_t lport, uint16_t rport, struct qa_tcp_sock *out)
 		source = SRC_PROC;
 	}
 	return lookup_proc(lport, rport, out);
+}
+
+double qa_tcp_lifetime(uint16_t lport, uint16_t rport, int state, double t0, double limit)
+{
+	bool seen = false;
+	for (;;) {
+		struct qa_tcp_sock s;
+		int r = qa_tcp_lookup(lport, rport, &s);
+		double t = qa_now() - t0;
+		if (r < 0) {
+			qa_diag("socket state lookup failed: %s", strerror(-r));
+			return -1;
+		}
+		if (r == 1 && s.state == state) {
+			seen = true;
+		} else if (seen) {
+			return t;
+		} else if (t > 1.0) {
+			qa_diag("127.0.0.1:%u never showed state %d (state %d)", lport, state,
+				r ? s.state : -1);
+			return -1;
+		}
+		if (t >= limit) {
+			qa_diag("127.0.0.1:%u still in state %d after %.2f s", lport, state, t);
+			return limit;
+		}
+		qa_sleep_ms(50);
+	}
 }

@@ -23,6 +23,8 @@ Suite *qemu_suite(void);
 Suite *accel_suite(void);
 Suite *fragment_suite(void);
 Suite *config_verify_suite(void);
+Suite *qaplan_suite(void);
+Suite *tcp_guest_suite(void);
 Suite *e2e_suite(void);
 Suite *distcc_suite(void);
 Suite *bundle_suite(void);
@@ -56,9 +58,11 @@ static const struct {
 	{"rollout_console", "unit", rollout_console_suite},
 	{"interrupt", "unit", interrupt_suite},
 	{"accel", "unit", accel_suite},
+	{"qaplan", "unit", qaplan_suite},
 	{"fetch", "system", fetch_suite},
 	{"qemu", "system", qemu_suite},
 	{"package", "system", package_suite},
+	{"tcp_guest", "system", tcp_guest_suite},
 	{"e2e", "e2e", e2e_suite},
 	{"rollout", "e2e", rollout_suite},
 	{"distcc", "e2e", distcc_suite},

@@ -6,6 +6,7 @@
 #define _GNU_SOURCE
 #include "bundle_e2e.h"
 #include "lib/sha256.h"
+#include "tcp_guest.h"
 #include "testutil.h"
 #include "lib/util.h"
 
@@ -48,7 +49,8 @@ static void assert_results_pass(const char *outdir)
 	free(p);
 }
 
-static void e2e_profile(const char *profile, const char *const *extra, size_t n_extra)
+/* Returns the output directory (malloc'd), left in place. */
+static char *e2e_profile(const char *profile, const char *const *extra, size_t n_extra)
 {
 	char *dir = tu_e2e_dir(profile);
 	char *o = xasprintf("O=%s", dir);
@@ -89,10 +91,21 @@ static void e2e_profile(const char *profile, const char *const *extra, size_t n_
 	/* grub and bundle: the packages fleets install. */
 	e2e_bundle_check(dir, args, n);
 
+	/* The tuning variant of the line in the same output directory: only the
+	 * guest stages run again, with the fleet's sysctls applied. */
+	char *tuning = xasprintf("profile=%s", strcmp(profile, "ceph") ? "debian-6.1-tuning"
+								      : "ceph-tuning");
+	args[1] = tuning;
+	run_timed(&st, &out, args, n);
+	ck_assert_msg(st == 0, "kbuild qa %s failed (status %d)", tuning, st);
+	assert_results_pass(dir);
+	free(out);
+	free(tuning);
+
 	/* The tree stays for inspection until the next run cleans it. */
 	free(o);
 	free(pa);
-	free(dir);
+	return dir;
 }
 
 START_TEST(debian_61_ceph)
@@ -101,7 +114,7 @@ START_TEST(debian_61_ceph)
 		fprintf(stderr, "e2e: SKIP debian-6.1-ceph: linux-source-6.1 is not installed\n");
 		return;
 	}
-	e2e_profile("debian-6.1-ceph", NULL, 0);
+	free(e2e_profile("debian-6.1-ceph", NULL, 0));
 }
 END_TEST
 
@@ -118,9 +131,14 @@ START_TEST(legacy_2639_ceph)
 	char *s = xasprintf("source=%s", src);
 	char *h = xasprintf("sha256=%s", hex);
 	const char *extra[] = {s, h};
-	e2e_profile("ceph", extra, 2);
+	char *dir = e2e_profile("ceph", extra, 2);
 	free(s);
 	free(h);
+	/* The negative check of the TCP tests on this line's kernel. */
+	char *kernel = xasprintf("%s/stage/boot/vmlinuz-2.6.39.4", dir);
+	tcp_guest_expect_wrong_fails(kernel);
+	free(kernel);
+	free(dir);
 }
 END_TEST
 

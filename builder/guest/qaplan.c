@@ -6,7 +6,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-int qaplan_known(const struct run *r, struct strv *names)
+/* Read QA_TESTS_LIST: every name into names, those marked "&" (may run
+ * side by side with their marked neighbours) also into concurrent. */
+static int read_list(const struct run *r, struct strv *names, struct strv *concurrent)
 {
 	char *path = home_path(r, QA_TESTS_LIST);
 	char *text = read_file(path, NULL);
@@ -15,10 +17,38 @@ int qaplan_known(const struct run *r, struct strv *names)
 		return -1;
 	for (char *line = strtok(text, "\n"); line; line = strtok(NULL, "\n")) {
 		line[strcspn(line, "#")] = '\0';
-		strv_split(names, line);
+		/* Every '&' is the mark, as for the Makefile's sed. */
+		bool marked = false;
+		for (char *amp; (amp = strchr(line, '&')); marked = true)
+			*amp = ' ';
+		struct strv words = {0};
+		strv_split(&words, line);
+		for (size_t i = 0; i < words.n; i++) {
+			strv_push(names, words.v[i]);
+			if (marked && concurrent)
+				strv_push(concurrent, words.v[i]);
+		}
+		strv_free(&words);
 	}
 	free(text);
 	return 0;
+}
+
+int qaplan_known(const struct run *r, struct strv *names)
+{
+	return read_list(r, names, NULL);
+}
+
+bool qaplan_concurrent(const struct run *r, const char *name)
+{
+	struct strv names = {0}, concurrent = {0};
+	bool found = false;
+	if (read_list(r, &names, &concurrent) == 0)
+		for (size_t i = 0; i < concurrent.n; i++)
+			found |= !strcmp(concurrent.v[i], name);
+	strv_free(&names);
+	strv_free(&concurrent);
+	return found;
 }
 
 int qaplan_tests(const struct run *r, struct strv *names)
@@ -50,6 +80,29 @@ int qaplan_tests(const struct run *r, struct strv *names)
 	}
 	strv_free(&known);
 	return rc;
+}
+
+size_t qaplan_join_sysctls(const struct strv *words, struct strv *out)
+{
+	for (size_t i = 0; i < words->n; i++) {
+		if (out->n && !strchr(words->v[i], '=') && strchr(out->v[out->n - 1], '=')) {
+			char *joined = xasprintf("%s %s", out->v[out->n - 1], words->v[i]);
+			free(out->v[out->n - 1]);
+			out->v[out->n - 1] = joined;
+		} else {
+			strv_push(out, words->v[i]);
+		}
+	}
+	return out->n;
+}
+
+size_t qaplan_sysctls(const struct run *r, struct strv *out)
+{
+	struct strv words = {0};
+	profile_get_list(r->prof, "qa", "sysctl", &words);
+	qaplan_join_sysctls(&words, out);
+	strv_free(&words);
+	return out->n;
 }
 
 /* The compiled-in TIME_WAIT length the tcp_timewait test expects. */
@@ -92,7 +145,8 @@ int qaplan_text(const struct run *r, char **text)
 		} else if (!strcmp(t, "sysctl")) {
 			profile_get_list(r->prof, "qa", "sysctl", &args);
 		}
-		char *line = xasprintf("%s /" INIT_QA_DIR "/%s", t, t);
+		bool concurrent = qaplan_concurrent(r, t);
+		char *line = xasprintf("%s%s /" INIT_QA_DIR "/%s", concurrent ? "& " : "", t, t);
 		for (size_t j = 0; j < args.n; j++) {
 			char *l2 = xasprintf("%s %s", line, args.v[j]);
 			free(line);

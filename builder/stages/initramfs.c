@@ -68,7 +68,7 @@ static int initramfs_inputs(struct run *r, struct stamp *s)
 	}
 	strv_free(&l);
 	stamp_add_file(s, "busybox", BUSYBOX);
-	profile_get_list(r->prof, "qa", "sysctl", &l);
+	qaplan_sysctls(r, &l);
 	for (size_t i = 0; i < l.n; i++)
 		stamp_add(s, "sysctl", l.v[i]);
 	strv_free(&l);
@@ -96,7 +96,7 @@ static int initramfs_run(struct run *r)
 		rc = install_rec_get(r, &inst);
 	}
 	if (rc == 0) {
-		profile_get_list(r->prof, "qa", "sysctl", &sysctls);
+		qaplan_sysctls(r, &sysctls);
 		profile_get_list(r->prof, "qa", "modules", &mods);
 		char *mod_root = r->stagedir;
 		char *skel = home_path(r, INITRAMFS_FOLDER);
