@@ -3,6 +3,8 @@
 #   make run        install missing Debian packages, build, run the default profile
 #   make check      install missing Debian packages, build, run every test
 #   make check-unit only the fast unit tests
+#   make fuzz, make check-asan  libFuzzer targets, unit tests under ASan+UBSan
+#                               (both part of make check; fuzz/Makefile.inc)
 
 CC      ?= gcc
 CFLAGS  ?= -O2 -g
@@ -16,7 +18,7 @@ CHECK_LIBS := $(shell pkg-config --libs check 2>/dev/null)
 # Sources live in folders by concern (ARCHITECTURE.md); every object goes
 # under build/, with header dependencies from -MMD.
 BUILD     := build
-SRC_DIRS  := core stages source kconfig kernel guest lib boot rollout package
+SRC_DIRS  := core stages source kconfig kernel guest lib boot rollout report package
 LIB_SRCS  := $(foreach d,$(SRC_DIRS),$(wildcard builder/$(d)/*.c))
 LIB_OBJS  := $(LIB_SRCS:%.c=$(BUILD)/%.o)
 MAIN_OBJ  := $(BUILD)/builder/main.o
@@ -30,6 +32,7 @@ DEPFLAGS   = -MMD -MP
 all: kbuild qa
 
 include qa/Makefile.inc
+include fuzz/Makefile.inc
 
 kbuild: $(MAIN_OBJ) $(LIBKBUILD)
 	$(CC) $(LDFLAGS) -o $@ $^ $(PKG_LIBS)
@@ -69,6 +72,7 @@ run: deps
 check: deps
 	$(MAKE) all tests/check_kbuild $(HELPERS)
 	root=$$(sh tools/test-kernel) && KBUILD_TEST_DEBIAN_ROOT=$$root tests/check_kbuild
+	$(MAKE) check-asan fuzz
 
 check-unit: all tests/check_kbuild $(HELPERS)
 	root=$$(sh tools/test-kernel || true); KBUILD_TEST_DEBIAN_ROOT=$$root tests/check_kbuild unit

@@ -4,10 +4,14 @@
 #include "core/home.h"
 #include "core/lock.h"
 #include "core/metadata.h"
+#include "core/outdir.h"
 #include "core/pipeline.h"
 #include "core/profile.h"
 #include "core/version.h"
 #include "lib/spawn.h"
+#include "core/matrix.h"
+#include "report/compare.h"
+#include "report/report.h"
 #include "package/verify.h"
 #include "rollout/rollout.h"
 
@@ -73,8 +77,12 @@ static int cmd_status(struct run *r)
 
 static int cmd_clean(struct run *r)
 {
-	/* Stamps go first so that an interrupted clean leaves nothing trusted. */
-	int rc = rm_rf(r->stampdir) < 0 || rm_rf(r->outdir) < 0;
+	if (!is_dir(r->outdir)) {
+		fprintf(stderr, "kbuild: %s does not exist\n", r->outdir);
+		return 0;
+	}
+	/* only a marked kbuild output directory; stamps first (core/outdir.c) */
+	int rc = outdir_clean(r) < 0;
 	if (rc)
 		fprintf(stderr, "kbuild: %s\n", kb_last_error());
 	else
@@ -88,7 +96,18 @@ static int cmd_chain(struct run *r)
 	metadata_begin(r, r->argc, r->argv);
 	int rc = pipeline_run(r, r->last);
 	metadata_end(r, rc);
-	return rc;
+	return report_finish(r, rc);
+}
+
+static int cmd_matrix(struct run *r)
+{
+	spawn_stop_children_on_signals();
+	return spawn_exit_status(matrix_main(r->home, r->argc - 2, r->argv + 2));
+}
+
+static int cmd_compare(struct run *r)
+{
+	return compare_main(r->argc - 2, r->argv + 2);
 }
 
 /* The chain up to grub, then the staged upgrade proven on a QEMU fleet host. */
@@ -129,6 +148,8 @@ static const struct command {
 	{"clean", CMD_RUN, cmd_clean, "remove the profile's output directory"},
 	{"list", CMD_HOME, cmd_list, "list the profiles"},
 	{"keys", CMD_HOME, cmd_keys, "list every profile key"},
+	{"matrix", CMD_HOME, cmd_matrix, "several profiles at once: matrix profile=a,b|LIST [O=DIR] [jobs=N]"},
+	{"compare", CMD_HOME, cmd_compare, "what changed between two runs: compare OLD NEW [format=json]"},
 	{"verify", CMD_HOME, cmd_verify, "bundle=PATH [root=DIR]: check a bundle or an installed root against its MANIFEST"},
 	{"help", CMD_HOME, cmd_help, "this text (also --help, -h)"},
 	{"version", CMD_HOME, cmd_version, "kbuild's version (also --version)"},
@@ -210,20 +231,9 @@ static int setup_run(struct run *r, struct profile *prof, int argc, char **argv)
 		return 2;
 	}
 	r->prof = prof;
+	/* created (or not) and locked by outdir_open in main */
 	r->outdir = outdir ? xstrdup(outdir) : xasprintf("out/%s", name);
-	if (mkdir_p(r->outdir, 0755) < 0) {
-		fprintf(stderr, "kbuild: %s\n", kb_last_error());
-		return 1;
-	}
-	char *abs = path_abs(r->outdir);
-	free(r->outdir);
-	r->outdir = abs;
 	r->cache = kbuild_cache();
-	r->srcdir = run_path(r, "src");
-	r->objdir = run_path(r, "build");
-	r->stagedir = run_path(r, "stage");
-	r->logdir = run_path(r, "logs");
-	r->stampdir = run_path(r, "stamps");
 	return 0;
 }
 
@@ -248,11 +258,18 @@ int main(int argc, char **argv)
 		return rc;
 	/* From here on children are stopped on SIGINT/SIGTERM before the lock goes. */
 	spawn_stop_children_on_signals();
-	int lock = lock_outdir(r.outdir);
-	if (lock < 0) {
+	/* status reads (shared lock, creates nothing), clean removes only what
+	 * kbuild made, the stage commands create and mark O (core/outdir.c) */
+	enum outdir_use use = cmd->fn == cmd_status ? OUTDIR_STATUS
+		: cmd->fn == cmd_clean ? OUTDIR_CLEAN : OUTDIR_RUN;
+	char *dir = r.outdir;
+	int lock;
+	if (outdir_open(&r, dir, use, &lock) < 0) {
+		free(dir);
 		fprintf(stderr, "kbuild: %s\n", kb_last_error());
 		return 1;
 	}
+	free(dir);
 	rc = cmd->fn(&r);
 	unlock_outdir(lock); /* last: every child has been reaped */
 	profile_free(&prof);

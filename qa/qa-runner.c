@@ -35,13 +35,14 @@
 #include <time.h>
 #include <unistd.h>
 
-#define MAX_TESTS 64
-#define MAX_ARGS 32
 #define DEBUG_EXIT_PORT 0xf4
 
+/* No fixed limits: a plan of any number of tests, each with any number of
+ * arguments (one per module or sysctl) on a line of any length. A limit
+ * that dropped the rest silently would let them pass unchecked. */
 struct test {
 	char *name;
-	char *argv[MAX_ARGS + 1];
+	char **argv; /* NULL-terminated */
 	bool concurrent; /* "& " line: may run alongside its "& " neighbours */
 };
 
@@ -86,41 +87,57 @@ static double now(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-static int read_plan(const char *path, struct test *tests)
+static void *grow(void *p, size_t n)
+{
+	void *q = realloc(p, n);
+	if (!q) {
+		out("# qa-runner: out of memory\n");
+		exit(1);
+	}
+	return q;
+}
+
+/* Reads the plan into *tests (malloc'd); returns the count, or -1. */
+static int read_plan(const char *path, struct test **tests)
 {
 	FILE *f = fopen(path, "re");
 	if (!f) {
 		out("# qa-runner: cannot open plan %s: %s\n", path, strerror(errno));
 		return -1;
 	}
-	char line[1024];
+	char *line = NULL;
+	size_t cap = 0;
 	int n = 0;
-	while (fgets(line, sizeof(line), f)) {
+	*tests = NULL;
+	while (getline(&line, &cap, f) >= 0) {
 		char *hash = strchr(line, '#');
 		if (hash)
 			*hash = '\0';
-		int argc = 0;
 		char *save = NULL, *tok, *name = strtok_r(line, " \t\r\n", &save);
 		bool concurrent = name && !strcmp(name, "&");
 		if (concurrent)
 			name = strtok_r(NULL, " \t\r\n", &save);
 		if (!name)
 			continue;
-		if (n == MAX_TESTS) {
-			out("# qa-runner: more than %d tests in %s, rest ignored\n", MAX_TESTS, path);
-			break;
+		*tests = grow(*tests, sizeof(**tests) * (size_t)(n + 1));
+		struct test *t = &(*tests)[n];
+		t->name = strdup(name);
+		size_t argc = 0;
+		t->argv = grow(NULL, sizeof(char *));
+		while ((tok = strtok_r(NULL, " \t\r\n", &save))) {
+			t->argv = grow(t->argv, sizeof(char *) * (argc + 2));
+			t->argv[argc++] = strdup(tok);
 		}
-		tests[n].name = strdup(name);
-		tests[n].concurrent = concurrent;
-		while (argc < MAX_ARGS && (tok = strtok_r(NULL, " \t\r\n", &save)))
-			tests[n].argv[argc++] = strdup(tok);
-		tests[n].argv[argc] = NULL;
+		t->concurrent = concurrent;
 		if (argc == 0) {
 			out("# qa-runner: test %s has no binary in %s\n", name, path);
-			tests[n].argv[0] = strdup("/nonexistent");
+			t->argv = grow(t->argv, sizeof(char *) * 2);
+			t->argv[argc++] = strdup("/nonexistent");
 		}
+		t->argv[argc] = NULL;
 		n++;
 	}
+	free(line);
 	fclose(f);
 	return n;
 }
@@ -299,9 +316,11 @@ static void run_batch(struct running *runs, const struct test *tests, int n)
 {
 	for (int i = 0; i < n; i++)
 		start_test(&runs[i], &tests[i], n == 1);
+	/* sized for this batch: the plan has no fixed limit */
+	struct pollfd *p = grow(NULL, sizeof(*p) * (size_t)n);
+	int *idx = grow(NULL, sizeof(*idx) * (size_t)n);
 	for (;;) {
-		struct pollfd p[MAX_TESTS];
-		int idx[MAX_TESTS], np = 0;
+		int np = 0;
 		double wait = 0.2;
 		for (int i = 0; i < n; i++) {
 			struct running *r = &runs[i];
@@ -326,7 +345,7 @@ static void run_batch(struct running *runs, const struct test *tests, int n)
 			idx[np++] = i;
 		}
 		if (np == 0)
-			return;
+			break;
 		if (poll(p, (nfds_t)np, (int)(wait * 1000) + 1) <= 0)
 			continue;
 		for (int k = 0; k < np; k++) {
@@ -344,6 +363,8 @@ static void run_batch(struct running *runs, const struct test *tests, int n)
 			relay_data(r, buf, (size_t)got);
 		}
 	}
+	free(p);
+	free(idx);
 }
 
 /* Reap orphans reparented to us (we are PID 1) without blocking. */
@@ -389,8 +410,8 @@ int main(int argc, char **argv)
 	/* Tests write to our pipe; never die of SIGPIPE ourselves. */
 	signal(SIGPIPE, SIG_IGN);
 
-	static struct test tests[MAX_TESTS];
-	int n = read_plan(argv[optind], tests);
+	struct test *tests = NULL;
+	int n = read_plan(argv[optind], &tests);
 	out("KTAP version 1\n");
 	if (n < 0) {
 		out("1..0\n# qa-runner: no plan\n");
@@ -403,7 +424,8 @@ int main(int argc, char **argv)
 
 	int passed = 0, failed = 0, skipped = 0;
 	double start = now();
-	static struct running runs[MAX_TESTS];
+	struct running *runs = grow(NULL, sizeof(*runs) * (size_t)(n > 0 ? n : 1));
+	memset(runs, 0, sizeof(*runs) * (size_t)(n > 0 ? n : 1));
 	for (int i = 0; i < n;) {
 		int batch = 1;
 		while (tests[i].concurrent && i + batch < n && tests[i + batch].concurrent)

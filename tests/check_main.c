@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "suites.h"
+#include "testskip.h"
 
 int main(int argc, char **argv)
 {
@@ -28,8 +29,10 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	srunner_set_xml(sr, getenv("CK_XML") ? getenv("CK_XML") : "tests/results.xml");
+	tu_skips_begin();
 	srunner_run_all(sr, CK_NORMAL);
 	int failed = srunner_ntests_failed(sr);
+	tu_skips_report();
 	srunner_free(sr);
 	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
 }

@@ -27,6 +27,12 @@ Suite *qaplan_suite(void);
 Suite *tcp_guest_suite(void);
 Suite *e2e_suite(void);
 Suite *distcc_suite(void);
+Suite *faults_suite(void);
+Suite *console_verdict_suite(void);
+Suite *report_suite(void);
+Suite *compare_suite(void);
+Suite *matrix_suite(void);
+Suite *matrix_e2e_suite(void);
 Suite *bundle_suite(void);
 Suite *package_suite(void);
 Suite *grub_suite(void);
@@ -53,6 +59,11 @@ static const struct {
 	{"elf_deps", "unit", elf_deps_suite},
 	{"modcheck", "unit", modcheck_suite},
 	{"initramfs", "unit", initramfs_suite},
+	{"faults", "unit", faults_suite},
+	{"console_verdict", "unit", console_verdict_suite},
+	{"report", "unit", report_suite},
+	{"compare", "unit", compare_suite},
+	{"matrix", "unit", matrix_suite},
 	{"bundle", "unit", bundle_suite},
 	{"grub", "unit", grub_suite},
 	{"rollout_console", "unit", rollout_console_suite},
@@ -66,6 +77,7 @@ static const struct {
 	{"e2e", "e2e", e2e_suite},
 	{"rollout", "e2e", rollout_suite},
 	{"distcc", "e2e", distcc_suite},
+	{"matrix_e2e", "e2e", matrix_e2e_suite},
 };
 static const size_t n_all_suites = sizeof(all_suites) / sizeof(all_suites[0]);
 

@@ -485,7 +485,7 @@ static char *real_run(const char *env, const char *base, const char *fragment, c
 {
 	const char *src = getenv(env);
 	if (!src || !*src) {
-		fprintf(stderr, "skipped: %s is not set (path of a kernel tree)\n", env);
+		tu_skip(TU_SKIP_ENV, "%s is not set (path of a kernel tree)", env);
 		return NULL;
 	}
 	*srcp = xstrdup(src);

@@ -184,11 +184,11 @@ static char *out_dir(void)
 START_TEST(distccd_compiles_kernel_object)
 {
 	if (access(DISTCCD, X_OK) != 0 || !tu_in_path("distcc")) {
-		fprintf(stderr, "distcc: SKIP: distcc/distccd are not installed (%s)\n", DISTCCD);
+		tu_skip(TU_SKIP_E2E, "distcc/distccd are not installed (%s)", DISTCCD);
 		return;
 	}
 	if (!path_exists(SOURCE)) {
-		fprintf(stderr, "distcc: SKIP: linux-source-6.1 is not installed (%s)\n", SOURCE);
+		tu_skip(TU_SKIP_E2E, "linux-source-6.1 is not installed (%s)", SOURCE);
 		return;
 	}
 	char *dir = out_dir();

@@ -111,7 +111,7 @@ static char *e2e_profile(const char *profile, const char *const *extra, size_t n
 START_TEST(debian_61_ceph)
 {
 	if (!path_exists("/usr/src/linux-source-6.1.tar.xz")) {
-		fprintf(stderr, "e2e: SKIP debian-6.1-ceph: linux-source-6.1 is not installed\n");
+		tu_skip(TU_SKIP_E2E, "debian-6.1-ceph: linux-source-6.1 is not installed");
 		return;
 	}
 	free(e2e_profile("debian-6.1-ceph", NULL, 0));
@@ -122,8 +122,8 @@ START_TEST(legacy_2639_ceph)
 {
 	const char *src = getenv("KBUILD_TEST_LEGACY_SOURCE");
 	if (!src || !*src || !path_exists(src)) {
-		fprintf(stderr, "e2e: SKIP ceph (2.6.39.4): set KBUILD_TEST_LEGACY_SOURCE to a 2.6.39.4 "
-				"tarball (kernel.org cannot be reached here; see README)\n");
+		tu_skip(TU_SKIP_E2E, "ceph (2.6.39.4): set KBUILD_TEST_LEGACY_SOURCE to a 2.6.39.4 "
+				"tarball (kernel.org cannot be reached here; see README)");
 		return;
 	}
 	char hex[SHA256_HEX_LEN + 1];
@@ -147,7 +147,7 @@ END_TEST
 START_TEST(impossible_fragment_is_reported)
 {
 	if (!path_exists("/usr/src/linux-source-6.1.tar.xz")) {
-		fprintf(stderr, "e2e: SKIP impossible fragment: linux-source-6.1 is not installed\n");
+		tu_skip(TU_SKIP_E2E, "impossible fragment: linux-source-6.1 is not installed");
 		return;
 	}
 	char *dir = tu_tmpdir("impossible");

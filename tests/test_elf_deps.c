@@ -64,7 +64,7 @@ static void compare_with_ldd(const char *binary)
 	ck_assert_msg(mine.n > 0, "%s: no libraries found", binary);
 	ck_assert_msg(strstr(mine.v[0], "ld-linux") != NULL, "interpreter first, got %s", mine.v[0]);
 	if (ldd_paths(binary, &theirs) < 0) {
-		fprintf(stderr, "SKIP comparison for %s: ldd failed\n", binary);
+		tu_skip(TU_SKIP_ENV, "comparison for %s: ldd failed", binary);
 		goto out;
 	}
 	for (size_t k = 0; k < mine.n; k++) {
@@ -88,7 +88,7 @@ out:
 START_TEST(ls_matches_ldd)
 {
 	if (access("/usr/bin/ls", X_OK) < 0) {
-		fprintf(stderr, "SKIP ls_matches_ldd: /usr/bin/ls absent\n");
+		tu_skip(TU_SKIP_ENV, "/usr/bin/ls absent");
 		return;
 	}
 	compare_with_ldd("/usr/bin/ls");
@@ -103,7 +103,7 @@ START_TEST(libkmod_program_matches_ldd)
 	ck_assert_int_eq(write_file_atomic(src, code, strlen(code)), 0);
 	char *argv[] = {"gcc", "-o", bin, src, "-lkmod", NULL};
 	if (tu_run(argv) != 0) {
-		fprintf(stderr, "SKIP libkmod_program_matches_ldd: cannot link with -lkmod\n");
+		tu_skip(TU_SKIP_ENV, "cannot link with -lkmod");
 		goto out;
 	}
 	struct strv libs = {0};
@@ -134,7 +134,7 @@ START_TEST(runpath_and_missing_library)
 	char *a2[] = {"gcc", "-o", bin, msrc, "-L", libdir, "-lkbtest",
 		      "-Wl,--enable-new-dtags,-rpath,$ORIGIN/lib", NULL};
 	if (tu_run(a1) != 0 || tu_run(a2) != 0) {
-		fprintf(stderr, "SKIP runpath_and_missing_library: gcc failed\n");
+		tu_skip(TU_SKIP_ENV, "gcc failed");
 		goto out;
 	}
 	struct strv libs = {0};
@@ -166,7 +166,7 @@ END_TEST
 START_TEST(sysroot_is_searched_not_the_host)
 {
 	if (access("/usr/bin/ls", X_OK) < 0) {
-		fprintf(stderr, "SKIP sysroot_is_searched_not_the_host: /usr/bin/ls absent\n");
+		tu_skip(TU_SKIP_ENV, "/usr/bin/ls absent");
 		return;
 	}
 	struct strv host = {0};
@@ -211,7 +211,7 @@ END_TEST
 START_TEST(static_busybox_needs_nothing)
 {
 	if (access("/bin/busybox", X_OK) < 0) {
-		fprintf(stderr, "SKIP static_busybox_needs_nothing: /bin/busybox absent "
+		tu_skip(TU_SKIP_ENV, "/bin/busybox absent "
 				"(install busybox-static)\n");
 		return;
 	}

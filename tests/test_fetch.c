@@ -57,6 +57,10 @@ static unsigned char *make_bytes(long n, unsigned seed)
 
 static void write_bytes(const char *path, const void *data, long n)
 {
+	char *dir = xstrdup(path);
+	*strrchr(dir, '/') = '\0';
+	ck_assert_int_eq(mkdir_p(dir, 0755), 0);
+	free(dir);
 	ck_assert_int_eq(write_file_atomic(path, data, (size_t)n), 0);
 }
 
@@ -95,13 +99,14 @@ static void setup(void)
 	www = path_join(tmp, "www");
 	cache = path_join(tmp, "cache");
 	ck_assert_int_eq(mkdir_p(www, 0755), 0);
-	final_path = path_join(cache, NAME);
-	part_path = xasprintf("%s.part", final_path);
-	bad_path = xasprintf("%s.bad", final_path);
 	server_log = path_join(tmp, "server.log");
 	fetch_log_path = path_join(tmp, "fetch.log");
 	content = make_bytes(SIZE, 42);
 	sha256_hex(content, SIZE, digest);
+	/* the cache is keyed by name and digest */
+	final_path = fetch_cache_path(cache, digest, NAME);
+	part_path = xasprintf("%s.part", final_path);
+	bad_path = xasprintf("%s.bad", final_path);
 	char *f = path_join(www, NAME);
 	write_bytes(f, content, SIZE);
 	free(f);
@@ -143,8 +148,8 @@ static int start_server(const char *opt, const char *val)
 {
 	const char *bin = server_binary();
 	if (!bin) {
-		fprintf(stderr, "test_fetch: skipped: tests/helpers/fetch_test_server not built "
-				"(set KBUILD_TEST_HELPERS to its directory)\n");
+		tu_skip(TU_SKIP_ENV, "tests/helpers/fetch_test_server not built "
+				"(set KBUILD_TEST_HELPERS to its directory)");
 		return -1;
 	}
 	int p[2];
@@ -201,6 +206,8 @@ static int dead_port(void)
 }
 
 /* Runs fetch_to_cache with test-sized timeouts and a log file. */
+static long long max_bytes; /* 0: fetch's default */
+
 static int run_fetch(const char *const *urls, size_t n, const char *sha, char **path)
 {
 	FILE *log = fopen(fetch_log_path, "a");
@@ -208,7 +215,7 @@ static int run_fetch(const char *const *urls, size_t n, const char *sha, char **
 	struct fetch_opts o = {
 		.urls = urls, .n_urls = n, .sha256 = sha, .cache_dir = cache, .file_name = NAME,
 		.connect_timeout_s = 5, .low_speed_time_s = 2, .low_speed_limit = 1024,
-		.progress = -1, .log = log,
+		.progress = -1, .log = log, .max_bytes = max_bytes,
 	};
 	*path = NULL;
 	int rc = fetch_to_cache(&o, path);
@@ -253,7 +260,11 @@ START_TEST(test_wrong_digest)
 		      "error must name both digests and the URL: %s", err);
 	ck_assert_msg(!path_exists(final_path), "a mismatching file is under the final name");
 	ck_assert(!path_exists(part_path));
-	ck_assert_int_eq(file_size(bad_path), SIZE);
+	char *wrong_final = fetch_cache_path(cache, wrong, NAME);
+	char *wrong_bad = xasprintf("%s.bad", wrong_final);
+	ck_assert_int_eq(file_size(wrong_bad), SIZE);
+	free(wrong_bad);
+	free(wrong_final);
 	free(u);
 }
 END_TEST
@@ -495,7 +506,9 @@ START_TEST(test_cached_mismatch_redownloaded)
 	const char *urls[] = { u };
 	ck_assert_msg(run_fetch(urls, 1, digest, &path) == 0, "%s", kb_last_error());
 	assert_good_final(path);
-	ck_assert_int_eq(file_size(bad_path), 7);
+	ck_assert(file_contains(fetch_log_path, "moving it to"));
+	/* once a good copy is in place the bad one is garbage: removed */
+	ck_assert(!path_exists(bad_path));
 	free(path);
 	free(u);
 }
@@ -535,7 +548,7 @@ START_TEST(test_https_verifies_certificates)
 	struct spawn_opts so = { .stdin_fd = -1, .stdout_fd = devnull, .stderr_fd = devnull,
 				 .timeout_sec = 60 };
 	if (spawn_run(req, &so) != 0) {
-		fprintf(stderr, "test_fetch: skipped https test: openssl req failed (%s)\n",
+		tu_skip(TU_SKIP_ENV, "https test: openssl req failed (%s)",
 			kb_last_error());
 		close(devnull);
 		return;
@@ -599,9 +612,110 @@ START_TEST(test_bad_options)
 }
 END_TEST
 
+/* An endless or oversized body is abandoned at max_bytes and removed. */
+START_TEST(test_oversized_body_bounded)
+{
+	NEED_SERVER(NULL, NULL);
+	max_bytes = SIZE / 2;
+	char *u = url_for(NAME), *path;
+	const char *urls[] = { u };
+	ck_assert_int_eq(run_fetch(urls, 1, digest, &path), -1);
+	max_bytes = 0;
+	ck_assert_msg(strstr(kb_last_error(), "larger than"), "%s", kb_last_error());
+	ck_assert(!path_exists(part_path));
+	ck_assert(!path_exists(final_path));
+	/* the negative case: with the default bound the same file arrives */
+	ck_assert_msg(run_fetch(urls, 1, digest, &path) == 0, "%s", kb_last_error());
+	assert_good_final(path);
+	free(path);
+	free(u);
+}
+END_TEST
+
+/* A cache on a full disk: the download fails naming the error, and the
+ * partial file (which would keep the disk full) is removed. */
+START_TEST(test_full_disk_fails_and_cleans_up)
+{
+	NEED_SERVER(NULL, NULL);
+	char *disk = tu_tmpfs("fetch-full", "64k");
+	if (!disk)
+		return;
+	char *saved = cache;
+	cache = disk;
+	char *final = fetch_cache_path(disk, digest, NAME);
+	char *part = xasprintf("%s.part", final);
+	char *u = url_for(NAME), *path;
+	const char *urls[] = { u };
+	ck_assert_int_eq(run_fetch(urls, 1, digest, &path), -1);
+	cache = saved;
+	ck_assert_msg(strstr(kb_last_error(), "No space left"), "%s", kb_last_error());
+	ck_assert(!path_exists(part));
+	ck_assert(!path_exists(final));
+	tu_tmpfs_release(disk);
+	free(final);
+	free(part);
+	free(u);
+}
+END_TEST
+
+/* A symlink planted as NAME.part is refused, not written through. */
+START_TEST(test_symlinked_part_refused)
+{
+	NEED_SERVER(NULL, NULL);
+	char *victim = path_join(tmp, "victim");
+	write_bytes(victim, "precious\n", 9);
+	write_bytes(part_path, "x", 1); /* makes the directory */
+	unlink(part_path);
+	ck_assert_int_eq(symlink(victim, part_path), 0);
+	char *u = url_for(NAME), *path;
+	const char *urls[] = { u };
+	ck_assert_int_eq(run_fetch(urls, 1, digest, &path), -1);
+	ck_assert_msg(strstr(kb_last_error(), "symbolic link"), "%s", kb_last_error());
+	ck_assert_int_eq(file_size(victim), 9);
+	free(victim);
+	free(u);
+}
+END_TEST
+
+/* Same file name, two digests: two cache entries, neither replaces the
+ * other (a re-extract of one profile can never get the other's tree). */
+START_TEST(test_same_name_other_digest_kept_apart)
+{
+	NEED_SERVER(NULL, NULL);
+	char *u = url_for(NAME), *path;
+	const char *urls[] = { u };
+	ck_assert_msg(run_fetch(urls, 1, digest, &path) == 0, "%s", kb_last_error());
+	char other[SHA256_HEX_LEN + 1];
+	sha256_hex("another tarball", 15, other);
+	char *other_path = fetch_cache_path(cache, other, NAME);
+	ck_assert_str_ne(other_path, path);
+	ck_assert_int_eq(run_fetch(urls, 1, other, &other_path), -1); /* mismatch */
+	assert_good_final(path);
+	free(path);
+	free(other_path);
+	free(u);
+}
+END_TEST
+
+/* A tarball dropped into the cache under its plain name is used offline. */
+START_TEST(test_plain_name_adopted)
+{
+	char *plain = path_join(cache, NAME);
+	write_bytes(plain, content, SIZE);
+	char *path;
+	ck_assert_msg(run_fetch(NULL, 0, digest, &path) == 0, "%s", kb_last_error());
+	assert_good_final(path);
+	ck_assert(!path_exists(plain));
+	free(plain);
+	free(path);
+}
+END_TEST
+
 START_TEST(test_lock_serialises)
 {
-	ck_assert_int_eq(mkdir_p(cache, 0755), 0);
+	char *keydir = fetch_cache_path(cache, digest, NULL);
+	ck_assert_int_eq(mkdir_p(keydir, 0755), 0);
+	free(keydir);
 	char *lock = xasprintf("%s.lock", final_path);
 	int fd = open(lock, O_RDWR | O_CREAT, 0644);
 	ck_assert_int_ge(fd, 0);
@@ -689,6 +803,11 @@ Suite *fetch_suite(void)
 	tcase_add_test(tc, test_protocols_restricted);
 	tcase_add_test(tc, test_bad_options);
 	tcase_add_test(tc, test_lock_serialises);
+	tcase_add_test(tc, test_oversized_body_bounded);
+	tcase_add_test(tc, test_full_disk_fails_and_cleans_up);
+	tcase_add_test(tc, test_symlinked_part_refused);
+	tcase_add_test(tc, test_same_name_other_digest_kept_apart);
+	tcase_add_test(tc, test_plain_name_adopted);
 	tcase_add_test(tc, test_progress_output);
 	suite_add_tcase(s, tc);
 	return s;

@@ -70,7 +70,7 @@ static bool have_script_check(void)
 {
 	if (tu_in_path("grub-script-check"))
 		return true;
-	fprintf(stderr, "grub: SKIP grub-script-check checks: not installed (package grub-common)\n");
+	tu_skip(TU_SKIP_ENV, "grub-script-check checks: not installed (apt-get install grub-common)");
 	return false;
 }
 

@@ -5,6 +5,7 @@
 #include <archive.h>
 #include <archive_entry.h>
 #include <check.h>
+#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -44,7 +45,7 @@ static bool have_busybox(void)
 		  libs.n == 0;
 	strv_free(&libs);
 	if (!ok)
-		fprintf(stderr, "SKIP: no static %s (install busybox-static)\n", BUSYBOX);
+		tu_skip(TU_SKIP_ENV, "no static %s (install busybox-static)", BUSYBOX);
 	return ok;
 }
 
@@ -293,6 +294,37 @@ START_TEST(bad_inputs_fail)
 }
 END_TEST
 
+/* The cpio goes through the checked outfile: a full disk fails the build
+ * and leaves neither the archive nor its temporary file. */
+START_TEST(full_disk_fails_cleanly)
+{
+	if (!have_busybox())
+		return;
+	char *disk = tu_tmpfs("initramfs-full", "256k");
+	if (!disk)
+		return;
+	char *out = path_join(disk, "initramfs.cpio.gz");
+	struct initramfs_spec s = {.busybox = BUSYBOX};
+	kb_clear_error();
+	ck_assert_int_eq(initramfs_build(&s, out, NULL), -1);
+	ck_assert_msg(strstr(kb_last_error(), "No space left"), "%s", kb_last_error());
+	ck_assert(!path_exists(out));
+	DIR *d = opendir(disk);
+	struct dirent *de;
+	int left = 0;
+	while ((de = readdir(d)))
+		left += de->d_name[0] != '.';
+	closedir(d);
+	ck_assert_int_eq(left, 0);
+	/* negative case: the same build where there is room */
+	char *room = path_join(tmpdir, "room.cpio.gz");
+	ck_assert_msg(initramfs_build(&s, room, NULL) == 0, "%s", kb_last_error());
+	tu_tmpfs_release(disk);
+	free(out);
+	free(room);
+}
+END_TEST
+
 START_TEST(sysctl_conf_rejects)
 {
 	const char *ok[] = {"kernel.domainname=it's $(x)"};
@@ -315,11 +347,8 @@ static int shellcheck(const char *script)
 
 START_TEST(init_passes_shellcheck)
 {
-	if (!tu_in_path("shellcheck")) {
-		fprintf(stderr, "SKIP init_passes_shellcheck: shellcheck is not installed "
-				"(apt-get install shellcheck)\n");
-		return;
-	}
+	if (!tu_in_path("shellcheck"))
+		TU_SKIP(TU_SKIP_ENV, "shellcheck is not installed (apt-get install shellcheck)");
 	char *init = path_join(tu_repo(), "initramfs/init");
 	ck_assert_msg(path_exists(init), "%s is missing", init);
 	ck_assert_msg(shellcheck(init) == 0, "shellcheck finds fault with %s", init);
@@ -448,7 +477,7 @@ START_TEST(module_closure)
 	if (!have_busybox())
 		return;
 	if (tk_unavailable()) {
-		fprintf(stderr, "SKIP module_closure: %s\n", tk_unavailable());
+		tu_skip(TU_SKIP_ENV, "%s", tk_unavailable());
 		return;
 	}
 	const char *release = tk_release();
@@ -509,6 +538,7 @@ Suite *initramfs_suite(void)
 	tcase_add_test(tc, reproducible);
 	tcase_add_test(tc, private_library_dir);
 	tcase_add_test(tc, bad_inputs_fail);
+	tcase_add_test(tc, full_disk_fails_cleanly);
 	tcase_add_test(tc, sysctl_conf_rejects);
 	tcase_add_test(tc, init_passes_shellcheck);
 	tcase_add_test(tc, skeleton_lines_checked);

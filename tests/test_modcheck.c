@@ -32,8 +32,9 @@ static char *moddir_of(const char *root)
  * Returns false (test skipped) when the Debian kernel is not there. */
 static bool make_stage(const char *test)
 {
+	(void)test; /* tu_skip names the running test itself */
 	if (tk_unavailable()) {
-		fprintf(stderr, "SKIP %s: %s\n", test, tk_unavailable());
+		tu_skip(TU_SKIP_ENV, "%s", tk_unavailable());
 		return false;
 	}
 	tk_stage_modules(stage, stage_modules, sizeof(stage_modules) / sizeof(stage_modules[0]));
@@ -164,7 +165,7 @@ START_TEST(symbols_of_a_program)
 	ck_assert_int_eq(write_file_atomic(src, code, strlen(code)), 0);
 	char *argv[] = {"gcc", "-o", bin, src, NULL};
 	if (tu_run(argv) != 0) {
-		fprintf(stderr, "SKIP symbols_of_a_program: gcc failed\n");
+		tu_skip(TU_SKIP_ENV, "gcc failed");
 		return;
 	}
 	const char *good[] = {"kbuild_marker_symbol", "main"};
@@ -190,7 +191,7 @@ START_TEST(symbols_of_vmlinux)
 {
 	const char *vmlinux = getenv("KBUILD_TEST_VMLINUX");
 	if (!vmlinux || access(vmlinux, R_OK) < 0) {
-		fprintf(stderr, "SKIP symbols_of_vmlinux: KBUILD_TEST_VMLINUX does not name a vmlinux\n");
+		tu_skip(TU_SKIP_ENV, "KBUILD_TEST_VMLINUX does not name a vmlinux");
 		return;
 	}
 	const char *syms[] = {"start_kernel", "tcp_time_wait"};

@@ -107,7 +107,7 @@ static bool have_patch(void)
 	bool ok = st == 0 && out && strstr(out, "GNU patch");
 	free(out);
 	if (!ok)
-		fprintf(stderr, "test_patch: skipped: GNU patch is not installed\n");
+		tu_skip(TU_SKIP_ENV, "GNU patch is not installed (apt-get install patch)");
 	return ok;
 }
 

@@ -61,6 +61,12 @@ static void teardown(void)
 	free(dir);
 }
 
+static void free_run(struct run *r)
+{
+	free(r->stampdir);
+	free(r->logdir);
+}
+
 static char *status_text(struct run *r)
 {
 	char *buf = NULL;
@@ -82,6 +88,7 @@ START_TEST(runs_then_skips)
 	ck_assert_ptr_nonnull(strstr(st, "a           done"));
 	ck_assert_ptr_nonnull(strstr(st, "c           done"));
 	free(st);
+	free_run(&r);
 }
 END_TEST
 
@@ -99,6 +106,7 @@ START_TEST(change_makes_later_stages_stale_only)
 	ck_assert_int_eq(runs[0], 1);
 	ck_assert_int_eq(runs[1], 2);
 	ck_assert_int_eq(runs[2], 2);
+	free_run(&r);
 }
 END_TEST
 
@@ -108,6 +116,7 @@ START_TEST(prefix_of_chain)
 	ck_assert_int_eq(pipeline_run_table(&r, table, 3, 0), 0);
 	ck_assert_int_eq(runs[0], 1);
 	ck_assert_int_eq(runs[1] + runs[2], 0);
+	free_run(&r);
 }
 END_TEST
 
@@ -132,6 +141,7 @@ START_TEST(failure_leaves_no_stamp)
 	ck_assert_int_eq(pipeline_run_table(&r, table, 3, 2), 0);
 	ck_assert_int_eq(runs[1], 3);
 	ck_assert_int_eq(runs[2], 2);
+	free_run(&r);
 }
 END_TEST
 

@@ -135,7 +135,42 @@ START_TEST(errors_name_file_and_line)
 	expect_error("[source]\nversion += 1\n", "t.ini:2", "not a list");
 	expect_error("[source]\nthis line has no equals sign\n", "t.ini:2", "malformed");
 	expect_error("[profile]\ninherit = nosuch\n", "nosuch", "no profile");
-	expect_error("[profile]\ninherit = t\n", "t", "inherits from itself");
+	expect_error("[profile]\ninherit = t\n", "t", "inheritance loop: t -> t");
+	/* limits: a line past inih's buffer is refused at its own line number */
+	char longline[400];
+	memset(longline, 'a', sizeof(longline));
+	memcpy(longline, "[profile]\ndescription = ", 24);
+	memcpy(longline + sizeof(longline) - 2, "\n", 2);
+	expect_error(longline, "t.ini:2", "line longer than");
+	expect_error("[qa]\ntimeout = 4294967297\n", "t.ini:2", "too large");
+	expect_error("[config]\nbase = passwd\n", "t.ini:2", "*config make target");
+	expect_error("[build]\narch = x86_65\n", "t.ini:2", "not a kernel architecture");
+	expect_error("[build]\ncc = gcc; rm -rf /\n", "t.ini:2", "no shell characters");
+	expect_error("[build]\ncross = $(evil)\n", "t.ini:2", "toolchain prefix");
+}
+END_TEST
+
+/* A loop through several profiles is named in full. */
+START_TEST(inheritance_loop_names_the_chain)
+{
+	tu_write(home, "configs/profiles/la.ini", "[profile]\ninherit = lb\n");
+	tu_write(home, "configs/profiles/lb.ini", "[profile]\ninherit = lc\n");
+	tu_write(home, "configs/profiles/lc.ini", "[profile]\ninherit = la\n");
+	struct profile p;
+	ck_assert_int_eq(profile_load(home, "la", &p), -1);
+	ck_assert_msg(strstr(kb_last_error(), "la -> lb -> lc -> la"), "%s", kb_last_error());
+}
+END_TEST
+
+/* The negative case of the limits: long values that fit, and values at the
+ * edge, load. */
+START_TEST(values_within_limits_load)
+{
+	struct profile p;
+	ck_assert_int_eq(load_text("[source]\nversion = 1\n[config]\nbase = my/base.config\n"
+				   "[build]\narch = arm64\ncc = distcc gcc-11\ncross = aarch64-linux-gnu-\n"
+				   "[qa]\ntimeout = 2147483647\n", &p), 0);
+	profile_free(&p);
 }
 END_TEST
 
@@ -177,6 +212,8 @@ Suite *profile_suite(void)
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, valid_profile);
 	tcase_add_test(tc, inheritance);
+	tcase_add_test(tc, inheritance_loop_names_the_chain);
+	tcase_add_test(tc, values_within_limits_load);
 	tcase_add_test(tc, overrides);
 	tcase_add_test(tc, errors_name_file_and_line);
 	tcase_add_test(tc, continuation_lines_extend_lists);

@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "testskip.h"
 #include "guest/qaplan.h"
 #include "lib/spawn.h"
 #include "lib/util.h"
@@ -169,7 +170,7 @@ static char *run_two_sleepers(const char *mark, double *seconds)
 START_TEST(runner_overlaps_marked_tests)
 {
 	if (access("qa/qa-runner", X_OK) < 0) {
-		fprintf(stderr, "SKIP runner_overlaps_marked_tests: qa/qa-runner is not built\n");
+		tu_skip(TU_SKIP_ENV, "qa/qa-runner is not built (make qa)");
 		return;
 	}
 	double together, alone;

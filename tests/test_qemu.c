@@ -57,6 +57,7 @@ static void teardown(void)
 
 static bool can_boot(const char *test)
 {
+	(void)test; /* tu_skip names the running test itself */
 	const char *why = NULL;
 	if (!tu_in_path("qemu-system-x86_64"))
 		why = "qemu-system-x86_64 not installed";
@@ -67,7 +68,7 @@ static bool can_boot(const char *test)
 	else if (access(BUSYBOX, X_OK) < 0)
 		why = BUSYBOX " absent (install busybox-static)";
 	if (why)
-		fprintf(stderr, "SKIP %s: %s\n", test, why);
+		tu_skip(TU_SKIP_BOOT, "%s", why);
 	return !why;
 }
 
@@ -81,7 +82,7 @@ static char *build_runner_with(const char *code, const char *flag1, const char *
 	int rc = tu_run(argv);
 	free(src);
 	if (rc != 0) {
-		fprintf(stderr, "SKIP: cannot link the runner with %s\n", flag1);
+		tu_skip(TU_SKIP_BOOT, "cannot link the runner with %s", flag1);
 		free(bin);
 		return NULL;
 	}
@@ -152,6 +153,26 @@ static void assert_no_qemu_left(void)
 	closedir(d);
 }
 
+/* A passing guest that prints "DEBUG:" or an indented "BUG:" is not a panic:
+ * only the kernel's own line shapes are (guest/console_verdict.c). */
+START_TEST(debug_lines_are_not_a_panic)
+{
+	if (!can_boot("debug_lines_are_not_a_panic"))
+		return;
+	char *runner = build_runner();
+	if (!runner)
+		return;
+	struct boot_result r;
+	boot("debug lines", runner, "boot /qa/qa-runner\n",
+	     "echo 'DEBUG: BUG: this is only a word'; echo '    Oops: indented test output'", 180, &r);
+	ck_assert_msg(r.verdict == BOOT_PASSED, "verdict %s, status %d:\n%s",
+		      boot_verdict_name(r.verdict), r.qemu_status, r.excerpt);
+	boot_result_free(&r);
+	assert_no_qemu_left();
+	free(runner);
+}
+END_TEST
+
 START_TEST(guest_exit_zero_passes)
 {
 	if (!can_boot("guest_exit_zero_passes"))
@@ -206,7 +227,7 @@ START_TEST(real_runner_verdicts)
 	size_t len;
 	char *code = read_file("qa/qa-runner.c", &len);
 	if (!code) {
-		fprintf(stderr, "SKIP real_runner_verdicts: qa/qa-runner.c not found from %s\n",
+		tu_skip(TU_SKIP_BOOT, "qa/qa-runner.c not found from %s",
 			getenv("PWD") ? getenv("PWD") : ".");
 		return;
 	}
@@ -235,7 +256,7 @@ START_TEST(modules_load_in_guest)
 	if (!can_boot("modules_load_in_guest"))
 		return;
 	if (tk_unavailable() || strcmp(kernel(), tk_vmlinuz()) != 0) {
-		fprintf(stderr, "SKIP modules_load_in_guest: needs Debian's kernel and modules: %s\n",
+		tu_skip(TU_SKIP_BOOT, "needs Debian's kernel and modules: %s",
 			tk_unavailable() ? tk_unavailable() : "KBUILD_TEST_KERNEL boots another");
 		return;
 	}
@@ -341,7 +362,7 @@ END_TEST
 START_TEST(qemu_error_is_not_a_pass)
 {
 	if (!tu_in_path("qemu-system-x86_64")) {   /* no kernel needed */
-		fprintf(stderr, "SKIP qemu_error_is_not_a_pass: qemu-system-x86_64 not installed\n");
+		tu_skip(TU_SKIP_BOOT, "qemu-system-x86_64 not installed (apt-get install qemu-system-x86)");
 		return;
 	}
 	char *fake = path_join(tmpdir, "not-a-kernel"), *serial = path_join(tmpdir, "s.log");
@@ -519,6 +540,7 @@ Suite *qemu_suite(void)
 	tcase_set_timeout(tc, 300);
 	tcase_add_test(tc, qemu_error_is_not_a_pass);
 	tcase_add_test(tc, oops_without_panic_detected);
+	tcase_add_test(tc, debug_lines_are_not_a_panic);
 	tcase_add_test(tc, qemu_dies_with_its_parent);
 	tcase_add_test(tc, guest_exit_zero_passes);
 	tcase_add_test(tc, auto_falls_back_from_unfit_kvm);

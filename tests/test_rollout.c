@@ -76,7 +76,7 @@ START_TEST(fleet_image_and_env)
 {
 	if (!tu_in_path("mcopy") || !tu_in_path("grub-mkimage") || !tu_in_path("sfdisk") ||
 	    !tu_in_path("grub-editenv")) {
-		fprintf(stderr, "rollout: SKIP image test: mtools, grub-common or fdisk missing\n");
+		tu_skip(TU_SKIP_BOOT, "image test: mtools, grub-common or fdisk missing");
 		return;
 	}
 	char *dir = tu_tmpdir("fleetimg");
@@ -152,11 +152,11 @@ static void assert_test(json_t *root, const char *name, const char *status)
 static void rollout_both(const char *profile, const char *const *extra, size_t n_extra)
 {
 	if (tk_unavailable()) {
-		fprintf(stderr, "rollout: SKIP %s: no old kernel: %s\n", profile, tk_unavailable());
+		tu_skip(TU_SKIP_E2E, "%s: no old kernel: %s", profile, tk_unavailable());
 		return;
 	}
 	if (!tu_in_path("mcopy") || !tu_in_path("grub-mkimage") || !tu_in_path("sfdisk")) {
-		fprintf(stderr, "rollout: SKIP %s: mtools, grub-common or fdisk missing\n", profile);
+		tu_skip(TU_SKIP_E2E, "%s: mtools, grub-common or fdisk missing", profile);
 		return;
 	}
 	char *dir = tu_e2e_path(profile);
@@ -220,7 +220,7 @@ static void rollout_both(const char *profile, const char *const *extra, size_t n
 START_TEST(rollout_debian_61)
 {
 	if (!path_exists("/usr/src/linux-source-6.1.tar.xz")) {
-		fprintf(stderr, "rollout: SKIP debian-6.1-ceph: linux-source-6.1 is not installed\n");
+		tu_skip(TU_SKIP_E2E, "debian-6.1-ceph: linux-source-6.1 is not installed");
 		return;
 	}
 	rollout_both("debian-6.1-ceph", NULL, 0);
@@ -231,7 +231,7 @@ START_TEST(rollout_legacy_2639)
 {
 	const char *src = getenv("KBUILD_TEST_LEGACY_SOURCE");
 	if (!src || !*src || !path_exists(src)) {
-		fprintf(stderr, "rollout: SKIP ceph (2.6.39.4): set KBUILD_TEST_LEGACY_SOURCE to a 2.6.39.4 tarball\n");
+		tu_skip(TU_SKIP_E2E, "ceph (2.6.39.4): set KBUILD_TEST_LEGACY_SOURCE to a 2.6.39.4 tarball");
 		return;
 	}
 	char hex[SHA256_HEX_LEN + 1];

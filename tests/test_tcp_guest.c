@@ -38,7 +38,7 @@ static bool can_boot(const char *test)
 	else if (access("qa/qa-runner", X_OK) < 0 || access("qa/syn_backlog", X_OK) < 0)
 		why = "the qa binaries are not built (run make in the project root)";
 	if (why)
-		fprintf(stderr, "SKIP %s: %s\n", test, why);
+		tu_skip(TU_SKIP_BOOT, "%s: %s", test, why);
 	return !why;
 }
 

@@ -5,6 +5,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "testskip.h"
+
 /* A fresh directory under $TMPDIR (malloc'd). */
 char *tu_tmpdir(const char *tag);
 /* Write text to dir/name, creating parent directories. */

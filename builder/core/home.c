@@ -46,5 +46,10 @@ char *kbuild_cache(void)
 	if (env && *env)
 		return path_join(env, "kbuild");
 	env = getenv("HOME");
-	return xasprintf("%s/.cache/kbuild", env && *env ? env : "/tmp");
+	if (env && *env == '/')
+		return xasprintf("%s/.cache/kbuild", env);
+	/* never a shared, world-writable fallback such as /tmp: anyone could
+	 * plant files or symlinks there */
+	kb_fail("no download cache: HOME is not set (or not absolute); set KBUILD_CACHE=DIR or HOME");
+	return NULL;
 }

@@ -100,7 +100,7 @@ int pipeline_run_table(struct run *r, const struct stage *const *stages, size_t 
 			free(sp);
 			return rc > 0 ? rc : 1;
 		}
-		if (stamp_write(sp, &s) < 0) {
+		if (stagelog_close(r) < 0 || stamp_write(sp, &s) < 0) {
 			stagelog_fail(r, i, n, st->name, dt);
 			stamp_free(&s);
 			free(sp);

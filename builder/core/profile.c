@@ -1,6 +1,7 @@
 #define _GNU_SOURCE
 #include "core/profile.h"
 #include "lib/sha256.h"
+#include "core/profile_values.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -21,12 +22,23 @@ struct parse_ctx {
 	char *inherit;       /* [profile] inherit of this file */
 	struct strv seen;    /* "section.key" set in this file, to refuse duplicates */
 	bool failed;         /* inih goes on after an error; the first one is kept */
+	int too_long;        /* a line did not fit inih's buffer: its size */
 };
 
 static char *reader(char *str, int num, void *stream)
 {
 	struct parse_ctx *c = stream;
+	if (c->too_long)
+		return NULL;
 	char *r = fgets(str, num, c->f);
+	size_t got = r ? strlen(r) : 0;
+	if (r && got == (size_t)num - 1 && str[got - 1] != '\n' && !feof(c->f)) {
+		/* inih cuts lines at its compile-time limit and parses the rest
+		 * as a new line: refuse instead, naming the line */
+		c->line++;
+		c->too_long = num;
+		return NULL;
+	}
 	if (r) {
 		c->line++;
 		size_t ws = strspn(str, " \t");
@@ -86,6 +98,9 @@ static const char *value_problem(const struct key_def *d, const char *v)
 {
 	if (!*v)
 		return NULL; /* empty clears an inherited value */
+	const char *rule = profile_value_rule(d->section, d->name, v);
+	if (rule)
+		return rule;
 	switch (d->type) {
 	case KEY_INT: {
 		char *end;
@@ -268,8 +283,21 @@ static int load_chain(const char *home, const char *name, struct profile *p, str
 	if (!valid_name(name))
 		return kb_fail("bad profile name '%s' (letters, digits, '.', '_', '-')", name);
 	for (size_t i = 0; i < chain->n; i++)
-		if (!strcmp(chain->v[i], name))
-			return kb_fail("profile '%s' inherits from itself (through %s)", name, chain->v[0]);
+		if (!strcmp(chain->v[i], name)) {
+			/* name the whole loop: a -> b -> c -> a */
+			size_t cap = 64, n = 0;
+			char *loop = xmalloc(cap);
+			loop[0] = '\0';
+			for (size_t k = i; k < chain->n; k++) {
+				size_t need = strlen(chain->v[k]) + 5;
+				while (n + need >= cap)
+					loop = xrealloc(loop, cap *= 2);
+				n += (size_t)sprintf(loop + n, "%s -> ", chain->v[k]);
+			}
+			kb_fail("profile inheritance loop: %s%s (profile.inherit)", loop, name);
+			free(loop);
+			return -1;
+		}
 	strv_push(chain, name);
 
 	char *path = profile_path(home, name);
@@ -286,6 +314,12 @@ static int load_chain(const char *home, const char *name, struct profile *p, str
 	struct parse_ctx c = {.f = f, .file = path, .p = &own};
 	int r = ini_parse_stream(reader, &c, handler, &c);
 	fclose(f);
+	if (c.too_long && !c.failed) {
+		kb_fail("%s:%u: line longer than %d bytes; split it (a list continues on indented lines)",
+			path, c.line, c.too_long - 2);
+		r = -1;
+		goto out;
+	}
 	if (r != 0) {
 		if (!c.failed)
 			kb_fail("%s:%d: malformed line (expected [section] or key = value)", path, r);

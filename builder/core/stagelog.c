@@ -1,9 +1,16 @@
 #include "core/stagelog.h"
+#include "lib/outfile.h"
 
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+
+/* Why the running stage's log could not be created (0: it was): the stage
+ * runs with its log on /dev/null, and fails in stagelog_close. */
+static int log_open_errno;
+static const char *log_stage; /* the running stage's name */
 
 static char *log_path(const struct run *r, const char *stage)
 {
@@ -20,7 +27,9 @@ void stagelog_line(size_t index, size_t total, const char *stage, const char *st
 void stagelog_begin(struct run *r, const char *stage, const char *why)
 {
 	char *path = log_path(r, stage);
+	log_stage = stage;
 	r->log = fopen(path, "w");
+	log_open_errno = r->log ? 0 : errno;
 	if (!r->log)
 		r->log = fopen("/dev/null", "w");
 	setvbuf(r->log, NULL, _IOLBF, 0);
@@ -40,6 +49,19 @@ static void close_log(struct run *r)
 		fclose(r->log);
 		r->log = NULL;
 	}
+}
+
+int stagelog_close(struct run *r)
+{
+	if (!r->log)
+		return 0;
+	char *path = log_path(r, log_stage ? log_stage : "stage");
+	int rc = fclose_checked(r->log, path);
+	r->log = NULL;
+	if (rc == 0 && log_open_errno)
+		rc = kb_fail("cannot create %s: %s", path, strerror(log_open_errno));
+	free(path);
+	return rc;
 }
 
 void stagelog_end(struct run *r, size_t index, size_t total, const char *stage, double seconds)

@@ -1,5 +1,6 @@
 #define _GNU_SOURCE
 #include "guest/cpio.h"
+#include "lib/outfile.h"
 #include "lib/util.h"
 
 #include <archive.h>
@@ -177,7 +178,8 @@ static int write_entry(struct archive *a, struct archive_entry *ae, const struct
 	int rc = 0;
 	if (archive_write_header(a, ae) != ARCHIVE_OK ||
 	    (len && archive_write_data(a, data, len) != (la_ssize_t)len))
-		rc = kb_fail("initramfs: writing /%s: %s", e->path, archive_error_string(a));
+		rc = kb_fail("initramfs: writing /%s: %s%s%s", e->path, archive_error_string(a),
+			     archive_errno(a) > 0 ? ": " : "", archive_errno(a) > 0 ? strerror(archive_errno(a)) : "");
 	if (e->kind == CPIO_FILE)
 		free(data);
 	return rc;
@@ -191,10 +193,22 @@ int cpio_write(const struct cpio_tree *t, const char *path)
 	if (archive_write_set_format_cpio_newc(a) != ARCHIVE_OK ||
 	    archive_write_add_filter_gzip(a) != ARCHIVE_OK ||
 	    archive_write_set_filter_option(a, "gzip", "timestamp", NULL) != ARCHIVE_OK ||
-	    archive_write_set_bytes_in_last_block(a, 1) != ARCHIVE_OK ||
-	    archive_write_open_filename(a, path) != ARCHIVE_OK) {
+	    archive_write_set_bytes_in_last_block(a, 1) != ARCHIVE_OK) {
+		rc = kb_fail("initramfs: cannot set up %s: %s", path, archive_error_string(a));
+		archive_write_free(a);
+		return rc;
+	}
+	/* the file itself is a checked outfile: written under a temporary
+	 * name, synced, renamed only when every byte is on disk */
+	struct outfile f;
+	if (outfile_open(&f, path, 0644) < 0) {
+		archive_write_free(a);
+		return -1;
+	}
+	if (archive_write_open_fd(a, f.fd) != ARCHIVE_OK) {
 		rc = kb_fail("initramfs: cannot create %s: %s", path, archive_error_string(a));
 		archive_write_free(a);
+		outfile_abort(&f);
 		return rc;
 	}
 	long long mtime = source_date_epoch();
@@ -203,8 +217,12 @@ int cpio_write(const struct cpio_tree *t, const char *path)
 		rc = write_entry(a, ae, &t->e[k], mtime, (long long)k + 1);
 	archive_entry_free(ae);
 	if (archive_write_close(a) != ARCHIVE_OK && rc == 0)
-		rc = kb_fail("initramfs: finishing %s: %s", path, archive_error_string(a));
+		rc = kb_fail("initramfs: finishing %s: %s%s%s", path, archive_error_string(a),
+			     archive_errno(a) > 0 ? ": " : "", archive_errno(a) > 0 ? strerror(archive_errno(a)) : "");
 	archive_write_free(a);
+	if (rc == 0)
+		return outfile_commit(&f);
+	outfile_abort(&f);
 	return rc;
 }
 

@@ -34,7 +34,8 @@ void cpio_add_chr(struct cpio_tree *t, const char *path, unsigned perm, unsigned
 int cpio_add_dir_contents(struct cpio_tree *t, const char *host_dir, const char *dest);
 /* Add every missing parent directory, sort, and drop repeated paths. */
 int cpio_finish(struct cpio_tree *t);
-/* Write the finished tree to path: owner 0:0, every mtime SOURCE_DATE_EPOCH (or 0). */
+/* Write the finished tree to path: owner 0:0, every mtime SOURCE_DATE_EPOCH (or 0).
+ * Through a checked outfile: nothing under path unless all of it is on disk. */
 int cpio_write(const struct cpio_tree *t, const char *path);
 void cpio_free(struct cpio_tree *t);
 

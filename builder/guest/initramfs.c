@@ -96,7 +96,6 @@ int initramfs_build(const struct initramfs_spec *s, const char *out_path, FILE *
 	struct cpio_tree t = {0};
 	struct strv lib_dirs = {0};
 	char *tmpdir = xasprintf("%s.modtree.XXXXXX", out_path);
-	char *tmp_out = xasprintf("%s.tmp", out_path);
 	int rc = 0;
 	if (!mkdtemp(tmpdir)) {
 		rc = kb_fail("%s: cannot create: %s", tmpdir, strerror(errno));
@@ -116,9 +115,7 @@ int initramfs_build(const struct initramfs_spec *s, const char *out_path, FILE *
 		goto out;
 	if ((rc = cpio_finish(&t)) < 0)
 		goto out;
-	rc = cpio_write(&t, tmp_out);
-	if (rc == 0 && rename(tmp_out, out_path) < 0)
-		rc = kb_fail("rename %s -> %s: %s", tmp_out, out_path, strerror(errno));
+	rc = cpio_write(&t, out_path);
 	if (rc == 0 && log) {
 		struct stat st;
 		if (stat(out_path, &st) == 0)
@@ -126,12 +123,9 @@ int initramfs_build(const struct initramfs_spec *s, const char *out_path, FILE *
 				(long long)st.st_size);
 	}
 out:
-	if (rc < 0)
-		unlink(tmp_out);
 	if (tmpdir)
 		rm_rf(tmpdir);
 	free(tmpdir);
-	free(tmp_out);
 	cpio_free(&t);
 	strv_free(&lib_dirs);
 	return rc;

@@ -127,8 +127,10 @@ static char *tw_default(const struct run *r)
 int qaplan_text(const struct run *r, char **text)
 {
 	struct strv names = {0};
-	if (qaplan_tests(r, &names) < 0)
+	if (qaplan_tests(r, &names) < 0) {
+		strv_free(&names); /* the names read before the bad one (found by ASan) */
 		return -1;
+	}
 	size_t cap = 1024, n = 0;
 	char *buf = xmalloc(cap);
 	buf[0] = '\0';

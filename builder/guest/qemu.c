@@ -1,6 +1,7 @@
 /* Run QEMU in its own process group, watch the serial log, decide a verdict. */
 #define _GNU_SOURCE
 #include "guest/qemu.h"
+#include "guest/console_verdict.h"
 #include "guest/ktap.h"
 #include "lib/spawn.h"
 #include "lib/util.h"
@@ -18,12 +19,6 @@
 #define EXCERPT_BEFORE 8
 #define EXCERPT_AFTER 16
 #define TAIL_LINES 30
-
-/* Console lines that mean the kernel is broken. An oops's "Call Trace:" follows
- * its "Oops:"/"BUG:" line, which is what gets matched. */
-static const char *const panic_marks[] = {
-	"Kernel panic - not syncing", "Oops:", "BUG:", "general protection fault",
-};
 
 const char *boot_verdict_name(enum boot_verdict v)
 {
@@ -45,12 +40,10 @@ void boot_result_free(struct boot_result *r)
 	r->excerpt = NULL;
 }
 
+/* The kernel's own panic/oops line shapes: guest/console_verdict.c. */
 static bool is_panic_line(const char *line)
 {
-	for (size_t k = 0; k < sizeof(panic_marks) / sizeof(panic_marks[0]); k++)
-		if (strstr(line, panic_marks[k]))
-			return true;
-	return false;
+	return console_line_is_panic(line);
 }
 
 /* The serial log as it grows: bytes read so far, and how far lines were scanned. */

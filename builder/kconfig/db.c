@@ -37,6 +37,7 @@ struct kconfig_db {
 	char *warnings;
 	size_t warnings_len;
 	/* reading state */
+	struct strv reading; /* real paths of the files being read, outermost first */
 	struct frame *stack;
 	size_t depth, capstack;
 };
@@ -253,6 +254,17 @@ struct reader {
 
 static int read_file_kconfig(struct kconfig_db *db, const char *rel, int depth);
 
+/* Whether the file at full is one of those being read (a source cycle). */
+static bool being_read(const struct kconfig_db *db, const char *full)
+{
+	char *real = realpath(full, NULL);
+	bool found = false;
+	for (size_t i = 0; real && i < db->reading.n && !found; i++)
+		found = !strcmp(db->reading.v[i], real);
+	free(real);
+	return found;
+}
+
 static void push_frame(struct kconfig_db *db, enum frame_kind kind)
 {
 	if (db->depth == db->capstack) {
@@ -397,6 +409,10 @@ static void source_file(struct reader *r, const char *args, unsigned line, bool 
 	if (!path_exists(full)) {
 		if (!optional)
 			db_warn(db, "%s:%u: sourced file %s not found", r->file, line, path);
+	} else if (being_read(db, full)) {
+		/* kconfig refuses recursive inclusion; read again, a file that sources
+		 * itself would be read 2^depth times (found by fuzz_kconfig) */
+		db_warn(db, "%s:%u: recursive inclusion of %s, skipped", r->file, line, path);
 	} else if (depth >= MAX_SOURCE_DEPTH) {
 		db_warn(db, "%s:%u: source nesting deeper than %d, %s skipped", r->file, line,
 			MAX_SOURCE_DEPTH, path);
@@ -519,11 +535,13 @@ static int read_file_kconfig(struct kconfig_db *db, const char *rel, int depth)
 {
 	char *full = path_join(db->srctree, rel);
 	char *text = read_file(full, NULL);
+	char *real = text ? realpath(full, NULL) : NULL;
 	free(full);
 	if (!text) {
 		db_warn(db, "%s", kb_last_error());
 		return -1;
 	}
+	strv_push_owned(&db->reading, real ? real : xstrdup(rel));
 	strv_push(&db->files, rel);
 	struct reader r = {.db = db, .file = db_str(db, rel)};
 	size_t depth_at_start = db->depth;
@@ -586,6 +604,8 @@ static int read_file_kconfig(struct kconfig_db *db, const char *rel, int depth)
 		while (db->depth > depth_at_start)
 			free(db->stack[--db->depth].deps);
 	}
+	free(db->reading.v[--db->reading.n]);
+	db->reading.v[db->reading.n] = NULL;
 	free(text);
 	return 0;
 }
@@ -649,6 +669,7 @@ void kconfig_db_free(struct kconfig_db *db)
 	free(db->slots);
 	free(db->warnings);
 	strv_free(&db->files);
+	strv_free(&db->reading);
 	strv_free(&db->strings);
 	free(db);
 }

@@ -1,5 +1,6 @@
 #define _GNU_SOURCE
 #include "kconfig/resolve.h"
+#include "lib/tools.h"
 #include "lib/spawn.h"
 #include "lib/util.h"
 
@@ -38,6 +39,8 @@ bool config_tree_has_olddefconfig(const char *srctree)
 static int run_make(const struct config_job *j, const char *target, FILE *log, int out_fd,
 		    bool feed_answers)
 {
+	if (tool_require("make") < 0)
+		return -1;
 	struct strv argv = {0};
 	for (char *const *a = j->make; *a; a++)
 		strv_push(&argv, *a);
@@ -66,12 +69,44 @@ static int run_make(const struct config_job *j, const char *target, FILE *log, i
 	return st == 0 ? 0 : -1;
 }
 
+/* A base file must be a kernel config: blank lines, comments and CONFIG_
+ * assignments only, at least one of those (not /etc/passwd, not a script). */
+static int check_config_text(const char *base, const char *data)
+{
+	unsigned line = 0, options = 0;
+	for (const char *p = data; *p;) {
+		size_t len = strcspn(p, "\n");
+		line++;
+		size_t ws = strspn(p, " \t");
+		bool blank = ws == len;
+		if (!blank && p[ws] != '#') {
+			if (strncmp(p + ws, "CONFIG_", 7) || !memchr(p + ws, '=', len - ws))
+				return kb_fail("%s:%u: not a kernel config line (config.base must be a "
+					       ".config file or a *config make target)", base, line);
+			options++;
+		} else if (!blank && !strncmp(p + ws, "# CONFIG_", 9)) {
+			options++;
+		}
+		p += len;
+		if (*p)
+			p++;
+	}
+	if (!options)
+		return kb_fail("%s: no CONFIG_ option in it (config.base must be a .config file or a "
+			       "*config make target)", base);
+	return 0;
+}
+
 static int copy_base(const char *base, const char *dotconfig)
 {
 	size_t len;
 	char *data = read_file(base, &len);
 	if (!data)
 		return -1; /* read_file named the file and the error */
+	if (check_config_text(base, data) < 0) {
+		free(data);
+		return -1;
+	}
 	int r = write_file_atomic(dotconfig, data, len);
 	free(data);
 	return r;

@@ -1,5 +1,6 @@
 #define _GNU_SOURCE
 #include "kernel/kmake.h"
+#include "lib/tools.h"
 #include "lib/spawn.h"
 #include "kernel/toolchain.h"
 #include "core/records.h"
@@ -33,6 +34,15 @@ void kmake_env(const struct run *r, struct strv *env)
 	/* Lets ccache hit across output directories (paths become relative). */
 	strv_push_owned(env, xasprintf("CCACHE_BASEDIR=%s", r->outdir));
 	strv_push(env, "LC_ALL=C");
+}
+
+bool kmake_epoch_known(const struct run *r)
+{
+	const char *sde = getenv("SOURCE_DATE_EPOCH");
+	struct source_date_rec recorded;
+	bool known = (sde && *sde) || source_date_rec_get(r, &recorded) == 0;
+	kb_clear_error();
+	return known;
 }
 
 void kmake_command(const struct run *r, struct strv *argv, struct strv *env)
@@ -78,6 +88,8 @@ static void on_line(const char *line, void *vctx)
 int kmake(struct run *r, const char *const *targets, size_t n, long jobs, struct buildlog *b,
 	  size_t progress_total)
 {
+	if (tool_require("make") < 0)
+		return -1;
 	struct strv argv = {0}, env = {0};
 	kmake_command(r, &argv, &env);
 	if (jobs > 0)

@@ -3,6 +3,8 @@
 #ifndef KBUILD_KMAKE_H
 #define KBUILD_KMAKE_H
 
+#include <stdbool.h>
+
 #include "kernel/buildlog.h"
 #include "core/run.h"
 
@@ -10,6 +12,10 @@
  * SOURCE_DATE_EPOCH, else the unpatched source's Makefile date that the
  * extract stage recorded), fixed
  * KBUILD_BUILD_USER/HOST, KCFLAGS with -ffile-prefix-map, CCACHE_BASEDIR. */
+/* Whether the build's date is known yet: SOURCE_DATE_EPOCH is set, or the
+ * extract stage has recorded the source's date (before that, kmake_env's
+ * epoch is a placeholder 0 that must not be reported). */
+bool kmake_epoch_known(const struct run *r);
 void kmake_env(const struct run *r, struct strv *env);
 
 /* The command line every kernel make starts from: make -C srcdir ARCH=

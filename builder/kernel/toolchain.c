@@ -1,5 +1,6 @@
 #define _GNU_SOURCE
 #include "kernel/toolchain.h"
+#include "lib/tools.h"
 #include "kernel/arch.h"
 #include "lib/spawn.h"
 
@@ -122,4 +123,18 @@ long toolchain_cpus(void)
 {
 	long n = sysconf(_SC_NPROCESSORS_ONLN);
 	return n > 0 ? n : 1;
+}
+
+int toolchain_check(const struct run *r)
+{
+	char *cc = toolchain_cc(r);
+	struct strv words = {0};
+	strv_split(&words, cc);
+	free(cc);
+	int rc = 0;
+	for (size_t i = 0; i < words.n && rc == 0; i++)
+		if (words.v[i][0] != '-' && !strchr(words.v[i], '='))
+			rc = tool_require(words.v[i]);
+	strv_free(&words);
+	return rc;
 }

@@ -13,6 +13,10 @@ char *toolchain_version(const struct run *r);
 /* The make variables common to every make call: ARCH=, CROSS_COMPILE=, CC=, O=.
  * Appends to argv. */
 void toolchain_make_vars(const struct run *r, struct strv *argv);
+/* Every program the CC= value names (wrappers and the compiler: words that
+ * are neither options nor VAR=value) is installed. Returns 0, or -1 with
+ * kb_fail() naming the program and its Debian package. */
+int toolchain_check(const struct run *r);
 /* Number of CPUs, for the default jobs=. */
 long toolchain_cpus(void);
 

@@ -6,6 +6,7 @@
 #include <openssl/evp.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 struct sha256_ctx {
 	EVP_MD_CTX *md;
@@ -71,4 +72,23 @@ int sha256_valid_hex(const char *s)
 		if (!isxdigit((unsigned char)s[i]))
 			return 0;
 	return i == SHA256_HEX_LEN;
+}
+
+int sha256_fd(int fd, const char *what, char hex[SHA256_HEX_LEN + 1])
+{
+	struct sha256_ctx *c = sha256_new();
+	char buf[1 << 16];
+	ssize_t n;
+	while ((n = read(fd, buf, sizeof(buf))) != 0) {
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			int e = errno;
+			sha256_final_hex(c, hex);
+			return kb_fail("cannot read %s: %s", what, strerror(e));
+		}
+		sha256_update(c, buf, (size_t)n);
+	}
+	sha256_final_hex(c, hex);
+	return 0;
 }

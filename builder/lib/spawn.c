@@ -2,6 +2,7 @@
 #include "lib/spawn.h"
 #include "lib/children.h"
 #include "lib/util.h"
+#include "lib/tools.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -244,7 +245,7 @@ static int wait_timed(struct spawn_proc *p, const struct spawn_opts *o)
 	} else if (r == 1) {
 		r = status;
 		if (status == 127)
-			kb_fail("%s could not be run (exit 127: not installed?)", name);
+			tool_missing_or_failed(name);
 	}
 	free(name);
 	return r;

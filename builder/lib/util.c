@@ -1,5 +1,6 @@
 #define _GNU_SOURCE
 #include "lib/util.h"
+#include "lib/outfile.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -214,37 +215,14 @@ char *read_file(const char *path, size_t *len)
 
 int write_file_atomic(const char *path, const void *data, size_t len)
 {
-	char *tmp = xasprintf("%s.tmp.%ld", path, (long)getpid());
-	int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-	if (fd < 0) {
-		kb_fail("cannot create %s: %s", tmp, strerror(errno));
-		free(tmp);
+	struct outfile f;
+	if (outfile_open(&f, path, 0644) < 0)
+		return -1;
+	if (outfile_write(&f, data, len) < 0) {
+		outfile_abort(&f);
 		return -1;
 	}
-	const char *p = data;
-	size_t left = len;
-	while (left) {
-		ssize_t w = write(fd, p, left);
-		if (w < 0) {
-			if (errno == EINTR)
-				continue;
-			kb_fail("cannot write %s: %s", tmp, strerror(errno));
-			close(fd);
-			unlink(tmp);
-			free(tmp);
-			return -1;
-		}
-		p += w;
-		left -= (size_t)w;
-	}
-	if (fsync(fd) < 0 || close(fd) < 0 || rename(tmp, path) < 0) {
-		kb_fail("cannot write %s: %s", path, strerror(errno));
-		unlink(tmp);
-		free(tmp);
-		return -1;
-	}
-	free(tmp);
-	return 0;
+	return outfile_commit(&f);
 }
 
 char *path_join(const char *a, const char *b)

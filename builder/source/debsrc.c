@@ -2,12 +2,17 @@
 #include "source/debsrc.h"
 #include "lib/spawn.h"
 #include "lib/util.h"
+#include "lib/tools.h"
 
 #include <stdlib.h>
 #include <string.h>
 
 char *debsrc_version(const char *package)
 {
+	/* without dpkg, every answer below would read as "not installed" or
+	 * "modified files" */
+	if (tool_require("dpkg-query") < 0 || tool_require("dpkg") < 0)
+		return NULL;
 	char *argv[] = {"dpkg-query", "-W", "-f=${db:Status-Status} ${Version}", (char *)package, NULL};
 	struct spawn_opts o = {.stdin_fd = -1, .stdout_fd = -1, .stderr_fd = -1};
 	char *out = NULL;

@@ -5,6 +5,7 @@
 
 #include <archive.h>
 #include <archive_entry.h>
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
@@ -51,8 +52,36 @@ static char *temp_name(const char *dest)
 	return xasprintf("%s.tmp.%ld", dest, (long)getpid());
 }
 
+/* Removes "<dest>.tmp.*" left by an interrupted run. The output directory's
+ * lock is held, so no live kbuild owns one. */
+static int remove_stale_temps(const char *dest)
+{
+	char *dir = xstrdup(dest), *slash = strrchr(dir, '/');
+	const char *base = slash ? slash + 1 : dest;
+	if (slash)
+		*slash = '\0';
+	char *prefix = xasprintf("%s.tmp.", base);
+	DIR *d = opendir(slash ? (*dir ? dir : "/") : ".");
+	int r = 0;
+	struct dirent *de;
+	while (d && r == 0 && (de = readdir(d))) {
+		if (strncmp(de->d_name, prefix, strlen(prefix)))
+			continue;
+		char *p = slash ? path_join(*dir ? dir : "/", de->d_name) : xstrdup(de->d_name);
+		r = rm_rf(p);
+		free(p);
+	}
+	if (d)
+		closedir(d);
+	free(prefix);
+	free(dir);
+	return r;
+}
+
 char *extract_prepare_dest(const char *dest)
 {
+	if (remove_stale_temps(dest) < 0)
+		return NULL;
 	if (path_exists(dest)) {
 		kb_fail("%s already exists; refusing to unpack over it", dest);
 		return NULL;
@@ -136,8 +165,13 @@ static int copy_data(struct unpack *u, const char *name)
 			return 0;
 		if (r < ARCHIVE_WARN)
 			return kb_fail("%s: reading '%s': %s", u->archive, name, aerr(u->in));
-		if (archive_write_data_block(u->out, buf, size, offset) < ARCHIVE_WARN)
-			return kb_fail("%s: writing '%s': %s", u->archive, name, aerr(u->out));
+		/* libarchive reports a failed data write (ENOSPC, EIO) as a mere
+		 * ARCHIVE_WARN: anything short of OK leaves a damaged file */
+		if (archive_write_data_block(u->out, buf, size, offset) != ARCHIVE_OK) {
+			int e = archive_errno(u->out);
+			return kb_fail("%s: writing '%s': %s%s%s", u->archive, name, aerr(u->out),
+				       e > 0 ? ": " : "", e > 0 ? strerror(e) : "");
+		}
 	}
 }
 
@@ -194,6 +228,10 @@ static int unpack_entry(struct unpack *u, struct archive_entry *e)
 		goto out;
 	}
 	archive_entry_copy_pathname(e, norm);
+	/* a kernel tree needs no setuid, setgid or world-writable entry, and
+	 * extracting one as root would hand it to every local user */
+	if (type != AE_IFLNK)
+		archive_entry_set_perm(e, tree_safe_mode(archive_entry_perm(e)));
 
 	if (archive_write_header(u->out, e) < ARCHIVE_WARN) {
 		kb_fail("%s: cannot extract '%s': %s", u->archive, name, aerr(u->out));
@@ -201,7 +239,7 @@ static int unpack_entry(struct unpack *u, struct archive_entry *e)
 	}
 	if (!hardlink && type == AE_IFREG && archive_entry_size(e) > 0 && copy_data(u, name) < 0)
 		goto out;
-	if (archive_write_finish_entry(u->out) < ARCHIVE_WARN) {
+	if (archive_write_finish_entry(u->out) != ARCHIVE_OK) {
 		kb_fail("%s: cannot finish '%s': %s", u->archive, name, aerr(u->out));
 		goto out;
 	}
@@ -227,7 +265,7 @@ static int unpack_all(struct unpack *u)
 			return -1;
 	}
 	/* directory modes and times are applied here, after their content */
-	if (archive_write_close(u->out) < ARCHIVE_WARN)
+	if (archive_write_close(u->out) != ARCHIVE_OK)
 		return kb_fail("%s: finishing extraction: %s", u->archive, aerr(u->out));
 	if (u->entries == 0)
 		return kb_fail("%s: the archive holds no files", u->archive);

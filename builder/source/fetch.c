@@ -7,6 +7,7 @@
 #include "lib/sha256.h"
 #include "lib/util.h"
 
+#include <ctype.h>
 #include <curl/curl.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -21,10 +22,12 @@
 #include "core/version.h"
 
 #define MAX_REDIRECTS 10L
+#define DEFAULT_MAX_BYTES (4LL << 30) /* no kernel tarball comes near 4 GiB */
 
 struct fetch_run {
 	const struct fetch_opts *o;
-	char *final, *part, *bad, *lock;
+	char *dir, *final, *part, *bad, *lock;
+	long long max_bytes;
 	long connect_timeout, low_time, low_limit;
 	char *last_url;      /* the URL of the last failure, and why */
 	char *last_reason;
@@ -36,6 +39,8 @@ struct fetch_run {
 struct sink {
 	int fd;
 	int write_errno;
+	long long written, max_bytes; /* bytes in the .part, and the bound */
+	int too_big;
 	struct progress prog;
 	CURL *h;
 	/* curl's low-speed check averages over a window of ~5 s, so a server that
@@ -79,9 +84,31 @@ static int is_file_url(const char *url)
 	return strncasecmp(url, "file:", 5) == 0;
 }
 
+/* Cache files are opened without following symlinks: a link planted in the
+ * cache (NAME.part -> ~/.bashrc) is refused, never written or trusted. */
+static int open_nofollow(const char *path, int flags)
+{
+	int fd = open(path, flags | O_NOFOLLOW | O_CLOEXEC, 0644);
+	if (fd < 0 && errno == ELOOP)
+		kb_fail("%s is a symbolic link; refusing to use it (remove it)", path);
+	else if (fd < 0)
+		kb_fail("%s: cannot open: %s", path, strerror(errno));
+	return fd;
+}
+
 static int digest_matches(struct fetch_run *r, const char *path, char actual[SHA256_HEX_LEN + 1])
 {
-	if (sha256_file(path, actual) < 0)
+	int fd = open_nofollow(path, O_RDONLY);
+	if (fd < 0)
+		return -1;
+	struct stat st;
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+		close(fd);
+		return kb_fail("%s is not a regular file; refusing to use it", path);
+	}
+	int rc = sha256_fd(fd, path, actual);
+	close(fd);
+	if (rc < 0)
 		return -1;
 	return strcasecmp(actual, r->o->sha256) == 0;
 }
@@ -99,6 +126,12 @@ static size_t on_data(char *data, size_t size, size_t nmemb, void *userdata)
 {
 	struct sink *s = userdata;
 	size_t len = size * nmemb, off = 0;
+	/* an endless or oversized body must not fill the cache disk */
+	if (s->written + (long long)len > s->max_bytes) {
+		s->too_big = 1;
+		return 0;
+	}
+	s->written += (long long)len;
 	while (off < len) {
 		ssize_t n = write(s->fd, data + off, len - off);
 		if (n < 0 && errno == EINTR)
@@ -169,13 +202,15 @@ struct outcome {
 	int connected;      /* a connection was established */
 	long long received; /* body bytes of this transfer */
 	int local_write_error; /* writing the .part failed (disk full...) */
+	int too_big;           /* the body passed max_bytes */
 	char reason[CURL_ERROR_SIZE + 64];
 };
 
 static void transfer(struct fetch_run *r, const char *url, int fd, long long offset, struct outcome *out)
 {
 	char errbuf[CURL_ERROR_SIZE] = "";
-	struct sink s = { .fd = fd, .stall_limit = (double)r->low_time };
+	struct sink s = { .fd = fd, .stall_limit = (double)r->low_time, .written = offset,
+			  .max_bytes = r->max_bytes };
 	CURL *h = curl_easy_init();
 	s.h = h;
 	*out = (struct outcome){ .code = CURLE_FAILED_INIT };
@@ -203,7 +238,12 @@ static void transfer(struct fetch_run *r, const char *url, int fd, long long off
 	out->connected = connect_us > 0 || out->http > 0;
 
 	out->local_write_error = out->code == CURLE_WRITE_ERROR && s.write_errno;
-	if (out->local_write_error)
+	out->too_big = out->code == CURLE_WRITE_ERROR && s.too_big;
+	if (out->too_big)
+		snprintf(out->reason, sizeof(out->reason),
+			 "the body is larger than %lld bytes; abandoned (no kernel tarball is that big)",
+			 r->max_bytes);
+	else if (out->local_write_error)
 		snprintf(out->reason, sizeof(out->reason), "writing %s: %s", r->part,
 			 strerror(s.write_errno));
 	else if (out->code == CURLE_ABORTED_BY_CALLBACK && s.stalled)
@@ -261,6 +301,7 @@ static int finish_part(struct fetch_run *r, const char *url, int fd, long long o
 	if (ok) {
 		if (rename(r->part, r->final) < 0)
 			return kb_fail("rename %s to %s: %s", r->part, r->final, strerror(errno));
+		unlink(r->bad); /* an earlier failure's evidence is no longer needed */
 		return 1;
 	}
 	if (rename(r->part, r->bad) < 0)
@@ -280,9 +321,9 @@ static int finish_part(struct fetch_run *r, const char *url, int fd, long long o
 static int try_url(struct fetch_run *r, const char *url)
 {
 	for (int round = 0; round < 2; round++) {
-		int fd = open(r->part, O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
+		int fd = open_nofollow(r->part, O_WRONLY | O_CREAT);
 		if (fd < 0)
-			return kb_fail("%s: cannot open: %s", r->part, strerror(errno));
+			return -1;
 		off_t offset = lseek(fd, 0, SEEK_END);
 		if (offset < 0 || (offset > 0 && is_file_url(url))) {
 			/* a local copy is cheap: no resume for file:// */
@@ -321,8 +362,16 @@ static int try_url(struct fetch_run *r, const char *url)
 			     (long long)offset);
 			continue;
 		}
-		if (t.local_write_error) {
+		if (t.too_big) {
 			close(fd);
+			unlink(r->part);
+			set_failure(r, url, xstrdup(t.reason));
+			return 0;
+		}
+		if (t.local_write_error) {
+			/* a part written to a full disk only keeps it full */
+			close(fd);
+			unlink(r->part);
 			return kb_fail("fetch %s: %s: %s", r->o->file_name, url, t.reason);
 		}
 		if (t.code != CURLE_OK) {
@@ -375,9 +424,9 @@ static int check_cached(struct fetch_run *r)
 
 static int take_lock(struct fetch_run *r, int *fd_out)
 {
-	int fd = open(r->lock, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+	int fd = open_nofollow(r->lock, O_RDWR | O_CREAT);
 	if (fd < 0)
-		return kb_fail("%s: cannot open: %s", r->lock, strerror(errno));
+		return -1;
 	if (flock(fd, LOCK_EX | LOCK_NB) < 0) {
 		if (errno != EWOULDBLOCK) {
 			close(fd);
@@ -438,6 +487,58 @@ static int fail_all(struct fetch_run *r)
 	return -1;
 }
 
+char *fetch_cache_path(const char *cache_dir, const char *sha256, const char *file_name)
+{
+	char lower[SHA256_HEX_LEN + 1];
+	size_t k = 0;
+	for (; sha256[k] && k < SHA256_HEX_LEN; k++)
+		lower[k] = (char)tolower((unsigned char)sha256[k]);
+	lower[k] = '\0';
+	char *dir = xasprintf("%s/sha256-%s", cache_dir, lower);
+	if (!file_name)
+		return dir;
+	char *p = path_join(dir, file_name);
+	free(dir);
+	return p;
+}
+
+/* The per-digest directory; refused when it is a symlink or not ours to use. */
+static int make_key_dir(const char *dir)
+{
+	struct stat st;
+	if (mkdir(dir, 0755) < 0 && errno != EEXIST)
+		return kb_fail("cannot create %s: %s", dir, strerror(errno));
+	if (lstat(dir, &st) < 0)
+		return kb_fail("cannot stat %s: %s", dir, strerror(errno));
+	if (!S_ISDIR(st.st_mode))
+		return kb_fail("%s is not a directory (a symbolic link?); refusing to use it", dir);
+	if (st.st_uid != geteuid() || (st.st_mode & S_IWOTH))
+		return kb_fail("%s is not owned by you or is world-writable; refusing to use it", dir);
+	return 0;
+}
+
+/* A tarball a user put in the cache under its plain name (the way to work
+ * offline) moves to its digest's directory when it is the one wanted. A
+ * plain file with another digest belongs to someone else: left alone. */
+static int adopt_plain_name(struct fetch_run *r)
+{
+	char *plain = path_join(r->o->cache_dir, r->o->file_name);
+	struct stat st;
+	char actual[SHA256_HEX_LEN + 1];
+	int rc = 0;
+	if (!path_exists(r->final) && lstat(plain, &st) == 0 && S_ISREG(st.st_mode)) {
+		int ok = digest_matches(r, plain, actual);
+		if (ok > 0 && rename(plain, r->final) < 0)
+			rc = kb_fail("rename %s to %s: %s", plain, r->final, strerror(errno));
+		else if (ok > 0)
+			flog(r, "moved %s (sha256 %s) to %s", plain, actual, r->final);
+		else
+			kb_clear_error();
+	}
+	free(plain);
+	return rc;
+}
+
 int fetch_to_cache(const struct fetch_opts *o, char **path_out)
 {
 	if (validate(o) < 0)
@@ -451,7 +552,14 @@ int fetch_to_cache(const struct fetch_opts *o, char **path_out)
 		.low_time = o->low_speed_time_s > 0 ? o->low_speed_time_s : 30,
 		.low_limit = o->low_speed_limit > 0 ? o->low_speed_limit : 1024,
 	};
-	r.final = path_join(o->cache_dir, o->file_name);
+	r.max_bytes = o->max_bytes > 0 ? o->max_bytes : DEFAULT_MAX_BYTES;
+	r.final = fetch_cache_path(o->cache_dir, o->sha256, o->file_name);
+	r.dir = fetch_cache_path(o->cache_dir, o->sha256, NULL);
+	if (make_key_dir(r.dir) < 0 || adopt_plain_name(&r) < 0) {
+		free(r.final);
+		free(r.dir);
+		return -1;
+	}
 	r.part = xasprintf("%s.part", r.final);
 	r.bad = xasprintf("%s.bad", r.final);
 	r.lock = xasprintf("%s.lock", r.final);
@@ -485,6 +593,7 @@ out:
 	if (lock_fd >= 0)
 		close(lock_fd);
 	free(r.final);
+	free(r.dir);
 	free(r.part);
 	free(r.bad);
 	free(r.lock);

@@ -1,5 +1,6 @@
 #define _GNU_SOURCE
 #include "source/patch_apply.h"
+#include "lib/tools.h"
 #include "lib/spawn.h"
 #include "lib/util.h"
 
@@ -167,7 +168,7 @@ static int run_patch(const struct series_entry *e, const char *tree, int flags, 
 	struct spawn_opts o = {.stdin_fd = -1, .stdout_fd = fileno(f), .stderr_fd = -1, .env_add = env};
 	int st = spawn_run((char *const *)argv, &o);
 	if (st == 127) /* GNU patch itself exits with 0, 1 or 2 */
-		st = kb_fail("cannot run GNU patch for %s: is it installed?", e->name);
+		st = tool_missing_or_failed("patch");
 	if (st >= 0) {
 		rewind(f);
 		size_t cap = 4096, len = 0, got;

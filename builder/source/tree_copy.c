@@ -77,7 +77,7 @@ static int copy_one(struct copy *c, int sfd, int dfd, const char *name, const ch
 		if (r == 0)
 			r = copy_dir(c, s2, d2, rel);
 		/* mode and times last, once the content is written */
-		if (r == 0 && (fchmod(d2, st.st_mode & 07777) < 0 || futimens(d2, times) < 0))
+		if (r == 0 && (fchmod(d2, tree_safe_mode(st.st_mode & 07777)) < 0 || futimens(d2, times) < 0))
 			r = kb_fail("cannot set mode/times of %s: %s", rel, strerror(errno));
 		if (s2 >= 0)
 			close(s2);
@@ -114,7 +114,7 @@ static int copy_one(struct copy *c, int sfd, int dfd, const char *name, const ch
 		return kb_fail("cannot create %s: %s", rel, strerror(errno));
 	}
 	int r = copy_file_data(in, out, rel);
-	if (r == 0 && (fchmod(out, st.st_mode & 07777) < 0 || futimens(out, times) < 0))
+	if (r == 0 && (fchmod(out, tree_safe_mode(st.st_mode & 07777)) < 0 || futimens(out, times) < 0))
 		r = kb_fail("cannot set mode/times of %s: %s", rel, strerror(errno));
 	close(in);
 	if (close(out) < 0 && r == 0)
@@ -182,7 +182,7 @@ int copy_tree(const char *src, const char *dest, FILE *log)
 	if (copy_dir(&c, sfd, dfd, "") < 0)
 		goto out;
 	struct timespec times[2] = {st.st_atim, st.st_mtim};
-	if (fchmod(dfd, st.st_mode & 07777) < 0 || futimens(dfd, times) < 0) {
+	if (fchmod(dfd, tree_safe_mode(st.st_mode & 07777)) < 0 || futimens(dfd, times) < 0) {
 		kb_fail("cannot set mode/times of %s: %s", tmp, strerror(errno));
 		goto out;
 	}

@@ -6,6 +6,7 @@
 #include "lib/util.h"
 
 #include <errno.h>
+#include <ftw.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <stdlib.h>
@@ -157,5 +158,38 @@ int tree_links_check(const char *origin, const char *root, const struct strv *li
 		}
 	}
 	close(rootfd);
+	return r;
+}
+
+mode_t tree_safe_mode(mode_t perm)
+{
+	return perm & ~(mode_t)(S_ISUID | S_ISGID | S_IWOTH);
+}
+
+/* nftw has no user pointer: the scan in progress. */
+static struct strv *scan_links;
+static size_t scan_root_len;
+
+static int note_link(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+	(void)st;
+	(void)ftw;
+	if (flag == FTW_SL || flag == FTW_SLN)
+		strv_push(scan_links, path + scan_root_len + 1);
+	return 0;
+}
+
+int tree_links_scan(const char *origin, const char *root)
+{
+	struct strv links = {0};
+	scan_links = &links;
+	scan_root_len = strlen(root);
+	while (scan_root_len > 1 && root[scan_root_len - 1] == '/')
+		scan_root_len--;
+	int r = nftw(root, note_link, 32, FTW_PHYS) ? kb_fail("cannot walk %s: %s", root, strerror(errno)) : 0;
+	scan_links = NULL;
+	if (r == 0)
+		r = tree_links_check(origin, root, &links, NULL);
+	strv_free(&links);
 	return r;
 }

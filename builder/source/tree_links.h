@@ -5,6 +5,7 @@
 #define KBUILD_TREE_LINKS_H
 
 #include <stdbool.h>
+#include <sys/types.h>
 
 struct strv;
 
@@ -19,5 +20,14 @@ bool tree_link_climbs_out(const char *link_name, const char *target);
  * the archive or tree in the error. Returns 0, or -1 with kb_fail(). */
 int tree_links_check(const char *origin, const char *root, const struct strv *links,
 		     const char *strip_prefix);
+
+/* Every symlink found below root (walked on disk) must stay inside it, as
+ * tree_links_check: for trees changed by programs kbuild does not control
+ * (GNU patch creates the symlinks a git-style patch asks for). */
+int tree_links_scan(const char *origin, const char *root);
+
+/* The permission bits an entry of a source tree keeps: setuid, setgid and
+ * world-write are dropped (a kernel tree needs none of them). */
+mode_t tree_safe_mode(mode_t perm);
 
 #endif

@@ -2,6 +2,7 @@
  * verdict: the guest reported (pass or fail), panicked, hung, or vanished. */
 #define _GNU_SOURCE
 #include "guest/qemu.h"
+#include "lib/tools.h"
 #include "stages/stage.h"
 #include "core/records.h"
 #include "core/metadata.h"
@@ -24,6 +25,8 @@ static int boot_inputs(struct run *r, struct stamp *s)
 
 static int boot_run(struct run *r)
 {
+	if (tool_require("qemu-system-x86_64") < 0)
+		return -1;
 	struct install_rec inst;
 	if (install_rec_get(r, &inst) < 0)
 		return -1;
@@ -50,13 +53,15 @@ static int boot_run(struct run *r)
 			fprintf(r->log, "---- serial console excerpt ----\n%s\n----\n", res.excerpt);
 		struct boot_rec rec = {(char *)v, res.seconds, res.qemu_status,
 				       (char *)(res.accel.kvm ? "kvm" : "tcg"), res.accel.why};
-		boot_rec_put(r, &rec);
+		/* the metadata reads the verdict from here: unwritten, it is a failure */
+		if (boot_rec_put(r, &rec) < 0)
+			rc = -1;
 		/* A guest that reported hands over to the qa stage, which judges the
 		 * tests; anything else is the boot's own failure. */
-		if (res.verdict == BOOT_KVM_SILENT)
+		if (rc == 0 && res.verdict == BOOT_KVM_SILENT)
 			rc = kb_fail("guest printed nothing under KVM (%s); run with accel=tcg",
 				     res.accel.why);
-		else if (res.verdict != BOOT_PASSED && res.verdict != BOOT_TESTS_FAILED)
+		else if (rc == 0 && res.verdict != BOOT_PASSED && res.verdict != BOOT_TESTS_FAILED)
 			rc = kb_fail("guest %s after %.1f s; console: %s", v, res.seconds, serial);
 	}
 	boot_result_free(&res);

@@ -44,6 +44,8 @@ static int build_inputs(struct run *r, struct stamp *s)
 
 static int build_run(struct run *r)
 {
+	if (toolchain_check(r) < 0)
+		return -1;
 	struct strv t = {0};
 	targets(r, &t);
 	long jobs = profile_get_int(r->prof, "build", "jobs", toolchain_cpus());
@@ -94,6 +96,14 @@ static void build_metadata(struct run *r, json_t *meta)
 	struct strv vars = {0}, env = {0}, t = {0};
 	toolchain_make_vars(r, &vars);
 	kmake_env(r, &env);
+	if (!kmake_epoch_known(r)) /* before extract: no date to report yet */
+		for (size_t i = env.n; i-- > 0;)
+			if (!strncmp(env.v[i], "SOURCE_DATE_EPOCH=", 18) ||
+			    !strncmp(env.v[i], "KBUILD_BUILD_TIMESTAMP=", 23)) {
+				free(env.v[i]);
+				memmove(&env.v[i], &env.v[i + 1], (env.n - i) * sizeof(*env.v));
+				env.n--;
+			}
 	targets(r, &t);
 	const char *arch = kernel_arch_name(r);
 	json_object_set_new(meta, "build",

@@ -104,6 +104,8 @@ static int config_run(struct run *r)
 	if (config_facts(r, &f) < 0)
 		return -1;
 	int rc = -1;
+	if (toolchain_check(r) < 0) /* cc= names a compiler that is not there */
+		return -1;
 	bool override = profile_get_bool(r->prof, "config", "override", false);
 	for (size_t i = 0; i < f.paths.n; i++) {
 		fprintf(r->log, "fragment %s\n", f.paths.v[i]);
@@ -134,11 +136,14 @@ static int config_run(struct run *r)
 	char *report = NULL;
 	int bad = config_verify(r->srcdir, dotconfig, &req, &report);
 	char *report_path = run_path(r, "config-report.txt");
+	bool report_written = true;
 	if (report) {
 		fprintf(r->log, "%s\n", report);
-		write_file_atomic(report_path, report, strlen(report));
+		report_written = write_file_atomic(report_path, report, strlen(report)) == 0;
 	}
-	if (bad < 0) {
+	if (!report_written) {
+		rc = -1; /* the disk is full or failing: kb_fail named the file */
+	} else if (bad < 0) {
 		rc = -1;
 	} else if (bad > 0) {
 		/* The first line is a summary; the log and the report have the rest. */

@@ -4,6 +4,9 @@
 #include "source/pristine.h"
 #include "stages/stage.h"
 #include "core/records.h"
+#include "source/tree_digest.h"
+
+#include <string.h>
 
 static int extract_inputs(struct run *r, struct stamp *s)
 {
@@ -13,6 +16,16 @@ static int extract_inputs(struct run *r, struct stamp *s)
 	stamp_add(s, "source kind", src.kind);
 	stamp_add(s, "source path", src.path);
 	stamp_add(s, "source sha256", src.sha256);
+	/* a tree= source has no digest of its own: its listing is stamped, so
+	 * an edit in it makes extract copy it again */
+	if (src.kind && src.path && !strcmp(src.kind, "tree")) {
+		char hex[SHA256_HEX_LEN + 1];
+		if (tree_digest(src.path, hex) < 0) {
+			source_rec_free(&src);
+			return -1;
+		}
+		stamp_add(s, "source tree listing", hex);
+	}
 	source_rec_free(&src);
 	return 0;
 }

@@ -118,6 +118,9 @@ static int fetch_run(struct run *r)
 	if (!sha)
 		return kb_fail("%s: url= needs sha256= (kbuild never uses an unverified download)", r->prof->file);
 
+	if (!r->cache)
+		return kb_fail("fetch: no download cache: HOME is not set; set KBUILD_CACHE=DIR or HOME "
+			       "(or pass source=/path/to/tarball)");
 	struct strv urls = {0};
 	strv_push(&urls, url);
 	profile_get_list(r->prof, "source", "mirrors", &urls);

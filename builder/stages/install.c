@@ -92,7 +92,7 @@ static int install_run(struct run *r)
 		int st = kmake(r, targets, 2, 0, NULL, 0);
 		free(var);
 		if (st != 0)
-			rc = kb_fail("make modules_install failed (status %d)", st);
+			rc = st < 0 ? -1 : kb_fail("make modules_install failed (status %d)", st);
 		if (rc == 0)
 			rc = run_depmod(r, tmp, rel);
 		/* Links back into this machine's build tree mean nothing elsewhere. */

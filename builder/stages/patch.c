@@ -7,6 +7,8 @@
 #include "stages/stage.h"
 #include "core/records.h"
 #include "core/metadata.h"
+#include "lib/outfile.h"
+#include "source/tree_links.h"
 
 #include <stdlib.h>
 
@@ -59,6 +61,11 @@ static int patch_run(struct run *r)
 		if (rc == 0)
 			rc = series_apply(&ser, r->srcdir, applied, r->log);
 	}
+	/* a patch may create symlinks: none may lead out of the tree */
+	if (rc == 0)
+		rc = tree_links_scan("the patch series", r->srcdir);
+	if (rc == 0)
+		rc = sync_tree(r->srcdir);
 	if (rc == 0)
 		fprintf(r->log, "%zu patches applied\n", ser.n);
 	free(applied);

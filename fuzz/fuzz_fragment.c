@@ -1,0 +1,28 @@
+/* libFuzzer target: config fragments and .config files (kconfig/fragment.c). */
+#include "fuzz_util.h"
+#include "kconfig/fragment.h"
+#include "lib/util.h"
+
+#include <stdint.h>
+#include <stdlib.h>
+
+#include <stdio.h>
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	const char *path = fuzz_file("frag.config", data, size);
+	struct kopt_set set = {0};
+	fragment_parse(path, &set, false, NULL);
+	/* the same text again, merged over itself with and without override */
+	fragment_parse(path, &set, true, NULL);
+	kopt_set_free(&set);
+	struct kopt_set dot = {0};
+	if (dotconfig_read(path, &dot) == 0 && dot.n) {
+		const char *copy = fuzz_file(".config", data, size);
+		dotconfig_apply(copy, &dot);
+		kopt_value_equal(dot.v[0].value, dot.v[dot.n - 1].value);
+	}
+	kopt_set_free(&dot);
+	kb_clear_error();
+	return 0;
+}

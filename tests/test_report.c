@@ -1,0 +1,318 @@
+/* The nightly records: record.json gathered from an output directory, the
+ * KCIDB document validated against the KCIDB schema (by python3's
+ * jsonschema), the SQUAD submission's shape, and the history. */
+#define _GNU_SOURCE
+#include "report/history.h"
+#include "report/kcidb.h"
+#include "report/record.h"
+#include "report/report.h"
+#include "report/squad.h"
+#include "lib/spawn.h"
+#include "testutil.h"
+#include "kcidb_check.h"
+
+#include <check.h>
+#include <jansson.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+static char *dir;
+static struct profile prof;
+static struct run run;
+
+static const char results_json[] =
+	"{\"reported\": true, \"exit_code\": 1, \"tests\": ["
+	"{\"name\": \"modules\", \"status\": \"pass\", \"duration\": 0.5, \"log\": \"\", \"subtests\": ["
+	"  {\"name\": \"rbd loads\", \"status\": \"pass\", \"log\": \"\", \"subtests\": []}]},"
+	"{\"name\": \"tcp_timewait\", \"status\": \"fail\", \"log\": \"# net.ipv4.tcp_tw_timeout=2: TIME_WAIT "
+	"lasted 2.09 s (bounds 1.50..3.75 s)\\n# net.ipv4.tcp_tw_timeout=4: TIME_WAIT lasted 4.16 s (bounds "
+	"3.25..6.00 s)\\n\", \"subtests\": []},"
+	"{\"name\": \"backlog\", \"status\": \"skip\", \"log\": \"\", \"subtests\": []},"
+	"{\"name\": \"sysctl\", \"status\": \"missing\", \"log\": \"\", \"subtests\": []}]}\n";
+
+static const char metadata_json[] =
+	"{\"profile\": \"n\", \"started\": \"2026-12-01T20:00:00Z\", \"finished\": \"2026-12-01T20:10:00Z\","
+	" \"reproducer\": \"kbuild make profile=n\", \"compiler\": {\"version_full\": \"gcc 12.2.0\"},"
+	" \"config_fragments\": [\"frag\"],"
+	" \"source\": {\"version\": \"6.1\", \"kind\": \"tarball\", \"origin\": \"debian:linux-source-6.1=6.1.192-3\","
+	"   \"sha256\": \"cacdc3830989309d042083be3307969e55600ed7f908cf00df544c5ff50759a1\", \"verified\": \"yes\"},"
+	" \"results\": {\"status\": \"fail\", \"stages\": {\"fetch\": {\"status\": \"skip\", \"duration\": 0.1},"
+	"   \"build\": {\"status\": \"pass\", \"duration\": 200.5}, \"boot\": {\"status\": \"pass\", \"duration\": 10.4},"
+	"   \"qa\": {\"status\": \"fail\", \"duration\": 0.1}}}}\n";
+
+/* A finished output directory, as the stages leave it. */
+static void setup(void)
+{
+	dir = tu_tmpdir("report");
+	tu_write(dir, "configs/profiles/n.ini", "[source]\nversion = 6.1\n[config]\nbase = tinyconfig\n"
+						"fragments = frag\n");
+	tu_write(dir, "configs/frag.config", "CONFIG_CEPH_LIB=m\nCONFIG_TCP_TW_TIMEOUT=10\n# CONFIG_DEBUG is not set\n");
+	tu_write(dir, "metadata.json", metadata_json);
+	tu_write(dir, "results.json", results_json);
+	tu_write(dir, "config", "CONFIG_CEPH_LIB=m\nCONFIG_TCP_TW_TIMEOUT=10\n# CONFIG_DEBUG is not set\nCONFIG_NET=y\n");
+	tu_write(dir, "applied", "0987a938b14c029af1a9b267962f6ae09166ef8fbbe92bec5d54e7070658740e 0001-tw.patch\n");
+	tu_write(dir, "logs/build.log", "  CC      net/ipv4/tcp.o\n"
+					"net/ipv4/tcp.c:120:5: warning: unused variable 'x' [-Wunused-variable]\n"
+					"net/ipv4/tcp.c:120:5: warning: unused variable 'x' [-Wunused-variable]\n"
+					"include/linux/log2.h:22:1: warning: ignoring attribute 'noreturn'\n"
+					"ld: warning: creating DT_TEXTREL in a PIE\n");
+	tu_write(dir, "build.rec", "steps 1855\nwarnings 3\nerrors 0\nseconds 198.2\njobs 2\n");
+	tu_write(dir, "install.rec", "release 6.1.192\n");
+	tu_write(dir, "boot.rec", "verdict tests_failed\nseconds 10.4\nqemu-status 3\n");
+	tu_write(dir, "build/vmlinux", "0123456789");
+	tu_write(dir, "build/arch/x86/boot/bzImage", "01234");
+	tu_write(dir, "stage/lib/modules/6.1.192/kernel/net/ceph/libceph.ko", "0123456789abcdef");
+	tu_write(dir, "stage/lib/modules/6.1.192/kernel/drivers/block/rbd.ko", "0123");
+	ck_assert_int_eq(profile_load(dir, "n", &prof), 0);
+	run = (struct run){.prof = &prof, .home = dir, .outdir = dir};
+	run.srcdir = path_join(dir, "src");
+	run.objdir = path_join(dir, "build");
+	run.stagedir = path_join(dir, "stage");
+	run.logdir = path_join(dir, "logs");
+	run.stampdir = path_join(dir, "stamps");
+}
+
+static void teardown(void)
+{
+	profile_free(&prof);
+	free(run.srcdir);
+	free(run.objdir);
+	free(run.stagedir);
+	free(run.logdir);
+	free(run.stampdir);
+	rm_rf(dir);
+	free(dir);
+}
+
+static const char *jstr(const json_t *o, const char *path)
+{
+	/* "a.b" walks objects */
+	char *p = xstrdup(path), *save = NULL;
+	const json_t *cur = o;
+	for (char *k = strtok_r(p, ".", &save); k && cur; k = strtok_r(NULL, ".", &save))
+		cur = json_object_get(cur, k);
+	free(p);
+	return json_string_value(cur);
+}
+
+START_TEST(warning_lines_are_split)
+{
+	char *f, *m;
+	long l;
+	ck_assert(record_parse_warning("fs/a.c:10:5: warning: x [-Wy]", &f, &l, &m));
+	ck_assert_str_eq(f, "fs/a.c");
+	ck_assert_int_eq(l, 10);
+	ck_assert_str_eq(m, "x [-Wy]");
+	free(f);
+	free(m);
+	ck_assert(record_parse_warning("arch/x86/boot/header.S:20: warning: w", &f, &l, &m));
+	ck_assert_str_eq(f, "arch/x86/boot/header.S");
+	ck_assert_int_eq(l, 20);
+	free(f);
+	free(m);
+	ck_assert(!record_parse_warning("ld: warning: creating DT_TEXTREL", &f, &l, &m));
+	ck_assert(!record_parse_warning("  CC      fs/a.o", &f, &l, &m));
+}
+END_TEST
+
+START_TEST(record_gathers_the_output_directory)
+{
+	json_t *rec = record_collect(&run, 1);
+	ck_assert_str_eq(jstr(rec, "format"), RECORD_FORMAT);
+	ck_assert_str_eq(jstr(rec, "status"), "fail");
+	ck_assert_str_eq(jstr(rec, "kernel_release"), "6.1.192");
+	ck_assert_str_eq(jstr(rec, "source.version"), "6.1");
+	ck_assert_str_eq(json_string_value(json_object_get(json_array_get(json_object_get(rec, "patches"), 0), "name")),
+			 "0001-tw.patch");
+	/* resolved config without =n; requested with it */
+	ck_assert_str_eq(jstr(rec, "config.NET"), "y");
+	ck_assert_ptr_null(jstr(rec, "config.DEBUG"));
+	ck_assert_str_eq(jstr(rec, "requested.DEBUG"), "n");
+	ck_assert_str_eq(jstr(rec, "requested.CEPH_LIB"), "m");
+	/* warnings: file:line ones, each once */
+	json_t *w = json_object_get(rec, "warnings");
+	ck_assert_uint_eq(json_array_size(w), 2);
+	ck_assert_str_eq(json_string_value(json_object_get(json_array_get(w, 0), "file")), "net/ipv4/tcp.c");
+	ck_assert_int_eq(json_integer_value(json_object_get(json_array_get(w, 0), "line")), 120);
+	/* sizes */
+	json_t *sz = json_object_get(rec, "sizes");
+	ck_assert_int_eq(json_integer_value(json_object_get(sz, "vmlinux")), 10);
+	ck_assert_int_eq(json_integer_value(json_object_get(sz, "bzImage")), 5);
+	ck_assert_int_eq(json_integer_value(json_object_get(sz, "modules_total")), 20);
+	ck_assert_int_eq(json_integer_value(json_object_get(json_object_get(sz, "modules"), "rbd.ko")), 4);
+	/* tests, subtests as test.sub, measurements */
+	ck_assert_str_eq(jstr(rec, "tests.tcp_timewait.status"), "fail");
+	ck_assert_ptr_nonnull(json_object_get(json_object_get(rec, "tests"), "modules.rbd_loads"));
+	json_t *m = json_object_get(rec, "measurements");
+	ck_assert_double_eq_tol(json_number_value(json_object_get(m, "lifetime_2s")), 2.09, 1e-9);
+	ck_assert_double_eq_tol(json_number_value(json_object_get(m, "lifetime_4s")), 4.16, 1e-9);
+	ck_assert_str_eq(jstr(rec, "boot.verdict"), "tests_failed");
+	ck_assert_double_eq_tol(json_number_value(json_object_get(json_object_get(rec, "build"), "seconds")), 198.2, 1e-9);
+	json_decref(rec);
+}
+END_TEST
+
+START_TEST(kcidb_document_is_valid)
+{
+	json_t *rec = record_collect(&run, 1);
+	json_t *doc = kcidb_from_record(rec, "kbuild");
+	char *p = path_join(dir, "kcidb.json");
+	ck_assert_int_eq(record_write_json(doc, p), 0);
+	ck_assert_int_eq(kcidb_check(p), 0);
+
+	/* The content, not only the shape. */
+	json_t *b = json_array_get(json_object_get(doc, "builds"), 0);
+	ck_assert_str_eq(json_string_value(json_object_get(b, "status")), "PASS");
+	ck_assert_str_eq(json_string_value(json_object_get(b, "config_name")), "n");
+	json_t *c = json_array_get(json_object_get(doc, "checkouts"), 0);
+	/* sha256 of "<patch sha256>\n", as `sha256sum *.patch | cut -c-64 | sha256sum` gives */
+	ck_assert_str_eq(json_string_value(json_object_get(c, "patchset_hash")),
+			 "137e91f8f9f96a200ad6e6a74bcb88ca8ce94c34ff49a81801ca4b2a33029c37");
+	size_t i;
+	json_t *t;
+	int seen = 0;
+	json_array_foreach(json_object_get(doc, "tests"), i, t) {
+		const char *path = json_string_value(json_object_get(t, "path"));
+		const char *st = json_string_value(json_object_get(t, "status"));
+		if (!strcmp(path, "kbuild.tcp_timewait"))
+			seen += !strcmp(st, "FAIL");
+		if (!strcmp(path, "kbuild.sysctl"))
+			seen += !strcmp(st, "MISS");
+		if (!strcmp(path, "kbuild.boot"))
+			seen += !strcmp(st, "PASS");
+		if (!strcmp(path, "kbuild.tcp_timewait.lifetime_2s"))
+			seen += !strcmp(st, "DONE") && json_number_value(json_object_get(json_object_get(t, "number"),
+											 "value")) == 2.09;
+	}
+	ck_assert_int_eq(seen, 4);
+
+	/* It can fail: SQUAD's lower-case status is not KCIDB's vocabulary. */
+	json_object_set_new(b, "status", json_string("pass"));
+	ck_assert_int_eq(record_write_json(doc, p), 0);
+	ck_assert_int_ne(kcidb_check(p), 0);
+	free(p);
+	json_decref(doc);
+	json_decref(rec);
+}
+END_TEST
+
+START_TEST(squad_submission_shape)
+{
+	json_t *rec = record_collect(&run, 1);
+	json_t *doc = squad_from_record(rec);
+	json_t *tests = json_object_get(doc, "tests"), *metrics = json_object_get(doc, "metrics"),
+	       *meta = json_object_get(doc, "metadata");
+	ck_assert(json_is_object(tests) && json_is_object(metrics) && json_is_object(meta));
+	const char *k;
+	json_t *v;
+	json_object_foreach(tests, k, v) {
+		ck_assert_msg(strchr(k, '/'), "test %s has no suite/", k);
+		const char *r = json_string_value(v);
+		ck_assert_msg(r && (!strcmp(r, "pass") || !strcmp(r, "fail") || !strcmp(r, "skip") || !strcmp(r, "xfail")),
+			      "test %s: result %s", k, r ? r : "(not a string)");
+	}
+	json_object_foreach(metrics, k, v) {
+		ck_assert_msg(strchr(k, '/'), "metric %s has no suite/", k);
+		ck_assert(json_is_number(v));
+	}
+	ck_assert_str_eq(json_string_value(json_object_get(tests, "kbuild-qa/tcp_timewait")), "fail");
+	ck_assert_str_eq(json_string_value(json_object_get(tests, "kbuild-qa/sysctl")), "fail");
+	ck_assert_str_eq(json_string_value(json_object_get(tests, "kbuild-qa/backlog")), "skip");
+	ck_assert_str_eq(json_string_value(json_object_get(tests, "kbuild-stages/qa")), "fail");
+	ck_assert_double_eq_tol(json_number_value(json_object_get(metrics, "kbuild/build-time")), 198.2, 1e-9);
+	ck_assert_double_eq_tol(json_number_value(json_object_get(metrics, "kbuild/boot-to-verdict")), 10.4, 1e-9);
+	ck_assert_double_eq_tol(json_number_value(json_object_get(metrics, "kbuild/warnings")), 3, 1e-9);
+	ck_assert_double_eq_tol(json_number_value(json_object_get(metrics, "kbuild/bzImage-size")), 5, 1e-9);
+	ck_assert_double_eq_tol(json_number_value(json_object_get(metrics, "kbuild/modules-size")), 20, 1e-9);
+	ck_assert_double_eq_tol(json_number_value(json_object_get(metrics, "kbuild-qa/tcp_timewait-lifetime_4s")),
+				4.16, 1e-9);
+	json_object_foreach(meta, k, v) ck_assert_msg(!json_is_null(v), "metadata %s is null", k);
+	ck_assert_ptr_nonnull(json_string_value(json_object_get(meta, "job_id")));
+	ck_assert_str_eq(json_string_value(json_object_get(meta, "kernel_release")), "6.1.192");
+	ck_assert_str_eq(json_string_value(json_object_get(doc, "build")), "6.1.192");
+	json_decref(doc);
+	json_decref(rec);
+}
+END_TEST
+
+/* A failed build: FAIL with the end of its log as the excerpt, no tests. */
+START_TEST(kcidb_failed_build)
+{
+	tu_write(dir, "metadata.json",
+		 "{\"profile\": \"n\", \"started\": \"2026-12-01T20:00:00Z\", \"results\": {\"stages\": {"
+		 "\"config\": {\"status\": \"pass\", \"duration\": 9.0}, \"build\": {\"status\": \"fail\", \"duration\": 50}}}}\n");
+	tu_write(dir, "logs/build.log", "  CC      fs/a.o\nfs/a.c:3:1: error: expected ';'\nmake: *** [fs] Error 1\n");
+	json_t *rec = record_collect(&run, 1);
+	/* results.json and boot.rec are an earlier run's: not this one's */
+	ck_assert_uint_eq(json_object_size(json_object_get(rec, "tests")), 0);
+	ck_assert_ptr_null(jstr(rec, "boot.verdict"));
+	ck_assert_str_eq(jstr(rec, "failure.stage"), "build");
+	ck_assert_ptr_nonnull(strstr(jstr(rec, "failure.log_tail"), "fs/a.c:3:1: error"));
+	json_t *doc = kcidb_from_record(rec, "kbuild");
+	json_t *b = json_array_get(json_object_get(doc, "builds"), 0);
+	ck_assert_str_eq(json_string_value(json_object_get(b, "status")), "FAIL");
+	ck_assert_ptr_nonnull(strstr(json_string_value(json_object_get(b, "log_excerpt")), "Error 1"));
+	ck_assert_uint_eq(json_array_size(json_object_get(doc, "tests")), 0);
+	char *p = path_join(dir, "kcidb.json");
+	ck_assert_int_eq(record_write_json(doc, p), 0);
+	ck_assert_int_eq(kcidb_check(p), 0);
+	free(p);
+	json_decref(doc);
+	json_decref(rec);
+}
+END_TEST
+
+/* A good run becomes the history; a failed one leaves it; the next run
+ * gets changes.txt against it. */
+START_TEST(history_keeps_the_last_good_run)
+{
+	ck_assert_int_eq(report_finish(&run, 0), 0);
+	char *hist = path_join(dir, "history");
+	char *hrec = path_join(hist, "record.json");
+	json_t *h = record_load(hrec);
+	ck_assert_ptr_nonnull(h);
+	ck_assert_str_eq(jstr(h, "status"), "pass");
+	json_decref(h);
+	char *changes = path_join(dir, "changes.txt");
+	ck_assert(!path_exists(changes)); /* nothing to compare with yet */
+
+	/* The next run fails: history untouched, changes name the regression. */
+	ck_assert_int_eq(report_finish(&run, 1), 1);
+	h = record_load(hrec);
+	ck_assert_str_eq(jstr(h, "status"), "pass");
+	json_decref(h);
+	char *text = read_file(changes, NULL);
+	ck_assert_ptr_nonnull(text);
+	ck_assert_ptr_nonnull(strstr(text, "result: REGRESSION"));
+	free(text);
+
+	/* A good run again replaces the history as one directory, leaving no
+	 * temporary behind. */
+	ck_assert_int_eq(history_save(dir, hist), 0);
+	struct stat st;
+	char *tmp = xasprintf("%s.tmp.%d", hist, (int)getpid());
+	ck_assert_int_ne(stat(tmp, &st), 0);
+	free(tmp);
+	free(changes);
+	free(hrec);
+	free(hist);
+}
+END_TEST
+
+Suite *report_suite(void)
+{
+	Suite *s = suite_create("report");
+	TCase *tc = tcase_create("records");
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_set_timeout(tc, 60);
+	tcase_add_test(tc, warning_lines_are_split);
+	tcase_add_test(tc, record_gathers_the_output_directory);
+	tcase_add_test(tc, kcidb_document_is_valid);
+	tcase_add_test(tc, kcidb_failed_build);
+	tcase_add_test(tc, squad_submission_shape);
+	tcase_add_test(tc, history_keeps_the_last_good_run);
+	suite_add_tcase(s, tc);
+	return s;
+}
