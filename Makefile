@@ -18,7 +18,7 @@ CHECK_LIBS := $(shell pkg-config --libs check 2>/dev/null)
 # Sources live in folders by concern (ARCHITECTURE.md); every object goes
 # under build/, with header dependencies from -MMD.
 BUILD     := build
-SRC_DIRS  := core stages source kconfig kernel guest lib boot rollout report
+SRC_DIRS  := core stages source kconfig kernel guest lib boot rollout report package
 LIB_SRCS  := $(foreach d,$(SRC_DIRS),$(wildcard builder/$(d)/*.c))
 LIB_OBJS  := $(LIB_SRCS:%.c=$(BUILD)/%.o)
 MAIN_OBJ  := $(BUILD)/builder/main.o
@@ -63,10 +63,10 @@ qa: $(QA_BINS)
 deps:
 	@sh tools/install-deps
 
-# The chain up to grub: bundle is not implemented yet (README).
+# The whole chain, up to the bundle and its packages.
 run: deps
 	$(MAKE) all
-	./kbuild grub
+	./kbuild make
 
 # tools/test-kernel fetches (once) the Debian kernel some tests boot.
 check: deps

@@ -12,6 +12,7 @@
 #include "core/matrix.h"
 #include "report/compare.h"
 #include "report/report.h"
+#include "package/verify.h"
 #include "rollout/rollout.h"
 
 #include <dirent.h>
@@ -119,6 +120,11 @@ static int cmd_rollout(struct run *r)
 
 static int cmd_help(struct run *r);
 
+static int cmd_verify(struct run *r)
+{
+	return verify_command(r->argc - 1, r->argv + 1);
+}
+
 static int cmd_version(struct run *r)
 {
 	(void)r;
@@ -144,6 +150,7 @@ static const struct command {
 	{"keys", CMD_HOME, cmd_keys, "list every profile key"},
 	{"matrix", CMD_HOME, cmd_matrix, "several profiles at once: matrix profile=a,b|LIST [O=DIR] [jobs=N]"},
 	{"compare", CMD_HOME, cmd_compare, "what changed between two runs: compare OLD NEW [format=json]"},
+	{"verify", CMD_HOME, cmd_verify, "bundle=PATH [root=DIR]: check a bundle or an installed root against its MANIFEST"},
 	{"help", CMD_HOME, cmd_help, "this text (also --help, -h)"},
 	{"version", CMD_HOME, cmd_version, "kbuild's version (also --version)"},
 };

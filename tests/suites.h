@@ -36,6 +36,8 @@ Suite *report_suite(void);
 Suite *compare_suite(void);
 Suite *matrix_suite(void);
 Suite *matrix_e2e_suite(void);
+Suite *bundle_suite(void);
+Suite *package_suite(void);
 Suite *grub_suite(void);
 Suite *rollout_console_suite(void);
 Suite *rollout_suite(void);
@@ -65,6 +67,7 @@ static const struct {
 	{"report", "unit", report_suite},
 	{"compare", "unit", compare_suite},
 	{"matrix", "unit", matrix_suite},
+	{"bundle", "unit", bundle_suite},
 	{"grub", "unit", grub_suite},
 	{"rollout_console", "unit", rollout_console_suite},
 	{"interrupt", "unit", interrupt_suite},
@@ -72,6 +75,7 @@ static const struct {
 	{"qaplan", "unit", qaplan_suite},
 	{"fetch", "system", fetch_suite},
 	{"qemu", "system", qemu_suite},
+	{"package", "system", package_suite},
 	{"tcp_guest", "system", tcp_guest_suite},
 	{"e2e", "e2e", e2e_suite},
 	{"rollout", "e2e", rollout_suite},

@@ -4,6 +4,7 @@
  * from CI); the test says why it skips where neither is there.
  * Each of these takes minutes; timings go to stderr for BENCHMARKS.md. */
 #define _GNU_SOURCE
+#include "bundle_e2e.h"
 #include "lib/sha256.h"
 #include "legacytrees.h"
 #include "tcp_guest.h"
@@ -88,6 +89,9 @@ static char *e2e_profile(const char *profile, const char *const *extra, size_t n
 	ck_assert_ptr_nonnull(strstr(text, "CONFIG_TCP_TW_TIMEOUT=10"));
 	free(text);
 	free(cfg);
+
+	/* grub and bundle: the packages fleets install. */
+	e2e_bundle_check(dir, args, n);
 
 	/* The tuning variant of the line in the same output directory: only the
 	 * guest stages run again, with the fleet's sysctls applied. */

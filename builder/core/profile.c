@@ -129,6 +129,17 @@ static const char *value_problem(const struct key_def *d, const char *v)
 		strv_free(&l);
 		return r;
 	}
+	case KEY_PKG_TOKEN:
+		if (!isalnum((unsigned char)v[0]) || strspn(v, "abcdefghijklmnopqrstuvwxyz0123456789.+~") != strlen(v))
+			return "expected lowercase letters, digits, '.', '+' or '~', starting with a letter or digit";
+		return NULL;
+	case KEY_PKG_VENDOR: {
+		const char *lt = strchr(v, '<');
+		size_t l = strlen(v);
+		if (!lt || lt == v || v[l - 1] != '>' || strchr(lt + 1, '<') || strchr(v, '%') || strchr(v, '\\'))
+			return "expected 'Name <address>' (no '%' or backslash)";
+		return NULL;
+	}
 	case KEY_CHOICE: {
 		struct strv l = {0};
 		strv_split(&l, profile_choices(d));

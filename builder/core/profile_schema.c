@@ -58,6 +58,10 @@ const struct key_def profile_keys[] = {
 
 	{"report", "history", KEY_STRING, false, "where a good run's records are kept for the next run to compare with (default O/history)"},
 	{"report", "origin", KEY_STRING, false, "KCIDB origin of the kcidb.json records ([a-z0-9_]+, default kbuild)"},
+
+	{"package", "suffix", KEY_PKG_TOKEN, false, "package name suffix: RPM kernel-<suffix>, .deb linux-image-<release>-<suffix> (default kbuild)"},
+	{"package", "release", KEY_PKG_TOKEN, false, "package release (RPM Release, Debian revision; default 1)"},
+	{"package", "vendor", KEY_PKG_VENDOR, false, "who ships the packages, 'Name <address>' (RPM Vendor/Packager, .deb Maintainer)"},
 	{NULL, NULL, KEY_STRING, false, NULL},
 };
 

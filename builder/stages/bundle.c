@@ -1,0 +1,231 @@
+/* bundle: the last stage. The staged kernel and the grub stage's files become
+ * O/bundle/kbuild-<profile>-R.tar.xz (reproducible, with a MANIFEST of every
+ * file and of where the kernel came from and how it tested), an RPM for
+ * CentOS 6-era hosts and a .deb for Debian-family hosts. */
+#define _GNU_SOURCE
+#include "package/bundle.h"
+#include "package/pkginfo.h"
+#include "kernel/toolchain.h"
+#include "core/records.h"
+#include "core/version.h"
+#include "stages/stage.h"
+
+#include <errno.h>
+#include <jansson.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* bundle -> the user, the e2e test: where the three artifacts are. */
+struct bundle_rec {
+	char *tarball, *rpm, *deb;
+};
+static const struct record_field bundle_rec_fields[] = {
+	{"tarball", REC_STRING, offsetof(struct bundle_rec, tarball)},
+	{"rpm", REC_STRING, offsetof(struct bundle_rec, rpm)},
+	{"deb", REC_STRING, offsetof(struct bundle_rec, deb)},
+};
+static const struct record_desc bundle_rec_desc = {"bundle.rec", "bundle", bundle_rec_fields, 3};
+
+static const char *const templates[] = {
+	"packaging/rpm/kernel.spec.in", "packaging/rpm/post-once.in", "packaging/rpm/post-default.in",
+	"packaging/deb/control.in", "packaging/deb/preinst.in", "packaging/deb/postinst.in",
+	"packaging/deb/prerm.in", "packaging/deb/postrm.in", "packaging/deb/copyright",
+	"packaging/deb/changelog.in",
+};
+
+static const char *key_or(const struct run *r, const char *section, const char *name, const char *dflt)
+{
+	const char *v = profile_get(r->prof, section, name);
+	return v && *v ? v : dflt;
+}
+
+/* The grub stage's mode (once: the new kernel is booted once; default: it
+ * becomes the default), when the schema has the key. */
+static const char *boot_mode(const struct run *r)
+{
+	const char *m = profile_find_key("boot.mode") ? key_or(r, "boot", "mode", "once") : "once";
+	return !strcmp(m, "default") ? "default" : "once";
+}
+
+static int bundle_inputs(struct run *r, struct stamp *s)
+{
+	stamp_add(s, "package suffix", key_or(r, "package", "suffix", "kbuild"));
+	stamp_add(s, "package release", key_or(r, "package", "release", "1"));
+	stamp_add(s, "package vendor", key_or(r, "package", "vendor", "kbuild <kbuild@localhost>"));
+	stamp_add(s, "boot mode", boot_mode(r));
+	stamp_add(s, "kbuild", KBUILD_VERSION);
+	for (size_t i = 0; i < sizeof(templates) / sizeof(templates[0]); i++) {
+		char *p = home_path(r, templates[i]);
+		stamp_add_file(s, templates[i], p);
+		free(p);
+	}
+	return 0;
+}
+
+static long long build_epoch(const struct run *r)
+{
+	/* As kmake_env: SOURCE_DATE_EPOCH, else the unpatched source's date. */
+	const char *env = getenv("SOURCE_DATE_EPOCH");
+	if (env && *env)
+		return atoll(env);
+	struct source_date_rec d;
+	long long e = source_date_rec_get(r, &d) == 0 ? d.epoch : 0;
+	kb_clear_error();
+	return e;
+}
+
+/* results.json's verdicts as "selftest <name> <status>" lines. */
+static int add_verdicts(struct run *r, struct manifest *m)
+{
+	char *p = run_path(r, "results.json");
+	json_error_t err;
+	json_t *root = json_load_file(p, 0, &err);
+	int rc = 0;
+	json_t *tests = root ? json_object_get(root, "tests") : NULL;
+	if (!json_is_array(tests)) {
+		rc = kb_fail("%s: no self-test results (%s): run the qa stage", p, root ? "no tests" : err.text);
+	} else {
+		size_t i;
+		json_t *t;
+		json_array_foreach(tests, i, t) {
+			const char *name = json_string_value(json_object_get(t, "name"));
+			const char *status = json_string_value(json_object_get(t, "status"));
+			char *v = xasprintf("%s %s", name ? name : "?", status ? status : "?");
+			manifest_set(m, "selftest", v);
+			free(v);
+		}
+	}
+	json_decref(root);
+	free(p);
+	return rc;
+}
+
+static int add_header(struct run *r, struct manifest *m, const char *krel)
+{
+	manifest_set(m, "profile", r->prof->name);
+	manifest_set(m, "release", krel);
+	manifest_set(m, "kbuild", KBUILD_VERSION);
+	manifest_set(m, "arch", key_or(r, "build", "arch", "x86_64"));
+	struct source_rec src;
+	if (source_rec_get(r, &src) < 0)
+		return -1;
+	const char *src_keys[] = {"source-kind", "source-origin", "source-sha256", "source-verified"};
+	const char *src_vals[] = {src.kind, src.origin, src.sha256, src.verified};
+	for (size_t i = 0; i < 4; i++)
+		if (src_vals[i])
+			manifest_set(m, src_keys[i], src_vals[i]);
+	source_rec_free(&src);
+	char *applied_path = record_applied_path(r);
+	char *applied = path_exists(applied_path) ? read_file(applied_path, NULL) : NULL;
+	for (char *save = NULL, *l = applied ? strtok_r(applied, "\n", &save) : NULL; l; l = strtok_r(NULL, "\n", &save))
+		manifest_set(m, "patch", l);
+	free(applied);
+	free(applied_path);
+	char *cc = toolchain_version(r);
+	manifest_set(m, "compiler", cc);
+	free(cc);
+	return add_verdicts(r, m);
+}
+
+static int bundle_run(struct run *r)
+{
+	struct install_rec inst;
+	if (install_rec_get(r, &inst) < 0)
+		return -1;
+	char *krel = inst.release;
+	if (!krel || !*krel) {
+		install_rec_free(&inst);
+		return kb_fail("no release in %s/install.rec: run the install stage", r->outdir);
+	}
+	long long epoch = build_epoch(r);
+	char *final = run_path(r, "bundle");
+	char *work = run_path(r, "bundle.tmp");
+	char *tree = path_join(work, "root");
+	char *outdir = path_join(work, "out");
+	char *grub = run_path(r, "grub");
+	struct manifest m = {0};
+	/* The old artifacts are about to be replaced: their record goes first. */
+	int rc = record_remove(r, &bundle_rec_desc) < 0 || rm_rf(work) < 0 || mkdir_p(outdir, 0755) < 0 ? -1 : 0;
+	if (rc == 0)
+		rc = add_header(r, &m, krel);
+	if (rc == 0)
+		rc = bundle_make_tree(r->stagedir, grub, krel, epoch, &m, tree);
+	if (rc == 0)
+		fprintf(r->log, "bundle tree: %zu entries%s\n", m.n, is_dir(grub) ? " (grub files included)" : " (no grub files)");
+	char *tarball = xasprintf("%s/kbuild-%s-%s.tar.xz", outdir, r->prof->name, krel);
+	if (rc == 0)
+		rc = bundle_write_tarball(tree, &m, krel, epoch, tarball);
+	struct pkg_info p = {
+		.home = r->home, .tree = tree, .m = &m, .krel = krel, .profile = r->prof->name,
+		.suffix = key_or(r, "package", "suffix", "kbuild"),
+		.pkgrel = key_or(r, "package", "release", "1"),
+		.vendor = key_or(r, "package", "vendor", "kbuild <kbuild@localhost>"),
+		.boot_mode = boot_mode(r), .arch = key_or(r, "build", "arch", "x86_64"),
+		.epoch = epoch, .log = r->log,
+	};
+	char *rpm = NULL, *deb = NULL;
+	if (rc == 0)
+		rc = rpm_build(&p, work, outdir, &rpm);
+	if (rc == 0)
+		rc = deb_build(&p, work, outdir, &deb);
+	if (rc == 0) {
+		char *mf = manifest_relpath(krel);
+		char *from = path_join(tree, mf);
+		char *to = path_join(outdir, "MANIFEST");
+		rc = copy_file(from, to);
+		free(to);
+		free(from);
+		free(mf);
+	}
+	if (rc == 0)
+		rc = rm_rf(final);
+	if (rc == 0 && rename(outdir, final) < 0)
+		rc = kb_fail("cannot rename %s to %s: %s", outdir, final, strerror(errno));
+	if (rc == 0) {
+		struct bundle_rec rec = {
+			.tarball = xasprintf("%s/%s", final, strrchr(tarball, '/') + 1),
+			.rpm = xasprintf("%s/%s", final, strrchr(rpm, '/') + 1),
+			.deb = xasprintf("%s/%s", final, strrchr(deb, '/') + 1),
+		};
+		fprintf(r->log, "tarball %s\nrpm %s\ndeb %s\n", rec.tarball, rec.rpm, rec.deb);
+		rc = record_put(r, &bundle_rec_desc, &rec);
+		record_release(&bundle_rec_desc, &rec);
+	}
+	if (rc == 0)
+		rm_rf(work);
+	manifest_free(&m);
+	free(rpm);
+	free(deb);
+	free(tarball);
+	free(grub);
+	free(outdir);
+	free(tree);
+	free(work);
+	free(final);
+	install_rec_free(&inst);
+	return rc;
+}
+
+static void bundle_artifacts(struct run *r, struct strv *paths)
+{
+	struct bundle_rec rec;
+	if (record_get(r, &bundle_rec_desc, &rec) < 0) {
+		kb_clear_error(); /* not run yet */
+		return;
+	}
+	char *const files[] = {rec.tarball, rec.rpm, rec.deb};
+	for (size_t i = 0; i < 3; i++)
+		if (files[i])
+			strv_push(paths, files[i]);
+	strv_push_owned(paths, run_path(r, "bundle/MANIFEST"));
+	record_release(&bundle_rec_desc, &rec);
+}
+
+const struct stage stage_bundle = {
+	.name = "bundle",
+	.summary = "reproducible tarball with a sha256 MANIFEST, RPM and .deb",
+	.inputs = bundle_inputs,
+	.run = bundle_run,
+	.artifacts = bundle_artifacts,
+};
