@@ -39,6 +39,10 @@ static void assert_results_pass(const char *outdir)
 	json_t *tests = json_object_get(root, "tests");
 	ck_assert(json_is_array(tests));
 	ck_assert_uint_ge(json_array_size(tests), 4);
+	/* every test the plan expected reported: none missing from the guest */
+	json_t *summary = json_object_get(root, "summary");
+	ck_assert_int_eq(json_integer_value(json_object_get(summary, "missing")), 0);
+	ck_assert_int_eq(json_integer_value(json_object_get(summary, "total")), (json_int_t)json_array_size(tests));
 	size_t i;
 	json_t *t;
 	json_array_foreach(tests, i, t) {

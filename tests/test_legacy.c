@@ -63,6 +63,10 @@ static void assert_all_pass(const char *outdir, size_t at_least)
 	json_t *tests = json_object_get(root, "tests");
 	ck_assert(json_is_array(tests));
 	ck_assert_uint_ge(json_array_size(tests), at_least);
+	/* every test the plan expected reported: none missing from the guest */
+	json_t *summary = json_object_get(root, "summary");
+	ck_assert_int_eq(json_integer_value(json_object_get(summary, "missing")), 0);
+	ck_assert_int_eq(json_integer_value(json_object_get(summary, "total")), (json_int_t)json_array_size(tests));
 	size_t i;
 	json_t *t;
 	json_array_foreach(tests, i, t) {
@@ -121,8 +125,10 @@ START_TEST(centos6_2632_qa)
 	char *kstate = path_join(tu_repo(), "build/kmod/state");
 	char *state = read_file(kstate, NULL);
 	if (!state || strncmp(state, "static ", 7)) {
-		fprintf(stderr, "legacy: SKIP the modules self-test on 2.6.32: qa/modules is dynamic "
-				"(%s: %s); see tools/libkmod-static\n", kstate, state ? state : "missing");
+		/* listed among the skips (not a pass), the other tests still run */
+		tu_skip(TU_SKIP_ENV, "legacy: the modules self-test on 2.6.32: qa/modules is dynamic "
+			"(%s: %s); a verified kmod-30 source is needed, see tools/libkmod-static",
+			kstate, state ? state : "missing");
 		tests_arg = tests_but_modules(&n_tests);
 	}
 	free(state);

@@ -6,6 +6,7 @@
 #define _GNU_SOURCE
 #include "kcidb_check.h"
 #include "testutil.h"
+#include "testskip.h"
 #include "lib/util.h"
 
 #include <check.h>
@@ -35,10 +36,8 @@ static bool size_listed(const json_t *ch, const char *name)
 
 START_TEST(matrix_two_profiles_one_source)
 {
-	if (!path_exists(SOURCE_61)) {
-		fprintf(stderr, "e2e: SKIP matrix: linux-source-6.1 is not installed\n");
-		return;
-	}
+	if (!path_exists(SOURCE_61))
+		TU_SKIP(TU_SKIP_E2E, "matrix: linux-source-6.1 is not installed");
 	char *dir = tu_e2e_dir("matrix");
 	char *variant = path_join(tu_repo(), "tests/data/nightly-variant.config");
 	char *list_text = xasprintf("debian-6.1-ceph\nvariant profile=debian-6.1-ceph fragments+=%s\n", variant);

@@ -8,6 +8,7 @@
 #include "package/verify.h"
 #include "lib/spawn.h"
 #include "testutil.h"
+#include "testskip.h"
 
 #include <check.h>
 #include <stdio.h>
@@ -44,10 +45,8 @@ static int verify_root(const char *tarball, const char *root)
 
 START_TEST(rpm_package)
 {
-	if (!tu_in_path("rpmbuild") || !tu_in_path("rpm")) {
-		fprintf(stderr, "package: SKIP rpm: rpmbuild/rpm not installed (Debian package rpm)\n");
-		return;
-	}
+	if (!tu_in_path("rpmbuild") || !tu_in_path("rpm"))
+		TU_SKIP(TU_SKIP_ENV, "rpm: rpmbuild/rpm not installed (Debian package rpm)");
 	struct fakebundle fb;
 	fake_stage(&fb, "rpm");
 	fake_bundle(&fb, "tree", "b.tar.xz");
@@ -131,10 +130,8 @@ static void lintian_findings(const char *deb)
  * the hooks get the release and the image path, DEB_MAINT_PARAMS and INITRD. */
 static void run_hooks(const char *dir, const char *deb)
 {
-	if (!is_dir("/etc/kernel") || geteuid() != 0 || !tu_in_path("unshare") || !tu_in_path("run-parts")) {
-		fprintf(stderr, "package: SKIP maintainer scripts: needs root, unshare, run-parts and /etc/kernel\n");
-		return;
-	}
+	if (!is_dir("/etc/kernel") || geteuid() != 0 || !tu_in_path("unshare") || !tu_in_path("run-parts"))
+		TU_SKIP(TU_SKIP_ENV, "maintainer scripts: needs root, unshare, run-parts and /etc/kernel");
 	char *ctl = path_join(dir, "ctl-hooks"), *etc = path_join(dir, "etc-kernel");
 	char *e[] = {"dpkg-deb", "-e", (char *)deb, ctl, NULL};
 	ck_assert_int_eq(tu_run(e), 0);
@@ -169,10 +166,8 @@ static void run_hooks(const char *dir, const char *deb)
 
 START_TEST(deb_package)
 {
-	if (!tu_in_path("dpkg-deb")) {
-		fprintf(stderr, "package: SKIP deb: dpkg-deb not installed\n");
-		return;
-	}
+	if (!tu_in_path("dpkg-deb"))
+		TU_SKIP(TU_SKIP_ENV, "deb: dpkg-deb not installed");
 	struct fakebundle fb;
 	fake_stage(&fb, "deb");
 	fake_bundle(&fb, "tree", "b.tar.xz");

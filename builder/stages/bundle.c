@@ -147,12 +147,15 @@ static int bundle_run(struct run *r)
 	struct manifest m = {0};
 	/* The old artifacts are about to be replaced: their record goes first. */
 	int rc = record_remove(r, &bundle_rec_desc) < 0 || rm_rf(work) < 0 || mkdir_p(outdir, 0755) < 0 ? -1 : 0;
+	/* the grub stage ran before this one: its files missing means O was tampered with */
+	if (rc == 0 && !is_dir(grub))
+		rc = kb_fail("%s is missing: run the grub stage again (kbuild grub)", grub);
 	if (rc == 0)
 		rc = add_header(r, &m, krel);
 	if (rc == 0)
 		rc = bundle_make_tree(r->stagedir, grub, krel, epoch, &m, tree);
 	if (rc == 0)
-		fprintf(r->log, "bundle tree: %zu entries%s\n", m.n, is_dir(grub) ? " (grub files included)" : " (no grub files)");
+		fprintf(r->log, "bundle tree: %zu entries (grub files included)\n", m.n);
 	char *tarball = xasprintf("%s/kbuild-%s-%s.tar.xz", outdir, r->prof->name, krel);
 	if (rc == 0)
 		rc = bundle_write_tarball(tree, &m, krel, epoch, tarball);
