@@ -14,6 +14,10 @@ char *lt_dir(void);
  * and sets *why (malloc'd) to the reason a test must skip. */
 char *lt_find(const char *file, char hex[SHA256_HEX_LEN + 1], char **why);
 
+/* The 2.6.39.4 tarball: $KBUILD_TEST_LEGACY_SOURCE when set (its digest
+ * computed), else lt_find()'s. NULL and *why as lt_find. */
+char *lt_find_2639(char hex[SHA256_HEX_LEN + 1], char **why);
+
 /* The digest SHA256SUMS text lists for file: 0 and hex filled, or -1.
  * Lines are "<64 hex>  <name>" (sha256sum's format, '*' binary marker allowed). */
 int lt_sums_lookup(const char *sums_text, const char *file, char hex[SHA256_HEX_LEN + 1]);

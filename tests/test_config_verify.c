@@ -2,12 +2,19 @@
  * and each way an option can be lost, with the reason the report must give.
  * Then the Kconfig reader, config_resolve against fake trees (olddefconfig
  * and oldconfig fed empty answers), and the real trees when
- * KBUILD_TEST_SRC_61 / KBUILD_TEST_SRC_2639 point at them. */
+ * KBUILD_TEST_SRC_61 / KBUILD_TEST_SRC_2639 point at them, else Debian's
+ * linux-source-6.1 and ../shared/trees' 2.6.39.4, unpacked once into a cache. */
 #define _GNU_SOURCE
 #include "kconfig/resolve.h"
 #include "kconfig/verify.h"
 #include "kconfig/db.h"
 #include "testutil.h"
+#include "testskip.h"
+#include "legacytrees.h"
+#include "source/extract.h"
+#include "lib/sha256.h"
+
+#define DEBIAN_SOURCE_61 "/usr/src/linux-source-6.1.tar.xz"
 #include "lib/util.h"
 
 #include <check.h>
@@ -481,14 +488,59 @@ END_TEST
 
 /* --- the real trees (minutes of make on 2 cores; skipped unless pointed at) --- */
 
+/* The pristine tree of tarball (digest hex), unpacked once into
+ * ~/.cache/kbuild-test-trees/<digest>: like ccache, it outlives a clone, and
+ * extract_archive renames it into place only when complete. */
+static char *cached_tree(const char *tarball, const char *hex)
+{
+	const char *home = getenv("HOME");
+	if (!home || !*home)
+		return NULL;
+	char *root = xasprintf("%s/.cache/kbuild-test-trees", home);
+	char *dir = path_join(root, hex);
+	if (!is_dir(dir)) {
+		ck_assert_int_eq(mkdir_p(root, 0755), 0);
+		double t0 = now_seconds();
+		ck_assert_msg(extract_archive(tarball, dir, NULL) == 0, "%s", kb_last_error());
+		fprintf(stderr, "real tree: %s unpacked into %s in %.1f s\n", tarball, dir, now_seconds() - t0);
+	}
+	free(root);
+	return dir;
+}
+
+/* The tree a real-tree test reads: $env when set, else the tarball it names
+ * (6.1: Debian's linux-source-6.1; 2.6.39.4: ../shared/trees), unpacked once. */
+static char *real_tree(const char *env, bool legacy)
+{
+	const char *given = getenv(env);
+	if (given && *given)
+		return xstrdup(given);
+	char hex[SHA256_HEX_LEN + 1];
+	char *why = NULL, *tarball;
+	if (legacy) {
+		tarball = lt_find_2639(hex, &why);
+	} else if (path_exists(DEBIAN_SOURCE_61) && sha256_file(DEBIAN_SOURCE_61, hex) == 0) {
+		tarball = xstrdup(DEBIAN_SOURCE_61);
+	} else {
+		kb_clear_error();
+		tarball = NULL;
+		why = xasprintf("%s is not set and %s is missing (Debian package linux-source-6.1)", env,
+				DEBIAN_SOURCE_61);
+	}
+	char *dir = tarball ? cached_tree(tarball, hex) : NULL;
+	if (!dir)
+		tu_skip(TU_SKIP_ENV, "%s", why ? why : "HOME is not set: no cache for the unpacked tree");
+	free(why);
+	free(tarball);
+	return dir;
+}
+
 static char *real_run(const char *env, const char *base, const char *fragment, char **srcp)
 {
-	const char *src = getenv(env);
-	if (!src || !*src) {
-		tu_skip(TU_SKIP_ENV, "%s is not set (path of a kernel tree)", env);
+	char *src = real_tree(env, !strcmp(env, "KBUILD_TEST_SRC_2639"));
+	if (!src)
 		return NULL;
-	}
-	*srcp = xstrdup(src);
+	*srcp = src;
 	tu_write(tree, "frag.config", fragment);
 	char *fp = path_join(tree, "frag.config");
 	struct kopt_set req = {0};

@@ -127,17 +127,9 @@ END_TEST
 START_TEST(legacy_2639_ceph)
 {
 	/* KBUILD_TEST_LEGACY_SOURCE overrides the tarball of ../shared/trees */
-	const char *env = getenv("KBUILD_TEST_LEGACY_SOURCE");
 	char hex[SHA256_HEX_LEN + 1];
-	char *src = NULL, *why = NULL;
-	if (env && *env) {
-		if (path_exists(env) && sha256_file(env, hex) == 0)
-			src = xstrdup(env);
-		else
-			why = xasprintf("KBUILD_TEST_LEGACY_SOURCE=%s cannot be read", env);
-	} else {
-		src = lt_find("linux-2.6.39.4.tar.xz", hex, &why);
-	}
+	char *why = NULL;
+	char *src = lt_find_2639(hex, &why);
 	if (!src) {
 		tu_skip(TU_SKIP_E2E, "ceph (2.6.39.4): %s", why);
 		free(why);

@@ -185,22 +185,6 @@ START_TEST(symbols_of_a_program)
 }
 END_TEST
 
-/* A real vmlinux when KBUILD_TEST_VMLINUX names one (the e2e tests check
- * the profile's symbols in the vmlinux they build through the install stage). */
-START_TEST(symbols_of_vmlinux)
-{
-	const char *vmlinux = getenv("KBUILD_TEST_VMLINUX");
-	if (!vmlinux || access(vmlinux, R_OK) < 0) {
-		tu_skip(TU_SKIP_ENV, "KBUILD_TEST_VMLINUX does not name a vmlinux");
-		return;
-	}
-	const char *syms[] = {"start_kernel", "tcp_time_wait"};
-	ck_assert_msg(elf_has_symbols(vmlinux, syms, 2) == 0, "%s", kb_last_error());
-	const char *bad[] = {"kbuild_absent_symbol"};
-	ck_assert_int_eq(elf_has_symbols(vmlinux, bad, 1), -1);
-}
-END_TEST
-
 Suite *modcheck_suite(void)
 {
 	Suite *s = suite_create("modcheck");
@@ -218,7 +202,6 @@ Suite *modcheck_suite(void)
 	tcase_add_checked_fixture(sy, setup, teardown);
 	tcase_set_timeout(sy, 120);
 	tcase_add_test(sy, symbols_of_a_program);
-	tcase_add_test(sy, symbols_of_vmlinux);
 	suite_add_tcase(s, sy);
 	return s;
 }
