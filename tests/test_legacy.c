@@ -39,6 +39,35 @@ static bool tree_args(const char *file, const char *test, char **src, char **sha
 	return true;
 }
 
+/* One legacy test's tree and output directory: the source=/sha256= arguments,
+ * the e2e directory and its O= argument. */
+struct legacy_case {
+	char *src, *sha, *dir, *o;
+};
+
+/* Fills c for the tarball file and the e2e directory name; false (the skip
+ * recorded) when the tree is absent. */
+static bool legacy_begin(const char *file, const char *test, const char *name, struct legacy_case *c)
+{
+	*c = (struct legacy_case){0};
+	if (!tree_args(file, test, &c->src, &c->sha))
+		return false;
+	c->dir = tu_e2e_dir(name);
+	c->o = xasprintf("O=%s", c->dir);
+	return true;
+}
+
+/* Frees c; removes its output directory too when remove is set. */
+static void legacy_end(struct legacy_case *c, bool remove)
+{
+	if (remove)
+		rm_rf(c->dir);
+	free(c->src);
+	free(c->sha);
+	free(c->dir);
+	free(c->o);
+}
+
 /* Number of lines of the stage log that start with prefix (e.g. "  CC "). */
 static size_t log_count(const char *outdir, const char *stage, const char *prefix)
 {
@@ -113,13 +142,11 @@ static char *tests_but_modules(size_t *n)
 
 START_TEST(centos6_2632_qa)
 {
-	char *src, *sha;
-	if (!tree_args(TREE_2632, "centos6-2.6.32", &src, &sha))
+	struct legacy_case c;
+	if (!legacy_begin(TREE_2632, "centos6-2.6.32", "centos6-2.6.32", &c))
 		return;
-	char *dir = tu_e2e_dir("centos6-2.6.32");
-	char *o = xasprintf("O=%s", dir);
 	/* qa/modules starts on 2.6.32 only when linked statically (musl +
-	 * libkmod from the kmod source); otherwise the other three run. */
+	 * libkmod from the kmod source); otherwise the other tests run. */
 	size_t n_tests = 4;
 	char *tests_arg = NULL; /* all of the profile's */
 	char *kstate = path_join(tu_repo(), "build/kmod/state");
@@ -135,15 +162,15 @@ START_TEST(centos6_2632_qa)
 	}
 	free(state);
 	free(kstate);
-	const char *args[7] = {"qa", "profile=centos6-2.6.32", o, src, sha};
+	const char *args[7] = {"qa", "profile=centos6-2.6.32", c.o, c.src, c.sha};
 	size_t n = 5;
 	if (tests_arg)
 		args[n++] = tests_arg;
 	char *out;
 	ck_assert_int_eq(kb(&out, args, n), 0);
 	free(out);
-	assert_all_pass(dir, n_tests);
-	char *cfg = path_join(dir, "config");
+	assert_all_pass(c.dir, n_tests);
+	char *cfg = path_join(c.dir, "config");
 	char *text = read_file(cfg, NULL);
 	ck_assert_ptr_nonnull(text);
 	ck_assert_ptr_nonnull(strstr(text, "CONFIG_TCP_TW_TIMEOUT=10"));
@@ -151,7 +178,7 @@ START_TEST(centos6_2632_qa)
 	ck_assert_ptr_null(strstr(text, "CONFIG_CEPH"));
 	free(text);
 	free(cfg);
-	size_t cold = log_count(dir, "build", "  CC");
+	size_t cold = log_count(c.dir, "build", "  CC");
 
 	/* Nothing changed: every stage up to date. */
 	ck_assert_int_eq(kb(&out, args, n), 0);
@@ -160,40 +187,35 @@ START_TEST(centos6_2632_qa)
 
 	/* One module option more: the tree is reused and only what depends on
 	 * it is compiled (before patches/legacy/0012 make 4.3 rebuilt all). */
-	char *frag = path_join(dir, "one-more.config");
+	char *frag = path_join(c.dir, "one-more.config");
 	ck_assert_int_eq(write_file_atomic(frag, "CONFIG_CRYPTO_MD5=m\n", 20), 0);
 	char *more = xasprintf("fragments+=%s", frag);
 	args[n] = more;
 	ck_assert_int_eq(kb(&out, args, n + 1), 0);
 	free(out);
-	size_t warm = log_count(dir, "build", "  CC");
+	size_t warm = log_count(c.dir, "build", "  CC");
 	fprintf(stderr, "legacy: 2.6.32 compiled %zu objects cold, %zu after one option\n", cold,
 		warm);
 	ck_assert_uint_gt(cold, 500);
 	ck_assert_uint_lt(warm, cold / 10);
-	assert_all_pass(dir, n_tests);
+	assert_all_pass(c.dir, n_tests);
 	free(more);
 	free(frag);
 	free(tests_arg);
-	free(o);
-	free(dir);
-	free(src);
-	free(sha);
+	legacy_end(&c, false);
 }
 END_TEST
 
 START_TEST(centos6_has_no_ceph)
 {
-	char *src, *sha;
-	if (!tree_args(TREE_2632, "2.6.32 without Ceph", &src, &sha))
+	struct legacy_case c;
+	if (!legacy_begin(TREE_2632, "2.6.32 without Ceph", "centos6-ceph", &c))
 		return;
-	char *dir = tu_e2e_dir("centos6-ceph");
-	char *o = xasprintf("O=%s", dir);
-	const char *args[] = {"config", "profile=centos6-2.6.32", o, src, sha, "fragments=2.6/qemu-guest 2.6/pm-2.6.38 2.6/tcp-timewait 2.6/ceph"};
+	const char *args[] = {"config", "profile=centos6-2.6.32", c.o, c.src, c.sha, "fragments=2.6/qemu-guest 2.6/pm-2.6.38 2.6/tcp-timewait 2.6/ceph"};
 	char *out;
 	ck_assert_int_ne(kb(&out, args, 6), 0);
 	free(out);
-	char *rp = path_join(dir, "config-report.txt");
+	char *rp = path_join(c.dir, "config-report.txt");
 	char *report = read_file(rp, NULL);
 	ck_assert_msg(report != NULL, "%s missing", rp);
 	ck_assert_ptr_nonnull(strstr(report, "CONFIG_CEPH_FS: requested m, but CEPH_FS does not exist "
@@ -204,11 +226,7 @@ START_TEST(centos6_has_no_ceph)
 	ck_assert_ptr_null(strstr(report, "CONFIG_TCP_TW_TIMEOUT:"));
 	free(report);
 	free(rp);
-	rm_rf(dir);
-	free(o);
-	free(dir);
-	free(src);
-	free(sha);
+	legacy_end(&c, true);
 }
 END_TEST
 
@@ -216,20 +234,14 @@ END_TEST
  * that allows, its series applying (dry-run) to the 2.6.39.4 tree. */
 START_TEST(series_2638_dry_run)
 {
-	char *src, *sha;
-	if (!tree_args(TREE_2639, "2.6.38 series dry-run", &src, &sha))
+	struct legacy_case c;
+	if (!legacy_begin(TREE_2639, "2.6.38 series dry-run", "ceph-2.6.38-dryrun", &c))
 		return;
-	char *dir = tu_e2e_dir("ceph-2.6.38-dryrun");
-	char *o = xasprintf("O=%s", dir);
-	const char *args[] = {"patch", "profile=ceph-2.6.38", o, src, sha, "version=2.6.39.4"};
+	const char *args[] = {"patch", "profile=ceph-2.6.38", c.o, c.src, c.sha, "version=2.6.39.4"};
 	char *out;
 	ck_assert_int_eq(kb(&out, args, 6), 0);
 	free(out);
-	rm_rf(dir);
-	free(o);
-	free(dir);
-	free(src);
-	free(sha);
+	legacy_end(&c, true);
 }
 END_TEST
 
