@@ -95,18 +95,6 @@ static size_t split_lines(char *text, char ***lines)
 	return n;
 }
 
-static char *join_lines(char **lines, size_t from, size_t to)
-{
-	size_t total = 1;
-	for (size_t k = from; k < to; k++)
-		total += strlen(lines[k]) + 1;
-	char *s = xmalloc(total), *o = s;
-	for (size_t k = from; k < to; k++)
-		o += sprintf(o, "%s\n", lines[k]);
-	*o = '\0';
-	return s;
-}
-
 static char *make_excerpt(const char *log, bool around_panic)
 {
 	char *text = xstrdup(log ? log : "");
@@ -121,7 +109,7 @@ static char *make_excerpt(const char *log, bool around_panic)
 			}
 		}
 	}
-	char *s = join_lines(lines, from, to);
+	char *s = lines_join(lines, from, to);
 	free(lines);
 	free(text);
 	return s;

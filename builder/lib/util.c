@@ -265,3 +265,15 @@ int copy_file(const char *src, const char *dst)
 		r = kb_fail("cannot chmod %s: %s", dst, strerror(errno));
 	return r;
 }
+
+char *lines_join(char *const *lines, size_t from, size_t to)
+{
+	size_t total = 1;
+	for (size_t k = from; k < to; k++)
+		total += strlen(lines[k]) + 1;
+	char *s = xmalloc(total), *o = s;
+	*o = '\0';
+	for (size_t k = from; k < to; k++)
+		o += sprintf(o, "%s\n", lines[k]);
+	return s;
+}

@@ -40,18 +40,6 @@ static struct fleet_boot *new_boot(struct fleet_boot **boots, size_t *n)
 	return b;
 }
 
-static char *join(char **lines, size_t from, size_t to)
-{
-	size_t len = 1;
-	for (size_t k = from; k < to; k++)
-		len += strlen(lines[k]) + 1;
-	char *s = xmalloc(len), *o = s;
-	*o = '\0';
-	for (size_t k = from; k < to; k++)
-		o += sprintf(o, "%s\n", lines[k]);
-	return s;
-}
-
 size_t fleet_console_parse(const char *log, struct fleet_boot **boots)
 {
 	*boots = NULL;
@@ -93,7 +81,7 @@ size_t fleet_console_parse(const char *log, struct fleet_boot **boots)
 					to = j;
 					break;
 				}
-			b->panic_lines = join(lines.v, from, to);
+			b->panic_lines = lines_join(lines.v, from, to);
 		} else if (strstr(l, "KTAP version")) {
 			b->userspace = true;
 		} else if (!strncmp(l, "ok ", 3)) {
