@@ -1,32 +1,37 @@
 # kbuild: build the tool, the in-guest self-tests, and the test suite.
-#   make            kbuild and qa/ binaries
+#   make            kbuild and the self-test binaries (everything under build/;
+#                   ./kbuild is a link to build/kbuild)
 #   make run        install missing Debian packages, build, run the default profile
 #   make check      install missing Debian packages, build, run every test
 #   make check-unit only the fast unit tests
+#   make lint       shellcheck, clang-format and codespell over the sources
 #   make fuzz, make check-asan  libFuzzer targets, unit tests under ASan+UBSan
 #                               (both part of make check; fuzz/Makefile.inc)
 
 CC      ?= gcc
 CFLAGS  ?= -O2 -g
-CFLAGS  += -std=gnu11 -Wall -Wextra -pthread
+WARNINGS := -Wall -Wextra -Wshadow -Wmissing-prototypes
+CFLAGS  += -std=gnu11 -D_GNU_SOURCE $(WARNINGS) -pthread
 LDFLAGS += -pthread
 PKGS     = libcurl libarchive libkmod libelf openssl jansson inih
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 CHECK_LIBS := $(shell pkg-config --libs check 2>/dev/null)
 
-# Sources live in folders by concern (ARCHITECTURE.md); every object goes
-# under build/, with header dependencies from -MMD.
+# Sources live in folders by concern (ARCHITECTURE.md): every builder/*/*.c
+# is part of libkbuild, builder/main.c is the program. Every object and
+# binary goes under build/, with header dependencies from -MMD.
 BUILD     := build
-SRC_DIRS  := core stages source kconfig kernel guest lib boot rollout report package
-LIB_SRCS  := $(foreach d,$(SRC_DIRS),$(wildcard builder/$(d)/*.c))
+LIB_SRCS  := $(wildcard builder/*/*.c)
 LIB_OBJS  := $(LIB_SRCS:%.c=$(BUILD)/%.o)
 MAIN_OBJ  := $(BUILD)/builder/main.o
 LIBKBUILD := $(BUILD)/libkbuild.a
+KBUILD    := $(BUILD)/kbuild
 TEST_SRCS := $(wildcard tests/*.c)
 TEST_OBJS := $(TEST_SRCS:%.c=$(BUILD)/%.o)
+CHECK_KBUILD := $(BUILD)/tests/check_kbuild
 HELPER_SRCS := $(wildcard tests/helpers/*.c)
-HELPERS   := $(HELPER_SRCS:.c=)
+HELPERS   := $(HELPER_SRCS:%.c=$(BUILD)/%)
 DEPFLAGS   = -MMD -MP
 
 all: kbuild qa
@@ -34,7 +39,11 @@ all: kbuild qa
 include qa/Makefile.inc
 include fuzz/Makefile.inc
 
-kbuild: $(MAIN_OBJ) $(LIBKBUILD)
+# ./kbuild, as the README runs it, is a link to the binary under build/.
+kbuild: $(KBUILD)
+	ln -sfn $(KBUILD) $@
+
+$(KBUILD): $(MAIN_OBJ) $(LIBKBUILD)
 	$(CC) $(LDFLAGS) -o $@ $^ $(PKG_LIBS)
 
 $(LIBKBUILD): $(LIB_OBJS)
@@ -49,16 +58,18 @@ $(BUILD)/tests/%.o: tests/%.c
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $(DEPFLAGS) $(PKG_CFLAGS) -Ibuilder -Itests -c -o $@ $<
 
-tests/check_kbuild: $(TEST_OBJS) $(LIBKBUILD)
+$(CHECK_KBUILD): $(TEST_OBJS) $(LIBKBUILD)
 	$(CC) $(LDFLAGS) -o $@ $^ $(PKG_LIBS) $(CHECK_LIBS)
 
-tests/helpers/%: tests/helpers/%.c
+$(BUILD)/tests/helpers/%: tests/helpers/%.c
+	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) -o $@ $<
 
 -include $(LIB_OBJS:.o=.d) $(MAIN_OBJ:.o=.d) $(TEST_OBJS:.o=.d)
 
-.PHONY: all qa deps run check check-unit clean
+.PHONY: all qa deps run check check-unit clean tests
 qa: $(QA_BINS)
+tests: all $(CHECK_KBUILD) $(HELPERS)
 
 deps:
 	@sh tools/install-deps
@@ -70,12 +81,12 @@ run: deps
 
 # tools/test-kernel fetches (once) the Debian kernel some tests boot.
 check: deps
-	$(MAKE) all tests/check_kbuild $(HELPERS)
-	root=$$(sh tools/test-kernel) && KBUILD_TEST_DEBIAN_ROOT=$$root tests/check_kbuild
+	$(MAKE) tests
+	root=$$(sh tools/test-kernel) && KBUILD_TEST_DEBIAN_ROOT=$$root $(CHECK_KBUILD)
 	$(MAKE) check-asan fuzz
 
-check-unit: all tests/check_kbuild $(HELPERS)
-	root=$$(sh tools/test-kernel || true); KBUILD_TEST_DEBIAN_ROOT=$$root tests/check_kbuild unit
+check-unit: tests
+	root=$$(sh tools/test-kernel || true); KBUILD_TEST_DEBIAN_ROOT=$$root $(CHECK_KBUILD) unit
 
 clean:
-	rm -rf kbuild $(BUILD) tests/check_kbuild $(HELPERS) $(QA_BINS)
+	rm -rf kbuild $(BUILD)

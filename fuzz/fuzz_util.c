@@ -1,4 +1,3 @@
-#define _GNU_SOURCE
 #include "fuzz_util.h"
 #include "lib/util.h"
 

@@ -9,7 +9,6 @@
  * non-blocking accept(). The client side may see a few more connected on
  * 2.6.39, whose SYN path lets two extra handshakes through and then drops
  * their final ACK; that count is reported, not checked. */
-#define _GNU_SOURCE
 #include "loopback.h"
 #include "qa.h"
 #include "tcpstate.h"

@@ -11,7 +11,6 @@
  * short timeouts in its ~128 ms recycle calendar, 6.1 gives each a timer.
  * --wrong sets 3S while checking S, so the test must fail: its negative
  * check. The sysctl is put back. */
-#define _GNU_SOURCE
 #include "loopback.h"
 #include "qa.h"
 #include "tcpstate.h"

@@ -13,7 +13,6 @@
  * seconds, within [X - 0.25 s, X + X/8 + 1.5 s]; the second must still be
  * established then. --wrong sets P + 3 probes while checking P, so the
  * test must fail: its negative check. The sysctls are put back. */
-#define _GNU_SOURCE
 #include "loopback.h"
 #include "qa.h"
 #include "tcpstate.h"

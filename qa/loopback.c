@@ -1,5 +1,4 @@
 /* IPv4 loopback sockets for the TCP self-tests. */
-#define _GNU_SOURCE
 #include "loopback.h"
 
 #include <arpa/inet.h>

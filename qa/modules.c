@@ -5,7 +5,6 @@
  * usage: modules NAME...
  *
  * Dynamic: Debian ships no static libkmod. */
-#define _GNU_SOURCE
 #include "qa.h"
 
 #include <errno.h>

@@ -1,6 +1,5 @@
 /* TcpExt counters from /proc/net/netstat: a line of names followed by a line
  * of values, both starting with "TcpExt:". */
-#define _GNU_SOURCE
 #include "netstat.h"
 
 #include <errno.h>

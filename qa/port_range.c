@@ -10,7 +10,6 @@
  * port of the range is taken towards that listener and no other port may
  * be used. --wrong sets the range N ports higher than the one checked, so
  * the test must fail: its negative check. The range is put back. */
-#define _GNU_SOURCE
 #include "loopback.h"
 #include "qa.h"
 

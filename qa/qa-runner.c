@@ -18,7 +18,6 @@
  * the port cannot be reached we power off. As PID 1 we must never return.
  * When not PID 1 (a run on a workstation) we only exit with the code,
  * unless -x asks for the QEMU exit anyway. */
-#define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>

@@ -1,5 +1,4 @@
 /* KTAP output and sysctl helpers shared by the qa programs. */
-#define _GNU_SOURCE
 #include "qa.h"
 
 #include <ctype.h>

@@ -23,7 +23,6 @@
  * --wrong runs the burst with tcp_syncookies=0 and the overflow with
  * tcp_abort_on_overflow=0, so the test must fail: its negative check. The
  * sysctls are put back. */
-#define _GNU_SOURCE
 #include "loopback.h"
 #include "netstat.h"
 #include "qa.h"

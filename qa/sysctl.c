@@ -2,7 +2,6 @@
  * back the value, whitespace-normalised (so "4096 87380 6291456" matches a
  * tab-separated file). The plan splits on blanks, so an argument without
  * '=' continues the value before it ("key=1024" "65000" is "1024 65000"). */
-#define _GNU_SOURCE
 #include "qa.h"
 
 #include <stdio.h>

@@ -12,7 +12,6 @@
  * above it an 8-slot wheel with period S/8 (lifetime S - S/8 .. S). Add our
  * 100 ms polling and we accept [S - S/8 - 0.25 s, S + S/8 + 1.5 s]; the
  * extra second covers a slow TCG guest. Both bounds are printed. */
-#define _GNU_SOURCE
 #include "loopback.h"
 #include "qa.h"
 #include "tcpstate.h"

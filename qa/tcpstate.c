@@ -1,5 +1,4 @@
 /* TCP socket state lookup: inet_diag netlink first, /proc/net/tcp second. */
-#define _GNU_SOURCE
 #include "tcpstate.h"
 #include "qa.h"
 

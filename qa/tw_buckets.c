@@ -11,7 +11,6 @@
  * counter must grow by C minus the ones left. --wrong sets the cap to E + C
  * + 4 while checking against E + N, so the test must fail: its negative
  * check. The cap is put back. */
-#define _GNU_SOURCE
 #include "loopback.h"
 #include "netstat.h"
 #include "qa.h"

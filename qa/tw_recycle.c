@@ -16,7 +16,6 @@
  * --wrong sets tcp_tw_recycle=0 while expecting the short TIME_WAIT (and,
  * where the sysctl is absent, expects it present), so the test must fail:
  * its negative check. The sysctls are put back. */
-#define _GNU_SOURCE
 #include "loopback.h"
 #include "qa.h"
 #include "tcpstate.h"

@@ -12,7 +12,6 @@
  * 2.6.39: more than one second), which we wait for by retrying every 100 ms
  * for up to 3.5 s. --wrong leaves tcp_tw_reuse at 0 for the second half, so
  * the test must fail: its negative check. All sysctls are put back. */
-#define _GNU_SOURCE
 #include "loopback.h"
 #include "qa.h"
 #include "tcpstate.h"

@@ -9,6 +9,49 @@
 #include "suites.h"
 #include "testskip.h"
 
+static const struct {
+	const char *name, *group;
+	Suite *(*make)(void);
+} all_suites[] = {
+	{"profile", "unit", profile_suite},
+	{"pipeline", "unit", pipeline_suite},
+	{"records", "unit", records_suite},
+	{"buildlog", "unit", buildlog_suite},
+	{"metadata", "unit", metadata_suite},
+	{"fragment", "unit", fragment_suite},
+	{"config_verify", "unit", config_verify_suite},
+	{"extract", "unit", extract_suite},
+	{"patch", "unit", patch_suite},
+	{"ktap", "unit", ktap_suite},
+	{"results", "unit", results_suite},
+	{"elf_deps", "unit", elf_deps_suite},
+	{"modcheck", "unit", modcheck_suite},
+	{"initramfs", "unit", initramfs_suite},
+	{"faults", "unit", faults_suite},
+	{"console_verdict", "unit", console_verdict_suite},
+	{"report", "unit", report_suite},
+	{"compare", "unit", compare_suite},
+	{"matrix", "unit", matrix_suite},
+	{"bundle", "unit", bundle_suite},
+	{"grub", "unit", grub_suite},
+	{"rollout_console", "unit", rollout_console_suite},
+	{"interrupt", "unit", interrupt_suite},
+	{"accel", "unit", accel_suite},
+	{"qaplan", "unit", qaplan_suite},
+	{"fetch", "system", fetch_suite},
+	{"qemu", "system", qemu_suite},
+	{"package", "system", package_suite},
+	{"tcp_guest", "system", tcp_guest_suite},
+	{"e2e", "e2e", e2e_suite},
+	{"rollout", "e2e", rollout_suite},
+	{"distcc", "e2e", distcc_suite},
+	{"legacytrees", "unit", legacytrees_suite},
+	{"kconfig_root", "unit", kconfig_root_suite},
+	{"legacy", "e2e", legacy_suite},
+	{"matrix_e2e", "e2e", matrix_e2e_suite},
+};
+static const size_t n_all_suites = sizeof(all_suites) / sizeof(all_suites[0]);
+
 int main(int argc, char **argv)
 {
 	SRunner *sr = NULL;
@@ -28,7 +71,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "no suite matches; groups: unit system e2e\n");
 		return 2;
 	}
-	srunner_set_xml(sr, getenv("CK_XML") ? getenv("CK_XML") : "tests/results.xml");
+	srunner_set_xml(sr, getenv("CK_XML") ? getenv("CK_XML") : "build/tests/results.xml");
 	tu_skips_begin();
 	srunner_run_all(sr, CK_NORMAL);
 	int failed = srunner_ntests_failed(sr);

@@ -1,6 +1,5 @@
-#define _GNU_SOURCE
 #include "fakebundle.h"
-#include "package/bundle.h"
+#include "package/bundle_tree.h"
 #include "testutil.h"
 
 #include <check.h>

@@ -1,4 +1,3 @@
-#define _GNU_SOURCE
 #include "kcidb_check.h"
 #include "testutil.h"
 #include "lib/util.h"

@@ -1,4 +1,3 @@
-#define _GNU_SOURCE
 #include "legacytrees.h"
 #include "testutil.h"
 #include "lib/util.h"

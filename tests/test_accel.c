@@ -1,6 +1,5 @@
 /* The accelerator decision for each kind of host, with the facts injected:
  * as a struct, and as a fake root (dev/kvm, proc/cpuinfo, sys/module). */
-#define _GNU_SOURCE
 #include "guest/accel.h"
 #include "lib/util.h"
 #include "suites.h"

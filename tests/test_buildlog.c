@@ -1,5 +1,6 @@
 /* The make-output reader behind the build progress and the first error. */
 #include "kernel/buildlog.h"
+#include "suites.h"
 
 #include <check.h>
 #include <stdlib.h>

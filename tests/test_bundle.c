@@ -1,14 +1,14 @@
 /* The bundle round trip on a small fake staged kernel: build, verify
  * (tarball, unpacked, installed root), tamper/add/remove and see each named,
  * the same build twice bit-identical; the MANIFEST parser and templates. */
-#define _GNU_SOURCE
 #include "fakebundle.h"
-#include "package/bundle.h"
+#include "suites.h"
+#include "package/bundle_tree.h"
 #include "package/bundle_tar.h"
 #include "package/template.h"
-#include "package/verify.h"
+#include "package/manifest_verify.h"
 #include "core/profile.h"
-#include "source/extract.h"
+#include "source/unpack.h"
 #include "testutil.h"
 
 #include <check.h>

@@ -1,9 +1,8 @@
-#define _GNU_SOURCE
 #include "bundle_e2e.h"
 #include "lib/sha256.h"
 #include "lib/spawn.h"
 #include "lib/util.h"
-#include "stages/stage.h"
+#include "engine/stage.h"
 #include "testutil.h"
 
 #include <check.h>

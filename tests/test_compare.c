@@ -1,8 +1,8 @@
 /* `kbuild compare` on hand-made record pairs: each kind of change, and no
  * change; the exit code of the command. */
-#define _GNU_SOURCE
-#include "report/compare.h"
-#include "report/record.h"
+#include "nightly/compare.h"
+#include "suites.h"
+#include "nightly/record.h"
 #include "testutil.h"
 #include "lib/util.h"
 

@@ -4,14 +4,14 @@
  * and oldconfig fed empty answers), and the real trees when
  * KBUILD_TEST_SRC_61 / KBUILD_TEST_SRC_2639 point at them, else Debian's
  * linux-source-6.1 and ../shared/trees' 2.6.39.4, unpacked once into a cache. */
-#define _GNU_SOURCE
 #include "kconfig/resolve.h"
+#include "suites.h"
 #include "kconfig/verify.h"
 #include "kconfig/db.h"
 #include "testutil.h"
 #include "testskip.h"
 #include "legacytrees.h"
-#include "source/extract.h"
+#include "source/unpack.h"
 #include "lib/sha256.h"
 
 #define DEBIAN_SOURCE_61 "/usr/src/linux-source-6.1.tar.xz"

@@ -4,6 +4,7 @@
 #include <check.h>
 
 #include "guest/console_verdict.h"
+#include "suites.h"
 
 static const char *const panics[] = {
 	"[    2.345678] Kernel panic - not syncing: Attempted to kill init! exitcode=0x00000100",

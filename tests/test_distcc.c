@@ -3,8 +3,8 @@
  * 127.0.0.1 compiles the object. DISTCC_FALLBACK=0 and
  * DISTCC_SKIP_LOCAL_RETRY=1 make a failed remote compile an error instead of
  * a silent local one; distccd's own log is the proof that it compiled. */
-#define _GNU_SOURCE
 #include "testutil.h"
+#include "suites.h"
 #include "lib/util.h"
 
 #include <arpa/inet.h>

@@ -3,8 +3,8 @@
  * ../shared/trees (or KBUILD_TEST_LEGACY_SOURCE; kernel.org cannot be reached
  * from CI); the test says why it skips where neither is there.
  * Each of these takes minutes; timings go to stderr for BENCHMARKS.md. */
-#define _GNU_SOURCE
 #include "bundle_e2e.h"
+#include "suites.h"
 #include "lib/sha256.h"
 #include "legacytrees.h"
 #include "tcp_guest.h"

@@ -1,5 +1,4 @@
 /* elf_needed_closure against the loader's own answer (ldd) on real binaries. */
-#define _GNU_SOURCE
 #include <check.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -7,6 +6,8 @@
 #include <unistd.h>
 
 #include "kernel/elf_deps.h"
+#include "suites.h"
+#include "lib/outfile.h"
 #include "lib/spawn.h"
 #include "testutil.h"
 #include "lib/util.h"

@@ -2,7 +2,6 @@
  * stripped, modes, times and links kept); hostile ones are refused, naming
  * the entry, with no destination left and nothing written outside it. The
  * archives are written here with libarchive's writer. */
-#define _GNU_SOURCE
 #include <archive.h>
 #include <archive_entry.h>
 #include <check.h>
@@ -15,7 +14,9 @@
 #include <sys/sysmacros.h>
 #include <unistd.h>
 
-#include "source/extract.h"
+#include "source/unpack.h"
+#include "suites.h"
+#include "lib/outfile.h"
 #include "testutil.h"
 #include "lib/util.h"
 

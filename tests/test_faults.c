@@ -2,7 +2,6 @@
  * checked writer and leaves nothing a later run trusts; extracted modes lose
  * setuid/setgid/world-write; an interrupted extract's temporary tree is
  * removed by the next one. */
-#define _GNU_SOURCE
 #include <archive.h>
 #include <archive_entry.h>
 #include <check.h>
@@ -15,7 +14,8 @@
 #include <unistd.h>
 
 #include "core/home.h"
-#include "core/pipeline.h"
+#include "suites.h"
+#include "engine/pipeline.h"
 #include "guest/ktap.h"
 #include "kconfig/db.h"
 #include "kernel/toolchain.h"
@@ -25,11 +25,11 @@
 #include "lib/tools.h"
 #include "source/tree_digest.h"
 #include "source/tree_links.h"
-#include "stages/stage.h"
+#include "engine/stage.h"
 #include "core/records.h"
 #include "source/pristine.h"
 #include "lib/util.h"
-#include "source/extract.h"
+#include "source/unpack.h"
 #include "testutil.h"
 
 #define BIG (2u << 20) /* 2 MiB: larger than the small tmpfs */
@@ -233,7 +233,7 @@ START_TEST(stage_with_unwritable_log_fails_without_stamp)
 	const struct stage *const table[] = {&chatty};
 	struct run r = {.prof = &prof, .home = dir, .outdir = dir, .logdir = disk};
 	r.stampdir = path_join(dir, "stamps");
-	ck_assert_int_ne(pipeline_run_table(&r, table, 1, 0), 0);
+	ck_assert_int_ne(pipeline_run(&r, table, 1, 0), 0);
 	char *stamp = path_join(r.stampdir, "chatty");
 	ck_assert(!path_exists(stamp));
 	tu_tmpfs_release(disk);
@@ -266,7 +266,7 @@ static int run_plan(const char *dir, int nargs, size_t argpad)
 	char *text = xasprintf("# comment\n%s\n", plan);
 	tu_write(dir, "plan", text);
 	char *plan_path = path_join(dir, "plan");
-	char *runner = path_join(tu_repo(), "qa/qa-runner");
+	char *runner = path_join(tu_repo(), "build/qa/qa-runner");
 	char *argv[] = {runner, "-t", "20", plan_path, NULL};
 	int st = tu_run(argv);
 	free(script);
@@ -279,10 +279,10 @@ static int run_plan(const char *dir, int nargs, size_t argpad)
 
 START_TEST(qa_runner_passes_every_argument)
 {
-	char *runner = path_join(tu_repo(), "qa/qa-runner");
+	char *runner = path_join(tu_repo(), "build/qa/qa-runner");
 	if (access(runner, X_OK) < 0) {
 		free(runner);
-		TU_SKIP(TU_SKIP_ENV, "qa/qa-runner is not built (make qa)");
+		TU_SKIP(TU_SKIP_ENV, "build/qa/qa-runner is not built (make qa)");
 	}
 	free(runner);
 	char *dir = tu_tmpdir("qa-runner");

@@ -1,7 +1,6 @@
 /* Tests of the fetch stage against a real HTTP server on 127.0.0.1
  * (tests/helpers/fetch_test_server, which can truncate, stall and ignore
  * Range on request). Nothing but 127.0.0.1 is ever contacted. */
-#define _GNU_SOURCE
 #include <check.h>
 #include <arpa/inet.h>
 #include <errno.h>
@@ -17,7 +16,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "source/fetch.h"
+#include "source/download.h"
+#include "suites.h"
+#include "lib/outfile.h"
 #include "lib/sha256.h"
 #include "lib/spawn.h"
 #include "testutil.h"
@@ -37,7 +38,7 @@ static const char *server_binary(void)
 {
 	static char path[4096];
 	const char *dir = getenv("KBUILD_TEST_HELPERS");
-	snprintf(path, sizeof(path), "%s/fetch_test_server", dir ? dir : "tests/helpers");
+	snprintf(path, sizeof(path), "%s/fetch_test_server", dir ? dir : "build/tests/helpers");
 	return access(path, X_OK) == 0 ? path : NULL;
 }
 
@@ -148,7 +149,7 @@ static int start_server(const char *opt, const char *val)
 {
 	const char *bin = server_binary();
 	if (!bin) {
-		tu_skip(TU_SKIP_ENV, "tests/helpers/fetch_test_server not built "
+		tu_skip(TU_SKIP_ENV, "build/tests/helpers/fetch_test_server not built "
 				"(set KBUILD_TEST_HELPERS to its directory)");
 		return -1;
 	}

@@ -1,8 +1,8 @@
 /* Config fragments: values, comments, `is not set`, malformed lines with
  * file:line, conflicts naming both places, overrides, and applying a set to a
  * .config. */
-#define _GNU_SOURCE
 #include "kconfig/fragment.h"
+#include "suites.h"
 #include "testutil.h"
 #include "lib/util.h"
 

@@ -2,12 +2,13 @@
  * every format (tests/golden/grub/; KBUILD_UPDATE_GOLDEN=1 rewrites them),
  * the edit of a seed-like grub.conf that must lose nothing, hostile values,
  * and grub-script-check on every GRUB 2 file. */
-#define _GNU_SOURCE
 #include <check.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "boot/bls.h"
+#include "suites.h"
+#include "lib/outfile.h"
 #include "boot/files.h"
 #include "boot/grub2.h"
 #include "boot/grubconf_edit.h"

@@ -1,7 +1,6 @@
 /* initramfs_build: contents, reproducibility, module closure; the
  * initramfs/ folder: /init passes shellcheck, the skeleton list is checked,
  * and a change to any file there makes the initramfs stage stale. */
-#define _GNU_SOURCE
 #include <archive.h>
 #include <archive_entry.h>
 #include <check.h>
@@ -13,12 +12,15 @@
 #include <unistd.h>
 
 #include "kernel/elf_deps.h"
+#include "suites.h"
+#include "lib/outfile.h"
 #include "guest/init_data.h"
 #include "guest/skeleton.h"
-#include "source/extract.h"
-#include "core/pipeline.h"
+#include "source/unpack.h"
+#include "engine/pipeline.h"
+#include "stages/chain.h"
 #include "guest/qaplan.h"
-#include "guest/initramfs.h"
+#include "guest/image.h"
 #include "testkernel.h"
 #include "testutil.h"
 #include "lib/util.h"

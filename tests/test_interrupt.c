@@ -2,8 +2,8 @@
  * they started) are stopped and reaped before it exits with 130/143, the
  * lock is free, and the next run finishes without manual cleanup. A fake
  * kernel tree (a Makefile) and a fake slow `patch` make it take seconds. */
-#define _GNU_SOURCE
 #include "lib/spawn.h"
+#include "suites.h"
 #include "lib/util.h"
 #include "testutil.h"
 

@@ -1,7 +1,7 @@
 /* Kconfig's root: "Kconfig" since 2.6.36, arch/$(SRCARCH)/Kconfig before
  * (2.6.32's layout), and a tree with neither is refused with a reason. */
-#define _GNU_SOURCE
 #include "kconfig/db.h"
+#include "suites.h"
 #include "testutil.h"
 #include "lib/util.h"
 

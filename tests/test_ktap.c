@@ -1,9 +1,9 @@
 /* Tests for the KTAP parser (builder/guest/ktap.c). */
-#define _GNU_SOURCE
 #include <check.h>
 #include <string.h>
 
 #include "guest/ktap.h"
+#include "suites.h"
 
 static struct ktap_report parse(const char *text)
 {

@@ -7,8 +7,9 @@
  * - the ceph-2.6.38 profile's series applies (dry-run) to the nearest tree
  *   there is (2.6.39.4: no pristine 2.6.38.x tree is public).
  * The ceph profile on 2.6.39.4 is test_e2e.c's legacy_2639_ceph. */
-#define _GNU_SOURCE
 #include "legacytrees.h"
+#include "suites.h"
+#include "lib/outfile.h"
 #include "testskip.h"
 #include "testutil.h"
 #include "lib/util.h"

@@ -2,8 +2,8 @@
  * rule, the shared pristine tree (hard links that patching does not touch),
  * and a real matrix of two profiles over one small source running
  * fetch+extract, which unpacks it once. */
-#define _GNU_SOURCE
-#include "core/matrix.h"
+#include "matrix/plan.h"
+#include "suites.h"
 #include "lib/sha256.h"
 #include "source/shared_tree.h"
 #include "testutil.h"

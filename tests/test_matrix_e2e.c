@@ -3,8 +3,8 @@
  * trees) and ccache, up to the qa stage (built, booted, self-tested); then `kbuild compare` between
  * them reports the added options and modules, and both KCIDB documents
  * validate. Minutes: two 6.1 builds, the second mostly from ccache. */
-#define _GNU_SOURCE
 #include "kcidb_check.h"
+#include "suites.h"
 #include "testutil.h"
 #include "testskip.h"
 #include "lib/util.h"

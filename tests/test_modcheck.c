@@ -1,7 +1,6 @@
 /* modcheck_stage on a staging root made of Debian's real 6.1 modules (the
  * kernel tools/test-kernel fetches, see testkernel.h), and tampered copies
  * of it; elf_has_symbols on a program compiled here. */
-#define _GNU_SOURCE
 #include <check.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -9,6 +8,8 @@
 #include <unistd.h>
 
 #include "kernel/modcheck.h"
+#include "suites.h"
+#include "lib/outfile.h"
 #include "kernel/elf_symbols.h"
 #include "testkernel.h"
 #include "testutil.h"

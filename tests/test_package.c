@@ -2,10 +2,10 @@
  * and dpkg-deb and read back with rpm and dpkg-deb: names, file lists,
  * scripts, digests, an installed root compared with the MANIFEST; lintian's
  * findings on the .deb go to stderr. */
-#define _GNU_SOURCE
 #include "fakebundle.h"
+#include "suites.h"
 #include "package/pkginfo.h"
-#include "package/verify.h"
+#include "package/manifest_verify.h"
 #include "lib/spawn.h"
 #include "testutil.h"
 #include "testskip.h"

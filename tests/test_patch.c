@@ -2,7 +2,6 @@
  * clean apply, idempotent re-run, already-applied detection, a failing hunk
  * that leaves the tree untouched, a changed patch (re-extract), optional
  * patches. Needs GNU patch; skips saying so when it is absent. */
-#define _GNU_SOURCE
 #include <check.h>
 #include <dirent.h>
 #include <ftw.h>
@@ -12,6 +11,7 @@
 #include <unistd.h>
 
 #include "source/patch_apply.h"
+#include "suites.h"
 #include "source/series.h"
 #include "lib/sha256.h"
 #include "lib/spawn.h"

@@ -1,8 +1,8 @@
 /* The pipeline engine with stand-in stages: stamps, staleness that flows
  * downstream only, failures that leave no stamp, and the output lock. */
-#define _GNU_SOURCE
 #include "core/lock.h"
-#include "core/pipeline.h"
+#include "suites.h"
+#include "engine/pipeline.h"
 #include "testutil.h"
 
 #include <check.h>
@@ -72,7 +72,7 @@ static char *status_text(struct run *r)
 	char *buf = NULL;
 	size_t len = 0;
 	FILE *f = open_memstream(&buf, &len);
-	pipeline_status_table(r, table, 3, f);
+	pipeline_status(r, table, 3, f);
 	fclose(f);
 	return buf;
 }
@@ -80,9 +80,9 @@ static char *status_text(struct run *r)
 START_TEST(runs_then_skips)
 {
 	struct run r = make_run();
-	ck_assert_int_eq(pipeline_run_table(&r, table, 3, 2), 0);
+	ck_assert_int_eq(pipeline_run(&r, table, 3, 2), 0);
 	ck_assert_int_eq(runs[0] + runs[1] + runs[2], 3);
-	ck_assert_int_eq(pipeline_run_table(&r, table, 3, 2), 0);
+	ck_assert_int_eq(pipeline_run(&r, table, 3, 2), 0);
 	ck_assert_int_eq(runs[0] + runs[1] + runs[2], 3); /* nothing re-ran */
 	char *st = status_text(&r);
 	ck_assert_ptr_nonnull(strstr(st, "a           done"));
@@ -95,14 +95,14 @@ END_TEST
 START_TEST(change_makes_later_stages_stale_only)
 {
 	struct run r = make_run();
-	ck_assert_int_eq(pipeline_run_table(&r, table, 3, 2), 0);
+	ck_assert_int_eq(pipeline_run(&r, table, 3, 2), 0);
 	tu_write(dir, "input-b", "2");
 	char *st = status_text(&r);
 	ck_assert_ptr_nonnull(strstr(st, "a           done"));
 	ck_assert_ptr_nonnull(strstr(st, "b           stale      (input-b changed)"));
 	ck_assert_ptr_nonnull(strstr(st, "c           not run    (after b)"));
 	free(st);
-	ck_assert_int_eq(pipeline_run_table(&r, table, 3, 2), 0);
+	ck_assert_int_eq(pipeline_run(&r, table, 3, 2), 0);
 	ck_assert_int_eq(runs[0], 1);
 	ck_assert_int_eq(runs[1], 2);
 	ck_assert_int_eq(runs[2], 2);
@@ -113,7 +113,7 @@ END_TEST
 START_TEST(prefix_of_chain)
 {
 	struct run r = make_run();
-	ck_assert_int_eq(pipeline_run_table(&r, table, 3, 0), 0);
+	ck_assert_int_eq(pipeline_run(&r, table, 3, 0), 0);
 	ck_assert_int_eq(runs[0], 1);
 	ck_assert_int_eq(runs[1] + runs[2], 0);
 	free_run(&r);
@@ -123,10 +123,10 @@ END_TEST
 START_TEST(failure_leaves_no_stamp)
 {
 	struct run r = make_run();
-	ck_assert_int_eq(pipeline_run_table(&r, table, 3, 2), 0);
+	ck_assert_int_eq(pipeline_run(&r, table, 3, 2), 0);
 	tu_write(dir, "input-b", "2");
 	fail_b = true;
-	ck_assert_int_ne(pipeline_run_table(&r, table, 3, 2), 0);
+	ck_assert_int_ne(pipeline_run(&r, table, 3, 2), 0);
 	ck_assert_int_eq(runs[2], 1); /* c did not run after b failed */
 	char *stamp = path_join(dir, "stamps/b");
 	ck_assert(!path_exists(stamp)); /* the old stamp no longer vouches */
@@ -138,7 +138,7 @@ START_TEST(failure_leaves_no_stamp)
 	free(text);
 	free(log);
 	fail_b = false;
-	ck_assert_int_eq(pipeline_run_table(&r, table, 3, 2), 0);
+	ck_assert_int_eq(pipeline_run(&r, table, 3, 2), 0);
 	ck_assert_int_eq(runs[1], 3);
 	ck_assert_int_eq(runs[2], 2);
 	free_run(&r);

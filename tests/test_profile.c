@@ -1,7 +1,7 @@
 /* Profiles: parsing, inheritance, command-line overrides, and every error
  * naming file:line. */
-#define _GNU_SOURCE
 #include "core/profile.h"
+#include "suites.h"
 #include "testutil.h"
 
 #include <check.h>

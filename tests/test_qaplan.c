@@ -1,7 +1,6 @@
 /* The /qa/plan the guest runs: which tests, in which order, which of them
  * side by side, with the profile's [qa] keys; and qa.sysctl's multi-word
  * values. Uses the shipped profiles (the tests run from the project root). */
-#define _GNU_SOURCE
 #include <check.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,6 +8,8 @@
 #include <unistd.h>
 
 #include "testskip.h"
+#include "suites.h"
+#include "lib/outfile.h"
 #include "guest/qaplan.h"
 #include "lib/spawn.h"
 #include "lib/util.h"
@@ -151,7 +152,7 @@ static char *run_two_sleepers(const char *mark, double *seconds)
 	ck_assert_int_eq(chmod(slow, 0755), 0);
 	char *plan_text = xasprintf("%sfirst %s\n%ssecond %s\n", mark, slow, mark, slow);
 	ck_assert_int_eq(write_file_atomic(plan_file, plan_text, strlen(plan_text)), 0);
-	char *argv[] = {"qa/qa-runner", "-t", "10", plan_file, NULL};
+	char *argv[] = {"build/qa/qa-runner", "-t", "10", plan_file, NULL};
 	struct spawn_opts o = {.stdin_fd = -1, .stdout_fd = -1, .stderr_fd = -1};
 	char *out = NULL;
 	double t0 = now_seconds();
@@ -169,8 +170,8 @@ static char *run_two_sleepers(const char *mark, double *seconds)
  * order; unmarked ones (the negative case) take their time one by one. */
 START_TEST(runner_overlaps_marked_tests)
 {
-	if (access("qa/qa-runner", X_OK) < 0) {
-		tu_skip(TU_SKIP_ENV, "qa/qa-runner is not built (make qa)");
+	if (access("build/qa/qa-runner", X_OK) < 0) {
+		tu_skip(TU_SKIP_ENV, "build/qa/qa-runner is not built (make qa)");
 		return;
 	}
 	double together, alone;

@@ -1,7 +1,6 @@
 /* Real boots of Debian's 6.1 kernel (the one tools/test-kernel fetches, see
  * testkernel.h) with initramfs_build's output: each verdict is produced by a
  * guest that really behaves that way. */
-#define _GNU_SOURCE
 #include <check.h>
 #include <dirent.h>
 #include <signal.h>
@@ -12,7 +11,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "guest/initramfs.h"
+#include "guest/image.h"
+#include "suites.h"
+#include "lib/outfile.h"
 #include "guest/qemu.h"
 #include "testkernel.h"
 #include "testutil.h"

@@ -1,7 +1,7 @@
 /* Records between stages: typed round trips, escaping that keeps a newline
  * in a value from adding a key, and the message for a missing record. */
-#define _GNU_SOURCE
 #include "core/records.h"
+#include "suites.h"
 #include "core/run.h"
 #include "testutil.h"
 

@@ -1,12 +1,12 @@
 /* The nightly records: record.json gathered from an output directory, the
  * KCIDB document validated against the KCIDB schema (by python3's
  * jsonschema), the SQUAD submission's shape, and the history. */
-#define _GNU_SOURCE
-#include "report/history.h"
-#include "report/kcidb.h"
-#include "report/record.h"
-#include "report/report.h"
-#include "report/squad.h"
+#include "nightly/history.h"
+#include "suites.h"
+#include "nightly/kcidb.h"
+#include "nightly/record.h"
+#include "nightly/finish.h"
+#include "nightly/squad.h"
 #include "lib/spawn.h"
 #include "testutil.h"
 #include "kcidb_check.h"

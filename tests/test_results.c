@@ -1,5 +1,4 @@
 /* Tests for results.json, junit.xml and the exit-code rule (builder/guest/results.c). */
-#define _GNU_SOURCE
 #include <check.h>
 #include <dirent.h>
 #include <jansson.h>
@@ -7,6 +6,7 @@
 #include <string.h>
 
 #include "guest/ktap.h"
+#include "suites.h"
 #include "guest/results.h"
 #include "testutil.h"
 #include "lib/util.h"

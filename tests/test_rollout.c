@@ -4,13 +4,13 @@
  * reboot, old kernel). The e2e tests reuse the kernel the e2e suite built in
  * its output directory (or build it there, ccache making that cheap); the
  * old kernel is Debian's prebuilt one (tools/test-kernel). */
-#define _GNU_SOURCE
 #include <check.h>
 #include <jansson.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "lib/sha256.h"
+#include "suites.h"
 #include "lib/util.h"
 #include "rollout/console.h"
 #include "rollout/disk_image.h"

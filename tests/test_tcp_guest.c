@@ -5,14 +5,14 @@
  * each (the opposite sysctl, the same expectation: every test must fail):
  * the negative check that none of them passes by construction. The e2e
  * test of the ceph profile does the --wrong boot on its 2.6.39.4 kernel. */
-#define _GNU_SOURCE
 #include <check.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
-#include "guest/initramfs.h"
+#include "guest/image.h"
+#include "suites.h"
 #include "guest/qaplan.h"
 #include "guest/qemu.h"
 #include "lib/util.h"

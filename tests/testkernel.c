@@ -1,5 +1,4 @@
 /* Locating the prebuilt Debian kernel of the tests (see testkernel.h). */
-#define _GNU_SOURCE
 #include <check.h>
 #include <dirent.h>
 #include <stdbool.h>
@@ -8,6 +7,7 @@
 #include <unistd.h>
 
 #include "testkernel.h"
+#include "lib/outfile.h"
 #include "testutil.h"
 #include "lib/util.h"
 
@@ -15,7 +15,7 @@
 #define DEPMOD (path_exists("/usr/sbin/depmod") ? "/usr/sbin/depmod" : "depmod")
 
 static bool looked;
-static const char *root, *why;
+static const char *kernel_root, *why;
 static char *release, *moddir, *vmlinuz;
 
 /* The single directory under dir, or NULL (with why set). */
@@ -58,14 +58,14 @@ static void look(void)
 		why = ROOT_VAR " is not set (run tools/test-kernel)";
 		return;
 	}
-	root = env;
-	char *modules = path_join(root, "lib/modules");
+	kernel_root = env;
+	char *modules = path_join(kernel_root, "lib/modules");
 	release = only_subdir(modules);
 	free(modules);
 	if (!release)
 		return;
-	moddir = xasprintf("%s/lib/modules/%s", root, release);
-	char *image = xasprintf("%s/boot/vmlinuz-%s", root, release);
+	moddir = xasprintf("%s/lib/modules/%s", kernel_root, release);
+	char *image = xasprintf("%s/boot/vmlinuz-%s", kernel_root, release);
 	if (access(image, R_OK) == 0)
 		vmlinuz = image;
 	else {
@@ -77,7 +77,7 @@ static void look(void)
 const char *tk_root(void)
 {
 	look();
-	return root;
+	return kernel_root;
 }
 
 const char *tk_release(void)

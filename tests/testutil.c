@@ -1,5 +1,5 @@
-#define _GNU_SOURCE
 #include "testutil.h"
+#include "lib/outfile.h"
 #include "lib/spawn.h"
 #include "lib/util.h"
 

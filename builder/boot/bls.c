@@ -1,6 +1,5 @@
 /* Boot Loader Spec type #1 entries. Paths are relative to the partition the
  * loader reads them from, like the GRUB entries' paths. */
-#define _GNU_SOURCE
 #include "boot/bls.h"
 
 #include <stdlib.h>

@@ -1,5 +1,4 @@
 /* Checking a boot entry and deriving its paths and command line. */
-#define _GNU_SOURCE
 #include "boot/entry.h"
 #include "boot/quote.h"
 

@@ -1,6 +1,6 @@
 /* The grub stage's file set. */
-#define _GNU_SOURCE
 #include "boot/files.h"
+#include "lib/outfile.h"
 #include "boot/bls.h"
 #include "boot/grub2.h"
 #include "boot/install_script.h"

@@ -1,7 +1,6 @@
 /* GRUB 2 menuentries. GRUB's script language expands $, splits on blanks
  * and treats ; { } | & < > and quotes specially, so every value is one
  * single-quoted word unless it is plainly safe. */
-#define _GNU_SOURCE
 #include "boot/grub2.h"
 #include "boot/quote.h"
 

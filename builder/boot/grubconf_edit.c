@@ -1,6 +1,5 @@
 /* grub.conf edit: parsed line by line with GRUB legacy's own rule (a
  * command is the first word, separated from its argument by blanks or '='). */
-#define _GNU_SOURCE
 #include "boot/grubconf_edit.h"
 
 #include <stdlib.h>

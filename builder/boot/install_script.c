@@ -1,6 +1,5 @@
 /* Install scripts. Every value is either checked to a safe alphabet
  * (release, id, root, mode) or passed through sh_quote_word. */
-#define _GNU_SOURCE
 #include "boot/install_script.h"
 #include "boot/quote.h"
 

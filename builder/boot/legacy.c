@@ -1,7 +1,6 @@
 /* The GRUB legacy stanza. GRUB legacy reads each command to the end of its
  * line without any quoting or expansion, so checked values (no control
  * characters) are written as they are. */
-#define _GNU_SOURCE
 #include "boot/legacy.h"
 
 #include <stdlib.h>

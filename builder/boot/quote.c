@@ -1,5 +1,4 @@
 /* Validation and quoting shared by every boot loader format. */
-#define _GNU_SOURCE
 #include "boot/quote.h"
 #include "lib/util.h"
 

@@ -1,4 +1,3 @@
-#define _GNU_SOURCE
 #include "core/home.h"
 #include "lib/util.h"
 

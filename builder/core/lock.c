@@ -1,4 +1,3 @@
-#define _GNU_SOURCE
 #include "core/lock.h"
 #include "lib/util.h"
 

@@ -1,5 +1,5 @@
-#define _GNU_SOURCE
 #include "core/outdir.h"
+#include "lib/outfile.h"
 #include "core/lock.h"
 #include "lib/util.h"
 

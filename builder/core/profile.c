@@ -1,4 +1,3 @@
-#define _GNU_SOURCE
 #include "core/profile.h"
 #include "lib/sha256.h"
 #include "core/profile_values.h"

@@ -13,6 +13,9 @@
 
 #include "lib/util.h"
 
+/* The profile kbuild uses when neither profile= nor $KBUILD_PROFILE names one. */
+#define PROFILE_DEFAULT "debian-6.1-ceph"
+
 enum key_type { KEY_STRING, KEY_LIST, KEY_INT, KEY_BOOL, KEY_SHA256, KEY_URL, KEY_URL_LIST, KEY_CHOICE,
 		KEY_PKG_TOKEN /* lowercase letters, digits, . + ~ : a package name part or release */,
 		KEY_PKG_VENDOR /* "Name <address>" */ };

@@ -1,5 +1,5 @@
-#define _GNU_SOURCE
 #include "core/records.h"
+#include "lib/outfile.h"
 #include "core/run.h"
 #include "lib/util.h"
 

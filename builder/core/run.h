@@ -8,6 +8,8 @@
 #include "core/profile.h"
 #include "core/stamp.h"
 
+struct stage;
+
 struct run {
 	struct profile *prof;
 	const char *home;   /* kbuild's own directory: configs/, patches/, qa/ */
@@ -20,6 +22,8 @@ struct run {
 	char *stampdir;     /* outdir/stamps */
 	FILE *log;          /* the running stage's log */
 	bool tty;           /* stderr is a terminal: progress bars */
+	const struct stage *const *stages; /* the chain the command runs (stages/chain.h) */
+	size_t n_stages;
 	size_t last;        /* the last stage the command runs */
 	int argc;           /* kbuild's command line, for the reproducer */
 	char **argv;

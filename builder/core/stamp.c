@@ -1,4 +1,5 @@
 #include "core/stamp.h"
+#include "lib/outfile.h"
 #include "lib/sha256.h"
 
 #include <stdlib.h>

@@ -1,5 +1,4 @@
 /* The accelerator decision: KVM only where it can run an ordinary guest. */
-#define _GNU_SOURCE
 #include "guest/accel.h"
 #include "lib/util.h"
 

@@ -1,4 +1,3 @@
-#define _GNU_SOURCE
 #include "guest/busybox.h"
 #include "guest/elf_closure.h"
 #include "lib/spawn.h"

@@ -1,4 +1,3 @@
-#define _GNU_SOURCE
 #include "guest/cpio.h"
 #include "lib/outfile.h"
 #include "lib/util.h"

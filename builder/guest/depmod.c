@@ -1,5 +1,5 @@
-#define _GNU_SOURCE
 #include "guest/depmod.h"
+#include "lib/outfile.h"
 #include "guest/elf_closure.h"
 #include "lib/spawn.h"
 

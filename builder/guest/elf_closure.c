@@ -1,4 +1,3 @@
-#define _GNU_SOURCE
 #include "guest/elf_closure.h"
 #include "kernel/elf_deps.h"
 

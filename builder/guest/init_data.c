@@ -1,4 +1,3 @@
-#define _GNU_SOURCE
 #include "guest/init_data.h"
 #include "lib/util.h"
 

@@ -3,7 +3,6 @@
  * next result line; a deeper frame's results become cur's subtests. Only
  * version, plan and result lines move the stack, so kernel messages at any
  * indentation cannot break the nesting. */
-#define _GNU_SOURCE
 #include "guest/ktap.h"
 
 #include <ctype.h>

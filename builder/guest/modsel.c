@@ -1,4 +1,3 @@
-#define _GNU_SOURCE
 #include "guest/modsel.h"
 
 #include <libkmod.h>

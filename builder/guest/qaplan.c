@@ -1,4 +1,3 @@
-#define _GNU_SOURCE
 #include "guest/qaplan.h"
 #include "kconfig/fragment.h"
 #include "guest/init_data.h"

@@ -1,5 +1,4 @@
 /* Run QEMU in its own process group, watch the serial log, decide a verdict. */
-#define _GNU_SOURCE
 #include "guest/qemu.h"
 #include "guest/console_verdict.h"
 #include "guest/ktap.h"

@@ -1,6 +1,7 @@
 /* results.json, junit.xml and the exit code from a KTAP report. */
-#define _GNU_SOURCE
 #include "guest/results.h"
+#include "lib/json.h"
+#include "lib/outfile.h"
 
 #include <jansson.h>
 #include <stdio.h>
@@ -203,17 +204,8 @@ int results_write_json(const struct results *res, const char *path)
 		json_array_append_new(tests, t);
 	}
 	json_object_set_new(root, "tests", tests);
-	char *text = json_dumps(root, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(6));
+	int r = json_write_file(root, path, JSON_DOC_FLAGS);
 	json_decref(root);
-	if (!text)
-		return kb_fail("cannot encode %s", path);
-	size_t len = strlen(text);
-	char *withnl = xmalloc(len + 2);
-	memcpy(withnl, text, len);
-	withnl[len] = '\n';
-	free(text);
-	int r = write_file_atomic(path, withnl, len + 1);
-	free(withnl);
 	return r;
 }
 

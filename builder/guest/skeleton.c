@@ -1,4 +1,3 @@
-#define _GNU_SOURCE
 #include "guest/skeleton.h"
 #include "core/home.h"
 #include "lib/util.h"

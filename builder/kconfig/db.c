@@ -1,4 +1,3 @@
-#define _GNU_SOURCE
 #include "kconfig/db.h"
 #include "lib/util.h"
 

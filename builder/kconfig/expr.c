@@ -2,7 +2,6 @@
  * parsed from their text into a small tree and evaluated against a .config,
  * tristate logic as in kconfig: n=0, m=1, y=2. Also the lexical pieces the
  * Kconfig reader (kconfig_db.c) shares with this parser. */
-#define _GNU_SOURCE
 #include "kconfig/expr.h"
 #include "lib/util.h"
 

@@ -1,5 +1,5 @@
-#define _GNU_SOURCE
 #include "kconfig/fragment.h"
+#include "lib/outfile.h"
 #include "lib/util.h"
 
 #include <ctype.h>

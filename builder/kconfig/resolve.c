@@ -1,5 +1,5 @@
-#define _GNU_SOURCE
 #include "kconfig/resolve.h"
+#include "lib/outfile.h"
 #include "lib/tools.h"
 #include "lib/spawn.h"
 #include "lib/util.h"

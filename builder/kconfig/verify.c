@@ -1,4 +1,3 @@
-#define _GNU_SOURCE
 #include "kconfig/verify.h"
 #include "lib/util.h"
 

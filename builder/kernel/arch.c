@@ -1,4 +1,3 @@
-#define _GNU_SOURCE
 #include "kernel/arch.h"
 
 #include <stdlib.h>

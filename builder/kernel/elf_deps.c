@@ -1,5 +1,4 @@
 /* Resolve DT_NEEDED like ld.so: RUNPATH/RPATH, ld.so.conf, default dirs. */
-#define _GNU_SOURCE
 #include "kernel/elf_deps.h"
 
 #include <errno.h>

@@ -1,5 +1,4 @@
 /* Symbols an ELF file defines, read with libelf. */
-#define _GNU_SOURCE
 #include "kernel/elf_symbols.h"
 #include "lib/util.h"
 

@@ -1,4 +1,3 @@
-#define _GNU_SOURCE
 #include "kernel/kmake.h"
 #include "lib/tools.h"
 #include "lib/spawn.h"

@@ -1,5 +1,4 @@
 /* Install-stage checks: staged modules with libkmod. */
-#define _GNU_SOURCE
 #include "kernel/modcheck.h"
 #include "lib/util.h"
 

@@ -1,4 +1,3 @@
-#define _GNU_SOURCE
 #include "kernel/toolchain.h"
 #include "lib/tools.h"
 #include "kernel/arch.h"

@@ -1,6 +1,5 @@
 /* The running children's process groups, and the SIGINT/SIGTERM handler that
  * stops them: kbuild's children never outlive it. */
-#define _GNU_SOURCE
 #include "lib/children.h"
 #include "lib/util.h"
 

@@ -1,4 +1,3 @@
-#define _GNU_SOURCE
 #include "lib/outfile.h"
 #include "lib/util.h"
 
@@ -7,6 +6,7 @@
 #include <libgen.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 int write_all_fd(int fd, const void *data, size_t len, const char *what)
@@ -168,5 +168,33 @@ int sync_tree(const char *dir)
 		return kb_fail("cannot open %s: %s", dir, strerror(errno));
 	int r = syncfs(fd) < 0 ? kb_fail("cannot sync %s to disk: %s", dir, strerror(errno)) : 0;
 	close(fd);
+	return r;
+}
+
+int write_file_atomic(const char *path, const void *data, size_t len)
+{
+	struct outfile f;
+	if (outfile_open(&f, path, 0644) < 0)
+		return -1;
+	if (outfile_write(&f, data, len) < 0) {
+		outfile_abort(&f);
+		return -1;
+	}
+	return outfile_commit(&f);
+}
+
+int copy_file(const char *src, const char *dst)
+{
+	struct stat st;
+	if (stat(src, &st) < 0)
+		return kb_fail("cannot read %s: %s", src, strerror(errno));
+	size_t len;
+	char *data = read_file(src, &len);
+	if (!data)
+		return -1;
+	int r = write_file_atomic(dst, data, len);
+	free(data);
+	if (r == 0 && chmod(dst, st.st_mode & 07777) < 0)
+		r = kb_fail("cannot chmod %s: %s", dst, strerror(errno));
 	return r;
 }

@@ -50,4 +50,9 @@ int rename_durable(const char *from, const char *to);
  * vouches for it. Returns 0, or -1 with kb_fail(). */
 int sync_tree(const char *dir);
 
+/* The whole of data as path, through an outfile. Returns 0 or -1 with kb_fail(). */
+int write_file_atomic(const char *path, const void *data, size_t len);
+/* Copy a regular file (mode kept), through an outfile. */
+int copy_file(const char *src, const char *dst);
+
 #endif

@@ -1,4 +1,3 @@
-#define _GNU_SOURCE
 #include "lib/progress.h"
 #include "lib/util.h"
 

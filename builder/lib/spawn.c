@@ -1,4 +1,3 @@
-#define _GNU_SOURCE
 #include "lib/spawn.h"
 #include "lib/children.h"
 #include "lib/util.h"

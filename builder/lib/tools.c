@@ -1,4 +1,3 @@
-#define _GNU_SOURCE
 #include "lib/tools.h"
 #include "lib/util.h"
 

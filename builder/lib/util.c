@@ -1,6 +1,4 @@
-#define _GNU_SOURCE
 #include "lib/util.h"
-#include "lib/outfile.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -213,18 +211,6 @@ char *read_file(const char *path, size_t *len)
 	return buf;
 }
 
-int write_file_atomic(const char *path, const void *data, size_t len)
-{
-	struct outfile f;
-	if (outfile_open(&f, path, 0644) < 0)
-		return -1;
-	if (outfile_write(&f, data, len) < 0) {
-		outfile_abort(&f);
-		return -1;
-	}
-	return outfile_commit(&f);
-}
-
 char *path_join(const char *a, const char *b)
 {
 	size_t la = strlen(a);
@@ -248,22 +234,6 @@ double now_seconds(void)
 	struct timespec ts;
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-int copy_file(const char *src, const char *dst)
-{
-	struct stat st;
-	if (stat(src, &st) < 0)
-		return kb_fail("cannot read %s: %s", src, strerror(errno));
-	size_t len;
-	char *data = read_file(src, &len);
-	if (!data)
-		return -1;
-	int r = write_file_atomic(dst, data, len);
-	free(data);
-	if (r == 0 && chmod(dst, st.st_mode & 07777) < 0)
-		r = kb_fail("cannot chmod %s: %s", dst, strerror(errno));
-	return r;
 }
 
 char *lines_join(char *const *lines, size_t from, size_t to)

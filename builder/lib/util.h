@@ -1,5 +1,5 @@
 /* Small helpers shared by every part of kbuild: error reporting, memory,
- * paths, and atomic file writes. */
+ * paths. */
 #ifndef KBUILD_UTIL_H
 #define KBUILD_UTIL_H
 
@@ -46,10 +46,6 @@ bool path_exists(const char *path);
 bool is_dir(const char *path);
 /* Read a whole file (NUL-terminated); *len may be NULL. */
 char *read_file(const char *path, size_t *len);
-/* Write data to path.tmp.<pid>, fsync, rename over path. */
-int write_file_atomic(const char *path, const void *data, size_t len);
-/* Copy a regular file (mode kept), through a temporary name. */
-int copy_file(const char *src, const char *dst);
 /* Join two path components with exactly one '/'. */
 char *path_join(const char *a, const char *b);
 /* Absolute, canonical form of an existing path (realpath). */

@@ -1,4 +1,3 @@
-#define _GNU_SOURCE
 #include "package/bundle_tar.h"
 
 #include <archive.h>

@@ -3,10 +3,10 @@
  * The same path serves 2.6.3x, whose tree has no bindeb-pkg, and 6.1, whose
  * bindeb-pkg would re-run modules_install and ship files other than the
  * tested, depmod'ed and MANIFEST-listed ones. */
-#define _GNU_SOURCE
 #include "package/pkginfo.h"
+#include "lib/outfile.h"
 #include "package/template.h"
-#include "source/extract.h"
+#include "source/unpack.h"
 #include "lib/spawn.h"
 
 #include <ctype.h>

@@ -1,4 +1,3 @@
-#define _GNU_SOURCE
 #include "package/manifest.h"
 
 #include <dirent.h>

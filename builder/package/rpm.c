@@ -1,7 +1,7 @@
 /* The RPM for CentOS 6-era hosts, written from packaging/rpm/ and built
  * with rpmbuild. */
-#define _GNU_SOURCE
 #include "package/pkginfo.h"
+#include "lib/outfile.h"
 #include "package/template.h"
 #include "lib/spawn.h"
 

@@ -1,4 +1,3 @@
-#define _GNU_SOURCE
 #include "package/template.h"
 
 #include <stdio.h>

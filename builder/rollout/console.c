@@ -1,5 +1,4 @@
 /* The serial console of a QEMU run with reboots, boot by boot. */
-#define _GNU_SOURCE
 #include "rollout/console.h"
 #include "lib/util.h"
 

@@ -1,6 +1,6 @@
 /* Disk image through sfdisk, mtools, grub-mkimage and grub-editenv. */
-#define _GNU_SOURCE
 #include "rollout/disk_image.h"
+#include "lib/outfile.h"
 #include "lib/spawn.h"
 #include "lib/util.h"
 

@@ -1,5 +1,4 @@
 /* QEMU for the rollout, started, waited for and stopped through lib/spawn. */
-#define _GNU_SOURCE
 #include "rollout/fleet_qemu.h"
 #include "lib/spawn.h"
 #include "lib/util.h"

@@ -1,6 +1,6 @@
 /* The rollout scenarios: image, QEMU runs, grubenv between them, verdicts. */
-#define _GNU_SOURCE
 #include "rollout/rollout.h"
+#include "lib/outfile.h"
 #include "boot/files.h"
 #include "boot/grub2.h"
 #include "boot/grubconf_edit.h"
@@ -10,7 +10,7 @@
 #include "rollout/console.h"
 #include "rollout/disk_image.h"
 #include "rollout/fleet_qemu.h"
-#include "rollout/report.h"
+#include "rollout/outcome.h"
 
 #include <errno.h>
 #include <stdlib.h>

@@ -1,4 +1,3 @@
-#define _GNU_SOURCE
 #include "source/debsrc.h"
 #include "lib/spawn.h"
 #include "lib/util.h"

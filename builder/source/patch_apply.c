@@ -1,5 +1,5 @@
-#define _GNU_SOURCE
 #include "source/patch_apply.h"
+#include "lib/outfile.h"
 #include "lib/tools.h"
 #include "lib/spawn.h"
 #include "lib/util.h"

@@ -1,6 +1,5 @@
-#define _GNU_SOURCE
 #include "source/pristine.h"
-#include "source/extract.h"
+#include "source/unpack.h"
 #include "source/shared_tree.h"
 #include "core/records.h"
 #include "lib/outfile.h"

@@ -1,4 +1,3 @@
-#define _GNU_SOURCE
 #include "source/series.h"
 #include "lib/util.h"
 

@@ -1,6 +1,6 @@
-#define _GNU_SOURCE
 #include "source/shared_tree.h"
-#include "source/extract.h"
+#include "lib/outfile.h"
+#include "source/unpack.h"
 #include "lib/sha256.h"
 #include "lib/util.h"
 

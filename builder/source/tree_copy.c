@@ -1,7 +1,6 @@
 /* copy_tree (extract.h): copy a local source tree the way extract_archive
  * unpacks one, into a temporary directory renamed into place. */
-#define _GNU_SOURCE
-#include "source/extract.h"
+#include "source/unpack.h"
 #include "source/tree_links.h"
 #include "lib/util.h"
 

@@ -1,4 +1,3 @@
-#define _GNU_SOURCE
 #include "source/tree_digest.h"
 #include "lib/util.h"
 

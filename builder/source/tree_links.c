@@ -1,7 +1,6 @@
 /* Symlinks that must not lead outside the tree they belong to: a lexical
  * check as each link is met, and a check on disk once the whole tree is in
  * place. Shared by extract_archive (extract.c) and copy_tree (tree_copy.c). */
-#define _GNU_SOURCE
 #include "source/tree_links.h"
 #include "lib/util.h"
 

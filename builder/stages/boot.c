@@ -1,11 +1,10 @@
 /* boot: the kernel and initramfs under QEMU, with a wall-clock limit and a
  * verdict: the guest reported (pass or fail), panicked, hung, or vanished. */
-#define _GNU_SOURCE
 #include "guest/qemu.h"
+#include "lib/json.h"
 #include "lib/tools.h"
-#include "stages/stage.h"
+#include "stages/chain.h"
 #include "core/records.h"
-#include "core/metadata.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -79,9 +78,9 @@ static json_t *boot_info(struct run *r)
 	struct boot_rec b;
 	if (boot_rec_get(r, &b) < 0)
 		kb_clear_error(); /* not booted yet: nulls */
-	json_object_set_new(o, "verdict", metadata_str(b.verdict));
-	json_object_set_new(o, "accel", metadata_str(b.accel));
-	json_object_set_new(o, "accel-why", metadata_str(b.accel_why));
+	json_object_set_new(o, "verdict", json_str_or_null(b.verdict));
+	json_object_set_new(o, "accel", json_str_or_null(b.accel));
+	json_object_set_new(o, "accel-why", json_str_or_null(b.accel_why));
 	boot_rec_free(&b);
 	const char *asked = profile_get(r->prof, "qa", "accel");
 	json_object_set_new(o, "accel-asked", json_string(asked ? asked : "auto"));

@@ -1,10 +1,9 @@
 /* build: the boot image and modules, every object under <out>/build (make O=),
  * the source tree left clean. */
-#define _GNU_SOURCE
 #include "kernel/kmake.h"
-#include "stages/stage.h"
+#include "lib/json.h"
+#include "stages/chain.h"
 #include "core/records.h"
-#include "core/metadata.h"
 #include "kernel/toolchain.h"
 #include "kernel/arch.h"
 
@@ -117,7 +116,7 @@ static void build_metadata(struct run *r, json_t *meta)
 	strv_free(&t);
 	char *rel = kmake_release(r);
 	kb_clear_error();
-	json_object_set_new(meta, "kernel_release", metadata_str(rel));
+	json_object_set_new(meta, "kernel_release", json_str_or_null(rel));
 	free(rel);
 	struct build_rec b;
 	bool built = build_rec_get(r, &b) == 0;

@@ -2,13 +2,13 @@
  * O/bundle/kbuild-<profile>-R.tar.xz (reproducible, with a MANIFEST of every
  * file and of where the kernel came from and how it tested), an RPM for
  * CentOS 6-era hosts and a .deb for Debian-family hosts. */
-#define _GNU_SOURCE
-#include "package/bundle.h"
+#include "package/bundle_tree.h"
+#include "lib/outfile.h"
 #include "package/pkginfo.h"
 #include "kernel/toolchain.h"
 #include "core/records.h"
 #include "core/version.h"
-#include "stages/stage.h"
+#include "stages/chain.h"
 
 #include <errno.h>
 #include <jansson.h>

@@ -1,11 +1,11 @@
 /* config: base config + fragments in order -> .config, resolved by the
  * tree's own kconfig, then every requested option checked in the result. */
-#define _GNU_SOURCE
 #include "kconfig/resolve.h"
+#include "lib/json.h"
+#include "lib/outfile.h"
 #include "kconfig/verify.h"
 #include "kconfig/fragment.h"
-#include "stages/stage.h"
-#include "core/metadata.h"
+#include "stages/chain.h"
 #include "kernel/kmake.h"
 #include "kernel/toolchain.h"
 

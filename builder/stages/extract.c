@@ -1,8 +1,7 @@
 /* extract: a pristine source tree in <out>/src, from the fetched tarball
  * (libarchive, refusing entries that escape the tree) or a copy of tree=. */
-#define _GNU_SOURCE
 #include "source/pristine.h"
-#include "stages/stage.h"
+#include "stages/chain.h"
 #include "core/records.h"
 #include "source/tree_digest.h"
 

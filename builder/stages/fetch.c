@@ -5,12 +5,11 @@
  * sha256), package= (a Debian package, verified with dpkg), url= + mirrors
  * (downloaded into the shared cache, verified against sha256). The result
  * is the source record (core/records.h) that extract reads. */
-#define _GNU_SOURCE
 #include "source/debsrc.h"
-#include "source/fetch.h"
+#include "lib/json.h"
+#include "source/download.h"
 #include "lib/sha256.h"
-#include "stages/stage.h"
-#include "core/metadata.h"
+#include "stages/chain.h"
 #include "core/records.h"
 
 #include <stdlib.h>
@@ -151,10 +150,10 @@ static void fetch_metadata(struct run *r, json_t *meta)
 	if (source_rec_get(r, &src) < 0)
 		kb_clear_error(); /* not fetched yet: nulls */
 	json_object_set_new(meta, "source",
-			    json_pack("{s:o,s:o,s:o,s:o,s:o,s:o}", "version", metadata_str(get(r, "version")),
-				      "kind", metadata_str(src.kind), "origin", metadata_str(src.origin),
-				      "path", metadata_str(src.path), "sha256", metadata_str(src.sha256),
-				      "verified", metadata_str(src.verified)));
+			    json_pack("{s:o,s:o,s:o,s:o,s:o,s:o}", "version", json_str_or_null(get(r, "version")),
+				      "kind", json_str_or_null(src.kind), "origin", json_str_or_null(src.origin),
+				      "path", json_str_or_null(src.path), "sha256", json_str_or_null(src.sha256),
+				      "verified", json_str_or_null(src.verified)));
 	source_rec_free(&src);
 }
 

@@ -1,10 +1,9 @@
 /* grub: the boot entries for the built kernel (GRUB legacy stanza and an
  * edited grub.conf, GRUB 2 menuentry and /etc/grub.d snippet, a Boot Loader
  * Spec entry) and the host-side install scripts, in O/grub/. */
-#define _GNU_SOURCE
 #include "boot/files.h"
 #include "core/records.h"
-#include "stages/stage.h"
+#include "stages/chain.h"
 
 #include <errno.h>
 #include <stdio.h>

@@ -1,10 +1,9 @@
 /* initramfs: busybox, the C self-tests with the libraries they need, the
  * profile's modules, and an /init that runs the tests and ends QEMU. */
-#define _GNU_SOURCE
-#include "guest/initramfs.h"
+#include "guest/image.h"
 #include "kernel/kmake.h"
 #include "guest/qaplan.h"
-#include "stages/stage.h"
+#include "stages/chain.h"
 #include "core/records.h"
 
 #include <dirent.h>
@@ -15,9 +14,10 @@
 #define BUSYBOX "/bin/busybox"
 #define INITRAMFS_FOLDER "initramfs"   /* in kbuild's home */
 
+/* The built self-test binary (qa/Makefile.inc builds them into build/qa). */
 static char *qa_binary(struct run *r, const char *name)
 {
-	char *rel = xasprintf("qa/%s", name);
+	char *rel = xasprintf("build/qa/%s", name);
 	char *p = home_path(r, rel);
 	free(rel);
 	return p;

@@ -1,13 +1,13 @@
 /* install: modules_install into a staging root, depmod for exactly this
  * release, boot/ files, then proof that what was staged is what was asked
  * for: libkmod over the modules, libelf over vmlinux. */
-#define _GNU_SOURCE
 #include "kernel/kmake.h"
+#include "lib/outfile.h"
 #include "kernel/arch.h"
 #include "kernel/modcheck.h"
 #include "kernel/elf_symbols.h"
 #include "lib/spawn.h"
-#include "stages/stage.h"
+#include "stages/chain.h"
 #include "core/records.h"
 
 #include <stdio.h>

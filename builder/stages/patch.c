@@ -1,12 +1,11 @@
 /* patch: apply the profile's quilt series to the tree, recording what was
  * applied so a re-run neither re-applies nor double-applies. */
-#define _GNU_SOURCE
 #include "source/series.h"
+#include "lib/json.h"
 #include "source/patch_apply.h"
 #include "source/pristine.h"
-#include "stages/stage.h"
+#include "stages/chain.h"
 #include "core/records.h"
-#include "core/metadata.h"
 #include "lib/outfile.h"
 #include "source/tree_links.h"
 

@@ -1,11 +1,10 @@
 /* qa: the KTAP the guest printed becomes results.json and junit.xml; the
  * exit code follows tuxrun's rule (1: a test failed, 2: a test is missing
  * or the guest never reported). */
-#define _GNU_SOURCE
 #include "guest/ktap.h"
 #include "guest/qaplan.h"
 #include "guest/results.h"
-#include "stages/stage.h"
+#include "stages/chain.h"
 #include "core/records.h"
 
 #include <stdlib.h>

@@ -19,7 +19,6 @@
  * The port (chosen by the kernel) is printed on stdout as "PORT\n" once the
  * socket listens. Each connection is served by a forked child, one request per
  * connection (Connection: close). */
-#define _GNU_SOURCE
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>

@@ -1,0 +1,28 @@
+/* `kbuild verify`: a bundle (packed or unpacked) or an installed root checked
+ * against its MANIFEST, naming every missing, extra or changed entry. */
+#ifndef KBUILD_VERIFY_BUNDLE_H
+#define KBUILD_VERIFY_BUNDLE_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "package/manifest.h"
+
+/* Prints "missing PATH", "extra PATH" or "changed PATH (what)" to out for
+ * every difference between want (a MANIFEST) and have (what is there).
+ * installed: have is a host's root, where only paths in want's owned
+ * directories can be extra. Returns the number of differences. */
+size_t verify_compare(const struct manifest *want, const struct manifest *have, bool installed, FILE *out);
+
+/* Load the MANIFEST of a bundle: a tarball, an unpacked bundle directory
+ * or an installed root (its usr/share/kbuild/<release>/MANIFEST, which must
+ * be the only one unless release is given). Returns 0 or -1 with kb_fail(). */
+int verify_load_manifest(const char *bundle, const char *release, struct manifest *m, char **origin);
+
+/* Check bundle against its MANIFEST; with root, check that installed root
+ * against the bundle's MANIFEST (bundle NULL: the root's own MANIFEST).
+ * Returns 0 when all matches, 1 when something differs (printed to out),
+ * -1 with kb_fail() when the check could not be made. */
+int verify_bundle(const char *bundle, const char *root, const char *release, FILE *out);
+
+#endif
