@@ -13,7 +13,7 @@
 #include <unistd.h>
 
 /* Profile, overrides and directories for a CMD_RUN command; exit status on error. */
-static int setup_run(struct run *r, struct profile *prof, int argc, char **argv)
+static int setup_run(struct run *r, struct profile *prof, struct settings *set, int argc, char **argv)
 {
 	const char *name = getenv("KBUILD_PROFILE");
 	const char *outdir = NULL;
@@ -41,7 +41,8 @@ static int setup_run(struct run *r, struct profile *prof, int argc, char **argv)
 		fprintf(stderr, "kbuild: %s\n", kb_last_error());
 		return 2;
 	}
-	r->prof = prof;
+	settings_resolve(prof, set);
+	r->set = set;
 	/* created (or not) and locked by outdir_open in main */
 	r->outdir = outdir ? xstrdup(outdir) : xasprintf("out/%s", name);
 	r->cache = kbuild_cache();
@@ -64,7 +65,8 @@ int main(int argc, char **argv)
 		return cmd->fn(&r);
 
 	struct profile prof;
-	int rc = setup_run(&r, &prof, argc, argv);
+	struct settings set;
+	int rc = setup_run(&r, &prof, &set, argc, argv);
 	if (rc)
 		return rc;
 	/* From here on children are stopped on SIGINT/SIGTERM before the lock goes. */
@@ -83,6 +85,7 @@ int main(int argc, char **argv)
 	free(dir);
 	rc = cmd->fn(&r);
 	unlock_outdir(lock); /* last: every child has been reaped */
+	settings_free(&set);
 	profile_free(&prof);
 	return spawn_exit_status(rc);
 }

@@ -1,6 +1,7 @@
 /* libFuzzer target: the profile reader (inih + schema checks + inheritance)
  * and the command-line override parser. */
 #include "core/profile.h"
+#include "core/settings.h"
 #include "fuzz_util.h"
 #include "lib/util.h"
 
@@ -22,9 +23,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		for (char *save = NULL, *l = strtok_r(text, "\n", &save); l; l = strtok_r(NULL, "\n", &save))
 			profile_override(&p, l);
 		profile_check_required(&p);
-		struct strv v = {0};
-		profile_get_list(&p, "config", "fragments", &v);
-		strv_free(&v);
+		struct settings s;
+		settings_resolve(&p, &s);
+		settings_free(&s);
 		free(text);
 		profile_free(&p);
 	}

@@ -15,6 +15,7 @@
 
 #include "core/home.h"
 #include "suites.h"
+#include "core/profile.h"
 #include "engine/pipeline.h"
 #include "guest/ktap.h"
 #include "kconfig/db.h"
@@ -228,10 +229,10 @@ START_TEST(stage_with_unwritable_log_fails_without_stamp)
 		rm_rf(dir);
 		return;
 	}
-	static struct profile prof = {.name = "test"};
+	static struct settings set = {.name = "test"};
 	static const struct stage chatty = {.name = "chatty", .summary = "", .run = run_chatty};
 	const struct stage *const table[] = {&chatty};
-	struct run r = {.prof = &prof, .home = dir, .outdir = dir, .logdir = disk};
+	struct run r = {.set = &set, .home = dir, .outdir = dir, .logdir = disk};
 	r.stampdir = path_join(dir, "stamps");
 	ck_assert_int_ne(pipeline_run(&r, table, 1, 0), 0);
 	char *stamp = path_join(r.stampdir, "chatty");
@@ -373,8 +374,8 @@ START_TEST(re_extract_verifies_the_digest)
 	make_tarball(tgz, 10);
 	char good[SHA256_HEX_LEN + 1];
 	ck_assert_int_eq(sha256_file(tgz, good), 0);
-	static struct profile prof = {.name = "test"};
-	struct run r = {.prof = &prof, .home = dir, .outdir = dir};
+	static struct settings set = {.name = "test"};
+	struct run r = {.set = &set, .home = dir, .outdir = dir};
 	r.srcdir = path_join(dir, "src");
 	r.log = fopen("/dev/null", "w");
 	struct source_rec rec = {.kind = "tarball", .path = tgz, .sha256 = good, .verified = "yes",
@@ -499,14 +500,19 @@ START_TEST(missing_compiler_is_named)
 		 "[source]\nversion = 1\n[config]\nbase = tinyconfig\n[build]\ncc = distcc gcc-kbuild-none\n");
 	struct profile p;
 	ck_assert_msg(profile_load(home, "t", &p) == 0, "%s", kb_last_error());
-	struct run r = {.prof = &p, .home = home};
+	struct settings set;
+	settings_resolve(&p, &set);
+	struct run r = {.set = &set, .home = home};
 	bool have_distcc = tu_in_path("distcc");
 	ck_assert_int_eq(toolchain_check(&r), -1);
 	ck_assert_msg(strstr(kb_last_error(), have_distcc ? "gcc-kbuild-none" : "apt-get install distcc"),
 		      "%s", kb_last_error());
 	/* negative case: the default compiler is there */
 	ck_assert_int_eq(profile_override(&p, "cc=gcc"), 0);
+	settings_free(&set);
+	settings_resolve(&p, &set);
 	ck_assert_msg(toolchain_check(&r) == 0, "%s", kb_last_error());
+	settings_free(&set);
 	profile_free(&p);
 	rm_rf(home);
 	free(home);

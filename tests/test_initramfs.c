@@ -13,6 +13,7 @@
 
 #include "kernel/elf_deps.h"
 #include "suites.h"
+#include "core/profile.h"
 #include "lib/outfile.h"
 #include "guest/init_data.h"
 #include "guest/skeleton.h"
@@ -393,10 +394,13 @@ static enum stamp_state initramfs_stamp_against(const char *home, const char *st
 	tu_write(home, "configs/profiles/t.ini", "[source]\nversion = 1\n[config]\nbase = allnoconfig\n");
 	struct profile p;
 	ck_assert_msg(profile_load(home, "t", &p) == 0, "%s", kb_last_error());
-	struct run r = {.prof = &p, .home = home, .outdir = (char *)home};
+	struct settings set;
+	settings_resolve(&p, &set);
+	struct run r = {.set = &set, .home = home, .outdir = (char *)home};
 	r.objdir = path_join(home, "build");
 	struct stamp s = {0};
 	ck_assert_msg(stage_initramfs.inputs(&r, &s) == 0, "%s", kb_last_error());
+	settings_free(&set);
 	profile_free(&p);
 	free(r.objdir);
 	enum stamp_state st = why ? stamp_compare(stamp_file, &s, why) : STAMP_MATCH;
@@ -413,7 +417,9 @@ START_TEST(plan_tests_come_from_the_list)
 						     "[qa]\ntests = beta\n");
 	struct profile p;
 	ck_assert_msg(profile_load(tmpdir, "t", &p) == 0, "%s", kb_last_error());
-	struct run r = {.prof = &p, .home = tmpdir};
+	struct settings set;
+	settings_resolve(&p, &set);
+	struct run r = {.set = &set, .home = tmpdir};
 	struct strv names = {0};
 	ck_assert_int_eq(qaplan_known(&r, &names), 0);
 	ck_assert_uint_eq(names.n, 2);
@@ -424,10 +430,13 @@ START_TEST(plan_tests_come_from_the_list)
 	strv_free(&names);
 	/* a name the list does not have is refused, naming the list */
 	ck_assert_int_eq(profile_override(&p, "qa.tests=gamma"), 0);
+	settings_free(&set);
+	settings_resolve(&p, &set);
 	ck_assert_int_eq(qaplan_tests(&r, &names), -1);
 	ck_assert_msg(strstr(kb_last_error(), "gamma") && strstr(kb_last_error(), QA_TESTS_LIST),
 		      "%s", kb_last_error());
 	strv_free(&names);
+	settings_free(&set);
 	profile_free(&p);
 }
 END_TEST

@@ -15,7 +15,7 @@
 static char *dir;
 static int runs[3];
 static bool fail_b;
-static struct profile prof = {.name = "test"};
+static struct settings set = {.name = "test"};
 
 static int add_input(struct run *r, struct stamp *s, const char *name)
 {
@@ -39,7 +39,7 @@ static const struct stage *const table[] = {&sa, &sb, &sc};
 
 static struct run make_run(void)
 {
-	struct run r = {.prof = &prof, .home = dir, .outdir = dir};
+	struct run r = {.set = &set, .home = dir, .outdir = dir};
 	r.stampdir = path_join(dir, "stamps");
 	r.logdir = path_join(dir, "logs");
 	return r;

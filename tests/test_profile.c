@@ -1,6 +1,7 @@
 /* Profiles: parsing, inheritance, command-line overrides, and every error
  * naming file:line. */
 #include "core/profile.h"
+#include "core/settings.h"
 #include "suites.h"
 #include "testutil.h"
 
@@ -56,10 +57,21 @@ START_TEST(valid_profile)
 	ck_assert_int_eq(profile_load(home, "base", &p), 0);
 	ck_assert_str_eq(profile_get(&p, "source", "version"), "2.6.39.4");
 	ck_assert_str_eq(profile_get(&p, "config", "base"), "allnoconfig");
-	struct strv l = {0};
-	ck_assert_uint_eq(profile_get_list(&p, "qa", "modules", &l), 3);
-	ck_assert_str_eq(l.v[1], "ceph");
-	strv_free(&l);
+	struct settings s;
+	settings_resolve(&p, &s);
+	ck_assert_uint_eq(s.qa.modules.n, 3);
+	ck_assert_str_eq(s.qa.modules.v[1], "ceph");
+	/* unset keys take the schema's default; origins name where values came from */
+	ck_assert_int_eq(s.qa.memory, 512);
+	ck_assert_int_eq(s.qa.timeout, 300);
+	ck_assert_int_eq(s.boot.panic, 10);
+	ck_assert_int_eq(s.rollout.timeout, 600);
+	ck_assert_str_eq(s.build.arch, "x86_64");
+	ck_assert_int_eq(s.qa.accel, ACCEL_AUTO);
+	ck_assert_int_ge(s.build.jobs, 1);
+	ck_assert_ptr_nonnull(strstr(settings_origin(&s, &s.config.base), "base.ini:8"));
+	ck_assert_str_eq(settings_origin(&s, &s.qa.memory), "default");
+	settings_free(&s);
 	ck_assert_int_eq(profile_check_required(&p), 0);
 	ck_assert_ptr_nonnull(strstr(profile_value(&p, "config", "base")->origin, "base.ini:8"));
 	profile_free(&p);
@@ -94,7 +106,13 @@ START_TEST(overrides)
 	ck_assert_int_eq(profile_override(&p, "config.fragments=only"), 0);
 	ck_assert_str_eq(profile_get(&p, "config", "fragments"), "only");
 	ck_assert_int_eq(profile_override(&p, "jobs=4"), 0);
-	ck_assert_int_eq(profile_get_int(&p, "build", "jobs", 1), 4);
+	ck_assert_int_eq(profile_override(&p, "accel=tcg"), 0);
+	struct settings s;
+	settings_resolve(&p, &s);
+	ck_assert_int_eq(s.build.jobs, 4);
+	ck_assert_int_eq(s.qa.accel, ACCEL_TCG);
+	ck_assert_str_eq(settings_origin(&s, &s.build.jobs), "command line");
+	settings_free(&s);
 	ck_assert_int_eq(profile_override(&p, "mirror=file:///tmp/x.tar.xz"), 0);
 	ck_assert_str_eq(profile_get(&p, "source", "mirrors"), "file:///tmp/x.tar.xz");
 	ck_assert_str_eq(profile_value(&p, "build", "jobs")->origin, "command line");
@@ -142,7 +160,14 @@ START_TEST(errors_name_file_and_line)
 	memcpy(longline, "[profile]\ndescription = ", 24);
 	memcpy(longline + sizeof(longline) - 2, "\n", 2);
 	expect_error(longline, "t.ini:2", "line longer than");
-	expect_error("[qa]\ntimeout = 4294967297\n", "t.ini:2", "too large");
+	/* every number has its range in the schema: 0 never silently means "default" */
+	expect_error("[qa]\ntimeout = 4294967297\n", "t.ini:2", "out of range (1..86400)");
+	expect_error("[qa]\ntimeout = 0\n", "t.ini:2", "out of range (1..86400)");
+	expect_error("[qa]\nmemory = 0\n", "t.ini:2", "out of range (64..");
+	expect_error("[build]\njobs = 0\n", "t.ini:2", "out of range (1..4096)");
+	expect_error("[rollout]\ntimeout = 4294967297\n", "t.ini:2", "out of range (1..86400)");
+	expect_error("[boot]\ntries = 101\n", "t.ini:2", "out of range (0..100)");
+	expect_error("[qa]\naccel = hvf\n", "t.ini:2", "expected one of: auto kvm tcg");
 	expect_error("[config]\nbase = passwd\n", "t.ini:2", "*config make target");
 	expect_error("[build]\narch = x86_65\n", "t.ini:2", "not a kernel architecture");
 	expect_error("[build]\ncc = gcc; rm -rf /\n", "t.ini:2", "no shell characters");
@@ -169,7 +194,7 @@ START_TEST(values_within_limits_load)
 	struct profile p;
 	ck_assert_int_eq(load_text("[source]\nversion = 1\n[config]\nbase = my/base.config\n"
 				   "[build]\narch = arm64\ncc = distcc gcc-11\ncross = aarch64-linux-gnu-\n"
-				   "[qa]\ntimeout = 2147483647\n", &p), 0);
+				   "[qa]\ntimeout = 86400\nmemory = 64\n[boot]\npanic = 0\n", &p), 0);
 	profile_free(&p);
 }
 END_TEST

@@ -9,20 +9,30 @@
 
 #include "testskip.h"
 #include "suites.h"
+#include "core/profile.h"
 #include "lib/outfile.h"
 #include "guest/qaplan.h"
 #include "lib/spawn.h"
 #include "lib/util.h"
 
 static struct profile prof;
+static struct settings set;
 static struct run run;
+
+/* run's settings from prof as it stands (again after an override). */
+static void resolve(void)
+{
+	settings_free(&set);
+	settings_resolve(&prof, &set);
+}
 
 static void load(const char *name)
 {
 	memset(&prof, 0, sizeof(prof));
 	ck_assert_msg(profile_load(".", name, &prof) == 0, "%s", kb_last_error());
 	memset(&run, 0, sizeof(run));
-	run.prof = &prof;
+	resolve();
+	run.set = &set;
 	run.home = ".";
 	run.objdir = "/nonexistent"; /* no .config: the upstream TIME_WAIT default */
 }
@@ -58,6 +68,7 @@ START_TEST(default_plan_runs_every_test_waiting_ones_together)
 	/* the serial ones come before the concurrent block */
 	ck_assert(strstr(text, "tw_recycle /qa") < strstr(text, "& tcp_timewait"));
 	free(text);
+	settings_free(&set);
 	profile_free(&prof);
 }
 END_TEST
@@ -66,15 +77,18 @@ START_TEST(tests_key_selects_and_rejects)
 {
 	load("ceph");
 	ck_assert_int_eq(profile_override(&prof, "tests=keepalive tw_reuse"), 0);
+	resolve();
 	char *text = plan();
 	ck_assert_str_eq(text, "& keepalive /qa/keepalive\ntw_reuse /qa/tw_reuse\n");
 	free(text);
 	ck_assert_int_eq(profile_override(&prof, "tests=keepalive tw_rouse"), 0);
+	resolve();
 	char *bad = NULL;
 	ck_assert_int_eq(qaplan_text(&run, &bad), -1);
 	ck_assert_msg(strstr(kb_last_error(), "unknown self-test 'tw_rouse'") &&
 			      strstr(kb_last_error(), "syn_backlog"),
 		      "%s", kb_last_error());
+	settings_free(&set);
 	profile_free(&prof);
 }
 END_TEST
@@ -93,6 +107,7 @@ START_TEST(tuning_profile_sysctls_keep_multiword_values)
 	}
 	ck_assert(range && reuse);
 	strv_free(&s);
+	settings_free(&set);
 	profile_free(&prof);
 }
 END_TEST

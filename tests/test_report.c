@@ -3,6 +3,7 @@
  * jsonschema), the SQUAD submission's shape, and the history. */
 #include "nightly/history.h"
 #include "suites.h"
+#include "core/profile.h"
 #include "nightly/kcidb.h"
 #include "nightly/record.h"
 #include "nightly/finish.h"
@@ -20,6 +21,7 @@
 
 static char *dir;
 static struct profile prof;
+static struct settings set;
 static struct run run;
 
 static const char results_json[] =
@@ -66,7 +68,8 @@ static void setup(void)
 	tu_write(dir, "stage/lib/modules/6.1.192/kernel/net/ceph/libceph.ko", "0123456789abcdef");
 	tu_write(dir, "stage/lib/modules/6.1.192/kernel/drivers/block/rbd.ko", "0123");
 	ck_assert_int_eq(profile_load(dir, "n", &prof), 0);
-	run = (struct run){.prof = &prof, .home = dir, .outdir = dir};
+	settings_resolve(&prof, &set);
+	run = (struct run){.set = &set, .home = dir, .outdir = dir};
 	run.srcdir = path_join(dir, "src");
 	run.objdir = path_join(dir, "build");
 	run.stagedir = path_join(dir, "stage");
@@ -76,6 +79,7 @@ static void setup(void)
 
 static void teardown(void)
 {
+	settings_free(&set);
 	profile_free(&prof);
 	free(run.srcdir);
 	free(run.objdir);

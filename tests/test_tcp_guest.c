@@ -13,6 +13,7 @@
 
 #include "guest/image.h"
 #include "suites.h"
+#include "core/profile.h"
 #include "guest/qaplan.h"
 #include "guest/qemu.h"
 #include "lib/util.h"
@@ -55,7 +56,9 @@ static char *tcp_plan(const char *suffix)
 		sel = s;
 	}
 	ck_assert_int_eq(profile_override(&prof, sel), 0);
-	struct run run = {.prof = &prof, .home = ".", .objdir = "/nonexistent"};
+	struct settings set;
+	settings_resolve(&prof, &set);
+	struct run run = {.set = &set, .home = ".", .objdir = "/nonexistent"};
 	char *text = NULL;
 	ck_assert_msg(qaplan_text(&run, &text) == 0, "%s", kb_last_error());
 	char *out = xstrdup("");
@@ -66,6 +69,7 @@ static char *tcp_plan(const char *suffix)
 	}
 	free(text);
 	free(sel);
+	settings_free(&set);
 	profile_free(&prof);
 	return out;
 }

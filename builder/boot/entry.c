@@ -122,19 +122,3 @@ char *boot_entry_grub2_id(const struct boot_entry *e)
 {
 	return xasprintf("%s-%s", e->id, e->release);
 }
-
-const char *boot_mode_name(enum boot_mode m)
-{
-	return m == BOOT_MODE_DEFAULT ? "default" : "once";
-}
-
-int boot_mode_parse(const char *s, enum boot_mode *m)
-{
-	if (!s || !*s || !strcmp(s, "once"))
-		*m = BOOT_MODE_ONCE;
-	else if (!strcmp(s, "default"))
-		*m = BOOT_MODE_DEFAULT;
-	else
-		return kb_fail("boot.mode: '%s' is neither 'once' nor 'default'", s);
-	return 0;
-}

@@ -3,12 +3,8 @@
 #ifndef KBUILD_BOOT_ENTRY_H
 #define KBUILD_BOOT_ENTRY_H
 
+#include "core/settings.h"
 #include "lib/util.h"
-
-enum boot_mode {
-	BOOT_MODE_ONCE,     /* the old default stays; the new entry is booted once */
-	BOOT_MODE_DEFAULT,  /* the new entry becomes the default, the old one its fallback */
-};
 
 struct boot_entry {
 	const char *release;      /* R: vmlinuz-R, initramfs-R.img */
@@ -37,9 +33,5 @@ char *boot_entry_initrd_path(const struct boot_entry *e);
 
 /* "<id>-R", the GRUB2 menuentry id. malloc'd. */
 char *boot_entry_grub2_id(const struct boot_entry *e);
-
-/* "once" / "default"; parse returns -1 with kb_fail() naming boot.mode. */
-const char *boot_mode_name(enum boot_mode m);
-int boot_mode_parse(const char *s, enum boot_mode *m);
 
 #endif

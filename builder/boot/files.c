@@ -13,29 +13,23 @@
 #include <string.h>
 #include <sys/stat.h>
 
-static const char *get(const struct profile *p, const char *key, const char *dflt)
-{
-	const char *v = profile_get(p, "boot", key);
-	return v && *v ? v : dflt;
-}
-
-int boot_plan_from_profile(const struct profile *p, const char *release, struct boot_plan *bp)
+int boot_plan_from_settings(const struct settings *s, const char *release, struct boot_plan *bp)
 {
 	*bp = (struct boot_plan){0};
 	struct boot_entry *e = &bp->e;
+	const struct boot_settings *b = &s->boot;
 	e->release = release;
-	e->id = get(p, "id", "kbuild");
-	bp->default_title = xasprintf("kbuild %s (%s)", p->name, release);
-	e->title = get(p, "title", bp->default_title);
-	e->root = get(p, "root", NULL);
-	e->cmdline = get(p, "cmdline", NULL);
-	e->legacy_root = get(p, "legacy_root", NULL);
-	e->bootdir = get(p, "bootdir", NULL);
-	e->panic = profile_get_int(p, "boot", "panic", 10);
-	bp->tries = profile_get_int(p, "boot", "tries", 0);
-	if (boot_mode_parse(get(p, "mode", "once"), &bp->mode) < 0)
-		return -1;
-	bp->grubconf = get(p, "grubconf", NULL);
+	e->id = b->id;
+	bp->default_title = xasprintf("kbuild %s (%s)", s->name, release);
+	e->title = b->title ? b->title : bp->default_title;
+	e->root = b->root;
+	e->cmdline = b->cmdline;
+	e->legacy_root = b->legacy_root;
+	e->bootdir = b->bootdir;
+	e->panic = b->panic;
+	bp->tries = b->tries;
+	bp->mode = b->mode;
+	bp->grubconf = b->grubconf;
 	if (bp->grubconf) {
 		char *conf = read_file(bp->grubconf, NULL);
 		if (!conf)
@@ -55,8 +49,6 @@ int boot_plan_from_profile(const struct profile *p, const char *release, struct 
 		e->legacy_root = "(hd0,0)";
 	if (!e->bootdir)
 		e->bootdir = "";
-	if (bp->tries > 100)
-		return kb_fail("boot.tries: %ld is out of range (0..100; 0: no boot counting)", bp->tries);
 	return boot_entry_check(e);
 }
 
@@ -117,7 +109,7 @@ int boot_files_write(struct boot_plan *bp, const char *dir, FILE *log)
 		if (rc == 0 && log)
 			fprintf(log, "grub.conf: %zu entries; default %ld -> %ld, fallback %ld -> %ld (mode %s)\n",
 				bp->ed.old_entries, bp->ed.old_default, bp->ed.new_default, bp->ed.old_fallback,
-				bp->ed.new_fallback, boot_mode_name(bp->mode));
+				bp->ed.new_fallback, boot_mode_names[bp->mode]);
 		free(edited);
 		free(kernel);
 		free(conf);

@@ -1,11 +1,11 @@
 /* Every file of the grub stage for one kernel, made from the profile's
- * [boot] keys: the set the stage writes and the rollout boots. */
+ * [boot] settings: the set the stage writes and the rollout boots. */
 #ifndef KBUILD_BOOT_FILES_H
 #define KBUILD_BOOT_FILES_H
 
 #include "boot/entry.h"
 #include "boot/grubconf_edit.h"
-#include "core/profile.h"
+#include "core/settings.h"
 
 struct boot_plan {
 	struct boot_entry e;
@@ -16,11 +16,11 @@ struct boot_plan {
 	char *default_title;     /* e.title when boot.title is unset */
 };
 
-/* The plan for release from p's [boot] keys (a grubconf's default entry
+/* The plan for release from the [boot] settings (a grubconf's default entry
  * supplies `root (hd..)`, root= and /boot/ when the keys leave them unset,
  * as grubby's --copy-default does). 0, or -1 with kb_fail() naming the key
  * or grub.conf line. */
-int boot_plan_from_profile(const struct profile *p, const char *release, struct boot_plan *bp);
+int boot_plan_from_settings(const struct settings *s, const char *release, struct boot_plan *bp);
 void boot_plan_free(struct boot_plan *bp);
 
 /* Writes into dir (which must exist): legacy-stanza.conf, grub.conf (with

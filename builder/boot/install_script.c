@@ -28,7 +28,7 @@ static char *prologue(const char *name, const struct boot_entry *e, enum boot_mo
 		"for f in \"$boot/vmlinuz-$release\" \"$boot/initramfs-$release.img\"; do\n"
 		"\t[ -f \"$f\" ] || die \"$f is missing: install the kernel's files first\"\n"
 		"done\n",
-		e->release, what, boot_mode_name(mode), name,
+		e->release, what, boot_mode_names[mode], name,
 		mode == BOOT_MODE_ONCE ? " only" : " and after", name, e->release, e->release, e->release,
 		e->release, name);
 	return s;
@@ -64,7 +64,7 @@ char *install_script_grub2(const struct boot_entry *e, enum boot_mode mode)
 		"esac\n"
 		"grep -q '^GRUB_DEFAULT=saved' \"${root%%/}/etc/default/grub\" 2>/dev/null ||\n"
 		"\techo \"install-grub2.sh: warning: GRUB_DEFAULT=saved is not set in /etc/default/grub; the saved default is ignored without it\" >&2\n",
-		head, id, boot_mode_name(mode));
+		head, id, boot_mode_names[mode]);
 	free(id);
 	free(head);
 	return s;

@@ -9,8 +9,16 @@ static int cmd_keys(struct run *r)
 		char key[64];
 		snprintf(key, sizeof(key), "%s.%s", d->section, d->name);
 		printf("%-20s %s%s", key, d->help, d->required ? " (required)" : "");
-		if (d->type == KEY_CHOICE)
-			printf(" [%s]", profile_choices(d));
+		if (d->type == KEY_CHOICE) {
+			printf(" [");
+			for (const char *const *c = d->choices; *c; c++)
+				printf("%s%s", c == d->choices ? "" : " ", *c);
+			printf("]");
+		}
+		if (d->type == KEY_INT)
+			printf(" (%ld..%ld)", d->min, d->max);
+		if (d->dflt)
+			printf(" (default %s)", d->dflt);
 		printf("\n");
 	}
 	return 0;

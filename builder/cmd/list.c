@@ -1,6 +1,7 @@
 /* kbuild list: the profiles of configs/profiles, with their descriptions. */
 #include "cmd/cmd.h"
 #include "core/profile.h"
+#include "core/settings.h"
 
 #include <dirent.h>
 #include <stdlib.h>
@@ -28,8 +29,10 @@ static int cmd_list(struct run *r)
 				printf("%-20s (broken: %s)\n", name, kb_last_error());
 				rc = 1;
 			} else {
-				const char *d = profile_get(&p, "profile", "description");
-				printf("%-20s %s\n", name, d ? d : "");
+				struct settings s;
+				settings_resolve(&p, &s);
+				printf("%-20s %s\n", name, s.profile.description ? s.profile.description : "");
+				settings_free(&s);
 				profile_free(&p);
 			}
 		}

@@ -1,6 +1,5 @@
 #include "core/profile.h"
 #include "lib/sha256.h"
-#include "core/profile_values.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -97,7 +96,7 @@ static const char *value_problem(const struct key_def *d, const char *v)
 {
 	if (!*v)
 		return NULL; /* empty clears an inherited value */
-	const char *rule = profile_value_rule(d->section, d->name, v);
+	const char *rule = d->rule ? d->rule(v) : NULL;
 	if (rule)
 		return rule;
 	switch (d->type) {
@@ -105,9 +104,14 @@ static const char *value_problem(const struct key_def *d, const char *v)
 		char *end;
 		errno = 0;
 		long n = strtol(v, &end, 10);
-		if (errno || *end || n < 0)
-			return "expected a non-negative whole number";
-		return NULL;
+		static char why[96];
+		if (errno || *end || !isdigit((unsigned char)v[0]))
+			snprintf(why, sizeof(why), "expected a whole number from %ld to %ld", d->min, d->max);
+		else if (n < d->min || n > d->max)
+			snprintf(why, sizeof(why), "out of range (%ld..%ld)", d->min, d->max);
+		else
+			return NULL;
+		return why;
 	}
 	case KEY_BOOL:
 		if (!strcmp(v, "yes") || !strcmp(v, "no") || !strcmp(v, "true") || !strcmp(v, "false") ||
@@ -140,15 +144,14 @@ static const char *value_problem(const struct key_def *d, const char *v)
 		return NULL;
 	}
 	case KEY_CHOICE: {
-		struct strv l = {0};
-		strv_split(&l, profile_choices(d));
-		bool ok = false;
-		for (size_t i = 0; i < l.n && !ok; i++)
-			ok = !strcmp(l.v[i], v);
-		strv_free(&l);
 		static char why[160];
-		snprintf(why, sizeof(why), "expected one of: %s", profile_choices(d));
-		return ok ? NULL : why;
+		size_t n = (size_t)snprintf(why, sizeof(why), "expected one of:");
+		for (const char *const *c = d->choices; *c; c++) {
+			if (!strcmp(*c, v))
+				return NULL;
+			n += (size_t)snprintf(why + n, n < sizeof(why) ? sizeof(why) - n : 0, " %s", *c);
+		}
+		return why;
 	}
 	default:
 		return NULL;
@@ -424,22 +427,10 @@ const char *profile_get(const struct profile *p, const char *section, const char
 	return v && *v->value ? v->value : NULL;
 }
 
-long profile_get_int(const struct profile *p, const char *section, const char *name, long dflt)
+const struct profile_value *profile_value_of(const struct profile *p, const struct key_def *d)
 {
-	const char *v = profile_get(p, section, name);
-	return v ? strtol(v, NULL, 10) : dflt;
-}
-
-bool profile_get_bool(const struct profile *p, const char *section, const char *name, bool dflt)
-{
-	const char *v = profile_get(p, section, name);
-	if (!v)
-		return dflt;
-	return !strcmp(v, "yes") || !strcmp(v, "true") || !strcmp(v, "1");
-}
-
-size_t profile_get_list(const struct profile *p, const char *section, const char *name, struct strv *out)
-{
-	const char *v = profile_get(p, section, name);
-	return v ? strv_split(out, v) : 0;
+	for (size_t i = 0; i < p->n; i++)
+		if (p->v[i].def == d)
+			return *p->v[i].value ? &p->v[i] : NULL;
+	return NULL;
 }

@@ -20,25 +20,25 @@ enum key_type { KEY_STRING, KEY_LIST, KEY_INT, KEY_BOOL, KEY_SHA256, KEY_URL, KE
 		KEY_PKG_TOKEN /* lowercase letters, digits, . + ~ : a package name part or release */,
 		KEY_PKG_VENDOR /* "Name <address>" */ };
 
+/* One key of the schema (core/schema.c). */
 struct key_def {
 	const char *section;
 	const char *name;
 	enum key_type type;
 	bool required;
+	const char *dflt;           /* the value when unset; NULL: none (help says what unset means) */
+	long min, max;              /* KEY_INT: the allowed range */
+	const char *const *choices; /* KEY_CHOICE: the words, in the order of the setting's enum */
+	/* A further check of the value's shape: NULL when acceptable, else why
+	 * (a static string). NULL: the type's check only. */
+	const char *(*rule)(const char *value);
+	size_t offset;              /* where settings_resolve puts the value in struct settings */
 	const char *help;
 };
-
-/* The words a KEY_CHOICE key allows, blank-separated. */
-struct key_choice {
-	const char *section, *name, *words;
-};
+#define KEY_NO_FIELD ((size_t)-1) /* a key that is not a setting (profile.inherit) */
 
 /* The schema, terminated by an entry with name == NULL. */
 extern const struct key_def profile_keys[];
-/* The allowed words of each KEY_CHOICE key, terminated by name == NULL. */
-extern const struct key_choice profile_key_choices[];
-/* The allowed words of a KEY_CHOICE key ("" when the table lacks it). */
-const char *profile_choices(const struct key_def *d);
 
 struct profile_value {
 	const struct key_def *def;
@@ -62,13 +62,13 @@ int profile_override(struct profile *p, const char *arg);
 int profile_check_required(const struct profile *p);
 void profile_free(struct profile *p);
 
-/* Lookups; NULL or the default when unset or empty. */
+/* The raw value of a key as the profile (and command line) set it, and
+ * where; NULL when unset or empty. Stages read typed settings instead
+ * (core/settings.h); these serve settings_resolve and the parser's tests. */
 const char *profile_get(const struct profile *p, const char *section, const char *name);
 const struct profile_value *profile_value(const struct profile *p, const char *section, const char *name);
-long profile_get_int(const struct profile *p, const char *section, const char *name, long dflt);
-bool profile_get_bool(const struct profile *p, const char *section, const char *name, bool dflt);
-/* Split a list value into out (appends). */
-size_t profile_get_list(const struct profile *p, const char *section, const char *name, struct strv *out);
+/* The value of the key d, or NULL. */
+const struct profile_value *profile_value_of(const struct profile *p, const struct key_def *d);
 
 /* Find a schema entry by "name" (unique across sections) or "section.name". */
 const struct key_def *profile_find_key(const char *key);

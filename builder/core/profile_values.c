@@ -12,7 +12,7 @@ static bool all_of(const char *s, const char *set)
 
 #define ALNUM "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
 
-static const char *base_rule(const char *v)
+const char *value_rule_base(const char *v)
 {
 	size_t l = strlen(v);
 	if (strchr(v, '/') || (l > 7 && !strcmp(v + l - 7, ".config")))
@@ -30,7 +30,7 @@ static const char *const arches[] = {
 	"openrisc", "arc", "csky", "hexagon", "nios2", "ia64", NULL,
 };
 
-static const char *arch_rule(const char *v)
+const char *value_rule_arch(const char *v)
 {
 	for (const char *const *a = arches; *a; a++)
 		if (!strcmp(*a, v))
@@ -40,7 +40,7 @@ static const char *arch_rule(const char *v)
 
 /* cc is split into words by make's shell: each word a plain program name,
  * path or option, nothing the shell would interpret. */
-static const char *cc_rule(const char *v)
+const char *value_rule_cc(const char *v)
 {
 	if (!all_of(v, ALNUM "_.+/=:,- "))
 		return "expected a compiler command such as gcc-11 or \"distcc gcc\" (letters, digits and "
@@ -50,35 +50,9 @@ static const char *cc_rule(const char *v)
 	return NULL;
 }
 
-static const char *cross_rule(const char *v)
+const char *value_rule_cross(const char *v)
 {
 	if (!all_of(v, ALNUM "_./-") || v[0] == '-')
 		return "expected a toolchain prefix such as aarch64-linux-gnu- (letters, digits and _./-)";
-	return NULL;
-}
-
-/* Whole numbers are kept in int-sized fields (timeouts, MiB, jobs). */
-static const char *int_rule(const char *v)
-{
-	char *end;
-	long long n = strtoll(v, &end, 10);
-	if (*end == '\0' && n > INT_MAX)
-		return "too large (at most 2147483647)";
-	return NULL;
-}
-
-const char *profile_value_rule(const char *section, const char *name, const char *value)
-{
-	if (!strcmp(section, "config") && !strcmp(name, "base"))
-		return base_rule(value);
-	if (!strcmp(section, "build") && !strcmp(name, "arch"))
-		return arch_rule(value);
-	if (!strcmp(section, "build") && !strcmp(name, "cc"))
-		return cc_rule(value);
-	if (!strcmp(section, "build") && !strcmp(name, "cross"))
-		return cross_rule(value);
-	if ((!strcmp(section, "qa") && (!strcmp(name, "timeout") || !strcmp(name, "memory"))) ||
-	    (!strcmp(section, "build") && !strcmp(name, "jobs")))
-		return int_rule(value);
 	return NULL;
 }

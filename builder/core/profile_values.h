@@ -4,8 +4,11 @@
 #ifndef KBUILD_PROFILE_VALUES_H
 #define KBUILD_PROFILE_VALUES_H
 
-/* NULL when value is acceptable for section.name, else the reason (a
- * static string). Keys without a special rule are always acceptable. */
-const char *profile_value_rule(const char *section, const char *name, const char *value);
+/* Each returns NULL when value is acceptable, else the reason (a static
+ * string); the schema (core/schema.c) names the rule of each key. */
+const char *value_rule_base(const char *value);   /* config.base: a *config target or a file */
+const char *value_rule_arch(const char *value);   /* build.arch: a kernel architecture */
+const char *value_rule_cc(const char *value);     /* build.cc: words make's shell will not interpret */
+const char *value_rule_cross(const char *value);  /* build.cross: a toolchain prefix */
 
 #endif

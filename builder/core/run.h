@@ -5,13 +5,13 @@
 #include <stdbool.h>
 #include <stdio.h>
 
-#include "core/profile.h"
+#include "core/settings.h"
 #include "core/stamp.h"
 
 struct stage;
 
 struct run {
-	struct profile *prof;
+	const struct settings *set; /* the profile, resolved (core/settings.h) */
 	const char *home;   /* kbuild's own directory: configs/, patches/, qa/ */
 	char *outdir;       /* out/<profile> or O= */
 	char *cache;        /* shared download cache (KBUILD_CACHE) */

@@ -76,7 +76,7 @@ static char *reproducer(struct run *r, int argc, char **argv)
 		has_profile |= !strncmp(argv[i], "profile=", 8);
 	}
 	if (!has_profile)
-		strv_push_owned(&repro, xasprintf("profile=%s", r->prof->name));
+		strv_push_owned(&repro, xasprintf("profile=%s", r->set->name));
 	char *s = argv_to_string(strv_argv(&repro));
 	strv_free(&repro);
 	return s;
@@ -88,7 +88,7 @@ void metadata_begin(struct run *r, int argc, char **argv)
 	char *repro = reproducer(r, argc, argv);
 	meta = json_pack("{s:{s:s},s:s,s:s,s:{s:s,s:o},s:s}",
 			 "kbuild", "version", KBUILD_VERSION,
-			 "profile", r->prof->name,
+			 "profile", r->set->name,
 			 "started", started,
 			 "results", "status", "running", "stages", json_object(),
 			 "reproducer", repro);

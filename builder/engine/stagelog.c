@@ -36,7 +36,7 @@ void stagelog_begin(struct run *r, const char *stage, const char *why)
 	time_t now = time(NULL);
 	char when[64];
 	strftime(when, sizeof(when), "%Y-%m-%d %H:%M:%S UTC", gmtime(&now));
-	fprintf(r->log, "# kbuild %s, profile %s, %s\n# runs because: %s\n", stage, r->prof->name, when,
+	fprintf(r->log, "# kbuild %s, profile %s, %s\n# runs because: %s\n", stage, r->set->name, when,
 		why ? why : "never run");
 	if (r->tty)
 		fprintf(stderr, "        %-10s running...\r", stage);

@@ -10,24 +10,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-int accel_mode_parse(const char *s, enum accel_mode *out)
-{
-	if (!s || !*s || !strcmp(s, "auto"))
-		*out = ACCEL_AUTO;
-	else if (!strcmp(s, "kvm"))
-		*out = ACCEL_KVM;
-	else if (!strcmp(s, "tcg"))
-		*out = ACCEL_TCG;
-	else
-		return -1;
-	return 0;
-}
-
-const char *accel_mode_name(enum accel_mode m)
-{
-	return m == ACCEL_KVM ? "kvm" : m == ACCEL_TCG ? "tcg" : "auto";
-}
-
 static char *below(const char *root, const char *path)
 {
 	size_t n = strlen(root);

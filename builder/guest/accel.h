@@ -10,7 +10,7 @@
 
 #include <stdbool.h>
 
-enum accel_mode { ACCEL_AUTO, ACCEL_KVM, ACCEL_TCG };
+#include "core/settings.h"
 
 /* What the decision reads about the host. */
 struct accel_facts {
@@ -29,10 +29,6 @@ struct accel_choice {
 	char why[200];          /* one line for the boot log and metadata.json */
 };
 
-/* Parse "auto", "kvm" or "tcg" (NULL or "" is auto); -1 on anything else. */
-int accel_mode_parse(const char *s, enum accel_mode *out);
-/* The name of a mode, as the profile writes it. */
-const char *accel_mode_name(enum accel_mode m);
 /* Read the facts below root ("/" on a real host; a fake tree in tests). */
 void accel_facts_read(const char *root, struct accel_facts *f);
 /* Decide for mode from facts. Returns 0, or -1 with kb_fail() when kvm was

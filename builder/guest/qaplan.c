@@ -56,10 +56,9 @@ int qaplan_tests(const struct run *r, struct strv *names)
 	if (qaplan_known(r, &known) < 0)
 		return -1;
 	int rc = 0;
-	if (!profile_get_list(r->prof, "qa", "tests", names)) {
-		for (size_t k = 0; k < known.n; k++)
-			strv_push(names, known.v[k]);
-	}
+	const struct strv *asked = r->set->qa.tests.n ? &r->set->qa.tests : &known;
+	for (size_t k = 0; k < asked->n; k++)
+		strv_push(names, asked->v[k]);
 	for (size_t i = 0; i < names->n && rc == 0; i++) {
 		bool ok = false;
 		for (size_t k = 0; k < known.n; k++)
@@ -71,9 +70,8 @@ int qaplan_tests(const struct run *r, struct strv *names)
 				free(list);
 				list = l;
 			}
-			const struct profile_value *v = profile_value(r->prof, "qa", "tests");
-			rc = kb_fail("%s: unknown self-test '%s' (known, from %s: %s)", v ? v->origin : "tests",
-				     names->v[i], QA_TESTS_LIST, list);
+			rc = kb_fail("%s: unknown self-test '%s' (known, from %s: %s)",
+				     settings_origin(r->set, &r->set->qa.tests), names->v[i], QA_TESTS_LIST, list);
 			free(list);
 		}
 	}
@@ -97,11 +95,7 @@ size_t qaplan_join_sysctls(const struct strv *words, struct strv *out)
 
 size_t qaplan_sysctls(const struct run *r, struct strv *out)
 {
-	struct strv words = {0};
-	profile_get_list(r->prof, "qa", "sysctl", &words);
-	qaplan_join_sysctls(&words, out);
-	strv_free(&words);
-	return out->n;
+	return qaplan_join_sysctls(&r->set->qa.sysctl, out);
 }
 
 /* The compiled-in TIME_WAIT length the tcp_timewait test expects. */
@@ -137,14 +131,16 @@ int qaplan_text(const struct run *r, char **text)
 		struct strv args = {0};
 		const char *t = names.v[i];
 		if (!strcmp(t, "modules")) {
-			profile_get_list(r->prof, "qa", "modules", &args);
+			for (size_t k = 0; k < r->set->qa.modules.n; k++)
+				strv_push(&args, r->set->qa.modules.v[k]);
 		} else if (!strcmp(t, "tcp_timewait")) {
 			strv_push(&args, "--default");
 			strv_push_owned(&args, tw_default(r));
 			strv_push(&args, "--short");
 			strv_push(&args, "2");
 		} else if (!strcmp(t, "sysctl")) {
-			profile_get_list(r->prof, "qa", "sysctl", &args);
+			for (size_t k = 0; k < r->set->qa.sysctl.n; k++)
+				strv_push(&args, r->set->qa.sysctl.v[k]);
 		}
 		bool concurrent = qaplan_concurrent(r, t);
 		char *line = xasprintf("%s%s /" INIT_QA_DIR "/%s", concurrent ? "& " : "", t, t);

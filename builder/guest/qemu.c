@@ -165,7 +165,7 @@ static void build_argv(const struct qemu_opts *o, bool kvm, struct strv *a)
 	for (size_t k = 0; k < sizeof(fixed) / sizeof(fixed[0]); k++)
 		strv_push(a, fixed[k]);
 	strv_push(a, "-m");
-	strv_push_owned(a, xasprintf("%u", o->mem_mb ? o->mem_mb : QEMU_MEM_MB_DEFAULT));
+	strv_push_owned(a, xasprintf("%u", o->mem_mb));
 	strv_push(a, "-chardev");
 	strv_push_owned(a, chardev_file_arg(o->serial_log));
 	strv_push(a, "-serial");
@@ -223,7 +223,7 @@ static int boot_once(const struct qemu_opts *o, bool kvm, unsigned silent_s, str
 		return -1;
 	}
 
-	unsigned timeout = o->timeout_s ? o->timeout_s : QEMU_TIMEOUT_S_DEFAULT;
+	unsigned timeout = o->timeout_s;
 	double deadline = t0 + timeout, panic_deadline = 0;
 	struct console con = {.fd = -1};
 	int status = 0;

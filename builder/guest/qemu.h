@@ -9,16 +9,12 @@
 #include "guest/accel.h"
 
 /* The guest's defaults (qa.memory, qa.timeout), declared here only. */
-#define QEMU_MEM_MB_DEFAULT 512
-#define QEMU_TIMEOUT_S_DEFAULT 300
-#define QEMU_STR_(x) #x
-#define QEMU_STR(x) QEMU_STR_(x)   /* for help texts */
 
 struct qemu_opts {
 	const char *kernel, *initrd;
 	const char *append_extra;   /* added after "console=ttyS0 panic=-1 quiet", or NULL */
-	unsigned mem_mb;            /* 0: QEMU_MEM_MB_DEFAULT */
-	unsigned timeout_s;         /* wall clock; 0: QEMU_TIMEOUT_S_DEFAULT */
+	unsigned mem_mb;            /* guest memory (qa.memory) */
+	unsigned timeout_s;         /* wall clock (qa.timeout) */
 	const char *serial_log;     /* the guest's console is written here */
 	enum accel_mode accel;      /* auto (the default): KVM only where it runs a guest */
 	unsigned kvm_grace_s;       /* under KVM, a guest silent this long is not running; 0: 20 */

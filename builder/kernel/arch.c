@@ -10,8 +10,7 @@ static const struct kernel_arch arches[] = {
 
 const char *kernel_arch_name(const struct run *r)
 {
-	const char *a = profile_get(r->prof, "build", "arch");
-	return a && *a ? a : KERNEL_ARCH_DEFAULT;
+	return r->set->build.arch;
 }
 
 const struct kernel_arch *kernel_arch(const struct run *r)
@@ -24,9 +23,8 @@ const struct kernel_arch *kernel_arch(const struct run *r)
 		snprintf(known + strlen(known), sizeof(known) - strlen(known), "%s%s", i ? " " : "",
 			 arches[i].arch);
 	}
-	const struct profile_value *v = profile_value(r->prof, "build", "arch");
 	kb_fail("%s: build.arch=%s: kbuild does not know where its boot image is (known: %s)",
-		v ? v->origin : "arch", name, known);
+		settings_origin(r->set, &r->set->build.arch), name, known);
 	return NULL;
 }
 

@@ -5,7 +5,6 @@
 
 #include "core/run.h"
 
-#define KERNEL_ARCH_DEFAULT "x86_64"
 
 struct kernel_arch {
 	const char *arch;      /* ARCH= as the profile names it */
@@ -13,7 +12,7 @@ struct kernel_arch {
 	const char *image;     /* the boot image: a make target and a file in arch/<srcarch>/boot/ */
 };
 
-/* build.arch, or KERNEL_ARCH_DEFAULT. */
+/* build.arch (the schema gives its default). */
 const char *kernel_arch_name(const struct run *r);
 /* The facts for build.arch; NULL with kb_fail() naming the arches known. */
 const struct kernel_arch *kernel_arch(const struct run *r);

@@ -31,8 +31,7 @@ static bool is_wrapper(const char *word)
 
 static char *base_cc(const struct run *r)
 {
-	const char *cc = profile_get(r->prof, "build", "cc");
-	const char *cross = profile_get(r->prof, "build", "cross");
+	const char *cc = r->set->build.cc, *cross = r->set->build.cross;
 	if (cc)
 		return xstrdup(cc);
 	return xasprintf("%sgcc", cross ? cross : "");
@@ -45,7 +44,7 @@ char *toolchain_cc(const struct run *r)
 	strv_split(&words, cc);
 	bool wrapped = words.n && is_wrapper(words.v[0]);
 	strv_free(&words);
-	if (!wrapped && profile_get_bool(r->prof, "build", "ccache", true) && in_path("ccache")) {
+	if (!wrapped && r->set->build.ccache && in_path("ccache")) {
 		char *w = xasprintf("ccache %s", cc);
 		free(cc);
 		return w;
@@ -108,7 +107,7 @@ static char *ask_version(const struct run *r)
 void toolchain_make_vars(const struct run *r, struct strv *argv)
 {
 	const char *arch = kernel_arch_name(r);
-	const char *cross = profile_get(r->prof, "build", "cross");
+	const char *cross = r->set->build.cross;
 	strv_push_owned(argv, xasprintf("ARCH=%s", arch));
 	if (cross)
 		strv_push_owned(argv, xasprintf("CROSS_COMPILE=%s", cross));
@@ -116,12 +115,6 @@ void toolchain_make_vars(const struct run *r, struct strv *argv)
 	strv_push_owned(argv, xasprintf("CC=%s", cc));
 	free(cc);
 	strv_push_owned(argv, xasprintf("O=%s", r->objdir));
-}
-
-long toolchain_cpus(void)
-{
-	long n = sysconf(_SC_NPROCESSORS_ONLN);
-	return n > 0 ? n : 1;
 }
 
 int toolchain_check(const struct run *r)

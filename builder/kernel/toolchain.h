@@ -17,7 +17,5 @@ void toolchain_make_vars(const struct run *r, struct strv *argv);
  * are neither options nor VAR=value) is installed. Returns 0, or -1 with
  * kb_fail() naming the program and its Debian package. */
 int toolchain_check(const struct run *r);
-/* Number of CPUs, for the default jobs=. */
-long toolchain_cpus(void);
 
 #endif

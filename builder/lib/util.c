@@ -247,3 +247,9 @@ char *lines_join(char *const *lines, size_t from, size_t to)
 		o += sprintf(o, "%s\n", lines[k]);
 	return s;
 }
+
+long cpu_count(void)
+{
+	long n = sysconf(_SC_NPROCESSORS_ONLN);
+	return n > 0 ? n : 1;
+}

@@ -51,6 +51,9 @@ char *path_join(const char *a, const char *b);
 /* Absolute, canonical form of an existing path (realpath). */
 char *path_abs(const char *path);
 
+/* The CPUs online (at least 1): the default of build.jobs, the matrix's width. */
+long cpu_count(void);
+
 /* Monotonic seconds, for stage durations. */
 double now_seconds(void);
 

@@ -5,7 +5,6 @@
 #include "matrix/plan.h"
 #include "lib/outfile.h"
 #include "stages/chain.h"
-#include "kernel/toolchain.h"
 #include "lib/spawn.h"
 #include "lib/util.h"
 #include "nightly/record.h"
@@ -200,7 +199,7 @@ int matrix_main(const char *home, int argc, char **argv)
 {
 	(void)home;
 	struct matrix_plan plan;
-	if (matrix_parse(argc, argv, toolchain_cpus(), &plan) < 0) {
+	if (matrix_parse(argc, argv, cpu_count(), &plan) < 0) {
 		fprintf(stderr, "kbuild: %s\n", kb_last_error());
 		matrix_plan_free(&plan);
 		return 2;

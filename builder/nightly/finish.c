@@ -21,7 +21,7 @@ static char *from_cwd(const char *path)
 
 char *report_history_dir(const struct run *r)
 {
-	const char *h = profile_get(r->prof, "report", "history");
+	const char *h = r->set->report.history;
 	if (!h || !*h)
 		return run_path(r, "history");
 	return h[0] == '/' ? xstrdup(h) : from_cwd(h);
@@ -67,9 +67,9 @@ static int write_changes(struct run *r, const json_t *rec, const char *hist)
 int report_finish(struct run *r, int exit_code)
 {
 	json_t *rec = record_collect(r, exit_code);
-	const char *origin = profile_get(r->prof, "report", "origin");
+
 	char *hist = report_history_dir(r);
-	int rc = write_doc(r, "kcidb.json", kcidb_from_record(rec, origin && *origin ? origin : "kbuild"));
+	int rc = write_doc(r, "kcidb.json", kcidb_from_record(rec, r->set->report.origin));
 	if (rc == 0)
 		rc = write_doc(r, "squad.json", squad_from_record(rec));
 	if (rc == 0)

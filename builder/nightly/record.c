@@ -120,12 +120,11 @@ static json_t *resolved_config(struct run *r)
  * resolves fragment names. */
 static json_t *requested_config(struct run *r)
 {
-	struct strv frags = {0};
+	const struct strv *frags = &r->set->config.fragments;
 	struct kopt_set s = {0};
-	profile_get_list(r->prof, "config", "fragments", &frags);
-	bool override = profile_get_bool(r->prof, "config", "override", false);
-	for (size_t i = 0; i < frags.n; i++) {
-		const char *name = frags.v[i];
+	bool override = r->set->config.override;
+	for (size_t i = 0; i < frags->n; i++) {
+		const char *name = frags->v[i];
 		char *p;
 		if (path_exists(name) && !is_dir(name)) {
 			p = xstrdup(name);
@@ -140,7 +139,6 @@ static json_t *requested_config(struct run *r)
 	}
 	json_t *o = kopts_object(&s, false);
 	kopt_set_free(&s);
-	strv_free(&frags);
 	return o;
 }
 
@@ -323,7 +321,7 @@ json_t *record_collect(struct run *r, int exit_code)
 	const char *release = inst.release;
 
 	json_t *rec = json_pack("{s:s,s:i,s:s,s:i,s:s}", "format", RECORD_FORMAT, "version", RECORD_VERSION,
-				"profile", r->prof->name, "exit_code", exit_code, "status",
+				"profile", r->set->name, "exit_code", exit_code, "status",
 				exit_code == 0 ? "pass" : "fail");
 	json_object_set_new(rec, "outdir", json_string(r->outdir));
 	json_object_set_new(rec, "started", copy_member(meta, "started"));

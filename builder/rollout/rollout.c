@@ -220,20 +220,17 @@ static char *fleet_grub_cfg(const struct boot_entry *old, const struct boot_entr
 static int prepare(struct scenario *sc, bool bad)
 {
 	struct run *r = sc->r;
-	const struct profile *p = r->prof;
-	const char *old_kernel = profile_get(p, "rollout", "old_kernel");
-	if (!old_kernel || !*old_kernel)
+	const char *old_kernel = r->set->rollout.old_kernel;
+	if (!old_kernel)
 		return kb_fail("rollout.old_kernel: not set (the known-good kernel the host falls back to, "
 			       "e.g. the previous good build's vmlinuz)");
 	char *new_kernel = xasprintf("%s/boot/vmlinuz-%s", r->stagedir, sc->release);
 	char *new_initrd = run_path(r, OUT_INITRAMFS);
-	const char *old_initrd = profile_get(p, "rollout", "old_initrd");
-	if (!old_initrd || !*old_initrd)
-		old_initrd = new_initrd;
+	const char *old_initrd = r->set->rollout.old_initrd ? r->set->rollout.old_initrd : new_initrd;
 	sc->old_release = release_from_name(old_kernel);
 
 	struct boot_plan bp;
-	int rc = boot_plan_from_profile(p, sc->release, &bp);
+	int rc = boot_plan_from_settings(r->set, sc->release, &bp);
 	/* On the fleet host's disk the partition is /boot; the console is the
 	 * serial port kbuild reads. */
 	struct boot_entry ne = bp.e, oe = bp.e;
@@ -317,14 +314,9 @@ static int prepare(struct scenario *sc, bool bad)
 
 /* The accelerator qa.accel chooses (auto: KVM only where it runs an
  * ordinary guest). NULL with kb_fail() when kvm was demanded and cannot be used. */
-static const char *accel_of(const struct profile *p, FILE *log)
+static const char *accel_of(enum accel_mode mode, FILE *log)
 {
-	enum accel_mode mode;
 	struct accel_choice c;
-	if (accel_mode_parse(profile_get(p, "qa", "accel"), &mode) < 0) {
-		kb_fail("qa.accel: expected auto, kvm or tcg");
-		return NULL;
-	}
 	if (accel_choose(mode, &c) < 0)
 		return NULL;
 	if (log)
@@ -334,13 +326,8 @@ static const char *accel_of(const struct profile *p, FILE *log)
 
 int rollout_run(struct run *r)
 {
-	const char *scen = profile_get(r->prof, "rollout", "scenario");
-	if (!scen || !*scen)
-		scen = "good";
-	if (strcmp(scen, "good") && strcmp(scen, "bad")) {
-		fprintf(stderr, "kbuild: rollout.scenario: '%s' is neither 'good' nor 'bad'\n", scen);
-		return ROLLOUT_FAILED;
-	}
+	const char *scen = rollout_scenario_names[r->set->rollout.scenario];
+	bool bad = r->set->rollout.scenario == ROLLOUT_BAD;
 	struct scenario sc = {.r = r};
 	struct install_rec inst;
 	if (install_rec_get(r, &inst) < 0 || !inst.release) {
@@ -365,15 +352,15 @@ int rollout_run(struct run *r)
 		sc.q = (struct fleet_qemu){
 			.disk = sc.image,
 			.vars = sc.vars,
-			.accel = accel_of(r->prof, sc.log),
-			.mem_mb = (unsigned)profile_get_int(r->prof, "qa", "memory", 512),
-			.timeout_s = (unsigned)profile_get_int(r->prof, "rollout", "timeout", 600),
+			.accel = accel_of(r->set->qa.accel, sc.log),
+			.mem_mb = (unsigned)r->set->qa.memory,
+			.timeout_s = (unsigned)r->set->rollout.timeout,
 			.log = sc.log,
 		};
-		rc = sc.q.accel ? prepare(&sc, !strcmp(scen, "bad")) : -1;
+		rc = sc.q.accel ? prepare(&sc, bad) : -1;
 	}
 	if (rc == 0)
-		rc = !strcmp(scen, "bad") ? scenario_bad(&sc) : scenario_good(&sc);
+		rc = bad ? scenario_bad(&sc) : scenario_good(&sc);
 	if (rc < 0) {
 		fprintf(stderr, "kbuild: rollout: %s\n", kb_last_error());
 		if (sc.log)

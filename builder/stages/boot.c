@@ -15,10 +15,9 @@ static int boot_inputs(struct run *r, struct stamp *s)
 	stamp_add_file(s, "initramfs", initrd);
 	free(initrd);
 	char buf[32];
-	snprintf(buf, sizeof(buf), "%ld", profile_get_int(r->prof, "qa", "memory", QEMU_MEM_MB_DEFAULT));
+	snprintf(buf, sizeof(buf), "%ld", r->set->qa.memory);
 	stamp_add(s, "memory", buf);
-	const char *accel = profile_get(r->prof, "qa", "accel");
-	stamp_add(s, "accel", accel ? accel : "auto");
+	stamp_add(s, "accel", accel_mode_names[r->set->qa.accel]);
 	return 0;
 }
 
@@ -32,15 +31,13 @@ static int boot_run(struct run *r)
 	char *kernel = xasprintf("%s/boot/vmlinuz-%s", r->stagedir, inst.release);
 	char *initrd = run_path(r, OUT_INITRAMFS);
 	char *serial = run_path(r, OUT_SERIAL_LOG);
-	enum accel_mode accel = ACCEL_AUTO;
-	accel_mode_parse(profile_get(r->prof, "qa", "accel"), &accel);   /* the schema checked it */
 	struct qemu_opts o = {
 		.kernel = kernel,
 		.initrd = initrd,
-		.mem_mb = (unsigned)profile_get_int(r->prof, "qa", "memory", QEMU_MEM_MB_DEFAULT),
-		.timeout_s = (unsigned)profile_get_int(r->prof, "qa", "timeout", QEMU_TIMEOUT_S_DEFAULT),
+		.mem_mb = (unsigned)r->set->qa.memory,
+		.timeout_s = (unsigned)r->set->qa.timeout,
 		.serial_log = serial,
-		.accel = accel,
+		.accel = r->set->qa.accel,
 		.log = r->log,
 	};
 	struct boot_result res = {0};
@@ -82,8 +79,7 @@ static json_t *boot_info(struct run *r)
 	json_object_set_new(o, "accel", json_str_or_null(b.accel));
 	json_object_set_new(o, "accel-why", json_str_or_null(b.accel_why));
 	boot_rec_free(&b);
-	const char *asked = profile_get(r->prof, "qa", "accel");
-	json_object_set_new(o, "accel-asked", json_string(asked ? asked : "auto"));
+	json_object_set_new(o, "accel-asked", json_string(accel_mode_names[r->set->qa.accel]));
 	return o;
 }
 

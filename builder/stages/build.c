@@ -13,7 +13,9 @@
 /* build.targets, else the arch's boot image and the modules. */
 static void targets(struct run *r, struct strv *t)
 {
-	if (!profile_get_list(r->prof, "build", "targets", t)) {
+	for (size_t i = 0; i < r->set->build.targets.n; i++)
+		strv_push(t, r->set->build.targets.v[i]);
+	if (!t->n) {
 		const struct kernel_arch *a = kernel_arch(r);
 		kb_clear_error(); /* an unknown arch fails the install stage, which needs the image */
 		strv_push(t, a ? a->image : "bzImage");
@@ -47,7 +49,7 @@ static int build_run(struct run *r)
 		return -1;
 	struct strv t = {0};
 	targets(r, &t);
-	long jobs = profile_get_int(r->prof, "build", "jobs", toolchain_cpus());
+	long jobs = r->set->build.jobs;
 	struct build_rec last;
 	size_t expected = build_rec_get(r, &last) == 0 ? last.steps : 0; /* for the progress */
 	kb_clear_error();
@@ -107,10 +109,9 @@ static void build_metadata(struct run *r, json_t *meta)
 	const char *arch = kernel_arch_name(r);
 	json_object_set_new(meta, "build",
 			    json_pack("{s:o,s:s,s:s?,s:o,s:o,s:I}", "make_variables", json_strings(&vars),
-				      "arch", arch, "cross",
-				      profile_get(r->prof, "build", "cross"), "environment", json_strings(&env),
+				      "arch", arch, "cross", r->set->build.cross, "environment", json_strings(&env),
 				      "targets", json_strings(&t), "jobs",
-				      (json_int_t)profile_get_int(r->prof, "build", "jobs", toolchain_cpus())));
+				      (json_int_t)r->set->build.jobs));
 	strv_free(&vars);
 	strv_free(&env);
 	strv_free(&t);

@@ -34,26 +34,12 @@ static const char *const templates[] = {
 	"packaging/deb/changelog.in",
 };
 
-static const char *key_or(const struct run *r, const char *section, const char *name, const char *dflt)
-{
-	const char *v = profile_get(r->prof, section, name);
-	return v && *v ? v : dflt;
-}
-
-/* The grub stage's mode (once: the new kernel is booted once; default: it
- * becomes the default), when the schema has the key. */
-static const char *boot_mode(const struct run *r)
-{
-	const char *m = profile_find_key("boot.mode") ? key_or(r, "boot", "mode", "once") : "once";
-	return !strcmp(m, "default") ? "default" : "once";
-}
-
 static int bundle_inputs(struct run *r, struct stamp *s)
 {
-	stamp_add(s, "package suffix", key_or(r, "package", "suffix", "kbuild"));
-	stamp_add(s, "package release", key_or(r, "package", "release", "1"));
-	stamp_add(s, "package vendor", key_or(r, "package", "vendor", "kbuild <kbuild@localhost>"));
-	stamp_add(s, "boot mode", boot_mode(r));
+	stamp_add(s, "package suffix", r->set->package.suffix);
+	stamp_add(s, "package release", r->set->package.release);
+	stamp_add(s, "package vendor", r->set->package.vendor);
+	stamp_add(s, "boot mode", boot_mode_names[r->set->boot.mode]);
 	stamp_add(s, "kbuild", KBUILD_VERSION);
 	for (size_t i = 0; i < sizeof(templates) / sizeof(templates[0]); i++) {
 		char *p = home_path(r, templates[i]);
@@ -103,10 +89,10 @@ static int add_verdicts(struct run *r, struct manifest *m)
 
 static int add_header(struct run *r, struct manifest *m, const char *krel)
 {
-	manifest_set(m, "profile", r->prof->name);
+	manifest_set(m, "profile", r->set->name);
 	manifest_set(m, "release", krel);
 	manifest_set(m, "kbuild", KBUILD_VERSION);
-	manifest_set(m, "arch", key_or(r, "build", "arch", "x86_64"));
+	manifest_set(m, "arch", r->set->build.arch);
 	struct source_rec src;
 	if (source_rec_get(r, &src) < 0)
 		return -1;
@@ -156,15 +142,15 @@ static int bundle_run(struct run *r)
 		rc = bundle_make_tree(r->stagedir, grub, krel, epoch, &m, tree);
 	if (rc == 0)
 		fprintf(r->log, "bundle tree: %zu entries (grub files included)\n", m.n);
-	char *tarball = xasprintf("%s/kbuild-%s-%s.tar.xz", outdir, r->prof->name, krel);
+	char *tarball = xasprintf("%s/kbuild-%s-%s.tar.xz", outdir, r->set->name, krel);
 	if (rc == 0)
 		rc = bundle_write_tarball(tree, &m, krel, epoch, tarball);
 	struct pkg_info p = {
-		.home = r->home, .tree = tree, .m = &m, .krel = krel, .profile = r->prof->name,
-		.suffix = key_or(r, "package", "suffix", "kbuild"),
-		.pkgrel = key_or(r, "package", "release", "1"),
-		.vendor = key_or(r, "package", "vendor", "kbuild <kbuild@localhost>"),
-		.boot_mode = boot_mode(r), .arch = key_or(r, "build", "arch", "x86_64"),
+		.home = r->home, .tree = tree, .m = &m, .krel = krel, .profile = r->set->name,
+		.suffix = r->set->package.suffix,
+		.pkgrel = r->set->package.release,
+		.vendor = r->set->package.vendor,
+		.boot_mode = boot_mode_names[r->set->boot.mode], .arch = r->set->build.arch,
 		.epoch = epoch, .log = r->log,
 	};
 	char *rpm = NULL, *deb = NULL;

@@ -23,8 +23,8 @@ static char *fragment_path(struct run *r, const char *name)
 	free(rel);
 	if (path_exists(p))
 		return p;
-	const struct profile_value *v = profile_value(r->prof, "config", "fragments");
-	kb_fail("%s: config fragment '%s' not found (looked for %s)", v ? v->origin : "fragments", name, p);
+	kb_fail("%s: config fragment '%s' not found (looked for %s)",
+		settings_origin(r->set, &r->set->config.fragments), name, p);
 	free(p);
 	return NULL;
 }
@@ -44,24 +44,22 @@ static char *base_file(struct run *r, const char *base)
 struct config_facts {
 	const char *base;     /* as the profile names it */
 	char *base_file;      /* its path when it is a file, else NULL (a make target) */
-	struct strv names;    /* the fragments as the profile names them */
+	const struct strv *names; /* the fragments as the profile names them */
 	struct strv paths;    /* and where they are */
 };
 
 static void config_facts_free(struct config_facts *f)
 {
 	free(f->base_file);
-	strv_free(&f->names);
 	strv_free(&f->paths);
 }
 
 static int config_facts(struct run *r, struct config_facts *f)
 {
-	*f = (struct config_facts){.base = profile_get(r->prof, "config", "base")};
+	*f = (struct config_facts){.base = r->set->config.base, .names = &r->set->config.fragments};
 	f->base_file = base_file(r, f->base);
-	profile_get_list(r->prof, "config", "fragments", &f->names);
-	for (size_t i = 0; i < f->names.n; i++) {
-		char *p = fragment_path(r, f->names.v[i]);
+	for (size_t i = 0; i < f->names->n; i++) {
+		char *p = fragment_path(r, f->names->v[i]);
 		if (!p) {
 			config_facts_free(f);
 			return -1;
@@ -79,13 +77,13 @@ static int config_inputs(struct run *r, struct stamp *s)
 	stamp_add(s, "base", f.base);
 	if (f.base_file)
 		stamp_add_file(s, "base file", f.base_file);
-	for (size_t i = 0; i < f.names.n; i++) {
-		char *key = xasprintf("fragment %s", f.names.v[i]);
+	for (size_t i = 0; i < f.names->n; i++) {
+		char *key = xasprintf("fragment %s", f.names->v[i]);
 		stamp_add_file(s, key, f.paths.v[i]);
 		free(key);
 	}
 	config_facts_free(&f);
-	stamp_add(s, "override", profile_get_bool(r->prof, "config", "override", false) ? "yes" : "no");
+	stamp_add(s, "override", r->set->config.override ? "yes" : "no");
 	struct strv vars = {0};
 	toolchain_make_vars(r, &vars);
 	for (size_t i = 0; i < vars.n; i++)
@@ -99,14 +97,14 @@ static int config_inputs(struct run *r, struct stamp *s)
 
 static int config_run(struct run *r)
 {
+	if (toolchain_check(r) < 0) /* cc= names a compiler that is not there */
+		return -1;
 	struct kopt_set req = {0};
 	struct config_facts f;
 	if (config_facts(r, &f) < 0)
 		return -1;
 	int rc = -1;
-	if (toolchain_check(r) < 0) /* cc= names a compiler that is not there */
-		return -1;
-	bool override = profile_get_bool(r->prof, "config", "override", false);
+	bool override = r->set->config.override;
 	for (size_t i = 0; i < f.paths.n; i++) {
 		fprintf(r->log, "fragment %s\n", f.paths.v[i]);
 		if (fragment_parse(f.paths.v[i], &req, override, r->log) < 0)
@@ -174,11 +172,9 @@ out:
 static void config_metadata(struct run *r, json_t *meta)
 {
 	json_t *frags = json_array();
-	struct strv fl = {0};
-	profile_get_list(r->prof, "config", "fragments", &fl);
-	for (size_t i = 0; i < fl.n; i++)
-		json_array_append_new(frags, json_string(fl.v[i]));
-	strv_free(&fl);
+	const struct strv *fl = &r->set->config.fragments;
+	for (size_t i = 0; i < fl->n; i++)
+		json_array_append_new(frags, json_string(fl->v[i]));
 	json_object_set_new(meta, "config_fragments", frags);
 }
 

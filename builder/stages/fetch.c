@@ -16,28 +16,28 @@
 #include <string.h>
 #include <sys/stat.h>
 
-static const char *get(struct run *r, const char *key)
-{
-	return profile_get(r->prof, "source", key);
-}
-
 static int fetch_inputs(struct run *r, struct stamp *s)
 {
-	static const char *keys[] = {"version", "url", "mirrors", "sha256", "file", "package", "source", "tree"};
+	const struct source_settings *src = &r->set->source;
+	const char *keys[][2] = {{"version", src->version}, {"url", src->url},	   {"sha256", src->sha256},
+				 {"file", src->file},	    {"package", src->package}, {"source", src->source},
+				 {"tree", src->tree}};
 	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
-		stamp_add(s, keys[i], get(r, keys[i]));
+		stamp_add(s, keys[i][0], keys[i][1]);
+	for (size_t i = 0; i < src->mirrors.n; i++)
+		stamp_add(s, "mirror", src->mirrors.v[i]);
 	/* A local tarball replaced at the same path must make fetch verify it
 	 * again: its size and mtime are inputs (hashing it here would cost
 	 * seconds on every run). */
 	struct stat st;
-	if (get(r, "source") && !get(r, "tree") && stat(get(r, "source"), &st) == 0) {
+	if (r->set->source.source && !r->set->source.tree && stat(r->set->source.source, &st) == 0) {
 		char buf[64];
 		snprintf(buf, sizeof(buf), "%lld %lld", (long long)st.st_size, (long long)st.st_mtime);
 		stamp_add(s, "source size mtime", buf);
 	}
 	/* A Debian security update replaces the tarball: its version is an input. */
-	if (get(r, "package") && !get(r, "tree") && !get(r, "source")) {
-		char *v = debsrc_version(get(r, "package"));
+	if (r->set->source.package && !r->set->source.tree && !r->set->source.source) {
+		char *v = debsrc_version(r->set->source.package);
 		stamp_add(s, "package version", v ? v : "not installed");
 		free(v);
 	}
@@ -73,8 +73,8 @@ static char *url_basename(const char *url)
 
 static int fetch_run(struct run *r)
 {
-	const char *tree = get(r, "tree"), *local = get(r, "source"), *pkg = get(r, "package");
-	const char *url = get(r, "url"), *sha = get(r, "sha256");
+	const char *tree = r->set->source.tree, *local = r->set->source.source, *pkg = r->set->source.package;
+	const char *url = r->set->source.url, *sha = r->set->source.sha256;
 	if (tree) {
 		char *abs = path_abs(tree);
 		if (!abs || !is_dir(abs)) {
@@ -113,17 +113,18 @@ static int fetch_run(struct run *r)
 		return rc;
 	}
 	if (!url)
-		return kb_fail("%s: no source: set url= (with sha256=), package=, source= or tree=", r->prof->file);
+		return kb_fail("%s: no source: set url= (with sha256=), package=, source= or tree=", r->set->file);
 	if (!sha)
-		return kb_fail("%s: url= needs sha256= (kbuild never uses an unverified download)", r->prof->file);
+		return kb_fail("%s: url= needs sha256= (kbuild never uses an unverified download)", r->set->file);
 
 	if (!r->cache)
 		return kb_fail("fetch: no download cache: HOME is not set; set KBUILD_CACHE=DIR or HOME "
 			       "(or pass source=/path/to/tarball)");
 	struct strv urls = {0};
 	strv_push(&urls, url);
-	profile_get_list(r->prof, "source", "mirrors", &urls);
-	char *name = get(r, "file") ? xstrdup(get(r, "file")) : url_basename(url);
+	for (size_t i = 0; i < r->set->source.mirrors.n; i++)
+		strv_push(&urls, r->set->source.mirrors.v[i]);
+	char *name = r->set->source.file ? xstrdup(r->set->source.file) : url_basename(url);
 	struct fetch_opts o = {
 		.urls = (const char *const *)urls.v,
 		.n_urls = urls.n,
@@ -150,7 +151,7 @@ static void fetch_metadata(struct run *r, json_t *meta)
 	if (source_rec_get(r, &src) < 0)
 		kb_clear_error(); /* not fetched yet: nulls */
 	json_object_set_new(meta, "source",
-			    json_pack("{s:o,s:o,s:o,s:o,s:o,s:o}", "version", json_str_or_null(get(r, "version")),
+			    json_pack("{s:o,s:o,s:o,s:o,s:o,s:o}", "version", json_str_or_null(r->set->source.version),
 				      "kind", json_str_or_null(src.kind), "origin", json_str_or_null(src.origin),
 				      "path", json_str_or_null(src.path), "sha256", json_str_or_null(src.sha256),
 				      "verified", json_str_or_null(src.verified)));

@@ -1,6 +1,7 @@
 /* grub: the boot entries for the built kernel (GRUB legacy stanza and an
  * edited grub.conf, GRUB 2 menuentry and /etc/grub.d snippet, a Boot Loader
  * Spec entry) and the host-side install scripts, in O/grub/. */
+#include "boot/bls.h"
 #include "boot/files.h"
 #include "core/records.h"
 #include "stages/chain.h"
@@ -9,10 +10,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-static const char *const boot_keys[] = {
-	"root", "cmdline", "title", "id", "panic", "mode", "grubconf", "tries", "legacy_root", "bootdir",
-};
 
 static int grub_inputs(struct run *r, struct stamp *s)
 {
@@ -23,14 +20,18 @@ static int grub_inputs(struct run *r, struct stamp *s)
 	} else {
 		stamp_add(s, "release", "none");   /* install has not run: the stage cannot be up to date */
 	}
-	stamp_add(s, "profile", r->prof->name);
-	for (size_t i = 0; i < sizeof(boot_keys) / sizeof(boot_keys[0]); i++) {
-		const char *v = profile_get(r->prof, "boot", boot_keys[i]);
-		stamp_add(s, boot_keys[i], v ? v : "");
-	}
-	const char *conf = profile_get(r->prof, "boot", "grubconf");
-	if (conf && *conf)
-		stamp_add_file(s, "grubconf file", conf);
+	stamp_add(s, "profile", r->set->name);
+	const struct boot_settings *b = &r->set->boot;
+	const char *strings[][2] = {{"root", b->root},		 {"cmdline", b->cmdline}, {"title", b->title},
+				    {"id", b->id},		 {"grubconf", b->grubconf}, {"legacy_root", b->legacy_root},
+				    {"bootdir", b->bootdir}, {"mode", boot_mode_names[b->mode]}};
+	for (size_t i = 0; i < sizeof(strings) / sizeof(strings[0]); i++)
+		stamp_add(s, strings[i][0], strings[i][1] ? strings[i][1] : "");
+	char num[64];
+	snprintf(num, sizeof(num), "panic %ld tries %ld", b->panic, b->tries);
+	stamp_add(s, "numbers", num);
+	if (b->grubconf)
+		stamp_add_file(s, "grubconf file", b->grubconf);
 	return 0;
 }
 
@@ -46,11 +47,11 @@ static int grub_run(struct run *r)
 	char *rel = xstrdup(inst.release);
 	install_rec_free(&inst);
 	struct boot_plan bp;
-	int rc = boot_plan_from_profile(r->prof, rel, &bp);
+	int rc = boot_plan_from_settings(r->set, rel, &bp);
 	char *dir = run_path(r, "grub"), *tmp = run_path(r, "grub.tmp");
 	if (rc == 0) {
 		fprintf(r->log, "release %s, title \"%s\", root=%s, mode %s, panic=%ld\n", rel, bp.e.title,
-			bp.e.root, boot_mode_name(bp.mode), bp.e.panic);
+			bp.e.root, boot_mode_names[bp.mode], bp.e.panic);
 		/* A half-written set never replaces a complete one: it is made in
 		 * grub.tmp and renamed. */
 		rc = rm_rf(tmp);
@@ -86,13 +87,10 @@ static void grub_artifacts(struct run *r, struct strv *paths)
 	for (size_t i = 0; i < sizeof(fixed) / sizeof(fixed[0]); i++)
 		strv_push_owned(paths, xasprintf("%s/grub/%s", r->outdir, fixed[i]));
 	strv_push_owned(paths, xasprintf("%s/grub/09_kbuild-%s", r->outdir, inst.release));
-	long tries = profile_get_int(r->prof, "boot", "tries", 0);
-	const char *id = profile_get(r->prof, "boot", "id");
-	id = id && *id ? id : "kbuild";
-	if (tries > 0)
-		strv_push_owned(paths, xasprintf("%s/grub/loader/entries/%s-%s+%ld.conf", r->outdir, id, inst.release, tries));
-	else
-		strv_push_owned(paths, xasprintf("%s/grub/loader/entries/%s-%s.conf", r->outdir, id, inst.release));
+	struct boot_entry e = {.id = r->set->boot.id, .release = inst.release};
+	char *bls = bls_file_name(&e, r->set->boot.tries);
+	strv_push_owned(paths, xasprintf("%s/grub/loader/entries/%s", r->outdir, bls));
+	free(bls);
 	install_rec_free(&inst);
 }
 

@@ -97,7 +97,8 @@ static int initramfs_run(struct run *r)
 	}
 	if (rc == 0) {
 		qaplan_sysctls(r, &sysctls);
-		profile_get_list(r->prof, "qa", "modules", &mods);
+		for (size_t i = 0; i < r->set->qa.modules.n; i++)
+			strv_push(&mods, r->set->qa.modules.v[i]);
 		char *mod_root = r->stagedir;
 		char *skel = home_path(r, INITRAMFS_FOLDER);
 		struct initramfs_spec spec = {

@@ -17,15 +17,11 @@
 
 static int install_inputs(struct run *r, struct stamp *s)
 {
-	struct strv l = {0};
-	profile_get_list(r->prof, "qa", "modules", &l);
-	for (size_t i = 0; i < l.n; i++)
-		stamp_add(s, "expected module", l.v[i]);
-	strv_free(&l);
-	profile_get_list(r->prof, "qa", "symbols", &l);
-	for (size_t i = 0; i < l.n; i++)
-		stamp_add(s, "expected symbol", l.v[i]);
-	strv_free(&l);
+	const struct strv *mods = &r->set->qa.modules, *syms = &r->set->qa.symbols;
+	for (size_t i = 0; i < mods->n; i++)
+		stamp_add(s, "expected module", mods->v[i]);
+	for (size_t i = 0; i < syms->n; i++)
+		stamp_add(s, "expected symbol", syms->v[i]);
 	return 0;
 }
 
@@ -108,18 +104,16 @@ static int install_run(struct run *r)
 	if (rc == 0)
 		rc = stage_boot_files(r, tmp, rel);
 
-	struct strv mods = {0}, syms = {0};
-	profile_get_list(r->prof, "qa", "modules", &mods);
-	profile_get_list(r->prof, "qa", "symbols", &syms);
+	const struct strv *mods = &r->set->qa.modules, *syms = &r->set->qa.symbols;
 	if (rc == 0 && modules_enabled(r))
-		rc = modcheck_stage(tmp, rel, (const char *const *)mods.v, mods.n, r->log);
-	else if (rc == 0 && mods.n)
-		rc = kb_fail("the profile expects modules (%s) but CONFIG_MODULES is off", mods.v[0]);
-	if (rc == 0 && syms.n) {
+		rc = modcheck_stage(tmp, rel, (const char *const *)mods->v, mods->n, r->log);
+	else if (rc == 0 && mods->n)
+		rc = kb_fail("the profile expects modules (%s) but CONFIG_MODULES is off", mods->v[0]);
+	if (rc == 0 && syms->n) {
 		char *vmlinux = path_join(r->objdir, "vmlinux");
-		rc = elf_has_symbols(vmlinux, (const char *const *)syms.v, syms.n);
+		rc = elf_has_symbols(vmlinux, (const char *const *)syms->v, syms->n);
 		if (rc == 0)
-			fprintf(r->log, "vmlinux defines %zu expected symbols\n", syms.n);
+			fprintf(r->log, "vmlinux defines %zu expected symbols\n", syms->n);
 		free(vmlinux);
 	}
 	if (rc == 0) {
@@ -132,8 +126,6 @@ static int install_run(struct run *r)
 		struct install_rec rec = {rel};
 		rc = install_rec_put(r, &rec);
 	}
-	strv_free(&mods);
-	strv_free(&syms);
 	free(tmp);
 	free(rel);
 	return rc;

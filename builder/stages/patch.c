@@ -13,7 +13,7 @@
 
 static char *series_path(struct run *r)
 {
-	const char *s = profile_get(r->prof, "patches", "series");
+	const char *s = r->set->patches.series;
 	return s ? home_path(r, s) : NULL;
 }
 
@@ -21,7 +21,7 @@ static int patch_inputs(struct run *r, struct stamp *s)
 {
 	char *path = series_path(r);
 	/* As the profile names it: moving the kbuild checkout changes nothing. */
-	const char *named = profile_get(r->prof, "patches", "series");
+	const char *named = r->set->patches.series;
 	stamp_add(s, "series", named ? named : "none");
 	if (!path)
 		return 0;
