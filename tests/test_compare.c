@@ -2,7 +2,7 @@
  * change; the exit code of the command. */
 #include "nightly/compare.h"
 #include "suites.h"
-#include "nightly/record.h"
+#include "core/rundoc.h"
 #include "testutil.h"
 #include "lib/util.h"
 
@@ -299,8 +299,8 @@ START_TEST(compare_command_exit_codes)
 	char *d = tu_tmpdir("compare");
 	json_t *a = base_record(), *b = base_record();
 	char *pa = path_join(d, "old.json"), *pb = path_join(d, "new.json");
-	ck_assert_int_eq(record_write_json(a, pa), 0);
-	ck_assert_int_eq(record_write_json(b, pb), 0);
+	ck_assert_int_eq(rundoc_write(a, pa), 0);
+	ck_assert_int_eq(rundoc_write(b, pb), 0);
 	const char *same[] = {"compare", pa, pb};
 	char *out;
 	ck_assert_int_eq(tu_kbuild("compare", same, 3, NULL, &out), 0);
@@ -308,7 +308,7 @@ START_TEST(compare_command_exit_codes)
 	free(out);
 
 	json_object_set_new(at(b, "tests", NULL), "sysctl", json_pack("{s:s}", "status", "fail"));
-	ck_assert_int_eq(record_write_json(b, pb), 0);
+	ck_assert_int_eq(rundoc_write(b, pb), 0);
 	const char *js[] = {"compare", pa, pb, "format=json"};
 	ck_assert_int_eq(tu_kbuild("compare", js, 4, NULL, &out), 1);
 	json_error_t err;

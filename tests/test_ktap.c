@@ -43,7 +43,7 @@ START_TEST(test_nested_subtests)
 	ck_assert_uint_eq(r.root.nsub, 2);
 	const struct ktap_test *outer = &r.root.sub[0];
 	ck_assert_str_eq(outer->name, "outer");
-	ck_assert_int_eq(outer->status, KTAP_FAIL);
+	ck_assert_int_eq(outer->status, TEST_FAIL);
 	ck_assert_int_eq(outer->duration_ms, 1234);
 	ck_assert_int_eq(outer->depth, 0);
 	ck_assert_int_eq(outer->plan, 2);
@@ -53,13 +53,13 @@ START_TEST(test_nested_subtests)
 	ck_assert_int_eq(middle->depth, 1);
 	ck_assert_uint_eq(middle->nsub, 2);
 	ck_assert_str_eq(middle->sub[1].name, "deep two");
-	ck_assert_int_eq(middle->sub[1].status, KTAP_FAIL);
+	ck_assert_int_eq(middle->sub[1].status, TEST_FAIL);
 	ck_assert_int_eq(middle->sub[1].depth, 2);
 	ck_assert_str_eq(outer->sub[1].name, "second middle");
 	ck_assert(log_has(&outer->sub[1], "# a diagnostic"));
 	ck_assert(log_has(outer, "        ok 1 deep one"));
 	ck_assert_str_eq(r.root.sub[1].name, "flat");
-	ck_assert_int_eq(r.root.sub[1].status, KTAP_PASS);
+	ck_assert_int_eq(r.root.sub[1].status, TEST_PASS);
 	ck_assert_int_eq(r.root.sub[1].duration_ms, -1);
 	ck_assert_ptr_eq(ktap_find(&r, "flat"), &r.root.sub[1]);
 	ck_assert_ptr_null(ktap_find(&r, "nope"));
@@ -79,19 +79,19 @@ START_TEST(test_directives)
 		"ok\n");
 	ck_assert(r.header);
 	ck_assert_uint_eq(r.root.nsub, 5);
-	ck_assert_int_eq(r.root.sub[0].status, KTAP_SKIP);
+	ck_assert_int_eq(r.root.sub[0].status, TEST_SKIP);
 	ck_assert_str_eq(r.root.sub[0].name, "needs hw");
 	ck_assert_str_eq(r.root.sub[0].reason, "no device");
-	ck_assert_int_eq(r.root.sub[1].status, KTAP_TODO);
+	ck_assert_int_eq(r.root.sub[1].status, TEST_TODO);
 	ck_assert_str_eq(r.root.sub[1].reason, "fix later");
-	ck_assert_int_eq(r.root.sub[2].status, KTAP_SKIP);
+	ck_assert_int_eq(r.root.sub[2].status, TEST_SKIP);
 	ck_assert_str_eq(r.root.sub[2].name, "lower case");
 	ck_assert_str_eq(r.root.sub[2].reason, ": nothing to do");
-	ck_assert_int_eq(r.root.sub[3].status, KTAP_PASS);
+	ck_assert_int_eq(r.root.sub[3].status, TEST_PASS);
 	ck_assert_ptr_null(r.root.sub[3].reason);
-	ck_assert_int_eq(r.root.sub[4].status, KTAP_PASS);
+	ck_assert_int_eq(r.root.sub[4].status, TEST_PASS);
 	ck_assert_int_eq(r.root.sub[4].number, 5);
-	ck_assert_str_eq(ktap_status_name(KTAP_TODO), "todo");
+	ck_assert_str_eq(test_status_name(TEST_TODO), "todo");
 	ktap_report_free(&r);
 }
 END_TEST
@@ -119,15 +119,15 @@ START_TEST(test_garbage_lines)
 	ck_assert_uint_eq(r.root.nsub, 2);
 	const struct ktap_test *mods = &r.root.sub[0];
 	ck_assert_str_eq(mods->name, "mods");
-	ck_assert_int_eq(mods->status, KTAP_PASS);
+	ck_assert_int_eq(mods->status, TEST_PASS);
 	ck_assert_uint_eq(mods->nsub, 1);
 	ck_assert_str_eq(mods->sub[0].name, "mods loaded");
-	ck_assert_int_eq(mods->sub[0].status, KTAP_PASS);
+	ck_assert_int_eq(mods->sub[0].status, TEST_PASS);
 	/* kernel messages land in the log of the test under way */
 	ck_assert(log_has(&mods->sub[0], "libceph: loaded (mon/osd proto 15/24)"));
 	ck_assert(log_has(&mods->sub[0], "ok 7 odd indentation is noise"));
 	ck_assert(log_has(mods, "okay, not a result"));
-	ck_assert_int_eq(r.root.sub[1].status, KTAP_FAIL);
+	ck_assert_int_eq(r.root.sub[1].status, TEST_FAIL);
 	ktap_report_free(&r);
 }
 END_TEST
@@ -148,7 +148,7 @@ START_TEST(test_timestamps_keep_indentation)
 	const struct ktap_test *ex = &r.root.sub[0];
 	ck_assert_str_eq(ex->name, "example");
 	ck_assert_uint_eq(ex->nsub, 2);
-	ck_assert_int_eq(ex->sub[1].status, KTAP_SKIP);
+	ck_assert_int_eq(ex->sub[1].status, TEST_SKIP);
 	ck_assert(log_has(&ex->sub[1], "kmemleak: a kernel message"));
 	ktap_report_free(&r);
 }
@@ -171,18 +171,18 @@ START_TEST(test_truncated)
 		"    # half a li");
 	ck_assert(r.header);
 	ck_assert_uint_eq(r.root.nsub, 3);
-	ck_assert_int_eq(r.root.sub[0].status, KTAP_PASS);
+	ck_assert_int_eq(r.root.sub[0].status, TEST_PASS);
 	const struct ktap_test *second = &r.root.sub[1];
 	ck_assert_str_eq(second->name, "second");
-	ck_assert_int_eq(second->status, KTAP_MISSING);
+	ck_assert_int_eq(second->status, TEST_MISSING);
 	ck_assert_int_eq(second->number, 2);
 	ck_assert(log_has(second, "BUG: kernel NULL pointer dereference, address: 0000000000000000"));
 	ck_assert(log_has(second, "    # half a li"));
 	ck_assert_uint_eq(second->nsub, 4);
-	ck_assert_int_eq(second->sub[2].status, KTAP_FAIL);
-	ck_assert_int_eq(second->sub[3].status, KTAP_MISSING);
+	ck_assert_int_eq(second->sub[2].status, TEST_FAIL);
+	ck_assert_int_eq(second->sub[3].status, TEST_MISSING);
 	ck_assert_int_eq(second->sub[3].number, 4);
-	ck_assert_int_eq(r.root.sub[2].status, KTAP_MISSING);
+	ck_assert_int_eq(r.root.sub[2].status, TEST_MISSING);
 	ck_assert_int_eq(r.root.sub[2].number, 3);
 	ck_assert_str_eq(r.root.sub[2].name, "");
 	ktap_report_free(&r);

@@ -1,11 +1,15 @@
-/* The nightly records: record.json gathered from an output directory, the
- * KCIDB document validated against the KCIDB schema (by python3's
- * jsonschema), the SQUAD submission's shape, and the history. */
+/* The nightly records: the run document as the stages describe an output
+ * directory (record.json), the KCIDB document validated against the KCIDB
+ * schema (by python3's jsonschema), the SQUAD submission's shape, and the
+ * history. */
 #include "nightly/history.h"
 #include "suites.h"
 #include "core/profile.h"
 #include "nightly/kcidb.h"
-#include "nightly/record.h"
+#include "core/records.h"
+#include "core/rundoc.h"
+#include "kernel/buildlog.h"
+#include "stages/chain.h"
 #include "nightly/finish.h"
 #include "nightly/squad.h"
 #include "lib/spawn.h"
@@ -23,6 +27,7 @@ static char *dir;
 static struct profile prof;
 static struct settings set;
 static struct run run;
+static struct rundoc run_doc;
 
 static const char results_json[] =
 	"{\"reported\": true, \"exit_code\": 1, \"tests\": ["
@@ -34,16 +39,6 @@ static const char results_json[] =
 	"{\"name\": \"backlog\", \"status\": \"skip\", \"log\": \"\", \"subtests\": []},"
 	"{\"name\": \"sysctl\", \"status\": \"missing\", \"log\": \"\", \"subtests\": []}]}\n";
 
-static const char metadata_json[] =
-	"{\"profile\": \"n\", \"started\": \"2026-12-01T20:00:00Z\", \"finished\": \"2026-12-01T20:10:00Z\","
-	" \"reproducer\": \"kbuild make profile=n\", \"compiler\": {\"version_full\": \"gcc 12.2.0\"},"
-	" \"config_fragments\": [\"frag\"],"
-	" \"source\": {\"version\": \"6.1\", \"kind\": \"tarball\", \"origin\": \"debian:linux-source-6.1=6.1.192-3\","
-	"   \"sha256\": \"cacdc3830989309d042083be3307969e55600ed7f908cf00df544c5ff50759a1\", \"verified\": \"yes\"},"
-	" \"results\": {\"status\": \"fail\", \"stages\": {\"fetch\": {\"status\": \"skip\", \"duration\": 0.1},"
-	"   \"build\": {\"status\": \"pass\", \"duration\": 200.5}, \"boot\": {\"status\": \"pass\", \"duration\": 10.4},"
-	"   \"qa\": {\"status\": \"fail\", \"duration\": 0.1}}}}\n";
-
 /* A finished output directory, as the stages leave it. */
 static void setup(void)
 {
@@ -51,7 +46,6 @@ static void setup(void)
 	tu_write(dir, "configs/profiles/n.ini", "[source]\nversion = 6.1\n[config]\nbase = tinyconfig\n"
 						"fragments = frag\n");
 	tu_write(dir, "configs/frag.config", "CONFIG_CEPH_LIB=m\nCONFIG_TCP_TW_TIMEOUT=10\n# CONFIG_DEBUG is not set\n");
-	tu_write(dir, "metadata.json", metadata_json);
 	tu_write(dir, "results.json", results_json);
 	tu_write(dir, "config", "CONFIG_CEPH_LIB=m\nCONFIG_TCP_TW_TIMEOUT=10\n# CONFIG_DEBUG is not set\nCONFIG_NET=y\n");
 	tu_write(dir, "applied", "0987a938b14c029af1a9b267962f6ae09166ef8fbbe92bec5d54e7070658740e 0001-tw.patch\n");
@@ -60,9 +54,6 @@ static void setup(void)
 					"net/ipv4/tcp.c:120:5: warning: unused variable 'x' [-Wunused-variable]\n"
 					"include/linux/log2.h:22:1: warning: ignoring attribute 'noreturn'\n"
 					"ld: warning: creating DT_TEXTREL in a PIE\n");
-	tu_write(dir, "build.rec", "steps 1855\nwarnings 3\nerrors 0\nseconds 198.2\njobs 2\n");
-	tu_write(dir, "install.rec", "release 6.1.192\n");
-	tu_write(dir, "boot.rec", "verdict tests_failed\nseconds 10.4\nqemu-status 3\n");
 	tu_write(dir, "build/vmlinux", "0123456789");
 	tu_write(dir, "build/arch/x86/boot/bzImage", "01234");
 	tu_write(dir, "stage/lib/modules/6.1.192/kernel/net/ceph/libceph.ko", "0123456789abcdef");
@@ -72,18 +63,55 @@ static void setup(void)
 	run = (struct run){.set = &set, .home = dir, .outdir = dir};
 	run.srcdir = path_join(dir, "src");
 	run.objdir = path_join(dir, "build");
-	run.stagedir = path_join(dir, "stage");
+	run.installroot = path_join(dir, "stage");
 	run.logdir = path_join(dir, "logs");
 	run.stampdir = path_join(dir, "stamps");
+	/* The records as the stages write them (core/records.h), never by hand. */
+	struct source_rec src = {"tarball", "/usr/src/linux-source-6.1.tar.xz",
+				 "cacdc3830989309d042083be3307969e55600ed7f908cf00df544c5ff50759a1", "yes",
+				 "debian:linux-source-6.1=6.1.192-3"};
+	struct build_rec build = {.steps = 1855, .warnings = 3, .seconds = 198.2, .jobs = 2};
+	struct install_rec inst = {"6.1.192"};
+	struct boot_rec boot = {(char *)boot_verdict_name(BOOT_TESTS_FAILED), 10.4, 3, "tcg", "test"};
+	ck_assert_int_eq(source_rec_put(&run, &src), 0);
+	ck_assert_int_eq(build_rec_put(&run, &build), 0);
+	ck_assert_int_eq(install_rec_put(&run, &inst), 0);
+	ck_assert_int_eq(boot_rec_put(&run, &boot), 0);
+}
+
+/* The run document as kbuild's pipeline makes it: each stage up to last
+ * described (the others not reached), with these outcomes, then the end. */
+static json_t *describe_run(size_t last, enum stage_status last_status, int exit_code)
+{
+	char *argv[] = {"kbuild", "make", NULL};
+	rundoc_begin(&run_doc, set.name, dir, set.build.arch, 2, argv);
+	for (size_t i = 0; i <= last; i++) {
+		if (chain_stages[i]->describe)
+			chain_stages[i]->describe(&run, &run_doc);
+		kb_clear_error();
+		rundoc_stage(&run_doc, chain_stages[i]->name, i == last ? last_status : STAGE_PASS, 1.5);
+	}
+	rundoc_end(&run_doc, exit_code, run.logdir);
+	run.doc = &run_doc;
+	return json_incref(run_doc.root);
+}
+
+static size_t stage(const char *name)
+{
+	int i = chain_stage_index(name);
+	ck_assert_int_ge(i, 0);
+	return (size_t)i;
 }
 
 static void teardown(void)
 {
+	rundoc_free(&run_doc);
+	run.doc = NULL;
 	settings_free(&set);
 	profile_free(&prof);
 	free(run.srcdir);
 	free(run.objdir);
-	free(run.stagedir);
+	free(run.installroot);
 	free(run.logdir);
 	free(run.stampdir);
 	rm_rf(dir);
@@ -101,30 +129,37 @@ static const char *jstr(const json_t *o, const char *path)
 	return json_string_value(cur);
 }
 
+/* One parser for warnings: the list and the count agree (the linker's
+ * warnings are in both). */
 START_TEST(warning_lines_are_split)
 {
 	char *f, *m;
 	long l;
-	ck_assert(record_parse_warning("fs/a.c:10:5: warning: x [-Wy]", &f, &l, &m));
+	ck_assert(buildlog_warning("fs/a.c:10:5: warning: x [-Wy]", &f, &l, &m));
 	ck_assert_str_eq(f, "fs/a.c");
 	ck_assert_int_eq(l, 10);
 	ck_assert_str_eq(m, "x [-Wy]");
 	free(f);
 	free(m);
-	ck_assert(record_parse_warning("arch/x86/boot/header.S:20: warning: w", &f, &l, &m));
+	ck_assert(buildlog_warning("arch/x86/boot/header.S:20: warning: w", &f, &l, &m));
 	ck_assert_str_eq(f, "arch/x86/boot/header.S");
 	ck_assert_int_eq(l, 20);
 	free(f);
 	free(m);
-	ck_assert(!record_parse_warning("ld: warning: creating DT_TEXTREL", &f, &l, &m));
-	ck_assert(!record_parse_warning("  CC      fs/a.o", &f, &l, &m));
+	ck_assert(buildlog_warning("ld: warning: creating DT_TEXTREL", &f, &l, &m));
+	ck_assert_str_eq(f, "ld");
+	ck_assert_int_eq(l, 0);
+	ck_assert_str_eq(m, "creating DT_TEXTREL");
+	free(f);
+	free(m);
+	ck_assert(!buildlog_warning("  CC      fs/a.o", &f, &l, &m));
 }
 END_TEST
 
 START_TEST(record_gathers_the_output_directory)
 {
-	json_t *rec = record_collect(&run, 1);
-	ck_assert_str_eq(jstr(rec, "format"), RECORD_FORMAT);
+	json_t *rec = describe_run(stage("qa"), STAGE_FAIL, 1);
+	ck_assert_str_eq(jstr(rec, "format"), RUNDOC_FORMAT);
 	ck_assert_str_eq(jstr(rec, "status"), "fail");
 	ck_assert_str_eq(jstr(rec, "kernel_release"), "6.1.192");
 	ck_assert_str_eq(jstr(rec, "source.version"), "6.1");
@@ -135,9 +170,9 @@ START_TEST(record_gathers_the_output_directory)
 	ck_assert_ptr_null(jstr(rec, "config.DEBUG"));
 	ck_assert_str_eq(jstr(rec, "requested.DEBUG"), "n");
 	ck_assert_str_eq(jstr(rec, "requested.CEPH_LIB"), "m");
-	/* warnings: file:line ones, each once */
+	/* warnings: each once, the linker's too */
 	json_t *w = json_object_get(rec, "warnings");
-	ck_assert_uint_eq(json_array_size(w), 2);
+	ck_assert_uint_eq(json_array_size(w), 3);
 	ck_assert_str_eq(json_string_value(json_object_get(json_array_get(w, 0), "file")), "net/ipv4/tcp.c");
 	ck_assert_int_eq(json_integer_value(json_object_get(json_array_get(w, 0), "line")), 120);
 	/* sizes */
@@ -152,7 +187,7 @@ START_TEST(record_gathers_the_output_directory)
 	json_t *m = json_object_get(rec, "measurements");
 	ck_assert_double_eq_tol(json_number_value(json_object_get(m, "lifetime_2s")), 2.09, 1e-9);
 	ck_assert_double_eq_tol(json_number_value(json_object_get(m, "lifetime_4s")), 4.16, 1e-9);
-	ck_assert_str_eq(jstr(rec, "boot.verdict"), "tests_failed");
+	ck_assert_str_eq(jstr(rec, "boot.verdict"), "tests-failed");
 	ck_assert_double_eq_tol(json_number_value(json_object_get(json_object_get(rec, "build"), "seconds")), 198.2, 1e-9);
 	json_decref(rec);
 }
@@ -160,10 +195,10 @@ END_TEST
 
 START_TEST(kcidb_document_is_valid)
 {
-	json_t *rec = record_collect(&run, 1);
+	json_t *rec = describe_run(stage("qa"), STAGE_FAIL, 1);
 	json_t *doc = kcidb_from_record(rec, "kbuild");
 	char *p = path_join(dir, "kcidb.json");
-	ck_assert_int_eq(record_write_json(doc, p), 0);
+	ck_assert_int_eq(rundoc_write(doc, p), 0);
 	ck_assert_int_eq(kcidb_check(p), 0);
 
 	/* The content, not only the shape. */
@@ -194,7 +229,7 @@ START_TEST(kcidb_document_is_valid)
 
 	/* It can fail: SQUAD's lower-case status is not KCIDB's vocabulary. */
 	json_object_set_new(b, "status", json_string("pass"));
-	ck_assert_int_eq(record_write_json(doc, p), 0);
+	ck_assert_int_eq(rundoc_write(doc, p), 0);
 	ck_assert_int_ne(kcidb_check(p), 0);
 	free(p);
 	json_decref(doc);
@@ -204,7 +239,7 @@ END_TEST
 
 START_TEST(squad_submission_shape)
 {
-	json_t *rec = record_collect(&run, 1);
+	json_t *rec = describe_run(stage("qa"), STAGE_FAIL, 1);
 	json_t *doc = squad_from_record(rec);
 	json_t *tests = json_object_get(doc, "tests"), *metrics = json_object_get(doc, "metrics"),
 	       *meta = json_object_get(doc, "metadata");
@@ -244,11 +279,11 @@ END_TEST
 /* A failed build: FAIL with the end of its log as the excerpt, no tests. */
 START_TEST(kcidb_failed_build)
 {
-	tu_write(dir, "metadata.json",
-		 "{\"profile\": \"n\", \"started\": \"2026-12-01T20:00:00Z\", \"results\": {\"stages\": {"
-		 "\"config\": {\"status\": \"pass\", \"duration\": 9.0}, \"build\": {\"status\": \"fail\", \"duration\": 50}}}}\n");
 	tu_write(dir, "logs/build.log", "  CC      fs/a.o\nfs/a.c:3:1: error: expected ';'\nmake: *** [fs] Error 1\n");
-	json_t *rec = record_collect(&run, 1);
+	char *rec_file = path_join(dir, "build.rec");
+	unlink(rec_file); /* a failed build writes none */
+	free(rec_file);
+	json_t *rec = describe_run(stage("build"), STAGE_FAIL, 1);
 	/* results.json and boot.rec are an earlier run's: not this one's */
 	ck_assert_uint_eq(json_object_size(json_object_get(rec, "tests")), 0);
 	ck_assert_ptr_null(jstr(rec, "boot.verdict"));
@@ -260,7 +295,7 @@ START_TEST(kcidb_failed_build)
 	ck_assert_ptr_nonnull(strstr(json_string_value(json_object_get(b, "log_excerpt")), "Error 1"));
 	ck_assert_uint_eq(json_array_size(json_object_get(doc, "tests")), 0);
 	char *p = path_join(dir, "kcidb.json");
-	ck_assert_int_eq(record_write_json(doc, p), 0);
+	ck_assert_int_eq(rundoc_write(doc, p), 0);
 	ck_assert_int_eq(kcidb_check(p), 0);
 	free(p);
 	json_decref(doc);
@@ -272,10 +307,11 @@ END_TEST
  * gets changes.txt against it. */
 START_TEST(history_keeps_the_last_good_run)
 {
-	ck_assert_int_eq(report_finish(&run, 0), 0);
+	json_decref(describe_run(stage("qa"), STAGE_PASS, 0));
+	ck_assert_int_eq(nightly_finish(&run, 0), 0);
 	char *hist = path_join(dir, "history");
 	char *hrec = path_join(hist, "record.json");
-	json_t *h = record_load(hrec);
+	json_t *h = rundoc_load(hrec);
 	ck_assert_ptr_nonnull(h);
 	ck_assert_str_eq(jstr(h, "status"), "pass");
 	json_decref(h);
@@ -283,8 +319,10 @@ START_TEST(history_keeps_the_last_good_run)
 	ck_assert(!path_exists(changes)); /* nothing to compare with yet */
 
 	/* The next run fails: history untouched, changes name the regression. */
-	ck_assert_int_eq(report_finish(&run, 1), 1);
-	h = record_load(hrec);
+	rundoc_free(&run_doc);
+	json_decref(describe_run(stage("qa"), STAGE_FAIL, 1));
+	ck_assert_int_eq(nightly_finish(&run, 1), 1);
+	h = rundoc_load(hrec);
 	ck_assert_str_eq(jstr(h, "status"), "pass");
 	json_decref(h);
 	char *text = read_file(changes, NULL);

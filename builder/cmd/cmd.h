@@ -1,8 +1,8 @@
 /* kbuild's commands, as kmod's kmod_cmds[]: one file per command, each
  * defining its `struct command`; cmd/commands.c holds the table that
  * dispatch and --help read. */
-#ifndef KBUILD_CMD_H
-#define KBUILD_CMD_H
+#ifndef KBUILD_CMD_CMD_H
+#define KBUILD_CMD_CMD_H
 
 #include "core/run.h"
 
@@ -26,8 +26,11 @@ extern const struct command command_stage;
 const struct command *command_find(const char *name, struct run *r);
 /* The usage text: every command of the table and every stage. */
 void command_usage(FILE *f);
-/* The whole chain up to r->last: metadata.json around it, records after it.
- * Returns the exit code. */
+/* The whole chain up to r->last: the run document around it (metadata.json
+ * from the start), the nightly records after it. Returns the exit code. */
 int command_run_chain(struct run *r);
+/* The same, with after(r) run when the chain passed, before the run's end
+ * is recorded (its exit code is the run's). */
+int command_run_chain_then(struct run *r, int (*after)(struct run *r));
 
 #endif

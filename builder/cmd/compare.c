@@ -3,7 +3,7 @@
  * regression, 2 on bad arguments. */
 #include "cmd/cmd.h"
 #include "nightly/compare.h"
-#include "nightly/record.h"
+#include "core/rundoc.h"
 #include "lib/json.h"
 
 #include <stdbool.h>
@@ -54,7 +54,7 @@ static int compare_main(int argc, char **argv)
 		fprintf(stderr, "usage: kbuild compare OLD NEW (output directories or record.json files)\n");
 		return 2;
 	}
-	json_t *old = record_load(paths[0]), *new = old ? record_load(paths[1]) : NULL;
+	json_t *old = rundoc_load(paths[0]), *new = old ? rundoc_load(paths[1]) : NULL;
 	if (!old || !new) {
 		fprintf(stderr, "kbuild compare: %s\n", kb_last_error());
 		json_decref(old);

@@ -1,16 +1,32 @@
-/* kbuild make, and kbuild STAGE: the chain up to r->last, with metadata.json
- * around it and the nightly records after it. */
+/* kbuild make, and kbuild STAGE: the chain up to r->last, with the run
+ * document around it (metadata.json from the start) and the nightly records
+ * after it. */
 #include "cmd/cmd.h"
+#include "core/rundoc.h"
 #include "engine/metadata.h"
 #include "engine/pipeline.h"
 #include "nightly/finish.h"
 
+int command_run_chain_then(struct run *r, int (*after)(struct run *r))
+{
+	struct rundoc doc;
+	rundoc_begin(&doc, r->set->name, r->outdir, r->set->build.arch, r->argc, r->argv);
+	r->doc = &doc;
+	metadata_write(r);
+	int rc = pipeline_run(r, r->stages, r->n_stages, r->last);
+	if (rc == 0 && after)
+		rc = after(r);
+	rundoc_end(&doc, rc, r->logdir);
+	metadata_write(r);
+	rc = nightly_finish(r, rc);
+	r->doc = NULL;
+	rundoc_free(&doc);
+	return rc;
+}
+
 int command_run_chain(struct run *r)
 {
-	metadata_begin(r, r->argc, r->argv);
-	int rc = pipeline_run(r, r->stages, r->n_stages, r->last);
-	metadata_end(r, rc);
-	return report_finish(r, rc);
+	return command_run_chain_then(r, NULL);
 }
 
 const struct command command_make = {"make", CMD_RUN, command_run_chain, "run the whole chain"};

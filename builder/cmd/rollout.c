@@ -7,8 +7,7 @@
 static int cmd_rollout(struct run *r)
 {
 	r->last = (size_t)chain_stage_index("grub");
-	int rc = command_run_chain(r);
-	return rc ? rc : rollout_run(r);
+	return command_run_chain_then(r, rollout_run);
 }
 
 const struct command command_rollout = {"rollout", CMD_RUN, cmd_rollout,

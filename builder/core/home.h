@@ -1,6 +1,6 @@
 /* Where kbuild's own files (configs/, patches/, qa/) and the cache live. */
-#ifndef KBUILD_HOME_H
-#define KBUILD_HOME_H
+#ifndef KBUILD_CORE_HOME_H
+#define KBUILD_CORE_HOME_H
 
 /* KBUILD_HOME, else the directory holding the kbuild executable (or its
  * parent) when it has configs/profiles, else the current directory. */

@@ -14,7 +14,7 @@ static void set_paths(struct run *r)
 {
 	r->srcdir = run_path(r, "src");
 	r->objdir = run_path(r, "build");
-	r->stagedir = run_path(r, "stage");
+	r->installroot = run_path(r, "stage");
 	r->logdir = run_path(r, "logs");
 	r->stampdir = run_path(r, "stamps");
 }

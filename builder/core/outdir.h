@@ -1,7 +1,7 @@
 /* The output directory O: which commands may create it, how it is locked,
  * and proof that a directory is one kbuild made before `clean` removes it. */
-#ifndef KBUILD_OUTDIR_H
-#define KBUILD_OUTDIR_H
+#ifndef KBUILD_CORE_OUTDIR_H
+#define KBUILD_CORE_OUTDIR_H
 
 #include "core/run.h"
 

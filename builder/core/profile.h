@@ -5,8 +5,8 @@
  * naming file:line. A profile may inherit from another ([profile] inherit).
  * Command-line arguments override any key (`key=value` or `section.key=value`)
  * or extend a list (`key+=value`). */
-#ifndef KBUILD_PROFILE_H
-#define KBUILD_PROFILE_H
+#ifndef KBUILD_CORE_PROFILE_H
+#define KBUILD_CORE_PROFILE_H
 
 #include <stdbool.h>
 #include <stddef.h>

@@ -1,8 +1,8 @@
 /* Checks of particular profile keys beyond their type: values that reach
  * make's command line (base, arch, cross, cc) must have the shape make and
  * the kernel expect, so a typo fails at the profile line, not deep in make. */
-#ifndef KBUILD_PROFILE_VALUES_H
-#define KBUILD_PROFILE_VALUES_H
+#ifndef KBUILD_CORE_PROFILE_VALUES_H
+#define KBUILD_CORE_PROFILE_VALUES_H
 
 /* Each returns NULL when value is acceptable, else the reason (a static
  * string); the schema (core/schema.c) names the rule of each key. */

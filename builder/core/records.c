@@ -26,6 +26,8 @@ RECORD_DESC(install_rec, "install.rec", "install", FIELD(install_rec, release, R
 RECORD_DESC(boot_rec, "boot.rec", "boot", FIELD(boot_rec, verdict, REC_STRING),
 	    FIELD(boot_rec, seconds, REC_DOUBLE), FIELD(boot_rec, qemu_status, REC_LLONG),
 	    FIELD(boot_rec, accel, REC_STRING), FIELD(boot_rec, accel_why, REC_STRING));
+RECORD_DESC(bundle_rec, "bundle.rec", "bundle", FIELD(bundle_rec, tarball, REC_STRING),
+	    FIELD(bundle_rec, rpm, REC_STRING), FIELD(bundle_rec, deb, REC_STRING));
 
 /* Backslash, newline and other control bytes as \\, \n, \xHH. */
 static void put_escaped(FILE *f, const char *s)
@@ -180,7 +182,7 @@ void record_release(const struct record_desc *d, void *rec)
 
 char *record_applied_path(const struct run *r)
 {
-	return run_path(r, "applied");
+	return run_path(r, OUT_APPLIED);
 }
 
 int record_remove(const struct run *r, const struct record_desc *d)

@@ -3,8 +3,8 @@
  * (file name, producing stage, fields); this module alone knows the files
  * and their format ("key value" lines, values escaped so that a newline or
  * backslash in a path reads back as it was written). */
-#ifndef KBUILD_RECORDS_H
-#define KBUILD_RECORDS_H
+#ifndef KBUILD_CORE_RECORDS_H
+#define KBUILD_CORE_RECORDS_H
 
 #include <stddef.h>
 
@@ -92,9 +92,25 @@ struct boot_rec {
 };
 RECORD_TYPE(boot_rec)
 
-/* Files one stage makes and a later one reads, below the output directory. */
+/* bundle -> the user, the e2e test, the rollout: where the three artifacts are. */
+struct bundle_rec {
+	char *tarball, *rpm, *deb;
+};
+RECORD_TYPE(bundle_rec)
+
+/* The files of the output directory that stages, commands and people read,
+ * named once. */
+#define OUT_APPLIED "applied"               /* patch: what the tree holds (source/patch_apply.h) */
+#define OUT_CONFIG "config"                 /* config -> the user, records: the resolved config */
+#define OUT_CONFIG_REPORT "config-report.txt" /* config: what was asked and what survived */
 #define OUT_INITRAMFS "initramfs.cpio.gz"   /* initramfs -> boot */
 #define OUT_SERIAL_LOG "serial.log"         /* boot -> qa: the guest's console */
+#define OUT_RESULTS_JSON "results.json"     /* qa -> bundle, records: the self-tests */
+#define OUT_JUNIT_XML "junit.xml"           /* qa: the same for CI systems */
+#define OUT_METADATA_JSON "metadata.json"   /* the run, rewritten after every stage */
+#define OUT_RECORD_JSON "record.json"       /* the run document at the end (core/rundoc.h) */
+#define OUT_KCIDB_JSON "kcidb.json"         /* nightly: KCIDB v5 */
+#define OUT_SQUAD_JSON "squad.json"         /* nightly: SQUAD */
 
 /* The patch stage's list of what the tree holds (its format: source/patch_apply.h). */
 char *record_applied_path(const struct run *r);

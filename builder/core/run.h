@@ -1,6 +1,6 @@
 /* The state of one kbuild run: the profile, the directories, the stage log. */
-#ifndef KBUILD_RUN_H
-#define KBUILD_RUN_H
+#ifndef KBUILD_CORE_RUN_H
+#define KBUILD_CORE_RUN_H
 
 #include <stdbool.h>
 #include <stdio.h>
@@ -9,6 +9,7 @@
 #include "core/stamp.h"
 
 struct stage;
+struct rundoc;
 
 struct run {
 	const struct settings *set; /* the profile, resolved (core/settings.h) */
@@ -17,9 +18,10 @@ struct run {
 	char *cache;        /* shared download cache (KBUILD_CACHE) */
 	char *srcdir;       /* outdir/src: the extracted, patched tree */
 	char *objdir;       /* outdir/build: every object file (make O=) */
-	char *stagedir;     /* outdir/stage: modules_install root + boot/ */
+	char *installroot;  /* outdir/stage: the install root (lib/modules/R, boot/) the bundle packs */
 	char *logdir;       /* outdir/logs */
 	char *stampdir;     /* outdir/stamps */
+	struct rundoc *doc; /* what the run learns (core/rundoc.h); NULL: none kept */
 	FILE *log;          /* the running stage's log */
 	bool tty;           /* stderr is a terminal: progress bars */
 	const struct stage *const *stages; /* the chain the command runs (stages/chain.h) */

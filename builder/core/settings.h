@@ -3,8 +3,8 @@
  * says where each key's value goes in struct settings; stages read
  * r->set->qa.memory, never a ("section", "key") string, so a typo is a
  * compile error and a default is written once. */
-#ifndef KBUILD_SETTINGS_H
-#define KBUILD_SETTINGS_H
+#ifndef KBUILD_CORE_SETTINGS_H
+#define KBUILD_CORE_SETTINGS_H
 
 #include <stdbool.h>
 

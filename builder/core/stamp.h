@@ -4,8 +4,8 @@
  * input, so that `kbuild status` can say which input changed. Each stage's
  * inputs include the previous stage's digest, so a change anywhere makes
  * every later stage stale. */
-#ifndef KBUILD_STAMP_H
-#define KBUILD_STAMP_H
+#ifndef KBUILD_CORE_STAMP_H
+#define KBUILD_CORE_STAMP_H
 
 #include "lib/util.h"
 

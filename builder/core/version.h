@@ -1,4 +1,4 @@
-#ifndef KBUILD_VERSION_H
-#define KBUILD_VERSION_H
+#ifndef KBUILD_CORE_VERSION_H
+#define KBUILD_CORE_VERSION_H
 #define KBUILD_VERSION "0.1.0"
 #endif

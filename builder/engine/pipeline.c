@@ -27,6 +27,19 @@ static int collect_inputs(struct run *r, const struct stage *const *stages, size
 	return stages[i]->inputs ? stages[i]->inputs(r, s) : 0;
 }
 
+/* What the stage learnt goes into the run document, and metadata.json is
+ * written again from it. */
+static void record_stage(struct run *r, const struct stage *st, enum stage_status status, double seconds)
+{
+	if (!r->doc)
+		return;
+	if (st->describe)
+		st->describe(r, r->doc);
+	kb_clear_error(); /* a describe hook reads what is there; absence is not an error */
+	rundoc_stage(r->doc, st->name, status, seconds);
+	metadata_write(r);
+}
+
 int pipeline_run(struct run *r, const struct stage *const *stages, size_t n, size_t last)
 {
 	bool rerun_rest = false;
@@ -35,11 +48,6 @@ int pipeline_run(struct run *r, const struct stage *const *stages, size_t n, siz
 	for (size_t i = 0; i <= last && i < n; i++) {
 		const struct stage *st = stages[i];
 		double t0 = now_seconds();
-		if (!st->run) {
-			stagelog_line(i, n, st->name, "FAILED", 0, "not implemented yet");
-			fprintf(stderr, "kbuild: stage '%s' is not implemented yet\n", st->name);
-			return 3;
-		}
 		struct stamp s = {0};
 		char *sp = stamp_path(r, st);
 		char *why = NULL;
@@ -52,7 +60,7 @@ int pipeline_run(struct run *r, const struct stage *const *stages, size_t n, siz
 		}
 		if (!rerun_rest && stamp_compare(sp, &s, &why) == STAMP_MATCH) {
 			stagelog_line(i, n, st->name, "up to date", now_seconds() - t0, NULL);
-			metadata_stage(r, st->name, "skip", now_seconds() - t0);
+			record_stage(r, st, STAGE_SKIP, now_seconds() - t0);
 			stamp_free(&s);
 			free(sp);
 			continue;
@@ -70,7 +78,7 @@ int pipeline_run(struct run *r, const struct stage *const *stages, size_t n, siz
 			rc = kb_fail("interrupted"); /* whatever it did, no stamp vouches for it */
 		if (rc != 0) {
 			stagelog_fail(r, i, n, st->name, dt);
-			metadata_stage(r, st->name, "fail", dt);
+			record_stage(r, st, STAGE_FAIL, dt);
 			stamp_free(&s);
 			free(sp);
 			return rc > 0 ? rc : 1;
@@ -82,7 +90,7 @@ int pipeline_run(struct run *r, const struct stage *const *stages, size_t n, siz
 			return 1;
 		}
 		stagelog_end(r, i, n, st->name, dt);
-		metadata_stage(r, st->name, "pass", dt);
+		record_stage(r, st, STAGE_PASS, dt);
 		stamp_free(&s);
 		free(sp);
 	}
@@ -108,9 +116,7 @@ int pipeline_status(struct run *r, const struct stage *const *stages, size_t n, 
 			why = xasprintf("cannot read inputs: %s", kb_last_error());
 		else
 			state = stamp_compare(sp, &s, &why);
-		if (!st->run)
-			fprintf(out, "%-10s  not implemented yet\n", st->name);
-		else if (state == STAMP_MATCH)
+		if (state == STAMP_MATCH)
 			fprintf(out, "%-10s  done\n", st->name);
 		else if (state == STAMP_DIFFERS || why)
 			fprintf(out, "%-10s  stale      (%s)\n", st->name, why);

@@ -2,8 +2,8 @@
  * one-line-per-stage report on the terminal, every later stage re-run after
  * one that ran. The chain itself (which stages, in which order) is the
  * caller's: kbuild's is stages/chain.h, tests pass their own. */
-#ifndef KBUILD_PIPELINE_H
-#define KBUILD_PIPELINE_H
+#ifndef KBUILD_ENGINE_PIPELINE_H
+#define KBUILD_ENGINE_PIPELINE_H
 
 #include "engine/stage.h"
 

@@ -1,15 +1,15 @@
-/* A pipeline stage: what it depends on, what it does, what it makes and
- * what it tells metadata.json. The contract (ARCHITECTURE.md): outputs under
+/* A pipeline stage: what it depends on, what it does, and what it tells
+ * the run document. The contract (ARCHITECTURE.md): outputs under
  * temporary names, renamed when complete; what later stages need goes
  * through core/records.h; the pipeline removes the stamp before run() and
- * writes it only when run() returns 0. */
-#ifndef KBUILD_STAGE_H
-#define KBUILD_STAGE_H
+ * writes it only when run() returns 0; what a run learns goes into the run
+ * document through describe(). */
+#ifndef KBUILD_ENGINE_STAGE_H
+#define KBUILD_ENGINE_STAGE_H
 
+#include "core/rundoc.h"
 #include "core/run.h"
 #include "lib/util.h"
-
-#include <jansson.h>
 
 struct stage {
 	const char *name;
@@ -18,15 +18,13 @@ struct stage {
 	 * digest is added by the pipeline). Returns -1 when an input cannot be
 	 * read (kb_fail says which). */
 	int (*inputs)(struct run *r, struct stamp *s);
-	/* Does the work, logging to r->log. NULL: not implemented yet. */
+	/* Does the work, logging to r->log. */
 	int (*run)(struct run *r);
-	/* Pushes the paths of the files it made that metadata.json lists with
-	 * size and sha256 (missing ones are left out). NULL: none. */
-	void (*artifacts)(struct run *r, struct strv *paths);
-	/* Sets its own keys of metadata.json on meta (results: meta's
-	 * "results"). Called at every save, before the stage ran too (its
-	 * records absent: nulls). NULL: none. */
-	void (*metadata)(struct run *r, json_t *meta);
+	/* Adds its part of the run document (core/rundoc.h) from its records
+	 * and outputs: its section and its artifacts (rundoc_artifact). Called
+	 * once per run, after the stage ran (passed or failed: what it left is
+	 * read, absent records are left out) or was found up to date. NULL: none. */
+	void (*describe)(struct run *r, struct rundoc *doc);
 };
 
 #endif

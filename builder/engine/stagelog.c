@@ -70,26 +70,6 @@ void stagelog_end(struct run *r, size_t index, size_t total, const char *stage, 
 	stagelog_line(index, total, stage, "done", seconds, NULL);
 }
 
-char *file_tail(const char *path, int n)
-{
-	size_t len;
-	char *text = read_file(path, &len);
-	if (!text) {
-		kb_clear_error();
-		return xstrdup("");
-	}
-	size_t i = len;
-	if (i && text[i - 1] == '\n')
-		i--;
-	while (i > 0 && n > 0) {
-		if (text[--i] == '\n')
-			n--;
-	}
-	char *tail = xstrdup(text + (i && text[i] == '\n' ? i + 1 : i));
-	free(text);
-	return tail;
-}
-
 void stagelog_fail(struct run *r, size_t index, size_t total, const char *stage, double seconds)
 {
 	/* The error goes into the log too, so the log alone tells the story. */
@@ -99,7 +79,7 @@ void stagelog_fail(struct run *r, size_t index, size_t total, const char *stage,
 	close_log(r);
 	stagelog_line(index, total, stage, "FAILED", seconds, NULL);
 	char *path = log_path(r, stage);
-	char *tail = file_tail(path, 20);
+	char *tail = file_tail(path, 20, 8192);
 	fprintf(stderr, "---- last lines of %s ----\n%s%s----\nkbuild: %s: %s\n", path, tail,
 		*tail && tail[strlen(tail) - 1] != '\n' ? "\n" : "", stage, err);
 	free(tail);

@@ -1,7 +1,7 @@
 /* What the user sees: one line per stage on the terminal, a log file per
  * stage, and on failure the tail of that log with its path. */
-#ifndef KBUILD_STAGELOG_H
-#define KBUILD_STAGELOG_H
+#ifndef KBUILD_ENGINE_STAGELOG_H
+#define KBUILD_ENGINE_STAGELOG_H
 
 #include "core/run.h"
 
@@ -18,7 +18,5 @@ void stagelog_fail(struct run *r, size_t index, size_t total, const char *stage,
 void stagelog_line(size_t index, size_t total, const char *stage, const char *status, double seconds,
 		   const char *note);
 int stagelog_fatal(const char *msg);
-/* The last n lines of a file, malloc'd ("" when unreadable). */
-char *file_tail(const char *path, int n);
 
 #endif

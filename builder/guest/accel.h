@@ -5,8 +5,8 @@
  * `-accel kvm` never prints a byte. The decision is made from facts read off
  * the host (the device, the CPU's virtualization flags, which KVM vendor
  * module is loaded), which tests inject. */
-#ifndef KBUILD_ACCEL_H
-#define KBUILD_ACCEL_H
+#ifndef KBUILD_GUEST_ACCEL_H
+#define KBUILD_GUEST_ACCEL_H
 
 #include <stdbool.h>
 

@@ -1,6 +1,6 @@
 /* Busybox in the initramfs: the binary, its libraries, and a link per applet. */
-#ifndef KBUILD_BUSYBOX_H
-#define KBUILD_BUSYBOX_H
+#ifndef KBUILD_GUEST_BUSYBOX_H
+#define KBUILD_GUEST_BUSYBOX_H
 
 #include "guest/cpio.h"
 #include "lib/util.h"

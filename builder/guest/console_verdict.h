@@ -1,6 +1,6 @@
 /* Which guest console lines mean the kernel itself is broken. */
-#ifndef KBUILD_CONSOLE_VERDICT_H
-#define KBUILD_CONSOLE_VERDICT_H
+#ifndef KBUILD_GUEST_CONSOLE_VERDICT_H
+#define KBUILD_GUEST_CONSOLE_VERDICT_H
 
 #include <stdbool.h>
 

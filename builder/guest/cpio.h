@@ -1,7 +1,7 @@
 /* The initramfs as a model: entries collected in memory, then written
  * sorted as gzip'd cpio newc with libarchive, identical for identical input. */
-#ifndef KBUILD_CPIO_H
-#define KBUILD_CPIO_H
+#ifndef KBUILD_GUEST_CPIO_H
+#define KBUILD_GUEST_CPIO_H
 
 #include <stddef.h>
 

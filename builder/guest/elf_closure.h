@@ -1,7 +1,7 @@
 /* A program and the shared libraries it needs, added to the initramfs at
  * their host paths (kernel/elf_deps finds them). */
-#ifndef KBUILD_ELF_CLOSURE_H
-#define KBUILD_ELF_CLOSURE_H
+#ifndef KBUILD_GUEST_ELF_CLOSURE_H
+#define KBUILD_GUEST_ELF_CLOSURE_H
 
 #include "guest/cpio.h"
 #include "lib/util.h"

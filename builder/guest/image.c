@@ -4,7 +4,7 @@
 #include "guest/image.h"
 #include "guest/busybox.h"
 #include "guest/cpio.h"
-#include "guest/depmod.h"
+#include "guest/modtree.h"
 #include "guest/elf_closure.h"
 #include "guest/init_data.h"
 #include "guest/modsel.h"
@@ -52,7 +52,7 @@ static int add_modules(struct cpio_tree *t, const struct initramfs_spec *s, cons
 		struct modset m = {0};
 		rc = modsel_choose(moddir, s->modules, s->n_modules, &m);
 		if (rc == 0)
-			rc = depmod_stage(moddir, s->release, &m, tmp, log);
+			rc = modtree_build(moddir, s->release, &m, tmp, log);
 		if (rc == 0) {
 			char *staged = xasprintf("%s/lib/modules/%s", tmp, s->release);
 			rc = cpio_add_dir_contents(t, staged, dest);

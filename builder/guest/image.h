@@ -1,8 +1,8 @@
 /* The guest's root: a busybox initramfs holding the skeleton and /init of
  * the initramfs/ folder, the self-tests, their shared libraries, the
  * profile's modules and the data files /init reads, as gzip'd cpio newc. */
-#ifndef KBUILD_INITRAMFS_H
-#define KBUILD_INITRAMFS_H
+#ifndef KBUILD_GUEST_IMAGE_H
+#define KBUILD_GUEST_IMAGE_H
 
 #include <stddef.h>
 #include <stdio.h>

@@ -1,7 +1,7 @@
 /* The data files the guest's /init (initramfs/init) reads: what depends on
  * the profile reaches the guest as data, not as shell spliced into /init. */
-#ifndef KBUILD_INIT_DATA_H
-#define KBUILD_INIT_DATA_H
+#ifndef KBUILD_GUEST_INIT_DATA_H
+#define KBUILD_GUEST_INIT_DATA_H
 
 #include <stddef.h>
 

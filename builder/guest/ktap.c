@@ -28,16 +28,6 @@ struct parser {
 	int n; /* open frames */
 };
 
-static const char *const status_names[] = {
-	[KTAP_PASS] = "pass", [KTAP_FAIL] = "fail", [KTAP_SKIP] = "skip",
-	[KTAP_TODO] = "todo", [KTAP_MISSING] = "missing",
-};
-
-const char *ktap_status_name(enum ktap_status s)
-{
-	return status_names[s];
-}
-
 static void node_init(struct ktap_test *t, int depth)
 {
 	memset(t, 0, sizeof(*t));
@@ -45,7 +35,7 @@ static void node_init(struct ktap_test *t, int depth)
 	t->duration_ms = -1;
 	t->plan = -1;
 	t->depth = depth;
-	t->status = KTAP_MISSING;
+	t->status = TEST_MISSING;
 }
 
 static void node_free(struct ktap_test *t)
@@ -101,7 +91,7 @@ static void add_missing(struct frame *f, struct ktap_test *from)
 		t = *from;
 	else
 		node_init(&t, f->parent->depth + 1);
-	t.status = KTAP_MISSING;
+	t.status = TEST_MISSING;
 	t.number = ++f->last_number;
 	node_adopt(f->parent, &t);
 }
@@ -212,7 +202,7 @@ static void fill_result(struct ktap_test *t, bool ok, const char *rest, long *la
 		rest++;
 	if (rest[0] == '-' && (rest[1] == ' ' || !rest[1]))
 		rest++;
-	t->status = ok ? KTAP_PASS : KTAP_FAIL;
+	t->status = ok ? TEST_PASS : TEST_FAIL;
 	const char *hash = rest;
 	while ((hash = strchr(hash, '#')) && hash > rest && hash[-1] == '\\')
 		hash++;
@@ -221,12 +211,12 @@ static void fill_result(struct ktap_test *t, bool ok, const char *rest, long *la
 		const char *d = hash + 1;
 		while (*d == ' ')
 			d++;
-		enum ktap_status st = KTAP_PASS;
+		enum test_status st = TEST_PASS;
 		size_t skip = 0;
 		if (!strncasecmp(d, "SKIP", 4))
-			st = KTAP_SKIP, skip = 4;
+			st = TEST_SKIP, skip = 4;
 		else if (!strncasecmp(d, "TODO", 4))
-			st = KTAP_TODO, skip = 4;
+			st = TEST_TODO, skip = 4;
 		if (skip) {
 			d += skip;
 			while (isalpha((unsigned char)*d)) /* "skipped" */

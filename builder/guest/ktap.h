@@ -3,26 +3,19 @@
  * the test output, lines may carry printk timestamps, and a crashed or
  * killed guest truncates the document. The parser keeps what it can and
  * marks what a plan promised but never came as missing. */
-#ifndef KBUILD_KTAP_H
-#define KBUILD_KTAP_H
+#ifndef KBUILD_GUEST_KTAP_H
+#define KBUILD_GUEST_KTAP_H
 
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "core/status.h"
 #include "lib/util.h"
-
-enum ktap_status {
-	KTAP_PASS,
-	KTAP_FAIL,
-	KTAP_SKIP,
-	KTAP_TODO,    /* "not ok ... # TODO": a known failure, not counted */
-	KTAP_MISSING, /* promised by a plan (or under way) but never reported */
-};
 
 struct ktap_test {
 	char *name;        /* description; "" when unknown */
 	long number;       /* number on the result line; 0 when absent */
-	enum ktap_status status;
+	enum test_status status;
 	char *reason;      /* text after "# SKIP"/"# TODO", or NULL */
 	long duration_ms;  /* from a "# duration_ms: N" line; -1 when absent */
 	int depth;         /* 0 for top-level tests */
@@ -42,7 +35,6 @@ struct ktap_report {
 int ktap_parse(const char *text, size_t len, struct ktap_report *out);
 void ktap_report_free(struct ktap_report *r);
 
-const char *ktap_status_name(enum ktap_status s);
 /* The top-level test named name, or NULL. */
 const struct ktap_test *ktap_find(const struct ktap_report *r, const char *name);
 

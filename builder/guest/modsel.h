@@ -1,7 +1,7 @@
 /* Which modules the guest gets: the profile's, with their dependencies and
  * soft dependencies, looked up with libkmod. */
-#ifndef KBUILD_MODSEL_H
-#define KBUILD_MODSEL_H
+#ifndef KBUILD_GUEST_MODSEL_H
+#define KBUILD_GUEST_MODSEL_H
 
 #include "lib/util.h"
 

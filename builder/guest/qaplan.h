@@ -1,7 +1,7 @@
 /* Which self-tests the guest runs, with which arguments: the /qa/plan text,
  * derived from the profile and the resolved .config. */
-#ifndef KBUILD_QAPLAN_H
-#define KBUILD_QAPLAN_H
+#ifndef KBUILD_GUEST_QAPLAN_H
+#define KBUILD_GUEST_QAPLAN_H
 
 #include "core/run.h"
 

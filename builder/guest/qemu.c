@@ -19,20 +19,6 @@
 #define EXCERPT_AFTER 16
 #define TAIL_LINES 30
 
-const char *boot_verdict_name(enum boot_verdict v)
-{
-	switch (v) {
-	case BOOT_PASSED: return "passed";
-	case BOOT_TESTS_FAILED: return "tests-failed";
-	case BOOT_PANIC: return "panic";
-	case BOOT_TIMEOUT: return "timeout";
-	case BOOT_NO_REPORT: return "no-report";
-	case BOOT_ERROR: return "error";
-	case BOOT_KVM_SILENT: return "kvm-silent";
-	}
-	return "unknown";
-}
-
 void boot_result_free(struct boot_result *r)
 {
 	free(r->excerpt);
@@ -124,9 +110,9 @@ static enum boot_verdict verdict_from_ktap(const char *log)
 	size_t oks = 0;
 	bool failed = false;
 	for (size_t k = 0; k < rep.root.nsub; k++) {
-		enum ktap_status st = rep.root.sub[k].status;
-		failed |= st == KTAP_FAIL || st == KTAP_TODO;
-		oks += st == KTAP_PASS || st == KTAP_SKIP;
+		enum test_status st = rep.root.sub[k].status;
+		failed |= st == TEST_FAIL || st == TEST_TODO;
+		oks += st == TEST_PASS || st == TEST_SKIP;
 	}
 	long planned = rep.root.plan;
 	ktap_report_free(&rep);

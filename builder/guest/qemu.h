@@ -1,11 +1,12 @@
 /* Boot a kernel and initramfs in QEMU and judge the outcome from the guest's
  * exit status (isa-debug-exit) and its serial console. */
-#ifndef KBUILD_QEMU_H
-#define KBUILD_QEMU_H
+#ifndef KBUILD_GUEST_QEMU_H
+#define KBUILD_GUEST_QEMU_H
 
 #include <stdbool.h>
 #include <stdio.h>
 
+#include "core/status.h"
 #include "guest/accel.h"
 
 /* The guest's defaults (qa.memory, qa.timeout), declared here only. */
@@ -19,16 +20,6 @@ struct qemu_opts {
 	enum accel_mode accel;      /* auto (the default): KVM only where it runs a guest */
 	unsigned kvm_grace_s;       /* under KVM, a guest silent this long is not running; 0: 20 */
 	FILE *log;                  /* command line and QEMU's own messages; may be NULL */
-};
-
-enum boot_verdict {
-	BOOT_PASSED,        /* guest wrote 0 to the exit port */
-	BOOT_TESTS_FAILED,  /* guest wrote 1 */
-	BOOT_PANIC,         /* kernel panic or oops on the console */
-	BOOT_TIMEOUT,       /* still running at the deadline */
-	BOOT_NO_REPORT,     /* guest powered off without a result */
-	BOOT_ERROR,         /* QEMU failed or exited in an unexpected way */
-	BOOT_KVM_SILENT,    /* under KVM the guest printed nothing within the grace period */
 };
 
 struct boot_result {
@@ -47,6 +38,5 @@ struct boot_result {
  * under auto, a KVM guest silent past the grace period is rerun once on TCG. */
 int qemu_boot(const struct qemu_opts *o, struct boot_result *r);
 void boot_result_free(struct boot_result *r);
-const char *boot_verdict_name(enum boot_verdict v);
 
 #endif

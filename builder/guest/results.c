@@ -5,6 +5,7 @@
 
 #include <jansson.h>
 #include <stdio.h>
+#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -18,8 +19,8 @@ static bool subtree_failed(const struct ktap_test *t)
 {
 	for (size_t i = 0; i < t->nsub; i++) {
 		const struct ktap_test *s = &t->sub[i];
-		if (s->status == KTAP_FAIL || s->status == KTAP_MISSING ||
-		    (s->status == KTAP_PASS && subtree_failed(s)))
+		if (s->status == TEST_FAIL || s->status == TEST_MISSING ||
+		    (s->status == TEST_PASS && subtree_failed(s)))
 			return true;
 	}
 	return false;
@@ -33,9 +34,9 @@ static void add(struct results *res, const char *name, bool expected,
 	r->name = xstrdup(name);
 	r->expected = expected;
 	r->test = t;
-	r->status = t ? t->status : KTAP_MISSING;
-	if (r->status == KTAP_PASS && subtree_failed(t))
-		r->status = KTAP_FAIL;
+	r->status = t ? t->status : TEST_MISSING;
+	if (r->status == TEST_PASS && subtree_failed(t))
+		r->status = TEST_FAIL;
 	res->count[r->status]++;
 }
 
@@ -57,12 +58,12 @@ void results_build(struct results *res, const struct ktap_report *report,
 		}
 		add(res, expected[e], true, t);
 	}
-	bool expected_missing = res->count[KTAP_MISSING] > 0;
+	bool expected_missing = res->count[TEST_MISSING] > 0;
 	for (size_t i = 0; i < ntop; i++) {
 		/* An unnamed missing result (a plan promised it) is most likely
 		 * one of the expected tests already reported missing. */
 		if (used[i] || (expected_missing && !top[i].name[0] &&
-				top[i].status == KTAP_MISSING))
+				top[i].status == TEST_MISSING))
 			continue;
 		char *name = top[i].name[0] ? xstrdup(top[i].name)
 					    : xasprintf("test %ld", top[i].number);
@@ -82,9 +83,9 @@ void results_free(struct results *res)
 
 int results_exit_code(const struct results *res)
 {
-	if (!res->reported || res->count[KTAP_MISSING])
+	if (!res->reported || res->count[TEST_MISSING])
 		return 2;
-	return res->count[KTAP_FAIL] ? 1 : 0;
+	return res->count[TEST_FAIL] ? 1 : 0;
 }
 
 /* Length of the valid UTF-8 sequence at s that XML 1.0 allows, 0 if none. */
@@ -160,13 +161,13 @@ static json_t *jstr(const char *s)
 }
 
 static json_t *json_test(const struct ktap_test *t, const char *name,
-			 enum ktap_status status)
+			 enum test_status status)
 {
 	json_t *o = json_object();
 	json_object_set_new(o, "name", jstr(name));
-	json_object_set_new(o, "status", json_string(ktap_status_name(status)));
+	json_object_set_new(o, "status", json_string(test_status_name(status)));
 	if (t && t->status != status)
-		json_object_set_new(o, "reported_status", json_string(ktap_status_name(t->status)));
+		json_object_set_new(o, "reported_status", json_string(test_status_name(t->status)));
 	json_object_set_new(o, "number", t ? json_integer(t->number) : json_null());
 	json_object_set_new(o, "reason", jstr(t ? t->reason : NULL));
 	if (t && t->duration_ms >= 0) {
@@ -193,8 +194,8 @@ int results_write_json(const struct results *res, const char *path)
 	json_object_set_new(root, "reported", json_boolean(res->reported));
 	json_object_set_new(root, "exit_code", json_integer(results_exit_code(res)));
 	json_t *sum = json_object();
-	for (int s = KTAP_PASS; s <= KTAP_MISSING; s++)
-		json_object_set_new(sum, ktap_status_name(s), json_integer((json_int_t)res->count[s]));
+	for (int s = TEST_PASS; s <= TEST_MISSING; s++)
+		json_object_set_new(sum, test_status_name(s), json_integer((json_int_t)res->count[s]));
 	json_object_set_new(sum, "total", json_integer((json_int_t)res->n));
 	json_object_set_new(root, "summary", sum);
 	json_t *tests = json_array();
@@ -240,12 +241,12 @@ struct tally {
 	size_t tests, failures, errors, skipped;
 };
 
-static void count(struct tally *c, enum ktap_status s)
+static void count(struct tally *c, enum test_status s)
 {
 	c->tests++;
-	c->failures += s == KTAP_FAIL;
-	c->errors += s == KTAP_MISSING;
-	c->skipped += s == KTAP_SKIP || s == KTAP_TODO;
+	c->failures += s == TEST_FAIL;
+	c->errors += s == TEST_MISSING;
+	c->skipped += s == TEST_SKIP || s == TEST_TODO;
 }
 
 static void tally_subtests(struct tally *c, const struct ktap_test *t)
@@ -257,7 +258,7 @@ static void tally_subtests(struct tally *c, const struct ktap_test *t)
 }
 
 static void junit_case(FILE *f, const char *classname, const char *name,
-		       enum ktap_status status, const struct ktap_test *t, bool with_log)
+		       enum test_status status, const struct ktap_test *t, bool with_log)
 {
 	fputs("    <testcase", f);
 	xml_attr(f, "classname", classname);
@@ -265,26 +266,26 @@ static void junit_case(FILE *f, const char *classname, const char *name,
 	if (t && t->duration_ms >= 0)
 		fprintf(f, " time=\"%.3f\"", (double)t->duration_ms / 1000);
 	bool log = with_log && t && t->log.n;
-	if (status == KTAP_PASS && !log) {
+	if (status == TEST_PASS && !log) {
 		fputs("/>\n", f);
 		return;
 	}
 	fputs(">\n", f);
 	const char *reason = t ? t->reason : NULL;
 	switch (status) {
-	case KTAP_FAIL:
+	case TEST_FAIL:
 		fputs("      <failure", f);
-		xml_attr(f, "message", t && t->status == KTAP_PASS ? "a subtest failed" : "not ok");
+		xml_attr(f, "message", t && t->status == TEST_PASS ? "a subtest failed" : "not ok");
 		fputs("/>\n", f);
 		break;
-	case KTAP_MISSING:
+	case TEST_MISSING:
 		fputs("      <error", f);
 		xml_attr(f, "message", "no result: the test never reported (crash, hang or missing)");
 		fputs("/>\n", f);
 		break;
-	case KTAP_SKIP:
-	case KTAP_TODO: {
-		char *msg = xasprintf("%s%s%s", status == KTAP_TODO ? "TODO" : "SKIP",
+	case TEST_SKIP:
+	case TEST_TODO: {
+		char *msg = xasprintf("%s%s%s", status == TEST_TODO ? "TODO" : "SKIP",
 				      reason && *reason ? ": " : "", reason ? reason : "");
 		fputs("      <skipped", f);
 		xml_attr(f, "message", msg);
@@ -292,7 +293,7 @@ static void junit_case(FILE *f, const char *classname, const char *name,
 		free(msg);
 		break;
 	}
-	case KTAP_PASS:
+	case TEST_PASS:
 		break;
 	}
 	if (log) {
@@ -312,7 +313,7 @@ static void junit_subtests(FILE *f, const char *classname, const char *prefix,
 		const struct ktap_test *s = &t->sub[i];
 		char *name = s->name[0] ? xasprintf("%s%s", prefix, s->name)
 					: xasprintf("%s#%ld", prefix, s->number);
-		junit_case(f, classname, name, s->status, s, s->status == KTAP_FAIL);
+		junit_case(f, classname, name, s->status, s, s->status == TEST_FAIL);
 		char *deeper = xasprintf("%s/", name);
 		junit_subtests(f, classname, deeper, s);
 		free(deeper);
@@ -373,4 +374,58 @@ int results_write_junit(const struct results *res, const char *path)
 	int ret = write_file_atomic(path, data, size);
 	free(data);
 	return ret;
+}
+
+/* "tcp_tw_timeout=2: TIME_WAIT lasted 2.09 s" lines of a test log. */
+static void timewait_measurements(const char *log, json_t *out)
+{
+	for (const char *p = log; (p = strstr(p, ": TIME_WAIT lasted ")); p++) {
+		const char *eq = p;
+		while (eq > log && eq[-1] != '=' && eq[-1] != '\n')
+			eq--;
+		if (eq == log || eq[-1] != '=')
+			continue;
+		long set = strtol(eq, NULL, 10);
+		double lasted = strtod(p + strlen(": TIME_WAIT lasted "), NULL);
+		char key[48];
+		snprintf(key, sizeof(key), "lifetime_%lds", set);
+		json_object_set_new(out, key, json_real(lasted));
+	}
+}
+
+/* A test or subtest name as a KCIDB/SQUAD path component: [A-Za-z0-9_-]. */
+static char *path_part(const char *name)
+{
+	char *s = xstrdup(*name ? name : "unnamed");
+	for (char *p = s; *p; p++)
+		if (!isalnum((unsigned char)*p) && *p != '-' && *p != '_')
+			*p = '_';
+	return s;
+}
+
+static void flatten(const json_t *arr, const char *prefix, json_t *tests, json_t *measure)
+{
+	size_t i;
+	json_t *t;
+	json_array_foreach(arr, i, t) {
+		const char *name = json_member_str(t, "name"), *status = json_member_str(t, "status");
+		const char *log = json_member_str(t, "log");
+		char *part = path_part(name ? name : "");
+		char *full = prefix ? xasprintf("%s.%s", prefix, part) : xstrdup(part);
+		json_t *e = json_pack("{s:s}", "status", status ? status : test_status_name(TEST_MISSING));
+		json_t *dur = json_object_get(t, "duration");
+		if (json_is_number(dur))
+			json_object_set_new(e, "duration", json_real(json_number_value(dur)));
+		json_object_set_new(tests, full, e);
+		if (log)
+			timewait_measurements(log, measure);
+		flatten(json_object_get(t, "subtests"), full, tests, measure);
+		free(full);
+		free(part);
+	}
+}
+
+void results_flatten(const json_t *results, json_t *tests, json_t *measurements)
+{
+	flatten(json_object_get(results, "tests"), NULL, tests, measurements);
 }

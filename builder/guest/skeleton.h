@@ -1,8 +1,8 @@
 /* The guest's fixed parts: the top-level initramfs/ folder, whose skeleton
  * list (the kernel's gen_init_cpio format) names the directories, device
  * nodes and files such as /init that every initramfs has. */
-#ifndef KBUILD_SKELETON_H
-#define KBUILD_SKELETON_H
+#ifndef KBUILD_GUEST_SKELETON_H
+#define KBUILD_GUEST_SKELETON_H
 
 #include "guest/cpio.h"
 

@@ -1,4 +1,4 @@
-/* The config stage's make side: a base .config, the requested options applied,
+/* Resolving a config with the tree's make: a base .config, the requested options applied,
  * then resolved by the tree's own kconfig, never interactively. */
 #ifndef KBUILD_CONFIG_RESOLVE_H
 #define KBUILD_CONFIG_RESOLVE_H

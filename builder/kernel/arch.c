@@ -1,11 +1,13 @@
 #include "kernel/arch.h"
+#include "kconfig/db.h"
 
 #include <stdlib.h>
 #include <string.h>
 
-static const struct kernel_arch arches[] = {
-	{"x86_64", "x86", "bzImage"}, {"x86", "x86", "bzImage"},   {"i386", "x86", "bzImage"},
-	{"arm64", "arm64", "Image"},  {"arm", "arm", "zImage"},    {"riscv", "riscv", "Image"},
+/* srcarch is filled from kconfig_srcarch(), the one map of arch to folder. */
+static struct kernel_arch arches[] = {
+	{"x86_64", NULL, "bzImage"}, {"x86", NULL, "bzImage"},   {"i386", NULL, "bzImage"},
+	{"arm64", NULL, "Image"},    {"arm", NULL, "zImage"},    {"riscv", NULL, "Image"},
 };
 
 const char *kernel_arch_name(const struct run *r)
@@ -18,8 +20,10 @@ const struct kernel_arch *kernel_arch(const struct run *r)
 	const char *name = kernel_arch_name(r);
 	char known[128] = "";
 	for (size_t i = 0; i < sizeof(arches) / sizeof(arches[0]); i++) {
-		if (!strcmp(arches[i].arch, name))
+		if (!strcmp(arches[i].arch, name)) {
+			arches[i].srcarch = kconfig_srcarch(arches[i].arch);
 			return &arches[i];
+		}
 		snprintf(known + strlen(known), sizeof(known) - strlen(known), "%s%s", i ? " " : "",
 			 arches[i].arch);
 	}

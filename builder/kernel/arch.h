@@ -1,7 +1,7 @@
 /* What build.arch means for the kernel tree: its arch/ folder and the boot
  * image make builds there. The one place these facts are declared. */
-#ifndef KBUILD_ARCH_H
-#define KBUILD_ARCH_H
+#ifndef KBUILD_KERNEL_ARCH_H
+#define KBUILD_KERNEL_ARCH_H
 
 #include "core/run.h"
 

@@ -32,11 +32,61 @@ static bool is_error(const char *l)
 	return false;
 }
 
+/* "file:line[:col]" before the marker at w: the file and line, or false. */
+static bool file_line(const char *text, const char *w, char **file, long *line)
+{
+	const char *c1 = NULL, *c2 = NULL;
+	for (const char *p = text; p < w; p++)
+		if (*p == ':') {
+			c1 = c2;
+			c2 = p;
+		}
+	if (!c2)
+		return false;
+	/* "file:line:col" has two colons with digits after each; "file:line" one. */
+	const char *fend = c2;
+	if (c1 && isdigit((unsigned char)c1[1]) && isdigit((unsigned char)c2[1]))
+		fend = c1;
+	if (!isdigit((unsigned char)fend[1]) || fend == text)
+		return false;
+	*file = xstrndup(text, (size_t)(fend - text));
+	*line = strtol(fend + 1, NULL, 10);
+	return true;
+}
+
+bool buildlog_warning(const char *text, char **file, long *line, char **message)
+{
+	const char *w;
+	if (!strncmp(text, "ld: ", 4) && (w = strstr(text, "warning: "))) {
+		const char *named = text + 4;
+		size_t n = (size_t)(w - named);
+		*file = n > 2 && named[n - 2] == ':' ? xstrndup(named, n - 2) : xstrdup("ld");
+		*line = 0;
+		*message = xstrdup(w + strlen("warning: "));
+		return true;
+	}
+	const char *markers[] = {": warning: ", ": Warning: "};
+	for (size_t i = 0; i < 2; i++)
+		if ((w = strstr(text, markers[i]))) {
+			if (!file_line(text, w, file, line)) { /* "cc1: warning: ...": a tool, no line */
+				*file = xstrndup(text, (size_t)(w - text));
+				*line = 0;
+			}
+			*message = xstrdup(w + strlen(markers[i]));
+			return true;
+		}
+	return false;
+}
+
 bool buildlog_line(struct buildlog *b, const char *line)
 {
-	if (strstr(line, ": warning: ") || strstr(line, ": Warning: ") ||
-	    (!strncmp(line, "ld: ", 4) && strstr(line, "warning: ")))
+	char *file, *msg;
+	long n;
+	if (buildlog_warning(line, &file, &n, &msg)) {
 		b->warnings++;
+		free(file);
+		free(msg);
+	}
 	if (is_error(line)) {
 		b->errors++;
 		if (!b->first_error)

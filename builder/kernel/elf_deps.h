@@ -1,7 +1,7 @@
 /* Shared-library closure of an ELF program, resolved the way the dynamic
  * loader does it, so the initramfs can carry exactly what a binary needs. */
-#ifndef KBUILD_ELF_DEPS_H
-#define KBUILD_ELF_DEPS_H
+#ifndef KBUILD_KERNEL_ELF_DEPS_H
+#define KBUILD_KERNEL_ELF_DEPS_H
 
 #include "lib/util.h"
 

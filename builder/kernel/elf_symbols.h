@@ -1,6 +1,6 @@
 /* Proof that the patches are in: symbols vmlinux defines. */
-#ifndef KBUILD_ELF_SYMBOLS_H
-#define KBUILD_ELF_SYMBOLS_H
+#ifndef KBUILD_KERNEL_ELF_SYMBOLS_H
+#define KBUILD_KERNEL_ELF_SYMBOLS_H
 
 #include <stddef.h>
 

@@ -35,14 +35,6 @@ void kmake_env(const struct run *r, struct strv *env)
 	strv_push(env, "LC_ALL=C");
 }
 
-bool kmake_epoch_known(const struct run *r)
-{
-	const char *sde = getenv("SOURCE_DATE_EPOCH");
-	struct source_date_rec recorded;
-	bool known = (sde && *sde) || source_date_rec_get(r, &recorded) == 0;
-	kb_clear_error();
-	return known;
-}
 
 void kmake_command(const struct run *r, struct strv *argv, struct strv *env)
 {

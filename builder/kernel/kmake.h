@@ -1,7 +1,7 @@
 /* Running the kernel's make for a profile: the common variables, the
  * reproducibility environment, and the streamed log. */
-#ifndef KBUILD_KMAKE_H
-#define KBUILD_KMAKE_H
+#ifndef KBUILD_KERNEL_KMAKE_H
+#define KBUILD_KERNEL_KMAKE_H
 
 #include <stdbool.h>
 
@@ -12,10 +12,6 @@
  * SOURCE_DATE_EPOCH, else the unpatched source's Makefile date that the
  * extract stage recorded), fixed
  * KBUILD_BUILD_USER/HOST, KCFLAGS with -ffile-prefix-map, CCACHE_BASEDIR. */
-/* Whether the build's date is known yet: SOURCE_DATE_EPOCH is set, or the
- * extract stage has recorded the source's date (before that, kmake_env's
- * epoch is a placeholder 0 that must not be reported). */
-bool kmake_epoch_known(const struct run *r);
 void kmake_env(const struct run *r, struct strv *env);
 
 /* The command line every kernel make starts from: make -C srcdir ARCH=

@@ -1,7 +1,7 @@
-/* Checks of the install stage: the staged modules are complete and belong to
+/* Checks of an installed module tree: the modules are complete and belong to
  * the kernel that was built. */
-#ifndef KBUILD_MODCHECK_H
-#define KBUILD_MODCHECK_H
+#ifndef KBUILD_KERNEL_MODCHECK_H
+#define KBUILD_KERNEL_MODCHECK_H
 
 #include <stddef.h>
 #include <stdio.h>

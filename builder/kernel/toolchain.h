@@ -1,6 +1,6 @@
 /* The compiler a profile builds with, as make sees it. */
-#ifndef KBUILD_TOOLCHAIN_H
-#define KBUILD_TOOLCHAIN_H
+#ifndef KBUILD_KERNEL_TOOLCHAIN_H
+#define KBUILD_KERNEL_TOOLCHAIN_H
 
 #include "core/run.h"
 

@@ -1,7 +1,7 @@
 /* The children spawn has running, and what SIGINT/SIGTERM do to them. Only
  * spawn.c uses this; the rest of kbuild goes through lib/spawn.h. */
-#ifndef KBUILD_CHILDREN_H
-#define KBUILD_CHILDREN_H
+#ifndef KBUILD_LIB_CHILDREN_H
+#define KBUILD_LIB_CHILDREN_H
 
 #include <signal.h>
 #include <stdbool.h>

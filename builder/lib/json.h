@@ -1,8 +1,8 @@
 /* The few things every reader and writer of kbuild's JSON documents needs
  * beyond jansson: nulls for absent strings, a member's string, and whole
  * documents read and written (atomically, through lib/outfile). */
-#ifndef KBUILD_JSON_H
-#define KBUILD_JSON_H
+#ifndef KBUILD_LIB_JSON_H
+#define KBUILD_LIB_JSON_H
 
 #include <jansson.h>
 

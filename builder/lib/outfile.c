@@ -9,21 +9,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-int write_all_fd(int fd, const void *data, size_t len, const char *what)
-{
-	const char *p = data;
-	while (len) {
-		ssize_t w = write(fd, p, len);
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0)
-			return kb_fail("cannot write %s: %s", what, strerror(w < 0 ? errno : ENOSPC));
-		p += w;
-		len -= (size_t)w;
-	}
-	return 0;
-}
-
 /* fsync the directory holding path, so a rename into it survives a crash. */
 static int sync_parent(const char *path)
 {
@@ -87,23 +72,6 @@ int outfile_write(struct outfile *f, const void *data, size_t len)
 		len -= (size_t)w;
 	}
 	return 0;
-}
-
-int outfile_printf(struct outfile *f, const char *fmt, ...)
-{
-	va_list ap;
-	char *s;
-	va_start(ap, fmt);
-	int n = vasprintf(&s, fmt, ap);
-	va_end(ap);
-	if (n < 0) {
-		f->err = ENOMEM;
-		f->op = "format";
-		return outfile_error(f);
-	}
-	int r = outfile_write(f, s, (size_t)n);
-	free(s);
-	return r;
 }
 
 static void release(struct outfile *f)

@@ -6,8 +6,8 @@
  * the rest, fsyncs, closes and renames it over path, and reports the first
  * error any of those steps (or an earlier write) met. Nothing appears under
  * path unless all of it reached the disk. */
-#ifndef KBUILD_OUTFILE_H
-#define KBUILD_OUTFILE_H
+#ifndef KBUILD_LIB_OUTFILE_H
+#define KBUILD_LIB_OUTFILE_H
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -26,8 +26,6 @@ int outfile_open(struct outfile *f, const char *path, mode_t mode);
 /* Append len bytes (short writes and EINTR retried). Returns 0, or -1 with
  * kb_fail(); after an error every later call fails too. */
 int outfile_write(struct outfile *f, const void *data, size_t len);
-/* Append printf-formatted text. Returns as outfile_write. */
-int outfile_printf(struct outfile *f, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* fsync, close, rename over path (and fsync the directory). Returns 0, or -1
  * with kb_fail() naming the file and the error; the temporary file is then
  * removed. Frees f's names either way. */
@@ -35,9 +33,6 @@ int outfile_commit(struct outfile *f);
 /* Give up: close and remove the temporary file, free the names. */
 void outfile_abort(struct outfile *f);
 
-/* Write all of len bytes to fd (what names it in the message). Returns 0, or
- * -1 with kb_fail(). A write that returns 0 counts as ENOSPC. */
-int write_all_fd(int fd, const void *data, size_t len, const char *what);
 /* fflush, fsync and fclose a stdio stream that was written to, reporting the
  * first error (including one ferror() remembers from an earlier fprintf).
  * Returns 0, or -1 with kb_fail() naming path. f is closed either way. */

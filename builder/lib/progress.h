@@ -1,7 +1,7 @@
 /* A byte-count progress display: a bar redrawn in place on a terminal, a plain
  * line every few seconds when the output is a log or a pipe, or nothing. */
-#ifndef KBUILD_PROGRESS_H
-#define KBUILD_PROGRESS_H
+#ifndef KBUILD_LIB_PROGRESS_H
+#define KBUILD_LIB_PROGRESS_H
 
 #include <stdio.h>
 

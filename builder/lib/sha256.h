@@ -1,6 +1,6 @@
 /* SHA-256 through OpenSSL's EVP interface. */
-#ifndef KBUILD_SHA256_H
-#define KBUILD_SHA256_H
+#ifndef KBUILD_LIB_SHA256_H
+#define KBUILD_LIB_SHA256_H
 
 #include <stddef.h>
 

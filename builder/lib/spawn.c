@@ -258,6 +258,25 @@ int spawn_run(char *const argv[], const struct spawn_opts *opts)
 	return wait_timed(&p, opts);
 }
 
+int spawn_logged(char *const argv[], const struct spawn_opts *opts, FILE *log)
+{
+	int fd = log ? fileno(log) : -1;
+	if (log) {
+		char *cmd = argv_to_string(argv);
+		fprintf(log, "$ %s\n", cmd);
+		free(cmd);
+		fflush(log);
+	}
+	struct spawn_opts o = opts ? *opts : (struct spawn_opts){.stdin_fd = -1};
+	o.stdout_fd = o.stderr_fd = fd;
+	int st = spawn_run(argv, &o);
+	if (st == 127)
+		return -1; /* spawn_run named the missing program and its package */
+	if (st > 0)
+		return kb_fail("%s failed (exit %d); see the log", argv[0], st);
+	return st;
+}
+
 /* Starts argv with its stdout on a pipe; returns the read end, or -1.
  * stderr goes to opts->stderr_fd, else to the pipe too when merge_stderr,
  * else to kbuild's own stderr. */

@@ -3,8 +3,8 @@
  * group, which is stopped as a whole on timeout, on spawn_stop() and when
  * kbuild gets SIGINT/SIGTERM (spawn_stop_children_on_signals), so no child
  * outlives kbuild. */
-#ifndef KBUILD_SPAWN_H
-#define KBUILD_SPAWN_H
+#ifndef KBUILD_LIB_SPAWN_H
+#define KBUILD_LIB_SPAWN_H
 
 #include <stddef.h>
 #include <stdio.h>
@@ -50,6 +50,13 @@ int spawn_stop(struct spawn_proc *p, double grace_s);
  * 128+signal when killed, or -1 with kb_fail() when it could not be started,
  * timed out or was interrupted (the message says which). */
 int spawn_run(char *const argv[], const struct spawn_opts *opts);
+
+/* Run argv as a step of a stage: "$ command" and then its stdout and stderr
+ * go to log (NULL: inherited); the rest of opts (may be NULL: stdin from
+ * /dev/null) as given. Returns 0, or -1 with kb_fail(): the program and its
+ * Debian package when it is not installed, else "<program> failed (exit N);
+ * see the log". */
+int spawn_logged(char *const argv[], const struct spawn_opts *opts, FILE *log);
 
 /* Run and capture stdout into a malloc'd NUL-terminated string (stderr goes to
  * opts->stderr_fd). Returns the exit status as spawn_run, *out set on success. */

@@ -1,7 +1,7 @@
 /* The programs kbuild runs and the Debian packages that ship them, so that
  * a missing tool is reported as the one command that installs it. */
-#ifndef KBUILD_TOOLS_H
-#define KBUILD_TOOLS_H
+#ifndef KBUILD_LIB_TOOLS_H
+#define KBUILD_LIB_TOOLS_H
 
 #include <stdbool.h>
 

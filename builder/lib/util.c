@@ -253,3 +253,24 @@ long cpu_count(void)
 	long n = sysconf(_SC_NPROCESSORS_ONLN);
 	return n > 0 ? n : 1;
 }
+
+char *file_tail(const char *path, int max_lines, size_t max_bytes)
+{
+	size_t len;
+	char *text = read_file(path, &len);
+	if (!text) {
+		kb_clear_error();
+		return xstrdup("");
+	}
+	size_t i = len;
+	if (i && text[i - 1] == '\n')
+		i--;
+	int n = max_lines;
+	while (i > 0 && n > 0 && len - i < max_bytes) {
+		if (text[--i] == '\n')
+			n--;
+	}
+	char *tail = xstrdup(text + (i && text[i] == '\n' ? i + 1 : i));
+	free(text);
+	return tail;
+}

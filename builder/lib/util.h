@@ -1,7 +1,7 @@
 /* Small helpers shared by every part of kbuild: error reporting, memory,
  * paths. */
-#ifndef KBUILD_UTIL_H
-#define KBUILD_UTIL_H
+#ifndef KBUILD_LIB_UTIL_H
+#define KBUILD_LIB_UTIL_H
 
 #include <stdarg.h>
 #include <stdbool.h>
@@ -44,6 +44,9 @@ int mkdir_p(const char *path, unsigned mode);
 int rm_rf(const char *path);
 bool path_exists(const char *path);
 bool is_dir(const char *path);
+/* The last max_lines lines of a file, at most max_bytes of them (a cut
+ * line is kept whole only when it fits), malloc'd; "" when unreadable. */
+char *file_tail(const char *path, int max_lines, size_t max_bytes);
 /* Read a whole file (NUL-terminated); *len may be NULL. */
 char *read_file(const char *path, size_t *len);
 /* Join two path components with exactly one '/'. */

@@ -2,8 +2,8 @@
  * cache, one pristine tree per source digest (KBUILD_PRISTINE) and ccache;
  * each profile runs as its own kbuild process in DIR/<label>, with its log
  * in DIR/<label>.log; a summary table at the end, and the worst exit code. */
-#ifndef KBUILD_MATRIX_H
-#define KBUILD_MATRIX_H
+#ifndef KBUILD_MATRIX_PLAN_H
+#define KBUILD_MATRIX_PLAN_H
 
 #include <stddef.h>
 

@@ -7,7 +7,7 @@
 #include "stages/chain.h"
 #include "lib/spawn.h"
 #include "lib/util.h"
-#include "nightly/record.h"
+#include "core/rundoc.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -124,13 +124,13 @@ static void run_rows(struct row *rows, size_t n, size_t parallel, const char *se
 /* One cell: a stage that ran shows its duration, one up to date "ok". */
 static void cell(char *buf, size_t n, const json_t *st)
 {
-	const char *s = json_string_value(json_object_get(st, "status"));
+	enum stage_status s;
 	double d = json_number_value(json_object_get(st, "duration"));
-	if (!s)
+	if (!stage_status_parse(json_string_value(json_object_get(st, "status")), &s))
 		snprintf(buf, n, "-");
-	else if (!strcmp(s, "fail"))
+	else if (s == STAGE_FAIL)
 		snprintf(buf, n, "FAIL");
-	else if (!strcmp(s, "skip"))
+	else if (s == STAGE_SKIP)
 		snprintf(buf, n, "ok");
 	else
 		snprintf(buf, n, "%.0fs", d);
@@ -144,10 +144,12 @@ static void count_tests(const json_t *rec, int *pass, int *fail)
 	json_object_foreach(json_object_get(rec, "tests"), k, v) {
 		if (strchr(k, '.'))
 			continue; /* subtests are inside their test's verdict */
-		const char *s = json_string_value(json_object_get(v, "status"));
-		if (s && !strcmp(s, "pass"))
+		enum test_status s;
+		if (!test_status_parse(json_string_value(json_object_get(v, "status")), &s))
+			continue;
+		if (s == TEST_PASS)
 			(*pass)++;
-		else if (s && (!strcmp(s, "fail") || !strcmp(s, "missing")))
+		else if (s == TEST_FAIL || s == TEST_MISSING)
 			(*fail)++;
 	}
 }
@@ -170,7 +172,7 @@ static char *summary(const struct matrix_plan *plan, const struct row *rows, jso
 	fprintf(f, " %9s %4s %6s\n", "tests p/f", "exit", "wall");
 	json_t *arr = json_object_get(doc, "profiles");
 	for (size_t i = 0; i < plan->n; i++) {
-		json_t *rec = record_load(rows[i].outdir);
+		json_t *rec = rundoc_load(rows[i].outdir);
 		kb_clear_error();
 		const json_t *stages = json_object_get(rec, "stages");
 		fprintf(f, "%-20s", rows[i].e->label);
@@ -236,7 +238,7 @@ int matrix_main(const char *home, int argc, char **argv)
 	fprintf(stdout, "%s", table);
 	printf("matrix: %zu profiles in %.0f s, exit %d (the worst)\n", plan.n, wall, worst);
 	char *tp = path_join(dir, "matrix.txt"), *jp = path_join(dir, "matrix.json");
-	if (write_file_atomic(tp, table, strlen(table)) < 0 || record_write_json(doc, jp) < 0) {
+	if (write_file_atomic(tp, table, strlen(table)) < 0 || rundoc_write(doc, jp) < 0) {
 		fprintf(stderr, "kbuild: %s\n", kb_last_error());
 		worst = worst ? worst : 1;
 	}

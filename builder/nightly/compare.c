@@ -1,6 +1,7 @@
 #include "nightly/compare.h"
+#include "core/status.h"
 #include "lib/json.h"
-#include "nightly/record.h"
+#include "core/rundoc.h"
 #include "kconfig/fragment.h"
 #include "lib/util.h"
 
@@ -172,9 +173,15 @@ static json_t *cmp_sizes(const json_t *old, const json_t *new, double limit)
 	return out;
 }
 
+static bool is_test(const char *s, enum test_status want)
+{
+	enum test_status t;
+	return test_status_parse(s, &t) && t == want;
+}
+
 static bool passed(const char *s)
 {
-	return s && !strcmp(s, "pass");
+	return is_test(s, TEST_PASS);
 }
 
 static json_t *cmp_tests(const json_t *old, const json_t *new, json_t *ch)
@@ -195,7 +202,7 @@ static json_t *cmp_tests(const json_t *old, const json_t *new, json_t *ch)
 		if (same_str(was, now))
 			continue;
 		json_t *e = json_pack("{s:s,s:s?,s:s?}", "name", k, "old", was, "new", now);
-		if (passed(was) && now && strcmp(now, "skip")) {
+		if (passed(was) && now && !is_test(now, TEST_SKIP)) {
 			json_array_append_new(reg, e);
 			add_regression(ch, xasprintf("test %s: %s -> %s", k, was, now));
 		} else if (passed(now)) {

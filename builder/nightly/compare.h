@@ -1,8 +1,8 @@
 /* `kbuild compare OLD NEW`: what changed between two run records, grouped
  * (source and patches, config options, warnings, sizes, tests, timings),
  * and whether anything regressed. */
-#ifndef KBUILD_COMPARE_H
-#define KBUILD_COMPARE_H
+#ifndef KBUILD_NIGHTLY_COMPARE_H
+#define KBUILD_NIGHTLY_COMPARE_H
 
 #include <jansson.h>
 

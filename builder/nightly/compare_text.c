@@ -2,7 +2,7 @@
  * command line. */
 #include "nightly/compare.h"
 #include "lib/json.h"
-#include "nightly/record.h"
+#include "core/rundoc.h"
 #include "lib/util.h"
 
 #include <stdio.h>

@@ -1,9 +1,10 @@
 #include "nightly/finish.h"
+#include "core/records.h"
 #include "lib/outfile.h"
 #include "nightly/compare.h"
 #include "nightly/history.h"
 #include "nightly/kcidb.h"
-#include "nightly/record.h"
+#include "core/rundoc.h"
 #include "nightly/squad.h"
 
 #include <stdlib.h>
@@ -19,7 +20,7 @@ static char *from_cwd(const char *path)
 	return p;
 }
 
-char *report_history_dir(const struct run *r)
+char *nightly_history_dir(const struct run *r)
 {
 	const char *h = r->set->report.history;
 	if (!h || !*h)
@@ -30,7 +31,7 @@ char *report_history_dir(const struct run *r)
 static int write_doc(struct run *r, const char *name, json_t *doc)
 {
 	char *p = run_path(r, name);
-	int rc = record_write_json(doc, p);
+	int rc = rundoc_write(doc, p);
 	free(p);
 	json_decref(doc);
 	return rc;
@@ -43,8 +44,8 @@ static int write_changes(struct run *r, const json_t *rec, const char *hist)
 	unlink(txt);
 	unlink(js);
 	int rc = 0;
-	char *old_path = path_join(hist, "record.json");
-	json_t *old = path_exists(old_path) ? record_load(old_path) : NULL;
+	char *old_path = path_join(hist, OUT_RECORD_JSON);
+	json_t *old = path_exists(old_path) ? rundoc_load(old_path) : NULL;
 	kb_clear_error();
 	if (old) {
 		struct compare_opts o;
@@ -53,7 +54,7 @@ static int write_changes(struct run *r, const json_t *rec, const char *hist)
 		char *text = compare_text(ch);
 		rc = write_file_atomic(txt, text, strlen(text));
 		if (rc == 0)
-			rc = record_write_json(ch, js);
+			rc = rundoc_write(ch, js);
 		free(text);
 		json_decref(ch);
 		json_decref(old);
@@ -64,19 +65,20 @@ static int write_changes(struct run *r, const json_t *rec, const char *hist)
 	return rc;
 }
 
-int report_finish(struct run *r, int exit_code)
+int nightly_finish(struct run *r, int exit_code)
 {
-	json_t *rec = record_collect(r, exit_code);
-
-	char *hist = report_history_dir(r);
-	int rc = write_doc(r, "kcidb.json", kcidb_from_record(rec, r->set->report.origin));
+	if (!r->doc)
+		return exit_code;
+	json_t *rec = json_incref(r->doc->root);
+	char *hist = nightly_history_dir(r);
+	int rc = write_doc(r, OUT_KCIDB_JSON, kcidb_from_record(rec, r->set->report.origin));
 	if (rc == 0)
-		rc = write_doc(r, "squad.json", squad_from_record(rec));
+		rc = write_doc(r, OUT_SQUAD_JSON, squad_from_record(rec));
 	if (rc == 0)
 		rc = write_changes(r, rec, hist);
 	/* record.json last: the other records are derived from it. */
 	if (rc == 0)
-		rc = write_doc(r, "record.json", json_incref(rec));
+		rc = write_doc(r, OUT_RECORD_JSON, json_incref(rec));
 	if (rc == 0 && exit_code == 0)
 		rc = history_save(r->outdir, hist);
 	if (rc < 0)

@@ -1,4 +1,5 @@
 #include "nightly/history.h"
+#include "core/records.h"
 #include "lib/outfile.h"
 #include "lib/util.h"
 
@@ -10,8 +11,8 @@
 #include <unistd.h>
 
 const char *const history_files[] = {
-	"record.json", "kcidb.json", "squad.json", "results.json", "junit.xml", "metadata.json", "config",
-	"config-report.txt", "applied", NULL,
+	OUT_RECORD_JSON, OUT_KCIDB_JSON, OUT_SQUAD_JSON, OUT_RESULTS_JSON,  OUT_JUNIT_XML,
+	OUT_METADATA_JSON, OUT_CONFIG,	    OUT_CONFIG_REPORT, OUT_APPLIED,	NULL,
 };
 
 int history_save(const char *outdir, const char *dir)

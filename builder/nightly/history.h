@@ -1,8 +1,8 @@
 /* The last good run's records, kept apart from the output tree (O/history/
  * or report.history=PATH) so a nightly job can compare with the previous
  * night after the tree is gone. */
-#ifndef KBUILD_HISTORY_H
-#define KBUILD_HISTORY_H
+#ifndef KBUILD_NIGHTLY_HISTORY_H
+#define KBUILD_NIGHTLY_HISTORY_H
 
 /* The files saved: the run record and what it is derived from or feeds. */
 extern const char *const history_files[];

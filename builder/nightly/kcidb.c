@@ -1,4 +1,5 @@
 #include "nightly/kcidb.h"
+#include "core/rundoc.h"
 #include "lib/json.h"
 #include "lib/sha256.h"
 #include "lib/util.h"
@@ -9,15 +10,10 @@
 
 const char *kcidb_test_status(const char *s)
 {
-	if (!s)
-		return "MISS";
-	if (!strcmp(s, "pass"))
-		return "PASS";
-	if (!strcmp(s, "fail"))
-		return "FAIL";
-	if (!strcmp(s, "skip") || !strcmp(s, "todo"))
-		return "SKIP";
-	return "MISS";
+	static const char *const kcidb[] = {[TEST_PASS] = "PASS", [TEST_FAIL] = "FAIL", [TEST_SKIP] = "SKIP",
+					    [TEST_TODO] = "SKIP", [TEST_MISSING] = "MISS"};
+	enum test_status t;
+	return test_status_parse(s, &t) ? kcidb[t] : "MISS";
 }
 
 /* KCIDB's patchset hash: sha256 over the newline-terminated sha256 of each
@@ -39,15 +35,10 @@ static char *patchset_hash(const json_t *patches)
 	return xstrdup(hex);
 }
 
-static const char *stage_status(const json_t *rec, const char *stage)
-{
-	return json_member_str(json_object_get(json_object_get(rec, "stages"), stage), "status");
-}
-
 static bool failed(const json_t *rec, const char *stage)
 {
-	const char *s = stage_status(rec, stage);
-	return s && !strcmp(s, "fail");
+	enum stage_status s;
+	return rundoc_stage_status(rec, stage, &s) && s == STAGE_FAIL;
 }
 
 /* The build's status: FAIL when config or build failed (the code or config
@@ -56,9 +47,9 @@ static bool failed(const json_t *rec, const char *stage)
  * then invalid, not the build). */
 static const char *build_status(const json_t *rec)
 {
-	const char *b = stage_status(rec, "build");
-	if (b)
-		return !strcmp(b, "fail") ? "FAIL" : "PASS";
+	enum stage_status b;
+	if (rundoc_stage_status(rec, "build", &b))
+		return b == STAGE_FAIL ? "FAIL" : "PASS";
 	if (failed(rec, "config"))
 		return "FAIL";
 	if (failed(rec, "fetch") || failed(rec, "extract"))
@@ -71,11 +62,9 @@ static const char *build_status(const json_t *rec)
  * ERROR; MISS when it did not run. */
 static const char *boot_status(const json_t *rec)
 {
-	const char *v = json_member_str(json_object_get(rec, "boot"), "verdict");
-	if (v)
-		return !strcmp(v, "passed") || !strcmp(v, "tests_failed") ? "PASS"
-		       : strstr(v, "panic")                             ? "FAIL"
-									 : "ERROR";
+	enum boot_verdict v;
+	if (boot_verdict_parse(json_member_str(json_object_get(rec, "boot"), "verdict"), &v))
+		return v == BOOT_PASSED || v == BOOT_TESTS_FAILED ? "PASS" : v == BOOT_PANIC ? "FAIL" : "ERROR";
 	return failed(rec, "boot") ? "ERROR" : "MISS";
 }
 

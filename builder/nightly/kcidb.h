@@ -1,8 +1,8 @@
 /* A KCIDB (KernelCI) v5 document from a run record: one checkout (the source
  * and patch series), one build, and a test per self-test, subtest, boot and
  * TIME_WAIT measurement, with KCIDB's status vocabulary. */
-#ifndef KBUILD_KCIDB_H
-#define KBUILD_KCIDB_H
+#ifndef KBUILD_NIGHTLY_KCIDB_H
+#define KBUILD_NIGHTLY_KCIDB_H
 
 #include <jansson.h>
 

@@ -1,4 +1,5 @@
 #include "nightly/squad.h"
+#include "core/status.h"
 #include "lib/json.h"
 #include "core/version.h"
 #include "lib/util.h"
@@ -8,13 +9,10 @@
 
 const char *squad_result(const char *s)
 {
-	if (s && !strcmp(s, "pass"))
-		return "pass";
-	if (s && !strcmp(s, "skip"))
-		return "skip";
-	if (s && !strcmp(s, "todo"))
-		return "xfail";
-	return "fail";
+	static const char *const squad[] = {[TEST_PASS] = "pass", [TEST_FAIL] = "fail", [TEST_SKIP] = "skip",
+					    [TEST_TODO] = "xfail", [TEST_MISSING] = "fail"};
+	enum test_status t;
+	return test_status_parse(s, &t) ? squad[t] : "fail";
 }
 
 static void metric(json_t *m, const char *name, const json_t *v)
@@ -31,8 +29,9 @@ json_t *squad_from_record(const json_t *rec)
 	/* Each stage is a test of suite "kbuild-stages": up to date counts as pass. */
 	json_object_foreach(json_object_get(rec, "stages"), k, v) {
 		char *name = xasprintf("kbuild-stages/%s", k);
-		const char *s = json_member_str(v, "status");
-		json_object_set_new(tests, name, json_string(s && !strcmp(s, "fail") ? "fail" : "pass"));
+		enum stage_status s;
+		bool fail = stage_status_parse(json_member_str(v, "status"), &s) && s == STAGE_FAIL;
+		json_object_set_new(tests, name, json_string(fail ? "fail" : "pass"));
 		free(name);
 	}
 	json_object_foreach(json_object_get(rec, "tests"), k, v) {
@@ -57,7 +56,10 @@ json_t *squad_from_record(const json_t *rec)
 		metric(metrics, name, v);
 		free(name);
 	}
-	json_object_foreach(json_object_get(rec, "stages"), k, v) if (!strcmp(json_member_str(v, "status") ?: "", "pass")) {
+	json_object_foreach(json_object_get(rec, "stages"), k, v) {
+		enum stage_status s;
+		if (!stage_status_parse(json_member_str(v, "status"), &s) || s != STAGE_PASS)
+			continue;
 		char *name = xasprintf("kbuild-stage-time/%s", k);
 		metric(metrics, name, json_object_get(v, "duration"));
 		free(name);

@@ -1,8 +1,8 @@
 /* A SQUAD (LKFT) submission from a run record: what
  * POST /api/submit/GROUP/PROJECT/BUILD/ENV takes as its tests, metrics and
  * metadata fields, plus the suggested BUILD and ENV names. */
-#ifndef KBUILD_SQUAD_H
-#define KBUILD_SQUAD_H
+#ifndef KBUILD_NIGHTLY_SQUAD_H
+#define KBUILD_NIGHTLY_SQUAD_H
 
 #include <jansson.h>
 

@@ -1,8 +1,8 @@
 /* The bundle tarball: written with libarchive so that the same tree gives the
  * same bytes (pax, entries in path order, one fixed mtime, owner root:root,
  * xz), and read back into a manifest for `kbuild verify`. */
-#ifndef KBUILD_BUNDLE_TAR_H
-#define KBUILD_BUNDLE_TAR_H
+#ifndef KBUILD_PACKAGE_BUNDLE_TAR_H
+#define KBUILD_PACKAGE_BUNDLE_TAR_H
 
 #include "package/manifest.h"
 

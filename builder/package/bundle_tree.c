@@ -18,12 +18,12 @@ static int set_time(const char *tree, const char *rel, long long epoch)
 	return rc;
 }
 
-int bundle_make_tree(const char *stagedir, const char *grubdir, const char *krel, long long epoch,
+int bundle_make_tree(const char *installroot, const char *grubdir, const char *krel, long long epoch,
 		     struct manifest *m, const char *tree)
 {
-	if (!is_dir(stagedir))
-		return kb_fail("%s: no staged kernel (run the install stage)", stagedir);
-	int rc = copy_tree(stagedir, tree, NULL);
+	if (!is_dir(installroot))
+		return kb_fail("%s: no staged kernel (run the install stage)", installroot);
+	int rc = copy_tree(installroot, tree, NULL);
 	char *share = xasprintf("usr/share/kbuild/%s", krel);
 	char *share_full = path_join(tree, share);
 	if (rc == 0 && grubdir && is_dir(grubdir)) {

@@ -8,6 +8,7 @@
 #include "package/template.h"
 #include "source/unpack.h"
 #include "lib/spawn.h"
+#include "lib/tools.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -275,17 +276,8 @@ int deb_build(const struct pkg_info *p, const char *workdir, const char *outdir,
 	char *epoch = xasprintf("SOURCE_DATE_EPOCH=%lld", p->epoch);
 	char *argv[] = {"dpkg-deb", "--root-owner-group", "-Zxz", "--build", tree, file, NULL};
 	char *env[] = {epoch, "LC_ALL=C", NULL};
-	if (rc == 0) {
-		char *line = argv_to_string(argv);
-		fprintf(p->log, "$ %s\n", line);
-		free(line);
-		struct spawn_opts o = {.stdin_fd = -1, .stdout_fd = fileno(p->log), .env_add = env};
-		int st = spawn_run(argv, &o);
-		if (st < 0 && !path_exists("/usr/bin/dpkg-deb"))
-			rc = kb_fail("dpkg-deb is not installed (Debian package dpkg)");
-		else if (st != 0)
-			rc = st < 0 ? -1 : kb_fail("dpkg-deb --build failed (status %d); see the bundle log", st);
-	}
+	if (rc == 0)
+		rc = spawn_logged(argv, &(struct spawn_opts){.stdin_fd = -1, .env_add = env}, p->log);
 	if (rc == 0)
 		*out = file;
 	else

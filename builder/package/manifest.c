@@ -48,14 +48,6 @@ void manifest_set(struct manifest *m, const char *key, const char *value)
 	strv_push(&m->vals, value);
 }
 
-const char *manifest_get(const struct manifest *m, const char *key)
-{
-	for (size_t i = 0; i < m->keys.n; i++)
-		if (!strcmp(m->keys.v[i], key))
-			return m->vals.v[i];
-	return NULL;
-}
-
 void manifest_push(struct manifest *m, enum mf_kind kind, const char *path, unsigned mode,
 		   const char *sha256, const char *target)
 {

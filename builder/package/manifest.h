@@ -12,8 +12,8 @@
  * Paths are relative to the install root and limited to a safe character set
  * (letters, digits, . _ + , @ = : - /) so that they need no quoting in a
  * tarball, an RPM %files list or a shell. */
-#ifndef KBUILD_MANIFEST_H
-#define KBUILD_MANIFEST_H
+#ifndef KBUILD_PACKAGE_MANIFEST_H
+#define KBUILD_PACKAGE_MANIFEST_H
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -46,8 +46,6 @@ bool manifest_is_manifest_path(const char *path);
 bool manifest_path_ok(const char *path);
 
 void manifest_set(struct manifest *m, const char *key, const char *value);
-/* First header value for key, or NULL. */
-const char *manifest_get(const struct manifest *m, const char *key);
 /* Add the entry at root/relpath (lstat; files and link targets hashed).
  * Returns 0, 1 when it does not exist, -1 with kb_fail(). */
 int manifest_add_path(struct manifest *m, const char *root, const char *relpath);

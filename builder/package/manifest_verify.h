@@ -1,7 +1,7 @@
 /* `kbuild verify`: a bundle (packed or unpacked) or an installed root checked
  * against its MANIFEST, naming every missing, extra or changed entry. */
-#ifndef KBUILD_VERIFY_BUNDLE_H
-#define KBUILD_VERIFY_BUNDLE_H
+#ifndef KBUILD_PACKAGE_MANIFEST_VERIFY_H
+#define KBUILD_PACKAGE_MANIFEST_VERIFY_H
 
 #include <stdbool.h>
 #include <stdio.h>

@@ -1,6 +1,6 @@
 /* What the RPM and .deb writers need to know about one bundle. */
-#ifndef KBUILD_PKGINFO_H
-#define KBUILD_PKGINFO_H
+#ifndef KBUILD_PACKAGE_PKGINFO_H
+#define KBUILD_PACKAGE_PKGINFO_H
 
 #include <stdio.h>
 

@@ -4,6 +4,7 @@
 #include "lib/outfile.h"
 #include "package/template.h"
 #include "lib/spawn.h"
+#include "lib/tools.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -142,17 +143,8 @@ int rpm_build(const struct pkg_info *p, const char *workdir, const char *outdir,
 			"--define", d_tree, "--define", d_rpmdir, "--define", "_build_name_fmt %{NAME}-%{VERSION}-%{RELEASE}.%{ARCH}.rpm",
 			spec_path, NULL};
 	char *env[] = {epoch, "LC_ALL=C", NULL};
-	if (rc == 0) {
-		char *line = argv_to_string(argv);
-		fprintf(p->log, "$ %s\n", line);
-		free(line);
-		struct spawn_opts o = {.stdin_fd = -1, .stdout_fd = fileno(p->log), .env_add = env};
-		int st = spawn_run(argv, &o);
-		if (st != 0)
-			rc = st < 0 ? -1 : kb_fail("rpmbuild failed (status %d); see the bundle log", st);
-		if (st < 0 && !path_exists("/usr/bin/rpmbuild"))
-			rc = kb_fail("rpmbuild is not installed (Debian package rpm)");
-	}
+	if (rc == 0)
+		rc = spawn_logged(argv, &(struct spawn_opts){.stdin_fd = -1, .env_add = env}, p->log);
 	char *rpms = xasprintf("%s/RPMS", top);
 	char *name = rc == 0 ? find_rpm(rpms) : NULL;
 	if (rc == 0 && !name)

@@ -1,7 +1,7 @@
 /* Packaging templates (packaging/ in kbuild's directory): text with @NAME@
  * placeholders filled from a list of values; "@@" is a literal '@'. */
-#ifndef KBUILD_TEMPLATE_H
-#define KBUILD_TEMPLATE_H
+#ifndef KBUILD_PACKAGE_TEMPLATE_H
+#define KBUILD_PACKAGE_TEMPLATE_H
 
 #include "lib/util.h"
 

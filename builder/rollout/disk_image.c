@@ -19,26 +19,11 @@ static const char *const grub_modules[] = {
 	"configfile", "legacycfg", "sleep", "reboot", "halt", "search", "efi_gop", "all_video",
 };
 
-static int tool(FILE *log, const char *package, char *const argv[], int stdin_fd)
+static int tool(FILE *log, char *const argv[], int stdin_fd)
 {
 	static char *const env[] = {"MTOOLS_SKIP_CHECK=1", NULL};
-	int fd = log ? fileno(log) : -1;
-	if (log) {
-		char *cmd = argv_to_string(argv);
-		fprintf(log, "$ %s\n", cmd);
-		free(cmd);
-		fflush(log);
-	}
-	struct spawn_opts o = {.stdin_fd = stdin_fd, .stdout_fd = fd, .stderr_fd = fd, .env_add = env,
-			       .timeout_sec = 120};
-	int st = spawn_run(argv, &o);
-	if (st < 0)
-		return -1;
-	if (st == 127)
-		return kb_fail("%s not found (package %s)", argv[0], package);
-	if (st != 0)
-		return kb_fail("%s failed (exit %d); see the stage log", argv[0], st);
-	return 0;
+	struct spawn_opts o = {.stdin_fd = stdin_fd, .env_add = env, .timeout_sec = 120};
+	return spawn_logged(argv, &o, log);
 }
 
 static char *part(const char *image)
@@ -50,7 +35,7 @@ static int mcopy_in(const char *image, const char *src, const char *dest, FILE *
 {
 	char *p = part(image), *d = xasprintf("::%s", dest);
 	char *argv[] = {"mcopy", "-o", "-i", p, (char *)src, d, NULL};
-	int rc = tool(log, "mtools", argv, -1);
+	int rc = tool(log, argv, -1);
 	free(p);
 	free(d);
 	return rc;
@@ -60,7 +45,7 @@ static int mcopy_out(const char *image, const char *src, const char *dest, FILE 
 {
 	char *p = part(image), *s = xasprintf("::%s", src);
 	char *argv[] = {"mcopy", "-o", "-n", "-i", p, s, (char *)dest, NULL};
-	int rc = tool(log, "mtools", argv, -1);
+	int rc = tool(log, argv, -1);
 	free(p);
 	free(s);
 	return rc;
@@ -83,7 +68,7 @@ static int make_dirs(const char *image, const char *dest, struct strv *made, FIL
 		if (!have) {
 			char *p = part(image), *d = xasprintf("::%s", dir);
 			char *argv[] = {"mmd", "-i", p, d, NULL};
-			int rc = tool(log, "mtools", argv, -1);
+			int rc = tool(log, argv, -1);
 			free(p);
 			free(d);
 			if (rc < 0) {
@@ -106,7 +91,7 @@ static int editenv(const char *envfile, const char *verb, const char *const *var
 	strv_push(&a, verb);
 	for (size_t i = 0; i < n; i++)
 		strv_push(&a, vars[i]);
-	int rc = tool(log, "grub-common", strv_argv(&a), -1);
+	int rc = tool(log, strv_argv(&a), -1);
 	strv_free(&a);
 	return rc;
 }
@@ -143,7 +128,7 @@ int fleet_image_create(const char *image, const char *work, const struct fleet_f
 		rc = kb_fail("%s: %s", layout, strerror(errno));
 	if (rc == 0) {
 		char *argv[] = {"sfdisk", "--quiet", "--no-reread", "--no-tell-kernel", (char *)image, NULL};
-		rc = tool(log, "fdisk", argv, lfd);
+		rc = tool(log, argv, lfd);
 	}
 	if (lfd >= 0)
 		close(lfd);
@@ -151,7 +136,7 @@ int fleet_image_create(const char *image, const char *work, const struct fleet_f
 	char *p = part(image);
 	if (rc == 0) {
 		char *argv[] = {"mformat", "-i", p, "-F", "-v", "KBUILDBOOT", "::", NULL};
-		rc = tool(log, "mtools", argv, -1);
+		rc = tool(log, argv, -1);
 	}
 	free(p);
 
@@ -165,7 +150,7 @@ int fleet_image_create(const char *image, const char *work, const struct fleet_f
 			strv_push(&a, head[i]);
 		for (size_t i = 0; i < sizeof(grub_modules) / sizeof(grub_modules[0]); i++)
 			strv_push(&a, grub_modules[i]);
-		rc = tool(log, "grub-efi-amd64-bin", strv_argv(&a), -1);
+		rc = tool(log, strv_argv(&a), -1);
 		strv_free(&a);
 	}
 	if (rc == 0)

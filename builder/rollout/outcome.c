@@ -1,5 +1,6 @@
 /* results.json (jansson) and junit.xml for the rollout. */
 #include "rollout/outcome.h"
+#include "core/status.h"
 #include "lib/json.h"
 #include "lib/outfile.h"
 #include "guest/results.h"
@@ -58,7 +59,7 @@ int rollout_report_write(const struct rollout_report *rep, int exit_code, const 
 	for (size_t i = 0; i < rep->n; i++) {
 		json_t *t = json_object();
 		json_object_set_new(t, "name", json_string(rep->v[i].name));
-		json_object_set_new(t, "status", json_string(rep->v[i].pass ? "pass" : "fail"));
+		json_object_set_new(t, "status", json_string(test_status_name(rep->v[i].pass ? TEST_PASS : TEST_FAIL)));
 		json_object_set_new(t, "duration", json_real(rep->v[i].seconds));
 		json_object_set_new(t, "log", json_string(rep->v[i].log));
 		json_array_append_new(tests, t);

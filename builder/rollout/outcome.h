@@ -1,7 +1,7 @@
 /* The rollout's results.json and junit.xml: one test per step of the
  * scenario, with the boots it saw as its log, and the timings. */
-#ifndef KBUILD_ROLLOUT_REPORT_H
-#define KBUILD_ROLLOUT_REPORT_H
+#ifndef KBUILD_ROLLOUT_OUTCOME_H
+#define KBUILD_ROLLOUT_OUTCOME_H
 
 #include <stdbool.h>
 #include <stddef.h>

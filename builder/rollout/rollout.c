@@ -224,7 +224,7 @@ static int prepare(struct scenario *sc, bool bad)
 	if (!old_kernel)
 		return kb_fail("rollout.old_kernel: not set (the known-good kernel the host falls back to, "
 			       "e.g. the previous good build's vmlinuz)");
-	char *new_kernel = xasprintf("%s/boot/vmlinuz-%s", r->stagedir, sc->release);
+	char *new_kernel = xasprintf("%s/boot/vmlinuz-%s", r->installroot, sc->release);
 	char *new_initrd = run_path(r, OUT_INITRAMFS);
 	const char *old_initrd = r->set->rollout.old_initrd ? r->set->rollout.old_initrd : new_initrd;
 	sc->old_release = release_from_name(old_kernel);

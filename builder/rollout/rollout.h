@@ -9,8 +9,8 @@
  *     init that does not exist), the host reboots into the old kernel.
  * Results: O/rollout/results.json and junit.xml, the console of each run
  * in O/rollout/, the log in O/logs/rollout.log. */
-#ifndef KBUILD_ROLLOUT_H
-#define KBUILD_ROLLOUT_H
+#ifndef KBUILD_ROLLOUT_ROLLOUT_H
+#define KBUILD_ROLLOUT_ROLLOUT_H
 
 #include "core/run.h"
 

@@ -1,8 +1,8 @@
 /* Kernel sources that come from a Debian package (linux-source-6.1): the
  * tarball under /usr/src is verified against dpkg's own checksums instead
  * of being trusted because it is there. */
-#ifndef KBUILD_DEBSRC_H
-#define KBUILD_DEBSRC_H
+#ifndef KBUILD_SOURCE_DEBSRC_H
+#define KBUILD_SOURCE_DEBSRC_H
 
 #include <stdio.h>
 

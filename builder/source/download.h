@@ -1,9 +1,9 @@
-/* The fetch stage: bring a source tarball into the shared download cache,
+/* Downloading a source tarball into the shared download cache,
  * verified by sha256, with libcurl (http, https, file), mirrors in order,
  * resume of interrupted downloads, and timeouts so a stalled server fails
  * instead of hanging. */
-#ifndef KBUILD_FETCH_H
-#define KBUILD_FETCH_H
+#ifndef KBUILD_SOURCE_DOWNLOAD_H
+#define KBUILD_SOURCE_DOWNLOAD_H
 
 #include <stddef.h>
 #include <stdio.h>

@@ -16,34 +16,19 @@
  * instead of finding a patch applied that the record does not list. */
 #define APPLYING_MARK "applying"
 
-enum patch_state { PATCH_APPLIED, PATCH_SKIPPED, PATCH_APPLYING };
+/* ---- the applied list ---- */
 
-/* ---- the applied record ---- */
-
-struct record_line {
-	char sha256[SHA256_HEX_LEN + 1];
-	char *name;
-	enum patch_state state;
-};
-
-struct record {
-	struct record_line *l;
-	size_t n;
-};
-
-static void record_free(struct record *r)
+void applied_free(struct applied *r)
 {
 	for (size_t i = 0; i < r->n; i++)
 		free(r->l[i].name);
 	free(r->l);
-	*r = (struct record){0};
+	*r = (struct applied){0};
 }
 
-/* A missing record is an empty one; a malformed one means we cannot know
- * what the tree holds. */
-static int record_load(const char *path, struct record *rec)
+int applied_load(const char *path, struct applied *rec)
 {
-	*rec = (struct record){0};
+	*rec = (struct applied){0};
 	if (!path_exists(path))
 		return 0;
 	char *text = read_file(path, NULL);
@@ -68,18 +53,18 @@ static int record_load(const char *path, struct record *rec)
 			break;
 		}
 		rec->l = xrealloc(rec->l, (rec->n + 1) * sizeof(*rec->l));
-		struct record_line *l = &rec->l[rec->n++];
+		struct applied_line *l = &rec->l[rec->n++];
 		memcpy(l->sha256, sha, sizeof(sha));
 		l->name = xstrdup(name);
 		l->state = skipped ? PATCH_SKIPPED : applying ? PATCH_APPLYING : PATCH_APPLIED;
 	}
 	free(text);
 	if (r < 0)
-		record_free(rec);
+		applied_free(rec);
 	return r;
 }
 
-static int record_write(const char *path, const struct record *rec)
+static int applied_write(const char *path, const struct applied *rec)
 {
 	size_t cap = 1, len = 0;
 	for (size_t i = 0; i < rec->n; i++)
@@ -95,17 +80,17 @@ static int record_write(const char *path, const struct record *rec)
 	return r;
 }
 
-static void record_add(struct record *rec, const struct series_entry *e, enum patch_state state)
+static void applied_add(struct applied *rec, const struct series_entry *e, enum patch_state state)
 {
 	rec->l = xrealloc(rec->l, (rec->n + 1) * sizeof(*rec->l));
-	struct record_line *l = &rec->l[rec->n++];
+	struct applied_line *l = &rec->l[rec->n++];
 	memcpy(l->sha256, e->sha256, sizeof(l->sha256));
 	l->name = xstrdup(e->name);
 	l->state = state;
 }
 
 /* The record must be a prefix of the series, digest for digest. */
-static int record_check(const struct record *rec, const struct series *s, const char *path)
+static int applied_check(const struct applied *rec, const struct series *s, const char *path)
 {
 	for (size_t i = 0; i < rec->n; i++) {
 		if (i >= s->n)
@@ -456,11 +441,11 @@ int series_apply(const struct series *s, const char *tree, const char *applied_p
 {
 	if (!is_dir(tree))
 		return kb_fail("cannot patch %s: not a directory", tree);
-	struct record rec;
-	if (record_load(applied_path, &rec) < 0)
+	struct applied rec;
+	if (applied_load(applied_path, &rec) < 0)
 		return SERIES_REEXTRACT;
-	if (record_check(&rec, s, applied_path) < 0) {
-		record_free(&rec);
+	if (applied_check(&rec, s, applied_path) < 0) {
+		applied_free(&rec);
 		return SERIES_REEXTRACT;
 	}
 	if (log && rec.n)
@@ -476,9 +461,9 @@ int series_apply(const struct series *s, const char *tree, const char *applied_p
 			r = c;
 			break;
 		}
-		record_add(&rec, e, c == 1 ? PATCH_SKIPPED : PATCH_APPLYING);
+		applied_add(&rec, e, c == 1 ? PATCH_SKIPPED : PATCH_APPLYING);
 		if (c == 0) {
-			if (record_write(applied_path, &rec) < 0) {
+			if (applied_write(applied_path, &rec) < 0) {
 				r = -1;
 				break;
 			}
@@ -486,9 +471,9 @@ int series_apply(const struct series *s, const char *tree, const char *applied_p
 				break; /* the record keeps "applying": the tree is suspect */
 			rec.l[rec.n - 1].state = PATCH_APPLIED;
 		}
-		if (record_write(applied_path, &rec) < 0)
+		if (applied_write(applied_path, &rec) < 0)
 			r = -1;
 	}
-	record_free(&rec);
+	applied_free(&rec);
 	return r;
 }

@@ -1,11 +1,28 @@
-/* The patch stage: apply a series to a source tree with GNU patch, each patch
- * dry-run first, and keep a record of what the tree holds. */
-#ifndef KBUILD_PATCH_APPLY_H
-#define KBUILD_PATCH_APPLY_H
+/* Applying a quilt series to a source tree with GNU patch, each patch
+ * dry-run first, and the list of what the tree holds (O/applied). */
+#ifndef KBUILD_SOURCE_PATCH_APPLY_H
+#define KBUILD_SOURCE_PATCH_APPLY_H
 
 #include <stdio.h>
 
+#include "lib/sha256.h"
 #include "source/series.h"
+
+/* The applied list (O/applied, format below): what the tree holds. */
+enum patch_state { PATCH_APPLIED, PATCH_SKIPPED, PATCH_APPLYING };
+struct applied_line {
+	char sha256[SHA256_HEX_LEN + 1];
+	char *name;
+	enum patch_state state;
+};
+struct applied {
+	struct applied_line *l;
+	size_t n;
+};
+/* Reads the list; a missing file is an empty list, a malformed one is an
+ * error (kb_fail naming file:line): nobody can know what the tree holds. */
+int applied_load(const char *path, struct applied *list);
+void applied_free(struct applied *list);
 
 /* Returned when the tree holds something other than a prefix of the series
  * (a recorded patch changed, the record lists other patches, or a patch

@@ -1,8 +1,8 @@
 /* A pristine source tree in the output directory, from the source record:
  * what the extract stage makes, and what the patch stage starts again from
  * when the tree holds another series. */
-#ifndef KBUILD_PRISTINE_H
-#define KBUILD_PRISTINE_H
+#ifndef KBUILD_SOURCE_PRISTINE_H
+#define KBUILD_SOURCE_PRISTINE_H
 
 #include "core/run.h"
 

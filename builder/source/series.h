@@ -1,6 +1,6 @@
 /* A quilt-style patch series: which patches to apply, in which order. */
-#ifndef KBUILD_SERIES_H
-#define KBUILD_SERIES_H
+#ifndef KBUILD_SOURCE_SERIES_H
+#define KBUILD_SOURCE_SERIES_H
 
 #include <stdbool.h>
 #include <stddef.h>

@@ -3,8 +3,8 @@
  * ROOT/<sha256>, then hard-linked into each O/src. GNU patch replaces the
  * files it changes (it writes a new file and renames it), so patching one
  * tree never changes the pristine copy or another profile's tree. */
-#ifndef KBUILD_SHARED_TREE_H
-#define KBUILD_SHARED_TREE_H
+#ifndef KBUILD_SOURCE_SHARED_TREE_H
+#define KBUILD_SOURCE_SHARED_TREE_H
 
 #include <stdio.h>
 

@@ -1,8 +1,8 @@
 /* A digest of a directory tree's listing, for stamping a tree= source: an
  * edit anywhere in it (content, size, mode, a file added, removed or renamed,
  * a symlink retargeted) changes the digest without hashing every byte. */
-#ifndef KBUILD_TREE_DIGEST_H
-#define KBUILD_TREE_DIGEST_H
+#ifndef KBUILD_SOURCE_TREE_DIGEST_H
+#define KBUILD_SOURCE_TREE_DIGEST_H
 
 #include "lib/sha256.h"
 

@@ -1,8 +1,8 @@
 /* Symlinks that must not lead outside the tree they belong to (a source tree
  * being unpacked or copied): checked by name as each link is met, and on disk
  * once the whole tree is in place. */
-#ifndef KBUILD_TREE_LINKS_H
-#define KBUILD_TREE_LINKS_H
+#ifndef KBUILD_SOURCE_TREE_LINKS_H
+#define KBUILD_SOURCE_TREE_LINKS_H
 
 #include <stdbool.h>
 #include <sys/types.h>

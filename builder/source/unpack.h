@@ -1,8 +1,8 @@
-/* The extract stage: unpack a kernel tarball (or copy a local tree) into a
+/* Unpacking a kernel tarball (or copying a local tree) into a
  * fresh source directory, refusing anything that could write or point
  * outside it. */
-#ifndef KBUILD_EXTRACT_H
-#define KBUILD_EXTRACT_H
+#ifndef KBUILD_SOURCE_UNPACK_H
+#define KBUILD_SOURCE_UNPACK_H
 
 #include <stdio.h>
 

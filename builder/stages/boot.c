@@ -28,7 +28,7 @@ static int boot_run(struct run *r)
 	struct install_rec inst;
 	if (install_rec_get(r, &inst) < 0)
 		return -1;
-	char *kernel = xasprintf("%s/boot/vmlinuz-%s", r->stagedir, inst.release);
+	char *kernel = xasprintf("%s/boot/vmlinuz-%s", r->installroot, inst.release);
 	char *initrd = run_path(r, OUT_INITRAMFS);
 	char *serial = run_path(r, OUT_SERIAL_LOG);
 	struct qemu_opts o = {
@@ -68,30 +68,22 @@ static int boot_run(struct run *r)
 	return rc;
 }
 
-/* What the boot stage recorded: the verdict and the accelerator it ran on. */
-static json_t *boot_info(struct run *r)
+/* "boot": the verdict, how long, and the accelerator it ran on (and was
+ * asked for); the console as an artifact. */
+static void boot_describe(struct run *r, struct rundoc *doc)
 {
-	json_t *o = json_object();
 	struct boot_rec b;
 	if (boot_rec_get(r, &b) < 0)
-		kb_clear_error(); /* not booted yet: nulls */
-	json_object_set_new(o, "verdict", json_str_or_null(b.verdict));
-	json_object_set_new(o, "accel", json_str_or_null(b.accel));
-	json_object_set_new(o, "accel-why", json_str_or_null(b.accel_why));
+		return;
+	rundoc_set(doc, "boot",
+		   json_pack("{s:o,s:f,s:I,s:o,s:o,s:s}", "verdict", json_str_or_null(b.verdict), "seconds",
+			     b.seconds, "qemu_status", (json_int_t)b.qemu_status, "accel", json_str_or_null(b.accel),
+			     "accel_why", json_str_or_null(b.accel_why), "accel_asked",
+			     accel_mode_names[r->set->qa.accel]));
 	boot_rec_free(&b);
-	json_object_set_new(o, "accel-asked", json_string(accel_mode_names[r->set->qa.accel]));
-	return o;
-}
-
-/* metadata.json "boot". */
-static void boot_metadata(struct run *r, json_t *meta)
-{
-	json_object_set_new(meta, "boot", boot_info(r));
-}
-
-static void boot_artifacts(struct run *r, struct strv *paths)
-{
-	strv_push_owned(paths, run_path(r, OUT_SERIAL_LOG));
+	char *serial = run_path(r, OUT_SERIAL_LOG);
+	rundoc_artifact(doc, serial);
+	free(serial);
 }
 
 const struct stage stage_boot = {
@@ -99,6 +91,5 @@ const struct stage stage_boot = {
 	.summary = "boot in QEMU and run the self-tests",
 	.inputs = boot_inputs,
 	.run = boot_run,
-	.artifacts = boot_artifacts,
-	.metadata = boot_metadata,
+	.describe = boot_describe,
 };

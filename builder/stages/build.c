@@ -1,5 +1,6 @@
 /* build: the boot image and modules, every object under <out>/build (make O=),
  * the source tree left clean. */
+#include "kernel/buildlog.h"
 #include "kernel/kmake.h"
 #include "lib/json.h"
 #include "stages/chain.h"
@@ -86,46 +87,67 @@ static json_t *json_strings(const struct strv *v)
 	return a;
 }
 
-/* metadata.json "compiler", "build" (how make ran), "kernel_release", and
- * the build's counts in "results". */
-static void build_metadata(struct run *r, json_t *meta)
+/* The compiler warnings of the build that made the kernel (logs/build.log),
+ * each once, in the order make printed them. */
+static json_t *warning_list(struct run *r)
+{
+	json_t *a = json_array(), *seen = json_object();
+	char *p = path_join(r->logdir, "build.log");
+	char *text = path_exists(p) ? read_file(p, NULL) : NULL;
+	for (char *save = NULL, *l = text ? strtok_r(text, "\n", &save) : NULL; l;
+	     l = strtok_r(NULL, "\n", &save)) {
+		char *file, *msg;
+		long line;
+		if (!buildlog_warning(l, &file, &line, &msg))
+			continue;
+		char *key = xasprintf("%s:%ld: %s", file, line, msg);
+		if (!json_object_get(seen, key)) {
+			json_object_set_new(seen, key, json_true());
+			json_array_append_new(a, json_pack("{s:s,s:I,s:s}", "file", file, "line", (json_int_t)line,
+							   "message", msg));
+		}
+		free(key);
+		free(file);
+		free(msg);
+	}
+	json_decref(seen);
+	free(text);
+	free(p);
+	return a;
+}
+
+/* "toolchain" and "compiler", "make" (how make ran), "kernel_release", and
+ * what the build counted ("build") and warned ("warnings"). */
+static void build_describe(struct run *r, struct rundoc *doc)
 {
 	char *cc = toolchain_cc(r), *ver = toolchain_version(r);
-	json_object_set_new(meta, "compiler", json_pack("{s:s,s:s}", "command", cc, "version_full", ver));
+	rundoc_set(doc, "toolchain", json_pack("{s:s,s:s}", "command", cc, "version_full", ver));
+	rundoc_set(doc, "compiler", json_string(ver));
 	free(cc);
 	free(ver);
 	struct strv vars = {0}, env = {0}, t = {0};
 	toolchain_make_vars(r, &vars);
 	kmake_env(r, &env);
-	if (!kmake_epoch_known(r)) /* before extract: no date to report yet */
-		for (size_t i = env.n; i-- > 0;)
-			if (!strncmp(env.v[i], "SOURCE_DATE_EPOCH=", 18) ||
-			    !strncmp(env.v[i], "KBUILD_BUILD_TIMESTAMP=", 23)) {
-				free(env.v[i]);
-				memmove(&env.v[i], &env.v[i + 1], (env.n - i) * sizeof(*env.v));
-				env.n--;
-			}
 	targets(r, &t);
-	const char *arch = kernel_arch_name(r);
-	json_object_set_new(meta, "build",
-			    json_pack("{s:o,s:s,s:s?,s:o,s:o,s:I}", "make_variables", json_strings(&vars),
-				      "arch", arch, "cross", r->set->build.cross, "environment", json_strings(&env),
-				      "targets", json_strings(&t), "jobs",
-				      (json_int_t)r->set->build.jobs));
+	rundoc_set(doc, "make",
+		   json_pack("{s:o,s:s,s:s?,s:o,s:o,s:I}", "make_variables", json_strings(&vars), "arch",
+			     kernel_arch_name(r), "cross", r->set->build.cross, "environment", json_strings(&env),
+			     "targets", json_strings(&t), "jobs", (json_int_t)r->set->build.jobs));
 	strv_free(&vars);
 	strv_free(&env);
 	strv_free(&t);
 	char *rel = kmake_release(r);
-	kb_clear_error();
-	json_object_set_new(meta, "kernel_release", json_str_or_null(rel));
+	if (rel)
+		rundoc_set(doc, "kernel_release", json_string(rel));
 	free(rel);
 	struct build_rec b;
-	bool built = build_rec_get(r, &b) == 0;
-	kb_clear_error();
-	json_t *results = json_object_get(meta, "results");
-	json_object_set_new(results, "warnings", built ? json_integer((json_int_t)b.warnings) : json_null());
-	json_object_set_new(results, "errors", built ? json_integer((json_int_t)b.errors) : json_null());
-	json_object_set_new(results, "steps", built ? json_integer((json_int_t)b.steps) : json_null());
+	if (build_rec_get(r, &b) == 0) {
+		rundoc_set(doc, "build", json_pack("{s:I,s:I,s:I,s:f}", "steps", (json_int_t)b.steps, "warnings",
+						   (json_int_t)b.warnings, "errors", (json_int_t)b.errors,
+						   "seconds", b.seconds));
+		rundoc_set(doc, "warnings", warning_list(r));
+		build_rec_free(&b);
+	}
 }
 
 const struct stage stage_build = {
@@ -133,5 +155,5 @@ const struct stage stage_build = {
 	.summary = "make the boot image and modules",
 	.inputs = build_inputs,
 	.run = build_run,
-	.metadata = build_metadata,
+	.describe = build_describe,
 };

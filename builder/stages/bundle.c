@@ -5,6 +5,7 @@
 #include "package/bundle_tree.h"
 #include "lib/outfile.h"
 #include "package/pkginfo.h"
+#include "source/patch_apply.h"
 #include "kernel/toolchain.h"
 #include "core/records.h"
 #include "core/version.h"
@@ -15,17 +16,6 @@
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
-
-/* bundle -> the user, the e2e test: where the three artifacts are. */
-struct bundle_rec {
-	char *tarball, *rpm, *deb;
-};
-static const struct record_field bundle_rec_fields[] = {
-	{"tarball", REC_STRING, offsetof(struct bundle_rec, tarball)},
-	{"rpm", REC_STRING, offsetof(struct bundle_rec, rpm)},
-	{"deb", REC_STRING, offsetof(struct bundle_rec, deb)},
-};
-static const struct record_desc bundle_rec_desc = {"bundle.rec", "bundle", bundle_rec_fields, 3};
 
 static const char *const templates[] = {
 	"packaging/rpm/kernel.spec.in", "packaging/rpm/post-once.in", "packaging/rpm/post-default.in",
@@ -64,7 +54,7 @@ static long long build_epoch(const struct run *r)
 /* results.json's verdicts as "selftest <name> <status>" lines. */
 static int add_verdicts(struct run *r, struct manifest *m)
 {
-	char *p = run_path(r, "results.json");
+	char *p = run_path(r, OUT_RESULTS_JSON);
 	json_error_t err;
 	json_t *root = json_load_file(p, 0, &err);
 	int rc = 0;
@@ -103,10 +93,18 @@ static int add_header(struct run *r, struct manifest *m, const char *krel)
 			manifest_set(m, src_keys[i], src_vals[i]);
 	source_rec_free(&src);
 	char *applied_path = record_applied_path(r);
-	char *applied = path_exists(applied_path) ? read_file(applied_path, NULL) : NULL;
-	for (char *save = NULL, *l = applied ? strtok_r(applied, "\n", &save) : NULL; l; l = strtok_r(NULL, "\n", &save))
+	struct applied list;
+	if (applied_load(applied_path, &list) < 0) {
+		free(applied_path);
+		return -1;
+	}
+	for (size_t i = 0; i < list.n; i++) {
+		char *l = xasprintf("%s %s%s", list.l[i].sha256, list.l[i].name,
+				    list.l[i].state == PATCH_SKIPPED ? " skipped" : "");
 		manifest_set(m, "patch", l);
-	free(applied);
+		free(l);
+	}
+	applied_free(&list);
 	free(applied_path);
 	char *cc = toolchain_version(r);
 	manifest_set(m, "compiler", cc);
@@ -139,7 +137,7 @@ static int bundle_run(struct run *r)
 	if (rc == 0)
 		rc = add_header(r, &m, krel);
 	if (rc == 0)
-		rc = bundle_make_tree(r->stagedir, grub, krel, epoch, &m, tree);
+		rc = bundle_make_tree(r->installroot, grub, krel, epoch, &m, tree);
 	if (rc == 0)
 		fprintf(r->log, "bundle tree: %zu entries (grub files included)\n", m.n);
 	char *tarball = xasprintf("%s/kbuild-%s-%s.tar.xz", outdir, r->set->name, krel);
@@ -178,8 +176,8 @@ static int bundle_run(struct run *r)
 			.deb = xasprintf("%s/%s", final, strrchr(deb, '/') + 1),
 		};
 		fprintf(r->log, "tarball %s\nrpm %s\ndeb %s\n", rec.tarball, rec.rpm, rec.deb);
-		rc = record_put(r, &bundle_rec_desc, &rec);
-		record_release(&bundle_rec_desc, &rec);
+		rc = bundle_rec_put(r, &rec);
+		bundle_rec_free(&rec);
 	}
 	if (rc == 0)
 		rm_rf(work);
@@ -196,19 +194,20 @@ static int bundle_run(struct run *r)
 	return rc;
 }
 
-static void bundle_artifacts(struct run *r, struct strv *paths)
+/* The tarball, the packages and the MANIFEST as artifacts. */
+static void bundle_describe(struct run *r, struct rundoc *doc)
 {
 	struct bundle_rec rec;
-	if (record_get(r, &bundle_rec_desc, &rec) < 0) {
-		kb_clear_error(); /* not run yet */
+	if (bundle_rec_get(r, &rec) < 0)
 		return;
-	}
-	char *const files[] = {rec.tarball, rec.rpm, rec.deb};
+	const char *const files[] = {rec.tarball, rec.rpm, rec.deb};
 	for (size_t i = 0; i < 3; i++)
 		if (files[i])
-			strv_push(paths, files[i]);
-	strv_push_owned(paths, run_path(r, "bundle/MANIFEST"));
-	record_release(&bundle_rec_desc, &rec);
+			rundoc_artifact(doc, files[i]);
+	char *mf = run_path(r, "bundle/MANIFEST");
+	rundoc_artifact(doc, mf);
+	free(mf);
+	bundle_rec_free(&rec);
 }
 
 const struct stage stage_bundle = {
@@ -216,5 +215,5 @@ const struct stage stage_bundle = {
 	.summary = "reproducible tarball with a sha256 MANIFEST, RPM and .deb",
 	.inputs = bundle_inputs,
 	.run = bundle_run,
-	.artifacts = bundle_artifacts,
+	.describe = bundle_describe,
 };

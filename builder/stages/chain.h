@@ -1,6 +1,6 @@
 /* kbuild's chain: the stages in the order they run. */
-#ifndef KBUILD_CHAIN_H
-#define KBUILD_CHAIN_H
+#ifndef KBUILD_STAGES_CHAIN_H
+#define KBUILD_STAGES_CHAIN_H
 
 #include "engine/stage.h"
 

@@ -1,6 +1,7 @@
 /* config: base config + fragments in order -> .config, resolved by the
  * tree's own kconfig, then every requested option checked in the result. */
 #include "kconfig/resolve.h"
+#include "core/records.h"
 #include "lib/json.h"
 #include "lib/outfile.h"
 #include "kconfig/verify.h"
@@ -133,7 +134,7 @@ static int config_run(struct run *r)
 	char *dotconfig = path_join(r->objdir, ".config");
 	char *report = NULL;
 	int bad = config_verify(r->srcdir, dotconfig, &req, &report);
-	char *report_path = run_path(r, "config-report.txt");
+	char *report_path = run_path(r, OUT_CONFIG_REPORT);
 	bool report_written = true;
 	if (report) {
 		fprintf(r->log, "%s\n", report);
@@ -153,7 +154,7 @@ static int config_run(struct run *r)
 	} else {
 		size_t len;
 		char *text = read_file(dotconfig, &len);
-		char *kept = run_path(r, "config");
+		char *kept = run_path(r, OUT_CONFIG);
 		rc = text ? write_file_atomic(kept, text, len) : -1;
 		free(kept);
 		free(text);
@@ -168,14 +169,43 @@ out:
 	return rc;
 }
 
-/* metadata.json "config_fragments": the fragments as the profile names them. */
-static void config_metadata(struct run *r, json_t *meta)
+static json_t *kopts_object(const struct kopt_set *s, bool skip_n)
+{
+	json_t *o = json_object();
+	for (size_t i = 0; i < s->n; i++)
+		if (!skip_n || strcmp(s->v[i].value, "n"))
+			json_object_set_new(o, s->v[i].name, json_string(s->v[i].value));
+	return o;
+}
+
+/* "fragments" as the profile names them, "requested": the options they ask
+ * for (found as the stage finds them), "config": the options set in the
+ * resolved config (=n and "is not set" left out), once it exists. */
+static void config_describe(struct run *r, struct rundoc *doc)
 {
 	json_t *frags = json_array();
 	const struct strv *fl = &r->set->config.fragments;
 	for (size_t i = 0; i < fl->n; i++)
 		json_array_append_new(frags, json_string(fl->v[i]));
-	json_object_set_new(meta, "config_fragments", frags);
+	rundoc_set(doc, "fragments", frags);
+
+	struct config_facts f;
+	struct kopt_set req = {0};
+	if (config_facts(r, &f) == 0) {
+		for (size_t i = 0; i < f.paths.n; i++)
+			if (fragment_parse(f.paths.v[i], &req, r->set->config.override, NULL) < 0)
+				break;
+		config_facts_free(&f);
+	}
+	rundoc_set(doc, "requested", kopts_object(&req, false));
+	kopt_set_free(&req);
+
+	char *p = run_path(r, OUT_CONFIG);
+	struct kopt_set cfg = {0};
+	if (path_exists(p) && dotconfig_read(p, &cfg) == 0)
+		rundoc_set(doc, "config", kopts_object(&cfg, true));
+	kopt_set_free(&cfg);
+	free(p);
 }
 
 const struct stage stage_config = {
@@ -183,5 +213,5 @@ const struct stage stage_config = {
 	.summary = "merge fragments, resolve, verify every requested option",
 	.inputs = config_inputs,
 	.run = config_run,
-	.metadata = config_metadata,
+	.describe = config_describe,
 };

@@ -44,7 +44,7 @@ static int fetch_inputs(struct run *r, struct stamp *s)
 	return 0;
 }
 
-static int record(struct run *r, const char *kind, const char *path, const char *sha,
+static int put_source(struct run *r, const char *kind, const char *path, const char *sha,
 		  const char *verified, const char *origin)
 {
 	struct source_rec rec = {(char *)kind, (char *)path, (char *)(sha ? sha : "none"),
@@ -82,7 +82,7 @@ static int fetch_run(struct run *r)
 			return kb_fail("tree=%s is not a directory", tree);
 		}
 		fprintf(r->log, "using the local tree %s (not verified)\n", abs);
-		int rc = record(r, "tree", abs, NULL, "no (local tree)", abs);
+		int rc = put_source(r, "tree", abs, NULL, "no (local tree)", abs);
 		free(abs);
 		return rc;
 	}
@@ -92,7 +92,7 @@ static int fetch_run(struct run *r)
 			return -1;
 		int rc = verify_local(r, abs, sha);
 		if (rc == 0)
-			rc = record(r, "tarball", abs, sha, "yes (sha256)", abs);
+			rc = put_source(r, "tarball", abs, sha, "yes (sha256)", abs);
 		free(abs);
 		return rc;
 	}
@@ -105,7 +105,7 @@ static int fetch_run(struct run *r)
 		if (rc == 0) {
 			char *how = xasprintf("yes (dpkg --verify %s %s)", pkg, d.version);
 			char *origin = xasprintf("debian:%s=%s", pkg, d.version);
-			rc = record(r, "tarball", d.tarball, got, how, origin);
+			rc = put_source(r, "tarball", d.tarball, got, how, origin);
 			free(how);
 			free(origin);
 		}
@@ -137,20 +137,20 @@ static int fetch_run(struct run *r)
 	char *path = NULL;
 	int rc = fetch_to_cache(&o, &path);
 	if (rc == 0)
-		rc = record(r, "tarball", path, sha, "yes (sha256)", url);
+		rc = put_source(r, "tarball", path, sha, "yes (sha256)", url);
 	free(path);
 	free(name);
 	strv_free(&urls);
 	return rc;
 }
 
-/* metadata.json "source": the version asked for, where it came from, how it was checked. */
-static void fetch_metadata(struct run *r, json_t *meta)
+/* "source": the version asked for, where it came from, how it was checked. */
+static void fetch_describe(struct run *r, struct rundoc *doc)
 {
 	struct source_rec src;
 	if (source_rec_get(r, &src) < 0)
-		kb_clear_error(); /* not fetched yet: nulls */
-	json_object_set_new(meta, "source",
+		return;
+	rundoc_set(doc, "source",
 			    json_pack("{s:o,s:o,s:o,s:o,s:o,s:o}", "version", json_str_or_null(r->set->source.version),
 				      "kind", json_str_or_null(src.kind), "origin", json_str_or_null(src.origin),
 				      "path", json_str_or_null(src.path), "sha256", json_str_or_null(src.sha256),
@@ -163,5 +163,5 @@ const struct stage stage_fetch = {
 	.summary = "download or locate the source and verify it",
 	.inputs = fetch_inputs,
 	.run = fetch_run,
-	.metadata = fetch_metadata,
+	.describe = fetch_describe,
 };

@@ -1,11 +1,11 @@
 /* grub: the boot entries for the built kernel (GRUB legacy stanza and an
  * edited grub.conf, GRUB 2 menuentry and /etc/grub.d snippet, a Boot Loader
  * Spec entry) and the host-side install scripts, in O/grub/. */
-#include "boot/bls.h"
 #include "boot/files.h"
 #include "core/records.h"
 #include "stages/chain.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -73,25 +73,32 @@ static int grub_run(struct run *r)
 	return rc;
 }
 
-/* Every file of O/grub/ goes into metadata.json with its sha256. */
-static void grub_artifacts(struct run *r, struct strv *paths)
+/* Every regular file below dir, in name order, as an artifact. */
+static void describe_tree(struct rundoc *doc, const char *dir)
 {
-	struct install_rec inst;
-	if (install_rec_get(r, &inst) < 0 || !inst.release) {
-		kb_clear_error();
-		install_rec_free(&inst);
-		return;
+	struct dirent **ents;
+	int n = scandir(dir, &ents, NULL, alphasort);
+	for (int i = 0; i < n; i++) {
+		if (ents[i]->d_name[0] != '.') {
+			char *p = path_join(dir, ents[i]->d_name);
+			if (is_dir(p))
+				describe_tree(doc, p);
+			else
+				rundoc_artifact(doc, p);
+			free(p);
+		}
+		free(ents[i]);
 	}
-	const char *fixed[] = {"legacy-stanza.conf", "grub.conf", "menuentry.cfg", "install-grub2.sh",
-			       "install-legacy.sh"};
-	for (size_t i = 0; i < sizeof(fixed) / sizeof(fixed[0]); i++)
-		strv_push_owned(paths, xasprintf("%s/grub/%s", r->outdir, fixed[i]));
-	strv_push_owned(paths, xasprintf("%s/grub/09_kbuild-%s", r->outdir, inst.release));
-	struct boot_entry e = {.id = r->set->boot.id, .release = inst.release};
-	char *bls = bls_file_name(&e, r->set->boot.tries);
-	strv_push_owned(paths, xasprintf("%s/grub/loader/entries/%s", r->outdir, bls));
-	free(bls);
-	install_rec_free(&inst);
+	if (n >= 0)
+		free(ents);
+}
+
+/* Every file of O/grub/ is an artifact. */
+static void grub_describe(struct run *r, struct rundoc *doc)
+{
+	char *dir = run_path(r, "grub");
+	describe_tree(doc, dir);
+	free(dir);
 }
 
 const struct stage stage_grub = {
@@ -99,5 +106,5 @@ const struct stage stage_grub = {
 	.summary = "GRUB legacy, GRUB2 and BLS entries and install scripts for staged upgrades",
 	.inputs = grub_inputs,
 	.run = grub_run,
-	.artifacts = grub_artifacts,
+	.describe = grub_describe,
 };

@@ -3,6 +3,7 @@
 #include "guest/image.h"
 #include "kernel/kmake.h"
 #include "guest/qaplan.h"
+#include "lib/tools.h"
 #include "stages/chain.h"
 #include "core/records.h"
 
@@ -78,7 +79,7 @@ static int initramfs_inputs(struct run *r, struct stamp *s)
 static int initramfs_run(struct run *r)
 {
 	if (!path_exists(BUSYBOX))
-		return kb_fail("%s is missing: apt-get install busybox-static", BUSYBOX);
+		return tool_missing(BUSYBOX);
 	struct strv tests = {0}, bins = {0}, sysctls = {0}, mods = {0};
 	char *plan = NULL, *out = NULL;
 	struct install_rec inst = {0};
@@ -99,7 +100,7 @@ static int initramfs_run(struct run *r)
 		qaplan_sysctls(r, &sysctls);
 		for (size_t i = 0; i < r->set->qa.modules.n; i++)
 			strv_push(&mods, r->set->qa.modules.v[i]);
-		char *mod_root = r->stagedir;
+		char *mod_root = r->installroot;
 		char *skel = home_path(r, INITRAMFS_FOLDER);
 		struct initramfs_spec spec = {
 			.busybox = BUSYBOX,
@@ -129,9 +130,11 @@ static int initramfs_run(struct run *r)
 	return rc;
 }
 
-static void initramfs_artifacts(struct run *r, struct strv *paths)
+static void initramfs_describe(struct run *r, struct rundoc *doc)
 {
-	strv_push_owned(paths, run_path(r, OUT_INITRAMFS));
+	char *p = run_path(r, OUT_INITRAMFS);
+	rundoc_artifact(doc, p);
+	free(p);
 }
 
 const struct stage stage_initramfs = {
@@ -139,5 +142,5 @@ const struct stage stage_initramfs = {
 	.summary = "busybox initramfs with the self-tests and modules",
 	.inputs = initramfs_inputs,
 	.run = initramfs_run,
-	.artifacts = initramfs_artifacts,
+	.describe = initramfs_describe,
 };

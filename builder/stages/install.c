@@ -1,6 +1,7 @@
 /* install: modules_install into a staging root, depmod for exactly this
  * release, boot/ files, then proof that what was staged is what was asked
  * for: libkmod over the modules, libelf over vmlinux. */
+#include "kernel/depmod.h"
 #include "kernel/kmake.h"
 #include "lib/outfile.h"
 #include "kernel/arch.h"
@@ -10,7 +11,9 @@
 #include "stages/chain.h"
 #include "core/records.h"
 
+#include <dirent.h>
 #include <stdio.h>
+#include <sys/stat.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -66,21 +69,12 @@ static int stage_boot_files(struct run *r, const char *root, const char *rel)
 	return rc;
 }
 
-static int run_depmod(struct run *r, const char *root, const char *rel)
-{
-	char *argv[] = {"depmod", "-b", (char *)root, (char *)rel, NULL};
-	struct spawn_opts o = {.stdin_fd = -1, .stdout_fd = fileno(r->log), .stderr_fd = -1};
-	fprintf(r->log, "$ depmod -b %s %s\n", root, rel);
-	int st = spawn_run(argv, &o);
-	return st == 0 ? 0 : kb_fail("depmod -b %s %s failed (status %d)", root, rel, st);
-}
-
 static int install_run(struct run *r)
 {
 	char *rel = kmake_release(r);
 	if (!rel)
 		return kb_fail("no kernel release in %s/include/config/kernel.release: run the build stage", r->objdir);
-	char *tmp = xasprintf("%s.tmp", r->stagedir);
+	char *tmp = xasprintf("%s.tmp", r->installroot);
 	int rc = rm_rf(tmp);
 	if (rc == 0 && modules_enabled(r)) {
 		char *var = xasprintf("INSTALL_MOD_PATH=%s", tmp);
@@ -90,7 +84,7 @@ static int install_run(struct run *r)
 		if (st != 0)
 			rc = st < 0 ? -1 : kb_fail("make modules_install failed (status %d)", st);
 		if (rc == 0)
-			rc = run_depmod(r, tmp, rel);
+			rc = depmod_run(tmp, rel, r->log);
 		/* Links back into this machine's build tree mean nothing elsewhere. */
 		for (const char *const *l = (const char *const[]){"build", "source", NULL}; rc == 0 && *l; l++) {
 			char *link = xasprintf("%s/lib/modules/%s/%s", tmp, rel, *l);
@@ -118,10 +112,10 @@ static int install_run(struct run *r)
 	}
 	if (rc == 0) {
 		fprintf(r->log, "modules and vmlinux checked for release %s\n", rel);
-		rc = rm_rf(r->stagedir);
+		rc = rm_rf(r->installroot);
 	}
-	if (rc == 0 && rename(tmp, r->stagedir) < 0)
-		rc = kb_fail("cannot rename %s to %s", tmp, r->stagedir);
+	if (rc == 0 && rename(tmp, r->installroot) < 0)
+		rc = kb_fail("cannot rename %s to %s", tmp, r->installroot);
 	if (rc == 0) {
 		struct install_rec rec = {rel};
 		rc = install_rec_put(r, &rec);
@@ -131,17 +125,73 @@ static int install_run(struct run *r)
 	return rc;
 }
 
-/* The installed kernel, its System.map and config. */
-static void install_artifacts(struct run *r, struct strv *paths)
+static json_int_t file_size(const char *path)
+{
+	struct stat st;
+	return stat(path, &st) == 0 ? (json_int_t)st.st_size : -1;
+}
+
+/* The modules under stage/lib/modules/R: each .ko's size, and the total. */
+static void module_sizes(const char *dir, json_t *mods, json_int_t *total)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	while (d && (e = readdir(d))) {
+		if (e->d_name[0] == '.')
+			continue;
+		char *p = path_join(dir, e->d_name);
+		struct stat st;
+		if (lstat(p, &st) == 0 && S_ISDIR(st.st_mode)) {
+			module_sizes(p, mods, total);
+		} else if (S_ISREG(st.st_mode) && strstr(e->d_name, ".ko")) {
+			json_object_set_new(mods, e->d_name, json_integer((json_int_t)st.st_size));
+			*total += (json_int_t)st.st_size;
+		}
+		free(p);
+	}
+	if (d)
+		closedir(d);
+}
+
+/* "kernel_release" as installed, "sizes" (vmlinux, the boot image keyed
+ * "bzImage" whatever the arch calls it so that records compare, every
+ * module), and the installed kernel, System.map and config as artifacts. */
+static void install_describe(struct run *r, struct rundoc *doc)
 {
 	struct install_rec inst;
-	if (install_rec_get(r, &inst) < 0) {
-		kb_clear_error(); /* not installed yet */
+	if (install_rec_get(r, &inst) < 0 || !inst.release) {
+		install_rec_free(&inst);
 		return;
 	}
+	rundoc_set(doc, "kernel_release", json_string(inst.release));
+	json_t *sizes = json_object();
+	char *vmlinux = path_join(r->objdir, "vmlinux");
+	if (file_size(vmlinux) >= 0)
+		json_object_set_new(sizes, "vmlinux", json_integer(file_size(vmlinux)));
+	free(vmlinux);
+	const struct kernel_arch *a = kernel_arch(r);
+	char *rel = a ? kernel_arch_image_path(a) : NULL;
+	char *image = rel ? path_join(r->objdir, rel) : NULL;
+	if (image && file_size(image) >= 0)
+		json_object_set_new(sizes, "bzImage", json_integer(file_size(image)));
+	free(image);
+	free(rel);
+	char *mods_dir = xasprintf("%s/lib/modules/%s", r->installroot, inst.release);
+	if (is_dir(mods_dir)) {
+		json_t *mods = json_object();
+		json_int_t total = 0;
+		module_sizes(mods_dir, mods, &total);
+		json_object_set_new(sizes, "modules_total", json_integer(total));
+		json_object_set_new(sizes, "modules", mods);
+	}
+	free(mods_dir);
+	rundoc_set(doc, "sizes", sizes);
 	static const char *const names[] = {"vmlinuz", "System.map", "config"};
-	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
-		strv_push_owned(paths, xasprintf("%s/boot/%s-%s", r->stagedir, names[i], inst.release));
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		char *p = xasprintf("%s/boot/%s-%s", r->installroot, names[i], inst.release);
+		rundoc_artifact(doc, p);
+		free(p);
+	}
 	install_rec_free(&inst);
 }
 
@@ -150,5 +200,5 @@ const struct stage stage_install = {
 	.summary = "modules_install, depmod, boot files, module and symbol checks",
 	.inputs = install_inputs,
 	.run = install_run,
-	.artifacts = install_artifacts,
+	.describe = install_describe,
 };

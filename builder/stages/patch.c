@@ -72,21 +72,22 @@ static int patch_run(struct run *r)
 	return rc < 0 ? -1 : 0;
 }
 
-/* metadata.json "patches": each patch of the series with its sha256. */
-static void patch_metadata(struct run *r, json_t *meta)
+/* "patches": the patches the tree holds (O/applied), in order, with their
+ * sha256; a skipped optional patch is not one of them. */
+static void patch_describe(struct run *r, struct rundoc *doc)
 {
-	json_t *a = json_array();
-	char *path = series_path(r);
-	struct series ser;
-	if (path && series_load(path, &ser) == 0) {
-		for (size_t i = 0; i < ser.n; i++)
-			json_array_append_new(a, json_pack("{s:s,s:s}", "name", ser.e[i].name, "sha256",
-							   ser.e[i].sha256));
-		series_free(&ser);
+	char *path = record_applied_path(r);
+	struct applied list;
+	if (applied_load(path, &list) == 0) {
+		json_t *a = json_array();
+		for (size_t i = 0; i < list.n; i++)
+			if (list.l[i].state == PATCH_APPLIED)
+				json_array_append_new(a, json_pack("{s:s,s:s}", "name", list.l[i].name, "sha256",
+								   list.l[i].sha256));
+		rundoc_set(doc, "patches", a);
+		applied_free(&list);
 	}
-	kb_clear_error();
 	free(path);
-	json_object_set_new(meta, "patches", a);
 }
 
 const struct stage stage_patch = {
@@ -94,5 +95,5 @@ const struct stage stage_patch = {
 	.summary = "apply the patch series",
 	.inputs = patch_inputs,
 	.run = patch_run,
-	.metadata = patch_metadata,
+	.describe = patch_describe,
 };

@@ -4,14 +4,13 @@
 #include "guest/ktap.h"
 #include "guest/qaplan.h"
 #include "guest/results.h"
+#include "lib/json.h"
 #include "stages/chain.h"
 #include "core/records.h"
 
 #include <stdlib.h>
 #include <string.h>
 
-#define QA_RESULTS_JSON "results.json"
-#define QA_JUNIT_XML "junit.xml"
 
 static int qa_inputs(struct run *r, struct stamp *s)
 {
@@ -38,22 +37,22 @@ static int qa_run(struct run *r)
 	ktap_parse(text, len, &rep);
 	struct results res;
 	results_build(&res, &rep, (const char *const *)expected.v, expected.n);
-	char *json = run_path(r, QA_RESULTS_JSON), *junit = run_path(r, QA_JUNIT_XML);
+	char *json = run_path(r, OUT_RESULTS_JSON), *junit = run_path(r, OUT_JUNIT_XML);
 	int rc = results_write_json(&res, json);
 	if (rc == 0)
 		rc = results_write_junit(&res, junit);
 	if (rc == 0) {
 		struct strv bad = {0};
 		for (size_t i = 0; i < res.n; i++) {
-			fprintf(r->log, "%-14s %s\n", res.v[i].name, ktap_status_name(res.v[i].status));
-			if (res.v[i].status == KTAP_FAIL || res.v[i].status == KTAP_MISSING)
+			fprintf(r->log, "%-14s %s\n", res.v[i].name, test_status_name(res.v[i].status));
+			if (res.v[i].status == TEST_FAIL || res.v[i].status == TEST_MISSING)
 				strv_push_owned(&bad, xasprintf("%s (%s)", res.v[i].name,
-								ktap_status_name(res.v[i].status)));
+								test_status_name(res.v[i].status)));
 		}
 		rc = results_exit_code(&res);
 		fprintf(r->log, "%zu passed, %zu failed, %zu skipped, %zu missing; exit %d\n",
-			res.count[KTAP_PASS], res.count[KTAP_FAIL], res.count[KTAP_SKIP],
-			res.count[KTAP_MISSING], rc);
+			res.count[TEST_PASS], res.count[TEST_FAIL], res.count[TEST_SKIP],
+			res.count[TEST_MISSING], rc);
 		if (!res.reported)
 			kb_fail("the guest never reported (no KTAP in %s)", serial);
 		else if (rc)
@@ -71,10 +70,23 @@ static int qa_run(struct run *r)
 	return rc;
 }
 
-static void qa_artifacts(struct run *r, struct strv *paths)
+/* "tests" and "measurements" from results.json (also after a failed
+ * self-test: that is what the records are for), and both files as artifacts. */
+static void qa_describe(struct run *r, struct rundoc *doc)
 {
-	strv_push_owned(paths, run_path(r, QA_RESULTS_JSON));
-	strv_push_owned(paths, run_path(r, QA_JUNIT_XML));
+	char *json = run_path(r, OUT_RESULTS_JSON), *junit = run_path(r, OUT_JUNIT_XML);
+	json_t *results = path_exists(json) ? json_read_file(json) : NULL;
+	if (results) {
+		json_t *tests = json_object(), *measurements = json_object();
+		results_flatten(results, tests, measurements);
+		rundoc_set(doc, "tests", tests);
+		rundoc_set(doc, "measurements", measurements);
+		json_decref(results);
+	}
+	rundoc_artifact(doc, json);
+	rundoc_artifact(doc, junit);
+	free(json);
+	free(junit);
 }
 
 const struct stage stage_qa = {
@@ -82,5 +94,5 @@ const struct stage stage_qa = {
 	.summary = "self-test results: results.json, junit.xml",
 	.inputs = qa_inputs,
 	.run = qa_run,
-	.artifacts = qa_artifacts,
+	.describe = qa_describe,
 };

@@ -1,7 +1,7 @@
-#include "guest/depmod.h"
+#include "guest/modtree.h"
+#include "kernel/depmod.h"
 #include "lib/outfile.h"
 #include "guest/elf_closure.h"
-#include "lib/spawn.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -16,7 +16,7 @@ static int link_or_copy(const char *from, const char *to)
 /* Copy the chosen modules into tmp/lib/modules/<release> and regenerate the
  * index files there with depmod, so the guest's modules.dep lists only what
  * it has. */
-int depmod_stage(const char *moddir, const char *release, const struct modset *m,
+int modtree_build(const char *moddir, const char *release, const struct modset *m,
 			 const char *tmp, FILE *log)
 {
 	char *dest = xasprintf("%s/lib/modules/%s", tmp, release);
@@ -45,21 +45,8 @@ int depmod_stage(const char *moddir, const char *release, const struct modset *m
 		free(from);
 		free(to);
 	}
-	if (rc == 0) {
-		/* depmod lives in /sbin, which a user's PATH may lack */
-		const char *depmod = path_exists("/usr/sbin/depmod") ? "/usr/sbin/depmod"
-				     : path_exists("/sbin/depmod")   ? "/sbin/depmod"
-								      : "depmod";
-		char *argv[] = {(char *)depmod, "-b", (char *)tmp, (char *)release, NULL};
-		struct spawn_opts o = {.stdin_fd = -1, .stdout_fd = log ? fileno(log) : -1,
-				       .stderr_fd = -1};
-		if (log)
-			fflush(log);
-		int st = spawn_run(argv, &o);
-		if (st != 0)
-			rc = st < 0 ? -1 : kb_fail("depmod -b %s %s failed with status %d", tmp,
-						   release, st);
-	}
+	if (rc == 0)
+		rc = depmod_run(tmp, release, log);
 	free(dest);
 	return rc;
 }
