@@ -499,7 +499,7 @@ START_TEST(module_closure)
 		"modules.order", "modules.builtin", "modules.builtin.modinfo",
 	};
 	char *root = path_join(tmpdir, "stage");
-	tk_stage_modules(root, files, sizeof(files) / sizeof(files[0]));
+	tk_install_modules(root, files, sizeof(files) / sizeof(files[0]));
 
 	char *out = path_join(tmpdir, "m.cpio.gz");
 	const char *mods[] = {"rbd"};

@@ -1,4 +1,4 @@
-/* modcheck_stage on a staging root made of Debian's real 6.1 modules (the
+/* modcheck_tree on a staging root made of Debian's real 6.1 modules (the
  * kernel tools/test-kernel fetches, see testkernel.h), and tampered copies
  * of it; elf_has_symbols on a program compiled here. */
 #include <check.h>
@@ -38,7 +38,7 @@ static bool make_stage(const char *test)
 		tu_skip(TU_SKIP_ENV, "%s", tk_unavailable());
 		return false;
 	}
-	tk_stage_modules(stage, stage_modules, sizeof(stage_modules) / sizeof(stage_modules[0]));
+	tk_install_modules(stage, stage_modules, sizeof(stage_modules) / sizeof(stage_modules[0]));
 	return true;
 }
 
@@ -67,7 +67,7 @@ START_TEST(good_stage_passes)
 	if (!make_stage("good_stage_passes"))
 		return;
 	FILE *log = tmpfile();
-	int rc = modcheck_stage(stage, tk_release(), expected, 3, log);
+	int rc = modcheck_tree(stage, tk_release(), expected, 3, log);
 	ck_assert_msg(rc == 0, "%s", kb_last_error());
 	fclose(log);
 }
@@ -78,7 +78,7 @@ START_TEST(missing_expected_module_fails)
 	if (!make_stage("missing_expected_module_fails"))
 		return;
 	const char *want[] = {"rbd", "kbuild_no_such_module"};
-	ck_assert_int_eq(modcheck_stage(stage, tk_release(), want, 2, NULL), -1);
+	ck_assert_int_eq(modcheck_tree(stage, tk_release(), want, 2, NULL), -1);
 	show_failure();
 	ck_assert_msg(strstr(kb_last_error(), "kbuild_no_such_module"), "%s", kb_last_error());
 }
@@ -91,7 +91,7 @@ START_TEST(wrong_release_fails)
 	/* the same files under another release name: every vermagic disagrees */
 	char *md = moddir_of(stage), *other = xasprintf("%s/lib/modules/0.0.0-kbuild", stage);
 	ck_assert_int_eq(rename(md, other), 0);
-	ck_assert_int_eq(modcheck_stage(stage, "0.0.0-kbuild", NULL, 0, NULL), -1);
+	ck_assert_int_eq(modcheck_tree(stage, "0.0.0-kbuild", NULL, 0, NULL), -1);
 	show_failure();
 	ck_assert_msg(strstr(kb_last_error(), "vermagic"), "%s", kb_last_error());
 	free(md);
@@ -119,7 +119,7 @@ START_TEST(altered_vermagic_fails)
 	ck_assert_int_eq(write_file_atomic(ko, data, len), 0);
 	free(data);
 	FILE *log = tmpfile();
-	ck_assert_int_eq(modcheck_stage(stage, tk_release(), expected, 3, log), -1);
+	ck_assert_int_eq(modcheck_tree(stage, tk_release(), expected, 3, log), -1);
 	show_failure();
 	ck_assert_msg(strstr(kb_last_error(), "rbd") && strstr(kb_last_error(), altered),
 		      "%s", kb_last_error());
@@ -138,7 +138,7 @@ START_TEST(missing_dependency_fails)
 	char *md = moddir_of(stage), *ko = path_join(md, "kernel/net/ceph/libceph.ko");
 	ck_assert_int_eq(unlink(ko), 0);
 	const char *want[] = {"rbd"};
-	ck_assert_int_eq(modcheck_stage(stage, tk_release(), want, 1, NULL), -1);
+	ck_assert_int_eq(modcheck_tree(stage, tk_release(), want, 1, NULL), -1);
 	show_failure();
 	ck_assert_msg(strstr(kb_last_error(), "libceph"), "%s", kb_last_error());
 	free(ko);
@@ -151,7 +151,7 @@ START_TEST(no_depmod_fails)
 	/* needs no Debian kernel: an empty module directory */
 	char *md = path_join(stage, "lib/modules/0.0.0-kbuild");
 	ck_assert_int_eq(mkdir_p(md, 0755), 0);
-	ck_assert_int_eq(modcheck_stage(stage, "0.0.0-kbuild", NULL, 0, NULL), -1);
+	ck_assert_int_eq(modcheck_tree(stage, "0.0.0-kbuild", NULL, 0, NULL), -1);
 	show_failure();
 	ck_assert_msg(strstr(kb_last_error(), "modules.dep"), "%s", kb_last_error());
 	free(md);

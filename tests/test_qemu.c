@@ -267,7 +267,7 @@ START_TEST(modules_load_in_guest)
 		"modules.builtin.modinfo",
 	};
 	char *root = path_join(tmpdir, "stage");
-	tk_stage_modules(root, files, sizeof(files) / sizeof(files[0]));
+	tk_install_modules(root, files, sizeof(files) / sizeof(files[0]));
 	char *runner = build_runner();
 	if (!runner)
 		return;

@@ -86,7 +86,7 @@ static char *boot_plan(const char *name, const char *kernel, const char *plan,
 					    "kernel/net/ipv4/tcp_diag.ko"};
 	if (!kernel) {
 		root = path_join(dir, "stage");
-		tk_stage_modules(root, files, 2);
+		tk_install_modules(root, files, 2);
 	}
 	const char *bins[1 + N_TCP];
 	char *paths[1 + N_TCP];

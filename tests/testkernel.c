@@ -104,7 +104,7 @@ const char *tk_unavailable(void)
 	return why;
 }
 
-static void stage_one(const char *md, const char *file)
+static void install_one(const char *md, const char *file)
 {
 	char *from = path_join(tk_moddir(), file), *to = path_join(md, file);
 	char *dir = xstrdup(to);
@@ -116,11 +116,11 @@ static void stage_one(const char *md, const char *file)
 	free(dir);
 }
 
-void tk_stage_modules(const char *root, const char *const *files, size_t n)
+void tk_install_modules(const char *root, const char *const *files, size_t n)
 {
 	char *md = xasprintf("%s/lib/modules/%s", root, tk_release());
 	for (size_t k = 0; k < n; k++)
-		stage_one(md, files[k]);
+		install_one(md, files[k]);
 	/* depmod's inputs besides the modules, if the list left them out */
 	static const char *const index_inputs[] = {"modules.builtin", "modules.order",
 						   "modules.builtin.modinfo"};

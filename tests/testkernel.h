@@ -23,6 +23,6 @@ const char *tk_unavailable(void);
  * modules.builtin and modules.builtin.modinfo when Debian has them and files
  * did not name them, and run depmod -b root. Fails the test on any error;
  * call only when tk_unavailable() is NULL. */
-void tk_stage_modules(const char *root, const char *const *files, size_t n);
+void tk_install_modules(const char *root, const char *const *files, size_t n);
 
 #endif

@@ -128,10 +128,10 @@ static void check_expected(struct kmod_ctx *ctx, const char *name, struct proble
 	kmod_module_unref_list(list);
 }
 
-int modcheck_stage(const char *stage_root, const char *release,
+int modcheck_tree(const char *root, const char *release,
 		   const char *const *expected_modules, size_t n, FILE *log)
 {
-	char *dir = xasprintf("%s/lib/modules/%s", stage_root, release);
+	char *dir = xasprintf("%s/lib/modules/%s", root, release);
 	char *dep_file = path_join(dir, "modules.dep");
 	char *deps = read_file(dep_file, NULL);
 	int rc = 0;

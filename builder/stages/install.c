@@ -38,7 +38,7 @@ static int modules_enabled(struct run *r)
 	return on;
 }
 
-static int stage_boot_files(struct run *r, const char *root, const char *rel)
+static int install_boot_files(struct run *r, const char *root, const char *rel)
 {
 	char *boot = path_join(root, "boot");
 	if (mkdir_p(boot, 0755) < 0) {
@@ -96,11 +96,11 @@ static int install_run(struct run *r)
 		rc = mkdir_p(tmp, 0755);
 	}
 	if (rc == 0)
-		rc = stage_boot_files(r, tmp, rel);
+		rc = install_boot_files(r, tmp, rel);
 
 	const struct strv *mods = &r->set->qa.modules, *syms = &r->set->qa.symbols;
 	if (rc == 0 && modules_enabled(r))
-		rc = modcheck_stage(tmp, rel, (const char *const *)mods->v, mods->n, r->log);
+		rc = modcheck_tree(tmp, rel, (const char *const *)mods->v, mods->n, r->log);
 	else if (rc == 0 && mods->n)
 		rc = kb_fail("the profile expects modules (%s) but CONFIG_MODULES is off", mods->v[0]);
 	if (rc == 0 && syms->n) {
