@@ -146,7 +146,8 @@ static bool explain_deps(const struct kdef *d, int need, struct values *vals, st
 		int v = kexpr_eval(k->expr, lookup, vals);
 		if (v < 0 || v >= need)
 			continue;
-		sb_printf(out, "; %s:%u: %s %s", k->file, k->line, dep_kind_text(k->kind), k->expr);
+		sb_printf(out, "; %s:%u: %s %s", k->file, k->line, dep_kind_text(k->kind),
+			  k->written ? k->written : k->expr);
 		sb_printf(&all, "%s(%s)", unmet ? " && " : "", k->expr);
 		unmet++;
 	}
