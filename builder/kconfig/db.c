@@ -551,7 +551,7 @@ static void add_depends(struct reader *r, char *args, unsigned line)
 	const char *cond = NULL;
 	size_t vl = value_and_cond(r, line, args, &cond);
 	const char *dep = expr_of(r, line, args, vl, "dependency not understood");
-	struct kdep k = {dep, NULL, r->file, line, KDEP_DEPENDS};
+	struct kdep k = {dep, NULL, dep, r->file, line, KDEP_DEPENDS};
 	if (cond) { /* `depends on X if Y`: met where Y is off (2025 kconfig) */
 		note(r, KSYN_DEPENDS_IF);
 		char *e = xasprintf("!(%s) || (%s)", cond, dep);
@@ -699,9 +699,8 @@ static void handle_line(struct reader *r, char *text, unsigned line, int depth, 
 	} else if (KW("if")) {
 		clear_current(r);
 		push_frame(db, F_IF);
-		frame_add_dep(&db->stack[db->depth - 1],
-			      (struct kdep){expr_of(r, line, args, strlen(args), "if condition not understood"),
-					    NULL, r->file, line, KDEP_IF});
+		const char *e = expr_of(r, line, args, strlen(args), "if condition not understood");
+		frame_add_dep(&db->stack[db->depth - 1], (struct kdep){e, NULL, e, r->file, line, KDEP_IF});
 	} else if (KW("source") || KW("osource") || KW("rsource") || KW("orsource")) {
 		clear_current(r);
 		if (p[0] != 's')
@@ -726,9 +725,8 @@ static void handle_line(struct reader *r, char *text, unsigned line, int depth, 
 		} else {
 			note(r, KSYN_VISIBLE_IF);
 			const char *e = kconfig_skip_ws(args + 2);
-			r->cur_frame->visible = (struct kdep){
-				expr_of(r, line, e, strlen(e), "visible if condition not understood"), NULL,
-				r->file, line, KDEP_MENU};
+			const char *v = expr_of(r, line, e, strlen(e), "visible if condition not understood");
+			r->cur_frame->visible = (struct kdep){v, NULL, v, r->file, line, KDEP_MENU};
 		}
 	} else if (KW("optional")) {
 		if (!choice || *args)
@@ -980,6 +978,18 @@ struct kconfig_db *kconfig_db_load(const char *srctree, const char *srcarch)
 	free(db->stack);
 	db->stack = NULL;
 	qsort(db->files.v, db->files.n, sizeof(*db->files.v), cmp_str);
+	/* a file sourced twice is read twice, as kconfig does (6.1 reads
+	 * Documentation/Kconfig from Kconfig and lib/Kconfig.debug), listed once */
+	size_t n = 0;
+	for (size_t i = 0; i < db->files.n; i++) {
+		if (n && !strcmp(db->files.v[n - 1], db->files.v[i]))
+			free(db->files.v[i]);
+		else
+			db->files.v[n++] = db->files.v[i];
+	}
+	if (db->files.v)
+		db->files.v[n] = NULL;
+	db->files.n = n;
 	return db;
 }
 

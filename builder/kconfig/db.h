@@ -37,6 +37,7 @@ enum kdep_kind {
 struct kdep {
 	const char *expr; /* continuations joined; `X if Y` already turned into !(Y) || (X) */
 	const char *written; /* `X if Y` as written when it differs from expr, else NULL */
+	const char *blame;   /* what to blame when unmet: X of `X if Y`, else expr */
 	const char *file; /* relative to srctree */
 	unsigned line;
 	enum kdep_kind kind;

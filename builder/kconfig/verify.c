@@ -148,7 +148,7 @@ static bool explain_deps(const struct kdef *d, int need, struct values *vals, st
 			continue;
 		sb_printf(out, "; %s:%u: %s %s", k->file, k->line, dep_kind_text(k->kind),
 			  k->written ? k->written : k->expr);
-		sb_printf(&all, "%s(%s)", unmet ? " && " : "", k->expr);
+		sb_printf(&all, "%s(%s)", unmet ? " && " : "", k->blame);
 		unmet++;
 	}
 	if (unmet) {
