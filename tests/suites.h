@@ -29,6 +29,8 @@ Suite *e2e_suite(void);
 Suite *distcc_suite(void);
 Suite *legacytrees_suite(void);
 Suite *kconfig_root_suite(void);
+Suite *kconfig_syntax_suite(void);
+Suite *kconfig_trees_suite(void);
 Suite *legacy_suite(void);
 Suite *faults_suite(void);
 Suite *console_verdict_suite(void);
@@ -82,6 +84,8 @@ static const struct {
 	{"distcc", "e2e", distcc_suite},
 	{"legacytrees", "unit", legacytrees_suite},
 	{"kconfig_root", "unit", kconfig_root_suite},
+	{"kconfig_syntax", "unit", kconfig_syntax_suite},
+	{"kconfig_trees", "system", kconfig_trees_suite},
 	{"legacy", "e2e", legacy_suite},
 	{"matrix_e2e", "e2e", matrix_e2e_suite},
 };
