@@ -262,16 +262,19 @@ static bool defined(const struct kconfig_db *db, const char *name)
 	return s && s->ndefs;
 }
 
-/* The unmet deps of every definition, and the symbols that keep them low.
+/* The unmet deps of every definition (or of `only`), and the symbols that keep them low.
  * Returns the kind: DEPENDS, or UNDEFINED when every symbol blamed is
  * undefined here (refined to ARCH later, once the tree is searched). */
-static enum kwhy explain_deps(struct census *c, const struct ksym *sym, struct sbuf *t)
+static enum kwhy explain_deps(struct census *c, const struct ksym *sym, const struct kdef *only,
+			      struct sbuf *t)
 {
 	struct strv off = {0}, mustoff = {0}, compared = {0};
 	struct sbuf all = {0};
 	size_t unmet = 0;
 	for (size_t k = 0; k < sym->ndefs; k++) {
 		const struct kdef *d = &sym->defs[k];
+		if (only && d != only)
+			continue;
 		const struct kchoice *ch = kconfig_db_choice(c->db, d->choice);
 		if (ch && ch->prompt_cond && c->vals->rules->choice_value_dep &&
 		    !eval(ch->prompt_cond, c->vals)) {
@@ -342,10 +345,14 @@ static void describe_default(const struct model *m, struct sbuf *t)
 }
 
 /* Why the prompt of a symbol with met deps is hidden. */
-static void explain_hidden_prompt(const struct ksym *sym, struct values *vals, struct sbuf *t)
+static void explain_hidden_prompt(struct census *c, const struct ksym *sym, struct sbuf *t)
 {
+	struct values *vals = c->vals;
+	const struct kdef *unmet = NULL;
 	for (size_t k = 0; k < sym->ndefs; k++) {
 		const struct kdef *d = &sym->defs[k];
+		if (d->has_prompt && !unmet && !def_deps(d, sym, vals))
+			unmet = d;
 		if (!d->has_prompt || !def_deps(d, sym, vals))
 			continue;
 		if (d->prompt_cond && !eval_prop(d->prompt_cond, sym, vals)) {
@@ -365,7 +372,13 @@ static void explain_hidden_prompt(const struct ksym *sym, struct values *vals, s
 			return;
 		}
 	}
-	sb_printf(t, "its prompts' definitions have unmet deps");
+	if (unmet) { /* defined again elsewhere without a prompt: deps met there */
+		sb_printf(t, "its prompt (%s:%u) is in a definition whose deps are unmet", unmet->file,
+			  unmet->line);
+		explain_deps(c, sym, unmet, t);
+		return;
+	}
+	sb_printf(t, "its prompt is hidden");
 }
 
 static bool has_prompt(const struct ksym *sym)
@@ -411,7 +424,7 @@ static enum kwhy explain_off(struct census *c, const struct ksym *sym, struct sb
 		return KWHY_DISAGREE;
 	}
 	if (!use->dir) {
-		kind = explain_deps(c, sym, t);
+		kind = explain_deps(c, sym, NULL, t);
 		if (toolchain)
 			kind = KWHY_TOOLCHAIN;
 	} else if (ch && use->vis) {
@@ -424,7 +437,8 @@ static enum kwhy explain_off(struct census *c, const struct ksym *sym, struct sb
 		describe_default(&m0, t);
 		kind = KWHY_TOOLCHAIN;
 	} else if (has_prompt(sym)) {
-		explain_hidden_prompt(sym, vals, t);
+		explain_hidden_prompt(c, sym, t);
+		list_selectors(sym, vals, t);
 		describe_default(use, t);
 		kind = KWHY_PROMPT_HIDDEN;
 	} else if (sym->nselected_by) {
@@ -562,7 +576,7 @@ static enum kwhy explain_value(struct census *c, const struct ksym *sym, const c
 	vals->mode.macro = 2;
 	if (!actual) {
 		if (!m[0].dir)
-			return explain_deps(c, sym, t);
+			return explain_deps(c, sym, NULL, t);
 		if (m[0].vis || m[0].dprop) {
 			if (!m[1].vis && !m[1].dprop) {
 				sb_printf(t, "its %s depend on $(...) tests kconfig ran, which gave n",
@@ -574,7 +588,7 @@ static enum kwhy explain_value(struct census *c, const struct ksym *sym, const c
 			return KWHY_DISAGREE;
 		}
 		if (has_prompt(sym)) {
-			explain_hidden_prompt(sym, vals, t);
+			explain_hidden_prompt(c, sym, t);
 			sb_printf(t, "; no default applies");
 			return KWHY_PROMPT_HIDDEN;
 		}
