@@ -203,6 +203,14 @@ START_TEST(depends_if_in_a_report)
 	ck_assert_int_eq(config_verify(dir, dc, &req, &report), 1);
 	ck_assert_msg(strstr(report, "no reason found"), "%s", report);
 	free(report);
+	/* a tree with a line the reader does not understand: the report says so */
+	tu_write(dir, "Kconfig", "config MODULES\n\tbool \"m\"\n\tmodules\n"
+		 "config CDNS\n\ttristate \"cdns\"\n\tvendor_keyword on\n");
+	ck_assert_int_eq(config_verify(dir, dc, &req, &report), 1);
+	ck_assert_msg(strstr(report, "\nnote: kbuild's Kconfig reader did not understand 1 line of this "
+			     "tree (the reasons above may miss what they say), first: Kconfig:6: unknown "
+			     "keyword: vendor_keyword on\n"), "%s", report);
+	free(report);
 	kopt_set_free(&req);
 	free(dc);
 	rm_rf(dir);

@@ -474,6 +474,14 @@ int config_verify_db(const struct kconfig_db *db, const char *dotconfig,
 			sb_printf(&text, "%s\n", lines[i]);
 		free(lines[i]);
 	}
+	if (bad && kconfig_db_nunknown(db)) {
+		/* the reasons come from the reader: say when it may have missed one */
+		const char *u = kconfig_db_unknown(db);
+		sb_printf(&text, "note: kbuild's Kconfig reader did not understand %zu line%s of this "
+			  "tree (the reasons above may miss what they say), first: %.*s\n",
+			  kconfig_db_nunknown(db), kconfig_db_nunknown(db) == 1 ? "" : "s",
+			  (int)strcspn(u, "\n"), u);
+	}
 	free(lines);
 	free(where);
 	free(missing);
