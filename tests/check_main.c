@@ -47,6 +47,8 @@ static const struct {
 	{"distcc", "e2e", distcc_suite},
 	{"legacytrees", "unit", legacytrees_suite},
 	{"kconfig_root", "unit", kconfig_root_suite},
+	{"kconfig_syntax", "unit", kconfig_syntax_suite},
+	{"kconfig_trees", "system", kconfig_trees_suite},
 	{"legacy", "e2e", legacy_suite},
 	{"matrix_e2e", "e2e", matrix_e2e_suite},
 };

@@ -29,6 +29,8 @@ Suite *e2e_suite(void);
 Suite *distcc_suite(void);
 Suite *legacytrees_suite(void);
 Suite *kconfig_root_suite(void);
+Suite *kconfig_syntax_suite(void);
+Suite *kconfig_trees_suite(void);
 Suite *legacy_suite(void);
 Suite *faults_suite(void);
 Suite *console_verdict_suite(void);

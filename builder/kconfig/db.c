@@ -33,8 +33,13 @@ struct kconfig_db {
 	size_t nchoices;
 	struct strv files; /* every file read, sorted once loading is done */
 	const char *modules_sym;
+	struct kconfig_rules rules;
 	char *warnings;
 	size_t warnings_len;
+	size_t nunknown; /* lines not understood; the first ones listed in unknown */
+	char *unknown;
+	size_t unknown_len;
+	size_t syntax[KSYN__COUNT];
 	/* reading state */
 	struct strv reading; /* real paths of the files being read, outermost first */
 	struct frame *stack;
@@ -177,35 +182,44 @@ static void strip_comment(char *s)
 	}
 }
 
-/* "if EXPR" after a prompt or select target: EXPR, or NULL. */
-static const char *if_cond(struct kconfig_db *db, const char *p)
-{
-	p = kconfig_skip_ws(p);
-	if (strncmp(p, "if", 2) == 0 && (p[2] == ' ' || p[2] == '\t'))
-		return db_str(db, kconfig_skip_ws(p + 2));
-	return NULL;
-}
-
-/* `"text" [if EXPR]`: returns true when a prompt is present. */
-static bool parse_prompt(struct kconfig_db *db, const char *p, const char **cond)
-{
-	p = kconfig_skip_ws(p);
-	*cond = NULL;
-	if (*p != '"' && *p != '\'')
-		return false;
-	const char *e = kconfig_quote_end(p);
-	if (!e)
-		return false;
-	*cond = if_cond(db, e + 1);
-	return true;
-}
-
 static size_t word_len(const char *p)
 {
 	size_t n = 0;
 	while (p[n] && p[n] != ' ' && p[n] != '\t')
 		n++;
 	return n;
+}
+
+static size_t sym_len(const char *p)
+{
+	size_t n = 0;
+	while (kconfig_is_sym_char(p[n]))
+		n++;
+	return n;
+}
+
+/* The `if` that ends the value part of an attribute ("y if A", "A || B if C",
+ * "\"text\" if C"): outside quotes and parentheses, a word of its own.
+ * Returns where "if" starts, or NULL. */
+static const char *find_if(const char *s)
+{
+	int level = 0;
+	for (const char *p = s; *p; p++) {
+		if (*p == '"' || *p == '\'') {
+			const char *e = kconfig_quote_end(p);
+			if (!e)
+				return NULL;
+			p = e;
+		} else if (*p == '(') {
+			level++;
+		} else if (*p == ')') {
+			level--;
+		} else if (level == 0 && p[0] == 'i' && p[1] == 'f' && (p == s || !kconfig_is_sym_char(p[-1])) &&
+			   !kconfig_is_sym_char(p[2]) && p[2] != '$') {
+			return p;
+		}
+	}
+	return NULL;
 }
 
 /* Expand $(VAR) and $VAR for the variables kconfig gets from the environment. */
@@ -248,10 +262,77 @@ struct reader {
 	struct kdef *cur_def;
 	size_t cur_own;          /* own deps of cur_def so far */
 	struct frame *cur_frame; /* menu/choice taking `depends on` */
-	bool cur_other;          /* comment/mainmenu: attributes ignored */
+	bool cur_other;          /* comment: takes `depends on`, ignored */
 };
 
 static int read_file_kconfig(struct kconfig_db *db, const char *rel, int depth);
+
+/* A line the reader does not understand: counted, and listed while few. */
+static void unknown(struct reader *r, unsigned line, const char *why, const char *text)
+{
+	struct kconfig_db *db = r->db;
+	if (db->nunknown++ >= KCONFIG_UNKNOWN_LISTED)
+		return;
+	char *msg = xasprintf("%s:%u: %s: %s\n", r->file, line, why, text);
+	size_t l = strlen(msg);
+	db->unknown = xrealloc(db->unknown, db->unknown_len + l + 1);
+	memcpy(db->unknown + db->unknown_len, msg, l + 1);
+	db->unknown_len += l;
+	free(msg);
+}
+
+static void note(struct reader *r, enum ksyntax what)
+{
+	r->db->syntax[what]++;
+}
+
+/* An expression of an attribute, interned; counted as unknown when it does
+ * not parse (an expression the reader cannot evaluate would silently count
+ * as met). */
+static const char *expr_of(struct reader *r, unsigned line, const char *text, size_t len,
+			   const char *what)
+{
+	while (len && (text[len - 1] == ' ' || text[len - 1] == '\t'))
+		len--;
+	const char *e = db_strn(r->db, text, len);
+	if (!*e || !kexpr_parses(e))
+		unknown(r, line, what, *e ? e : "(empty)");
+	else if (kexpr_has_macro(e))
+		note(r, KSYN_MACRO_USE);
+	return e;
+}
+
+/* "VALUE [if COND]": VALUE's text and length, COND interned (or NULL). */
+static size_t value_and_cond(struct reader *r, unsigned line, const char *args, const char **cond)
+{
+	const char *i = find_if(args);
+	*cond = i ? expr_of(r, line, kconfig_skip_ws(i + 2), strlen(kconfig_skip_ws(i + 2)),
+			    "condition after `if` not understood")
+		  : NULL;
+	return i ? (size_t)(i - args) : strlen(args);
+}
+
+/* `"text" [if EXPR]`: true when a well-formed prompt is there (anything else is unknown). */
+static bool parse_prompt(struct reader *r, unsigned line, const char *p, const char **cond)
+{
+	p = kconfig_skip_ws(p);
+	*cond = NULL;
+	const char *e = (*p == '"' || *p == '\'') ? kconfig_quote_end(p) : NULL;
+	if (!e) {
+		unknown(r, line, "a prompt must be a quoted string", p);
+		return false;
+	}
+	const char *rest = kconfig_skip_ws(e + 1);
+	if (!*rest)
+		return true;
+	if (find_if(rest) != rest) {
+		unknown(r, line, "text after the prompt", rest);
+		return false;
+	}
+	*cond = expr_of(r, line, kconfig_skip_ws(rest + 2), strlen(kconfig_skip_ws(rest + 2)),
+			"prompt condition not understood");
+	return true;
+}
 
 /* Whether the file at full is one of those being read (a source cycle). */
 static bool being_read(const struct kconfig_db *db, const char *full)
@@ -278,16 +359,16 @@ static void pop_frame(struct kconfig_db *db, struct reader *r, enum frame_kind k
 {
 	if (db->depth == 0 || db->stack[db->depth - 1].kind != kind) {
 		db_warn(db, "%s:%u: %s without its opening statement", r->file, line, kw);
+		unknown(r, line, "no block to close", kw);
 		return;
 	}
 	free(db->stack[--db->depth].deps);
 }
 
-static void frame_add_dep(struct frame *f, const char *expr, const char *file, unsigned line,
-			  enum kdep_kind kind)
+static void frame_add_dep(struct frame *f, struct kdep dep)
 {
 	f->deps = xrealloc(f->deps, (f->ndeps + 1) * sizeof(*f->deps));
-	f->deps[f->ndeps++] = (struct kdep){expr, file, line, kind};
+	f->deps[f->ndeps++] = dep;
 }
 
 static void clear_current(struct reader *r)
@@ -302,11 +383,10 @@ static void start_config(struct reader *r, const char *name, unsigned line)
 {
 	struct kconfig_db *db = r->db;
 	clear_current(r);
-	size_t l = 0;
-	while (kconfig_is_sym_char(name[l]))
-		l++;
-	if (!l) {
+	size_t l = sym_len(name);
+	if (!l || *kconfig_skip_ws(name + l)) {
 		db_warn(db, "%s:%u: config without a name", r->file, line);
+		unknown(r, line, "config needs one symbol name", name);
 		r->cur_other = true;
 		return;
 	}
@@ -315,16 +395,19 @@ static void start_config(struct reader *r, const char *name, unsigned line)
 	struct kdef *d = &sym->defs[sym->ndefs++];
 	*d = (struct kdef){.file = r->file, .line = line, .choice = -1};
 	/* Inherit the enclosing blocks' conditions, innermost first. */
-	bool below_menu = false;
+	bool below_menu = false, outer = false;
 	for (size_t i = db->depth; i-- > 0;) {
 		struct frame *f = &db->stack[i];
 		/* a config inside choice (possibly within an if there) is a member */
-		if (f->kind == F_CHOICE && d->choice < 0 && !below_menu)
+		if (f->kind == F_CHOICE && d->choice < 0 && !below_menu) {
 			d->choice = f->choice;
+			outer = true;
+		}
 		below_menu |= f->kind == F_MENU || f->kind == F_CHOICE;
 		for (size_t k = 0; k < f->ndeps; k++) {
 			d->deps = xrealloc(d->deps, (d->ndeps + 1) * sizeof(*d->deps));
 			d->deps[d->ndeps++] = f->deps[k];
+			d->nouter += outer;
 		}
 		if (f->visible.expr) {
 			d->menu_visible = xrealloc(d->menu_visible,
@@ -342,13 +425,13 @@ static void start_config(struct reader *r, const char *name, unsigned line)
 	r->cur_own = 0;
 }
 
-static void add_own_dep(struct reader *r, const char *expr, unsigned line)
+static void add_own_dep(struct reader *r, struct kdep dep)
 {
 	struct kdef *d = r->cur_def;
 	d->deps = xrealloc(d->deps, (d->ndeps + 1) * sizeof(*d->deps));
 	memmove(&d->deps[r->cur_own + 1], &d->deps[r->cur_own],
 		(d->ndeps - r->cur_own) * sizeof(*d->deps));
-	d->deps[r->cur_own++] = (struct kdep){expr, r->file, line, KDEP_DEPENDS};
+	d->deps[r->cur_own++] = dep;
 	d->ndeps++;
 }
 
@@ -358,33 +441,51 @@ static void set_type(struct reader *r, enum ksym_type t)
 		r->cur_sym->type = t;
 }
 
+static void add_default(struct reader *r, struct kdefault **v, size_t *n, const char *expr,
+			const char *cond, unsigned line)
+{
+	*v = xrealloc(*v, (*n + 1) * sizeof(**v));
+	(*v)[(*n)++] = (struct kdefault){expr, cond, r->file, line};
+}
+
+/* `select SYM [if EXPR]` / `imply SYM [if EXPR]` */
 static void add_select(struct reader *r, const char *args, unsigned line, bool imply)
 {
 	struct kconfig_db *db = r->db;
-	size_t l = 0;
-	while (kconfig_is_sym_char(args[l]))
-		l++;
-	if (!l || !r->cur_sym)
+	size_t l = sym_len(args);
+	const char *rest = kconfig_skip_ws(args + l);
+	if (!l || (*rest && find_if(rest) != rest)) {
+		unknown(r, line, imply ? "imply takes a symbol [if EXPR]" : "select takes a symbol [if EXPR]",
+			args);
 		return;
+	}
+	const char *cond = NULL;
+	value_and_cond(r, line, rest, &cond);
 	struct ksym *target = sym_get(db, args, l);
 	target->selected_by = xrealloc(target->selected_by,
 				       (target->nselected_by + 1) * sizeof(*target->selected_by));
-	target->selected_by[target->nselected_by++] =
-		(struct kselect){r->cur_sym->name, if_cond(db, args + l), r->file, line, imply};
+	target->selected_by[target->nselected_by++] = (struct kselect){
+		r->cur_sym->name, cond, r->file, line, imply, (int)(r->cur_sym->ndefs - 1)};
 }
 
+/* `range A B [if EXPR]` */
 static void add_range(struct reader *r, const char *args, unsigned line)
 {
-	struct kconfig_db *db = r->db;
+	const char *cond = NULL;
+	size_t vl = value_and_cond(r, line, args, &cond);
 	size_t l1 = word_len(args);
 	const char *b = kconfig_skip_ws(args + l1);
 	size_t l2 = word_len(b);
-	if (!l1 || !l2)
+	const char *end = args + vl;
+	if (!l1 || !l2 || b + l2 > end || kconfig_skip_ws(b + l2) < end) {
+		unknown(r, line, "range takes two bounds [if EXPR]", args);
 		return;
+	}
+	const char *lo = expr_of(r, line, args, l1, "range bound not understood");
+	const char *hi = expr_of(r, line, b, l2, "range bound not understood");
 	struct kdef *d = r->cur_def;
 	d->ranges = xrealloc(d->ranges, (d->nranges + 1) * sizeof(*d->ranges));
-	d->ranges[d->nranges++] = (struct krange){db_strn(db, args, l1), db_strn(db, b, l2),
-						  if_cond(db, b + l2), r->file, line};
+	d->ranges[d->nranges++] = (struct krange){lo, hi, cond, r->file, line};
 }
 
 static void source_file(struct reader *r, const char *args, unsigned line, bool relative,
@@ -393,6 +494,11 @@ static void source_file(struct reader *r, const char *args, unsigned line, bool 
 	struct kconfig_db *db = r->db;
 	const char *p = kconfig_skip_ws(args);
 	const char *e = (*p == '"' || *p == '\'') ? kconfig_quote_end(p) : NULL;
+	const char *after = e ? e + 1 : p + word_len(p);
+	if (!*p || *kconfig_skip_ws(after)) {
+		unknown(r, line, "source takes one path", args);
+		return;
+	}
 	char *raw = e ? xstrndup(p + 1, (size_t)(e - p - 1)) : xstrndup(p, word_len(p));
 	char *path = expand_path(db, raw);
 	free(raw);
@@ -422,7 +528,101 @@ static void source_file(struct reader *r, const char *args, unsigned line, bool 
 	free(path);
 }
 
-/* One logical line (continuations joined, comment stripped, not help text). */
+/* `NAME := ...`, `NAME = ...`, `NAME += ...`: a macro definition (4.18+). */
+static bool macro_definition(const char *p)
+{
+	size_t l = sym_len(p);
+	if (!l)
+		return false;
+	p = kconfig_skip_ws(p + l);
+	return p[0] == '=' || (p[0] == ':' && p[1] == '=') || (p[0] == '+' && p[1] == '=');
+}
+
+/* `depends on EXPR [if COND]` of an entry, a menu or a choice. */
+static void add_depends(struct reader *r, char *args, unsigned line)
+{
+	struct kconfig_db *db = r->db;
+	if (strncmp(args, "on", 2) != 0 || (args[2] != ' ' && args[2] != '\t')) {
+		unknown(r, line, "depends needs `on EXPR`", args);
+		return;
+	}
+	args = kconfig_skip_ws(args + 2);
+	const char *cond = NULL;
+	size_t vl = value_and_cond(r, line, args, &cond);
+	const char *dep = expr_of(r, line, args, vl, "dependency not understood");
+	struct kdep k = {dep, NULL, dep, r->file, line, KDEP_DEPENDS};
+	if (cond) { /* `depends on X if Y`: met where Y is off (2025 kconfig) */
+		note(r, KSYN_DEPENDS_IF);
+		char *e = xasprintf("!(%s) || (%s)", cond, dep);
+		k.expr = db_str(db, e);
+		free(e);
+		k.written = db_str(db, args);
+	}
+	if (r->cur_def) {
+		add_own_dep(r, k);
+	} else if (r->cur_frame) {
+		k.kind = r->cur_frame->kind == F_MENU ? KDEP_MENU : KDEP_CHOICE;
+		frame_add_dep(r->cur_frame, k);
+	} else if (!r->cur_other) {
+		unknown(r, line, "depends on outside a config, menu, choice or comment", args);
+	}
+}
+
+static struct kchoice *cur_choice(struct reader *r)
+{
+	return r->cur_frame && r->cur_frame->kind == F_CHOICE ? &r->db->choices[r->cur_frame->choice]
+							       : NULL;
+}
+
+static enum ksym_type type_of_keyword(const char *p, size_t kl)
+{
+	if (p[0] == 'b')
+		return KSYM_BOOL;
+	if (p[0] == 's')
+		return KSYM_STRING;
+	if (p[0] == 'i')
+		return KSYM_INT;
+	if (p[0] == 'h')
+		return KSYM_HEX;
+	return kl == 8 ? KSYM_TRISTATE : KSYM_UNKNOWN;
+}
+
+static bool is_n(char c)
+{
+	return isalnum((unsigned char)c) || c == '_';
+}
+
+/* Drop, in place, the characters kconfig's lexer skips in a statement's
+ * parameters (it reads only words, quoted strings, operators and $(...)):
+ * 2.6.32 has `tristate "..." ;`. Returns whether any was dropped. */
+static bool drop_skipped(char *s)
+{
+	bool dropped = false;
+	char *w = s;
+	int level = 0; /* inside $(...) */
+	for (char *p = s; *p;) {
+		if ((*p == '"' || *p == '\'') && kconfig_quote_end(p)) {
+			const char *e = kconfig_quote_end(p);
+			while (p <= e)
+				*w++ = *p++;
+			continue;
+		}
+		if (p[0] == '$' && p[1] == '(')
+			level++;
+		else if (*p == ')' && level)
+			level--;
+		if (!level && strchr(";*@%^~?[]{}`,:+", *p)) {
+			dropped = true;
+			p++;
+			continue;
+		}
+		*w++ = *p++;
+	}
+	*w = '\0';
+	return dropped;
+}
+
+/* One logical line (continuations joined, not help text). */
 static void handle_line(struct reader *r, char *text, unsigned line, int depth, bool *help)
 {
 	struct kconfig_db *db = r->db;
@@ -431,88 +631,196 @@ static void handle_line(struct reader *r, char *text, unsigned line, int depth, 
 	trim_end(p);
 	if (!*p)
 		return;
+	if (macro_definition(p)) {
+		clear_current(r);
+		note(r, KSYN_MACRO_DEF);
+		return;
+	}
+	if (p[0] == '$' && p[1] == '(') {
+		clear_current(r);
+		note(r, KSYN_MACRO_CALL);
+		return;
+	}
+	/* kconfig skips what is not a word before the keyword: "---help---",
+	 * "--- help ---" (2.6.3x's drivers/w1) */
+	char *kwstart = p;
+	while (*p && !is_n(*p) && *p != '"' && *p != '\'')
+		p++;
 	size_t kl = 0;
-	while (p[kl] && p[kl] != ' ' && p[kl] != '\t')
+	while (is_n(p[kl]))
 		kl++;
 	char *args = kconfig_skip_ws(p + kl);
+	bool is_help = kl == 4 && !strncmp(p, "help", 4);
+	if (p != kwstart || (is_help && *args)) {
+		bool dashes = true;
+		for (const char *c = kwstart; c < p; c++)
+			dashes &= *c == '-' || *c == ' ' || *c == '\t';
+		for (const char *c = args; *c; c++)
+			dashes &= *c == '-' || *c == ' ' || *c == '\t';
+		note(r, is_help && dashes ? KSYN_OLD_HELP : KSYN_IGNORED_CHAR);
+		if (!kl)
+			p = kwstart; /* nothing but skipped characters: unknown below */
+	}
+	if (!is_help && drop_skipped(args))
+		note(r, KSYN_IGNORED_CHAR);
+	struct kchoice *choice = cur_choice(r);
 #define KW(s) (kl == sizeof(s) - 1 && strncmp(p, s, kl) == 0)
-	if (KW("config") || KW("menuconfig")) {
+	if (kl == 0) {
+		unknown(r, line, "not a Kconfig statement", p);
+	} else if (KW("config") || KW("menuconfig")) {
 		start_config(r, args, line);
 	} else if (KW("choice")) {
 		clear_current(r);
+		if (*args) {
+			if (sym_len(args) == strlen(args))
+				note(r, KSYN_NAMED_CHOICE);
+			else
+				unknown(r, line, "choice takes at most a name", args);
+		}
 		push_frame(db, F_CHOICE);
 		db->choices = xrealloc(db->choices, (db->nchoices + 1) * sizeof(*db->choices));
-		db->choices[db->nchoices] = (struct kchoice){.file = r->file, .line = line};
+		db->choices[db->nchoices] = (struct kchoice){.file = r->file, .line = line, .type = KSYM_BOOL};
 		db->stack[db->depth - 1].choice = (int)db->nchoices++;
 		r->cur_frame = &db->stack[db->depth - 1];
-	} else if (KW("endchoice")) {
+	} else if (KW("endchoice") || KW("endmenu") || KW("endif")) {
 		clear_current(r);
-		pop_frame(db, r, F_CHOICE, line, "endchoice");
+		if (*args)
+			unknown(r, line, "text after the end of a block", p);
+		pop_frame(db, r, p[3] == 'c' ? F_CHOICE : p[3] == 'm' ? F_MENU : F_IF, line,
+			  p[3] == 'c' ? "endchoice" : p[3] == 'm' ? "endmenu" : "endif");
 	} else if (KW("menu")) {
 		clear_current(r);
+		const char *cond;
+		if (parse_prompt(r, line, args, &cond) && cond)
+			unknown(r, line, "a menu prompt takes no `if`", args);
 		push_frame(db, F_MENU);
 		r->cur_frame = &db->stack[db->depth - 1];
-	} else if (KW("endmenu")) {
-		clear_current(r);
-		pop_frame(db, r, F_MENU, line, "endmenu");
 	} else if (KW("if")) {
 		clear_current(r);
 		push_frame(db, F_IF);
-		frame_add_dep(&db->stack[db->depth - 1], db_str(db, args), r->file, line, KDEP_IF);
-	} else if (KW("endif")) {
-		clear_current(r);
-		pop_frame(db, r, F_IF, line, "endif");
+		const char *e = expr_of(r, line, args, strlen(args), "if condition not understood");
+		frame_add_dep(&db->stack[db->depth - 1], (struct kdep){e, NULL, e, r->file, line, KDEP_IF});
 	} else if (KW("source") || KW("osource") || KW("rsource") || KW("orsource")) {
 		clear_current(r);
+		if (p[0] != 's')
+			note(r, KSYN_SOURCE_VARIANT);
 		source_file(r, args, line, p[0] == 'r' || p[1] == 'r', p[0] == 'o', depth);
 	} else if (KW("comment") || KW("mainmenu")) {
 		clear_current(r);
-		r->cur_other = true;
-	} else if (KW("help") || KW("---help---")) {
+		const char *cond;
+		if (parse_prompt(r, line, args, &cond) && cond)
+			unknown(r, line, "this prompt takes no `if`", args);
+		r->cur_other = p[0] == 'c';
+	} else if (is_help) {
+		if (!r->cur_def && !choice && !r->cur_frame)
+			unknown(r, line, "help outside a config or choice", p);
 		*help = true;
-	} else if (r->cur_other) {
-		/* attributes of a comment: not ours */
 	} else if (KW("depends")) {
-		if (strncmp(args, "on", 2) == 0 && (args[2] == ' ' || args[2] == '\t'))
-			args = kconfig_skip_ws(args + 2);
-		const char *expr = db_str(db, args);
-		if (r->cur_def)
-			add_own_dep(r, expr, line);
-		else if (r->cur_frame)
-			frame_add_dep(r->cur_frame, expr, r->file, line,
-				      r->cur_frame->kind == F_MENU ? KDEP_MENU : KDEP_CHOICE);
+		add_depends(r, args, line);
 	} else if (KW("visible")) {
-		if (r->cur_frame && r->cur_frame->kind == F_MENU && strncmp(args, "if", 2) == 0)
-			r->cur_frame->visible = (struct kdep){db_str(db, kconfig_skip_ws(args + 2)), r->file,
-							      line, KDEP_MENU};
+		if (!r->cur_frame || r->cur_frame->kind != F_MENU || strncmp(args, "if", 2) ||
+		    (args[2] != ' ' && args[2] != '\t')) {
+			unknown(r, line, "visible takes `if EXPR` and belongs to a menu", p);
+		} else {
+			note(r, KSYN_VISIBLE_IF);
+			const char *e = kconfig_skip_ws(args + 2);
+			const char *v = expr_of(r, line, e, strlen(e), "visible if condition not understood");
+			r->cur_frame->visible = (struct kdep){v, NULL, v, r->file, line, KDEP_MENU};
+		}
 	} else if (KW("optional")) {
-		if (r->cur_frame && r->cur_frame->kind == F_CHOICE)
-			db->choices[r->cur_frame->choice].optional = true;
-	} else if (!r->cur_def) {
-		/* choice/menu attributes other than depends: not needed */
+		if (!choice || *args)
+			unknown(r, line, "optional belongs to a choice", p);
+		else {
+			note(r, KSYN_CHOICE_OPTIONAL);
+			choice->optional = true;
+		}
 	} else if (KW("bool") || KW("boolean") || KW("tristate") || KW("string") || KW("int") ||
 		   KW("hex")) {
-		set_type(r, p[0] == 'b' ? KSYM_BOOL : p[0] == 't' ? KSYM_TRISTATE
-			 : p[0] == 's' ? KSYM_STRING : p[0] == 'i' ? KSYM_INT : KSYM_HEX);
-		const char *cond;
-		if (parse_prompt(db, args, &cond)) {
-			r->cur_def->has_prompt = true;
-			r->cur_def->prompt_cond = cond;
+		enum ksym_type t = type_of_keyword(p, kl);
+		if (KW("boolean"))
+			note(r, KSYN_BOOLEAN);
+		const char *cond = NULL;
+		bool prompt = *args && parse_prompt(r, line, args, &cond);
+		if (r->cur_def) {
+			set_type(r, t);
+			if (prompt) {
+				r->cur_def->has_prompt = true;
+				r->cur_def->prompt_cond = cond;
+			}
+		} else if (choice && (t == KSYM_BOOL || t == KSYM_TRISTATE)) {
+			choice->type = t;
+			if (t == KSYM_TRISTATE)
+				note(r, KSYN_TRISTATE_CHOICE);
+			if (prompt) {
+				choice->has_prompt = true;
+				choice->prompt_cond = cond;
+			}
+		} else {
+			unknown(r, line, "a type outside a config or choice", p);
 		}
-	} else if (KW("def_bool") || KW("def_tristate")) {
-		set_type(r, p[4] == 'b' ? KSYM_BOOL : KSYM_TRISTATE);
 	} else if (KW("prompt")) {
-		const char *cond;
-		if (parse_prompt(db, args, &cond)) {
+		const char *cond = NULL;
+		bool prompt = parse_prompt(r, line, args, &cond);
+		if (r->cur_def && prompt) {
 			r->cur_def->has_prompt = true;
 			r->cur_def->prompt_cond = cond;
+		} else if (choice && prompt) {
+			choice->has_prompt = true;
+			choice->prompt_cond = cond;
+		} else if (prompt) {
+			unknown(r, line, "prompt outside a config or choice", p);
+		}
+	} else if (KW("def_bool") || KW("def_tristate") || KW("default")) {
+		const char *cond = NULL;
+		size_t vl = value_and_cond(r, line, args, &cond);
+		const char *v = expr_of(r, line, args, vl, "default value not understood");
+		if (r->cur_def) {
+			if (p[3] == '_')
+				set_type(r, p[4] == 'b' ? KSYM_BOOL : KSYM_TRISTATE);
+			add_default(r, &r->cur_def->defaults, &r->cur_def->ndefaults, v, cond, line);
+		} else if (choice && p[3] != '_') {
+			if (sym_len(v) != strlen(v))
+				unknown(r, line, "a choice's default is one of its symbols", v);
+			add_default(r, &choice->defaults, &choice->ndefaults, v, cond, line);
+		} else {
+			unknown(r, line, "default outside a config or choice", p);
 		}
 	} else if (KW("select") || KW("imply")) {
-		add_select(r, args, line, p[0] == 'i');
+		if (p[0] == 'i')
+			note(r, KSYN_IMPLY);
+		if (r->cur_def)
+			add_select(r, args, line, p[0] == 'i');
+		else
+			unknown(r, line, "select/imply outside a config", p);
 	} else if (KW("range")) {
-		add_range(r, args, line);
-	} else if (KW("modules") || (KW("option") && strncmp(args, "modules", 7) == 0)) {
-		db->modules_sym = r->cur_sym->name;
+		if (r->cur_def)
+			add_range(r, args, line);
+		else
+			unknown(r, line, "range outside a config", p);
+	} else if (KW("modules") || KW("option")) {
+		if (!r->cur_def) {
+			unknown(r, line, "option outside a config", p);
+		} else if (KW("modules") || !strcmp(args, "modules")) {
+			note(r, KW("modules") ? KSYN_MODULES : KSYN_OPTION_MODULES);
+			db->modules_sym = r->cur_sym->name;
+		} else if (!strcmp(args, "defconfig_list")) {
+			note(r, KSYN_OPTION_DEFCONFIG);
+		} else if (!strcmp(args, "allnoconfig_y")) {
+			note(r, KSYN_OPTION_ALLNOCONFIG_Y);
+		} else if (!strncmp(args, "env=", 4) && (args[4] == '"' || args[4] == '\'') &&
+			   kconfig_quote_end(args + 4) && !*kconfig_skip_ws(kconfig_quote_end(args + 4) + 1)) {
+			note(r, KSYN_OPTION_ENV);
+			r->cur_def->env = db_strn(db, args + 5, (size_t)(kconfig_quote_end(args + 4) - args - 5));
+		} else {
+			unknown(r, line, "unknown option", args);
+		}
+	} else if (KW("transitional")) {
+		if (r->cur_def && !*args)
+			note(r, KSYN_TRANSITIONAL);
+		else
+			unknown(r, line, "transitional belongs to a config", p);
+	} else {
+		unknown(r, line, "unknown keyword", kwstart);
 	}
 #undef KW
 }
@@ -575,6 +883,8 @@ static int read_file_kconfig(struct kconfig_db *db, const char *rel, int depth)
 			while (len && (line[len - 1] == ' ' || line[len - 1] == '\t'))
 				line[--len] = '\0';
 		}
+		if (cont && !joined)
+			note(&r, KSYN_CONTINUATION);
 		if (joined || cont) {
 			char *prev = joined;
 			joined = xasprintf("%s%s%s", prev ? prev : "", prev ? " " : "",
@@ -647,6 +957,15 @@ struct kconfig_db *kconfig_db_load(const char *srctree, const char *srcarch)
 	struct kconfig_db *db = xcalloc(1, sizeof(*db));
 	db->srctree = db_str(db, srctree);
 	db->srcarch = db_str(db, srcarch);
+	char *menu_c = path_join(srctree, "scripts/kconfig/menu.c");
+	char *kc = read_file(menu_c, NULL);
+	if (kc) {
+		db->rules.choice_value_dep = strstr(kc, "parentdep = expr_alloc_symbol(sym)") != NULL;
+		db->rules.ne_n_trans = strstr(kc, "expr_trans_bool(dep)") != NULL;
+	}
+	kb_clear_error();
+	free(kc);
+	free(menu_c);
 	grow_slots(db);
 	int r = read_file_kconfig(db, top, 0);
 	free(top);
@@ -658,6 +977,18 @@ struct kconfig_db *kconfig_db_load(const char *srctree, const char *srcarch)
 	free(db->stack);
 	db->stack = NULL;
 	qsort(db->files.v, db->files.n, sizeof(*db->files.v), cmp_str);
+	/* a file sourced twice is read twice, as kconfig does (6.1 reads
+	 * Documentation/Kconfig from Kconfig and lib/Kconfig.debug), listed once */
+	size_t n = 0;
+	for (size_t i = 0; i < db->files.n; i++) {
+		if (n && !strcmp(db->files.v[n - 1], db->files.v[i]))
+			free(db->files.v[i]);
+		else
+			db->files.v[n++] = db->files.v[i];
+	}
+	if (db->files.v)
+		db->files.v[n] = NULL;
+	db->files.n = n;
 	return db;
 }
 
@@ -671,13 +1002,17 @@ void kconfig_db_free(struct kconfig_db *db)
 			free(s->defs[k].deps);
 			free(s->defs[k].ranges);
 			free(s->defs[k].menu_visible);
+			free(s->defs[k].defaults);
 		}
 		free(s->defs);
 		free(s->selected_by);
 		free(s);
 	}
-	for (size_t i = 0; i < db->nchoices; i++)
+	for (size_t i = 0; i < db->nchoices; i++) {
 		free(db->choices[i].members);
+		free(db->choices[i].defaults);
+	}
+	free(db->unknown);
 	for (size_t i = 0; i < db->depth; i++)
 		free(db->stack[i].deps);
 	free(db->stack);
@@ -701,6 +1036,11 @@ const char *kconfig_db_modules_symbol(const struct kconfig_db *db)
 	return db->modules_sym ? db->modules_sym : "MODULES";
 }
 
+const struct kconfig_rules *kconfig_db_rules(const struct kconfig_db *db)
+{
+	return &db->rules;
+}
+
 const char *kconfig_db_srcarch(const struct kconfig_db *db)
 {
 	return db->srcarch;
@@ -714,6 +1054,68 @@ size_t kconfig_db_nfiles(const struct kconfig_db *db)
 const char *kconfig_db_warnings(const struct kconfig_db *db)
 {
 	return db->warnings ? db->warnings : "";
+}
+
+const char *kconfig_db_file(const struct kconfig_db *db, size_t i)
+{
+	return i < db->files.n ? db->files.v[i] : NULL;
+}
+
+size_t kconfig_db_nsyms(const struct kconfig_db *db)
+{
+	return db->nsyms;
+}
+
+const struct ksym *kconfig_db_sym(const struct kconfig_db *db, size_t i)
+{
+	return i < db->nsyms ? db->syms[i] : NULL;
+}
+
+size_t kconfig_db_nchoices(const struct kconfig_db *db)
+{
+	return db->nchoices;
+}
+
+size_t kconfig_db_nunknown(const struct kconfig_db *db)
+{
+	return db->nunknown;
+}
+
+const char *kconfig_db_unknown(const struct kconfig_db *db)
+{
+	return db->unknown ? db->unknown : "";
+}
+
+size_t kconfig_db_syntax(const struct kconfig_db *db, enum ksyntax what)
+{
+	return what < KSYN__COUNT ? db->syntax[what] : 0;
+}
+
+const char *ksyntax_name(enum ksyntax what)
+{
+	static const char *names[KSYN__COUNT] = {
+		[KSYN_MACRO_DEF] = "macro definitions",
+		[KSYN_MACRO_CALL] = "$(...) lines",
+		[KSYN_MACRO_USE] = "$(...) in expressions",
+		[KSYN_OPTION_ENV] = "option env",
+		[KSYN_OPTION_DEFCONFIG] = "option defconfig_list",
+		[KSYN_OPTION_MODULES] = "option modules",
+		[KSYN_MODULES] = "modules",
+		[KSYN_OPTION_ALLNOCONFIG_Y] = "option allnoconfig_y",
+		[KSYN_OLD_HELP] = "---help---",
+		[KSYN_BOOLEAN] = "boolean",
+		[KSYN_IMPLY] = "imply",
+		[KSYN_VISIBLE_IF] = "visible if",
+		[KSYN_CHOICE_OPTIONAL] = "optional choices",
+		[KSYN_TRISTATE_CHOICE] = "tristate choices",
+		[KSYN_NAMED_CHOICE] = "named choices",
+		[KSYN_DEPENDS_IF] = "depends on X if Y",
+		[KSYN_TRANSITIONAL] = "transitional",
+		[KSYN_SOURCE_VARIANT] = "osource/rsource/orsource",
+		[KSYN_CONTINUATION] = "continued lines",
+		[KSYN_IGNORED_CHAR] = "lines with characters kconfig skips",
+	};
+	return what < KSYN__COUNT ? names[what] : "?";
 }
 
 /* --- looking for definitions outside the files read --- */

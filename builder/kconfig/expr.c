@@ -191,6 +191,7 @@ static struct enode *expr_parse(const char *text)
 struct eval_ctx {
 	kexpr_lookup_fn lookup;
 	void *ctx;
+	struct kexpr_mode mode;
 };
 
 static int tri_of(const char *v)
@@ -223,6 +224,15 @@ static bool parse_number(const char *s, long long *out)
 	return *end == '\0';
 }
 
+static bool tri_number(const char *s, long long *out)
+{
+	if (s[0] && !s[1] && (s[0] == 'n' || s[0] == 'm' || s[0] == 'y')) {
+		*out = s[0] == 'n' ? 0 : s[0] == 'm' ? 1 : 2;
+		return true;
+	}
+	return false;
+}
+
 static int eval_node(const struct enode *n, const struct eval_ctx *ec)
 {
 	switch (n->kind) {
@@ -231,7 +241,7 @@ static int eval_node(const struct enode *n, const struct eval_ctx *ec)
 	case N_CONST:
 		return tri_of(n->text);
 	case N_MACRO:
-		return 2; /* evaluated by kconfig at run time; not known here */
+		return ec->mode.macro; /* evaluated by kconfig at run time; not known here */
 	case N_NOT:
 		return 2 - eval_node(n->l, ec);
 	case N_AND: {
@@ -244,8 +254,16 @@ static int eval_node(const struct enode *n, const struct eval_ctx *ec)
 	}
 	case N_CMP: {
 		char *a = operand_string(n->l, ec), *b = operand_string(n->r, ec);
+		if (ec->mode.ne_n_is_sym && n->op == C_NE && n->l->kind == N_SYM && n->r->kind == N_CONST &&
+		    !strcmp(n->r->text, "n") && !strcmp(a, "m")) {
+			free(a);
+			free(b);
+			return 1;
+		}
 		long long x, y;
-		int c = parse_number(a, &x) && parse_number(b, &y) ? (x > y) - (x < y) : strcmp(a, b);
+		/* kconfig compares bool/tristate values as n < m < y, numbers as numbers */
+		int c = tri_number(a, &x) && tri_number(b, &y) ? (x > y) - (x < y)
+			: parse_number(a, &x) && parse_number(b, &y) ? (x > y) - (x < y) : strcmp(a, b);
 		free(a);
 		free(b);
 		bool r = n->op == C_EQ ? c == 0 : n->op == C_NE ? c != 0 : n->op == C_LT ? c < 0
@@ -256,20 +274,39 @@ static int eval_node(const struct enode *n, const struct eval_ctx *ec)
 	return 0;
 }
 
-int kexpr_eval(const char *expr, kexpr_lookup_fn lookup, void *ctx)
+int kexpr_eval_mode(const char *expr, kexpr_lookup_fn lookup, void *ctx, const struct kexpr_mode *m)
 {
 	struct enode *n = expr_parse(expr);
 	if (!n)
 		return -1;
-	struct eval_ctx ec = {lookup, ctx};
+	struct eval_ctx ec = {lookup, ctx, *m};
 	int v = eval_node(n, &ec);
 	enode_free(n);
 	return v;
 }
 
+int kexpr_eval(const char *expr, kexpr_lookup_fn lookup, void *ctx)
+{
+	static const struct kexpr_mode plain = {.macro = 2};
+	return kexpr_eval_mode(expr, lookup, ctx, &plain);
+}
+
+bool kexpr_parses(const char *expr)
+{
+	struct enode *n = expr_parse(expr);
+	enode_free(n);
+	return n != NULL;
+}
+
+bool kexpr_has_macro(const char *expr)
+{
+	return strstr(expr, "$(") != NULL;
+}
+
 /* Culprits found by blame, by kind; names are unique across lists. */
 struct blame {
 	struct strv off, mustoff, onlym, compared, seen;
+	bool names; /* kexpr_blame_names: macros are named too */
 };
 
 static void blame_add(struct blame *b, struct strv *list, const char *name, const char *shown)
@@ -309,9 +346,13 @@ static void blame_hi(const struct enode *n, int level, const struct eval_ctx *ec
 				continue;
 			const char *v = ec->lookup(ec->ctx, o->text);
 			char *shown = xasprintf("%s=%s", o->text, v ? v : "(undefined)");
-			blame_add(b, &b->compared, o->text, shown);
+			blame_add(b, &b->compared, o->text, b->names ? o->text : shown);
 			free(shown);
 		}
+		break;
+	case N_MACRO:
+		if (b->names)
+			blame_add(b, &b->off, n->text, n->text);
 		break;
 	default:
 		break;
@@ -337,6 +378,10 @@ static void blame_lo(const struct enode *n, int t, const struct eval_ctx *ec, st
 		break;
 	case N_CMP:
 		blame_hi(n, 2, ec, b); /* lists the compared symbols */
+		break;
+	case N_MACRO:
+		if (b->names)
+			blame_add(b, &b->mustoff, n->text, n->text);
 		break;
 	default:
 		break;
@@ -364,7 +409,7 @@ size_t kexpr_blame(const char *expr, int need, kexpr_lookup_fn lookup, void *ctx
 	struct enode *n = expr_parse(expr);
 	if (!n)
 		return 0;
-	struct eval_ctx ec = {lookup, ctx};
+	struct eval_ctx ec = {lookup, ctx, {.macro = 2}};
 	struct blame b = {0};
 	if (eval_node(n, &ec) < need)
 		blame_hi(n, need, &ec, &b);
@@ -382,3 +427,31 @@ size_t kexpr_blame(const char *expr, int need, kexpr_lookup_fn lookup, void *ctx
 	return count;
 }
 
+
+static void move_list(struct strv *to, struct strv *from)
+{
+	for (size_t i = 0; to && i < from->n; i++)
+		strv_push(to, from->v[i]);
+	strv_free(from);
+}
+
+size_t kexpr_blame_names(const char *expr, int need, kexpr_lookup_fn lookup, void *ctx,
+			 const struct kexpr_mode *m, struct strv *off, struct strv *mustoff,
+			 struct strv *compared)
+{
+	struct enode *n = expr_parse(expr);
+	if (!n)
+		return 0;
+	struct eval_ctx ec = {lookup, ctx, *m};
+	struct blame b = {.names = true};
+	if (eval_node(n, &ec) < need)
+		blame_hi(n, need, &ec, &b);
+	size_t count = b.seen.n;
+	move_list(off, &b.off);
+	move_list(off, &b.onlym);
+	move_list(mustoff, &b.mustoff);
+	move_list(compared, &b.compared);
+	strv_free(&b.seen);
+	enode_free(n);
+	return count;
+}

@@ -2,8 +2,8 @@
  *
  * A fragment holds `CONFIG_X=y|m|n|<int>|<hex>|"string"` lines and
  * `# CONFIG_X is not set` (the same as =n); other `#` lines are comments. */
-#ifndef KBUILD_FRAGMENT_H
-#define KBUILD_FRAGMENT_H
+#ifndef KBUILD_KCONFIG_FRAGMENT_H
+#define KBUILD_KCONFIG_FRAGMENT_H
 
 #include <stdbool.h>
 #include <stddef.h>

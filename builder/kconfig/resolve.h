@@ -1,7 +1,7 @@
 /* Resolving a config with the tree's make: a base .config, the requested options applied,
  * then resolved by the tree's own kconfig, never interactively. */
-#ifndef KBUILD_CONFIG_RESOLVE_H
-#define KBUILD_CONFIG_RESOLVE_H
+#ifndef KBUILD_KCONFIG_RESOLVE_H
+#define KBUILD_KCONFIG_RESOLVE_H
 
 #include "kconfig/fragment.h"
 

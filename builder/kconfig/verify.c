@@ -145,8 +145,9 @@ static bool explain_deps(const struct kdef *d, int need, struct values *vals, st
 		int v = kexpr_eval(k->expr, lookup, vals);
 		if (v < 0 || v >= need)
 			continue;
-		sb_printf(out, "; %s:%u: %s %s", k->file, k->line, dep_kind_text(k->kind), k->expr);
-		sb_printf(&all, "%s(%s)", unmet ? " && " : "", k->expr);
+		sb_printf(out, "; %s:%u: %s %s", k->file, k->line, dep_kind_text(k->kind),
+			  k->written ? k->written : k->expr);
+		sb_printf(&all, "%s(%s)", unmet ? " && " : "", k->blame);
 		unmet++;
 	}
 	if (unmet) {
@@ -471,6 +472,14 @@ int config_verify_db(const struct kconfig_db *db, const char *dotconfig,
 		if (lines[i])
 			sb_printf(&text, "%s\n", lines[i]);
 		free(lines[i]);
+	}
+	if (bad && kconfig_db_nunknown(db)) {
+		/* the reasons come from the reader: say when it may have missed one */
+		const char *u = kconfig_db_unknown(db);
+		sb_printf(&text, "note: kbuild's Kconfig reader did not understand %zu line%s of this "
+			  "tree (the reasons above may miss what they say), first: %.*s\n",
+			  kconfig_db_nunknown(db), kconfig_db_nunknown(db) == 1 ? "" : "s",
+			  (int)strcspn(u, "\n"), u);
 	}
 	free(lines);
 	free(where);

@@ -1,7 +1,7 @@
 /* Check that every requested option survived kconfig's resolution, and say
  * why when one did not. */
-#ifndef KBUILD_CONFIG_VERIFY_H
-#define KBUILD_CONFIG_VERIFY_H
+#ifndef KBUILD_KCONFIG_VERIFY_H
+#define KBUILD_KCONFIG_VERIFY_H
 
 #include "kconfig/fragment.h"
 #include "kconfig/db.h"
@@ -15,7 +15,9 @@
  * excluded the value; a value of the wrong type; m without MODULES.
  * The architecture is read from the .config header ("# Linux/x86_64 ...").
  * Returns the number of mismatches (0: all survived) and a malloc'd report
- * (first line a summary, then one line per problem), or -1 on error. */
+ * (first line a summary, then one line per problem, then, when the Kconfig
+ * reader met lines it did not understand, a note naming the first), or -1
+ * on error. */
 int config_verify(const char *srctree, const char *dotconfig, const struct kopt_set *req,
 		  char **report);
 
