@@ -2,7 +2,8 @@
 #include "lib/sha256.h"
 #include "lib/spawn.h"
 #include "lib/util.h"
-#include "engine/stage.h"
+#include "core/records.h"
+#include "core/run.h"
 #include "testutil.h"
 
 #include <check.h>
@@ -11,20 +12,14 @@
 #include <string.h>
 #include <unistd.h>
 
-static char *record(const char *outdir, const char *key)
+/* The bundle stage's record, read as the stages read it. */
+static struct bundle_rec bundle_record(const char *outdir)
 {
-	char *p = path_join(outdir, "bundle.rec");
-	char *text = read_file(p, NULL);
-	ck_assert_ptr_nonnull(text);
-	char *want = xasprintf("%s ", key), *v = NULL;
-	for (char *save = NULL, *l = strtok_r(text, "\n", &save); l; l = strtok_r(NULL, "\n", &save))
-		if (!strncmp(l, want, strlen(want)))
-			v = xstrdup(l + strlen(want));
-	ck_assert_msg(v, "%s: no %s", p, key);
-	free(want);
-	free(text);
-	free(p);
-	return v;
+	struct run r = {.outdir = (char *)outdir};
+	struct bundle_rec rec;
+	ck_assert_msg(bundle_rec_get(&r, &rec) == 0, "%s", kb_last_error());
+	ck_assert(rec.tarball && rec.rpm && rec.deb);
+	return rec;
 }
 
 static int kbuild_verify(const char *bundle, const char *root)
@@ -51,7 +46,8 @@ void e2e_bundle_check(const char *outdir, const char *const *args, size_t n)
 	fprintf(stderr, "e2e: kbuild make (grub, bundle after qa): %.2f s, status %d\n", now_seconds() - t0, st);
 	ck_assert_msg(st == 0, "kbuild make failed (status %d)", st);
 	free(out);
-	char *tarball = record(outdir, "tarball"), *rpm = record(outdir, "rpm"), *deb = record(outdir, "deb");
+	struct bundle_rec rec = bundle_record(outdir);
+	char *tarball = rec.tarball, *rpm = rec.rpm, *deb = rec.deb;
 	ck_assert_int_eq(kbuild_verify(tarball, NULL), 0);
 
 	/* rpm reads it; installed into an empty root it is the MANIFEST. */
@@ -96,7 +92,5 @@ void e2e_bundle_check(const char *outdir, const char *const *args, size_t n)
 	free(droot);
 	free(rootopt);
 	free(root);
-	free(tarball);
-	free(rpm);
-	free(deb);
+	bundle_rec_free(&rec);
 }
