@@ -27,7 +27,12 @@ LIB_OBJS  := $(LIB_SRCS:%.c=$(BUILD)/%.o)
 MAIN_OBJ  := $(BUILD)/builder/main.o
 LIBKBUILD := $(BUILD)/libkbuild.a
 KBUILD    := $(BUILD)/kbuild
-TEST_SRCS := $(wildcard tests/*.c)
+# Tests: tests/check_main.c (the runner and its suite table), the suites in
+# tests/unit/, tests/system/ and tests/e2e/ (a file's folder is its group),
+# shared helpers in tests/lib/, fixtures in tests/data/<suite>/.
+TEST_GROUPS := unit system e2e
+TEST_SRCS := $(wildcard tests/*.c tests/lib/*.c $(TEST_GROUPS:%=tests/%/*.c))
+TEST_INCS := -Ibuilder -Itests -Itests/lib
 TEST_OBJS := $(TEST_SRCS:%.c=$(BUILD)/%.o)
 CHECK_KBUILD := $(BUILD)/tests/check_kbuild
 HELPER_SRCS := $(wildcard tests/helpers/*.c)
@@ -56,7 +61,7 @@ $(BUILD)/builder/%.o: builder/%.c
 
 $(BUILD)/tests/%.o: tests/%.c
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) $(DEPFLAGS) $(PKG_CFLAGS) -Ibuilder -Itests -c -o $@ $<
+	$(CC) $(CFLAGS) $(DEPFLAGS) $(PKG_CFLAGS) $(TEST_INCS) -c -o $@ $<
 
 $(CHECK_KBUILD): $(TEST_OBJS) $(LIBKBUILD)
 	$(CC) $(LDFLAGS) -o $@ $^ $(PKG_LIBS) $(CHECK_LIBS)

@@ -1,5 +1,7 @@
 /* The test runner: every suite, or one group ("unit", "system", "e2e"),
- * or the suites named on the command line. Check prints the summary CI reads. */
+ * or the suites named on the command line. Check prints the summary CI reads.
+ * A suite's group is its folder: tests/<group>/test_*.c (`make lint` checks
+ * that the table below agrees). */
 #include <check.h>
 #include <stdbool.h>
 #include <stdio.h>

@@ -7,7 +7,7 @@
 #include "suites.h"
 #include "lib/sha256.h"
 #include "legacytrees.h"
-#include "tcp_guest.h"
+#include "system/tcp_guest.h"
 #include "testskip.h"
 #include "testutil.h"
 #include "lib/util.h"
