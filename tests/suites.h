@@ -45,5 +45,8 @@ Suite *rollout_console_suite(void);
 Suite *rollout_suite(void);
 Suite *interrupt_suite(void);
 Suite *records_suite(void);
+Suite *modcheck_debian_suite(void);
+Suite *initramfs_modules_suite(void);
+Suite *config_verify_real_suite(void);
 
 #endif

@@ -112,3 +112,13 @@ char *tu_e2e_dir(const char *name)
 	ck_assert_int_eq(mkdir_p(dir, 0755), 0);
 	return dir;
 }
+
+char *const *tu_make_line(struct strv *v, const char *src, const char *obj, const char *arch)
+{
+	strv_push(v, "make");
+	strv_push(v, "-C");
+	strv_push(v, src);
+	strv_push_owned(v, xasprintf("ARCH=%s", arch));
+	strv_push_owned(v, xasprintf("O=%s", obj));
+	return strv_argv(v);
+}

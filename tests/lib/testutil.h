@@ -22,6 +22,10 @@ int tu_kbuild(const char *tag, const char *const args[], size_t n, char *const *
 int tu_run(char *const argv[]);
 /* Whether prog is an executable file in a directory of $PATH. */
 bool tu_in_path(const char *prog);
+/* The make line of a config job, as kmake_command starts it for a profile:
+ * make -C src ARCH=arch O=obj, pushed onto v; returns v's argv. */
+struct strv;
+char *const *tu_make_line(struct strv *v, const char *src, const char *obj, const char *arch);
 
 /* A fixed, emptied output directory for an end-to-end run: the build is
  * from scratch, and ccache (whose keys include these absolute paths) makes

@@ -1,20 +1,14 @@
 /* Config verification: a small Kconfig tree made here, a hand-written .config,
  * and each way an option can be lost, with the reason the report must give.
- * Then the Kconfig reader, config_resolve against fake trees (olddefconfig
- * and oldconfig fed empty answers), and the real trees when
- * KBUILD_TEST_SRC_61 / KBUILD_TEST_SRC_2639 point at them, else Debian's
- * linux-source-6.1 and ../shared/trees' 2.6.39.4, unpacked once into a cache. */
+ * Then the Kconfig reader and config_resolve against fake trees (olddefconfig
+ * and oldconfig fed empty answers). The real trees:
+ * tests/system/test_config_verify_real.c. */
 #include "kconfig/resolve.h"
 #include "suites.h"
 #include "kconfig/verify.h"
 #include "kconfig/db.h"
 #include "testutil.h"
 #include "testskip.h"
-#include "legacytrees.h"
-#include "source/unpack.h"
-#include "lib/sha256.h"
-
-#define DEBIAN_SOURCE_61 "/usr/src/linux-source-6.1.tar.xz"
 #include "lib/util.h"
 
 #include <check.h>
@@ -365,17 +359,6 @@ END_TEST
 
 /* --- config_resolve against fake trees: argv, base file, empty answers --- */
 
-/* The job's make line, as kmake_command starts it for a profile. */
-static char *const *make_line(struct strv *v, const char *src, const char *obj, const char *arch)
-{
-	strv_push(v, "make");
-	strv_push(v, "-C");
-	strv_push(v, src);
-	strv_push_owned(v, xasprintf("ARCH=%s", arch));
-	strv_push_owned(v, xasprintf("O=%s", obj));
-	return strv_argv(v);
-}
-
 static void fake_tree(const char *dir, bool olddefconfig)
 {
 	tu_write(dir, "Kconfig", "config A\n\tbool \"a\"\n");
@@ -404,7 +387,7 @@ START_TEST(resolve_with_fake_trees)
 		size_t loglen = 0;
 		FILE *log = open_memstream(&logtext, &loglen);
 		struct strv mk = {0};
-		struct config_job j = {.srctree = src, .objdir = obj, .make = make_line(&mk, src, obj, "x86_64"),
+		struct config_job j = {.srctree = src, .objdir = obj, .make = tu_make_line(&mk, src, obj, "x86_64"),
 				       .base = "allnoconfig", .req = &req, .log = log, .timeout_sec = 30};
 		int r = config_resolve(&j);
 		fclose(log);
@@ -437,7 +420,7 @@ START_TEST(resolve_base_file_and_failures)
 	tu_write(tree, "base.config", "CONFIG_FROM_FILE=y\n");
 	char *base = path_join(tree, "base.config");
 	struct strv mk = {0};
-	struct config_job j = {.srctree = src, .objdir = obj, .make = make_line(&mk, src, obj, "x86"), .base = base,
+	struct config_job j = {.srctree = src, .objdir = obj, .make = tu_make_line(&mk, src, obj, "x86"), .base = base,
 			       .timeout_sec = 30};
 	ck_assert_int_eq(config_resolve(&j), 0);
 	char *dc = path_join(obj, ".config");
@@ -473,7 +456,7 @@ START_TEST(resolve_answers_are_finite)
 	tu_write(tree, "base.config", "CONFIG_A=y\n");
 	char *base = path_join(tree, "base.config");
 	struct strv mk = {0};
-	struct config_job j = {.srctree = src, .objdir = obj, .make = make_line(&mk, src, obj, "x86"), .base = base,
+	struct config_job j = {.srctree = src, .objdir = obj, .make = tu_make_line(&mk, src, obj, "x86"), .base = base,
 			       .timeout_sec = 3};
 	double t0 = now_seconds();
 	ck_assert_int_eq(config_resolve(&j), -1);
@@ -483,138 +466,6 @@ START_TEST(resolve_answers_are_finite)
 	free(src);
 	free(obj);
 	strv_free(&mk);
-}
-END_TEST
-
-/* --- the real trees (minutes of make on 2 cores; skipped unless pointed at) --- */
-
-/* The pristine tree of tarball (digest hex), unpacked once into
- * ~/.cache/kbuild-test-trees/<digest>: like ccache, it outlives a clone, and
- * extract_archive renames it into place only when complete. */
-static char *cached_tree(const char *tarball, const char *hex)
-{
-	const char *home = getenv("HOME");
-	if (!home || !*home)
-		return NULL;
-	char *root = xasprintf("%s/.cache/kbuild-test-trees", home);
-	char *dir = path_join(root, hex);
-	if (!is_dir(dir)) {
-		ck_assert_int_eq(mkdir_p(root, 0755), 0);
-		double t0 = now_seconds();
-		ck_assert_msg(extract_archive(tarball, dir, NULL) == 0, "%s", kb_last_error());
-		fprintf(stderr, "real tree: %s unpacked into %s in %.1f s\n", tarball, dir, now_seconds() - t0);
-	}
-	free(root);
-	return dir;
-}
-
-/* The tree a real-tree test reads: $env when set, else the tarball it names
- * (6.1: Debian's linux-source-6.1; 2.6.39.4: ../shared/trees), unpacked once. */
-static char *real_tree(const char *env, bool legacy)
-{
-	const char *given = getenv(env);
-	if (given && *given)
-		return xstrdup(given);
-	char hex[SHA256_HEX_LEN + 1];
-	char *why = NULL, *tarball;
-	if (legacy) {
-		tarball = lt_find_2639(hex, &why);
-	} else if (path_exists(DEBIAN_SOURCE_61) && sha256_file(DEBIAN_SOURCE_61, hex) == 0) {
-		tarball = xstrdup(DEBIAN_SOURCE_61);
-	} else {
-		kb_clear_error();
-		tarball = NULL;
-		why = xasprintf("%s is not set and %s is missing (Debian package linux-source-6.1)", env,
-				DEBIAN_SOURCE_61);
-	}
-	char *dir = tarball ? cached_tree(tarball, hex) : NULL;
-	if (!dir)
-		tu_skip(TU_SKIP_ENV, "%s", why ? why : "HOME is not set: no cache for the unpacked tree");
-	free(why);
-	free(tarball);
-	return dir;
-}
-
-static char *real_run(const char *env, const char *base, const char *fragment, char **srcp)
-{
-	char *src = real_tree(env, !strcmp(env, "KBUILD_TEST_SRC_2639"));
-	if (!src)
-		return NULL;
-	*srcp = src;
-	tu_write(tree, "frag.config", fragment);
-	char *fp = path_join(tree, "frag.config");
-	struct kopt_set req = {0};
-	ck_assert_msg(fragment_parse(fp, &req, false, NULL) == 0, "%s", kb_last_error());
-	char *obj = path_join(tree, "obj");
-	char *logp = path_join(tree, "config.log");
-	FILE *log = fopen(logp, "w");
-	ck_assert_ptr_nonnull(log);
-	struct strv mk = {0};
-	struct config_job j = {.srctree = src, .objdir = obj, .make = make_line(&mk, src, obj, "x86_64"), .base = base,
-			       .req = &req, .log = log};
-	double t0 = now_seconds();
-	int r = config_resolve(&j);
-	fclose(log);
-	ck_assert_msg(r == 0, "%s (log %s)", kb_last_error(), logp);
-	char *dc = path_join(obj, ".config"), *report = NULL;
-	double t1 = now_seconds();
-	int bad = config_verify(src, dc, &req, &report);
-	double t2 = now_seconds();
-	ck_assert_msg(bad >= 0, "%s", kb_last_error());
-	fprintf(stderr, "%s: %s + fragment resolved in %.1f s, verified in %.2f s:\n%s", src, base,
-		t1 - t0, t2 - t1, report);
-	kopt_set_free(&req);
-	free(dc);
-	free(logp);
-	free(obj);
-	strv_free(&mk);
-	free(fp);
-	return report;
-}
-
-START_TEST(real_tree_61)
-{
-	char *src = NULL;
-	char *report = real_run("KBUILD_TEST_SRC_61", "tinyconfig",
-				"CONFIG_64BIT=y\nCONFIG_MODULES=y\nCONFIG_NET=y\nCONFIG_INET=y\n"
-				"CONFIG_CEPH_LIB=m\n# BLOCK deliberately left out\nCONFIG_BLK_DEV_RBD=m\n",
-				&src);
-	if (!report)
-		return;
-	ck_assert_msg(strstr(report, "config: 1 of 6 requested options did not survive"), "%s", report);
-	ck_assert_ptr_nonnull(strstr(report, "CONFIG_BLK_DEV_RBD: requested m, got n (not set); "
-					    "drivers/block/Kconfig:"));
-	ck_assert_ptr_nonnull(strstr(report, ": depends on INET && BLOCK;"));
-	ck_assert_ptr_nonnull(strstr(report, "off: BLOCK"));
-
-	struct kconfig_db *db = kconfig_db_load(src, "x86");
-	ck_assert_ptr_nonnull(db);
-	ck_assert_uint_gt(kconfig_db_nfiles(db), 1000);
-	ck_assert_str_eq(kconfig_db_warnings(db), "");
-	kconfig_db_free(db);
-	free(report);
-	free(src);
-}
-END_TEST
-
-START_TEST(real_tree_2639)
-{
-	char *src = NULL;
-	char *report = real_run("KBUILD_TEST_SRC_2639", "allnoconfig",
-				"CONFIG_MODULES=y\nCONFIG_NET=y\nCONFIG_INET=y\nCONFIG_BLK_DEV=y\n"
-				"# EXPERIMENTAL deliberately left out\nCONFIG_BLK_DEV_RBD=m\nCONFIG_TTY=y\n",
-				&src);
-	if (!report)
-		return;
-	ck_assert_msg(strstr(report, "config: 2 of 6 requested options did not survive"), "%s", report);
-	ck_assert_ptr_nonnull(strstr(report, "CONFIG_BLK_DEV_RBD: requested m, got n (not set); "
-					    "drivers/block/Kconfig:"));
-	ck_assert_ptr_nonnull(
-		strstr(report, "depends on INET && EXPERIMENTAL && BLOCK; off: EXPERIMENTAL"));
-	ck_assert_ptr_nonnull(
-		strstr(report, "CONFIG_TTY: requested y, but TTY does not exist in this kernel"));
-	free(report);
-	free(src);
 }
 END_TEST
 
@@ -637,12 +488,5 @@ Suite *config_verify_suite(void)
 	tcase_add_test(tc, resolve_base_file_and_failures);
 	tcase_add_test(tc, resolve_answers_are_finite);
 	suite_add_tcase(s, tc);
-
-	TCase *real = tcase_create("real trees");
-	tcase_add_checked_fixture(real, setup, teardown);
-	tcase_set_timeout(real, 1800);
-	tcase_add_test(real, real_tree_61);
-	tcase_add_test(real, real_tree_2639);
-	suite_add_tcase(s, real);
 	return s;
 }

@@ -1,6 +1,7 @@
-/* initramfs_build: contents, reproducibility, module closure; the
- * initramfs/ folder: /init passes shellcheck, the skeleton list is checked,
- * and a change to any file there makes the initramfs stage stale. */
+/* initramfs_build: contents, reproducibility; the initramfs/ folder: /init
+ * passes shellcheck, the skeleton list is checked, and a change to any file
+ * there makes the initramfs stage stale. The module closure on Debian's
+ * modules: tests/system/test_initramfs_modules.c. */
 #include <archive.h>
 #include <archive_entry.h>
 #include <check.h>
@@ -22,11 +23,9 @@
 #include "stages/chain.h"
 #include "guest/qaplan.h"
 #include "guest/image.h"
-#include "testkernel.h"
+#include "listing.h"
 #include "testutil.h"
 #include "lib/util.h"
-
-#define BUSYBOX "/bin/busybox"
 
 static char *tmpdir;
 
@@ -39,87 +38,6 @@ static void teardown(void)
 {
 	rm_rf(tmpdir);
 	free(tmpdir);
-}
-
-static bool have_busybox(void)
-{
-	struct strv libs = {0};
-	bool ok = access(BUSYBOX, X_OK) == 0 && elf_needed_closure(BUSYBOX, NULL, &libs) == 0 &&
-		  libs.n == 0;
-	strv_free(&libs);
-	if (!ok)
-		tu_skip(TU_SKIP_ENV, "no static %s (install busybox-static)", BUSYBOX);
-	return ok;
-}
-
-struct listed {
-	char *path;
-	unsigned mode;   /* type and permissions */
-	long long mtime, uid, gid, size;
-	unsigned rmaj, rmin;
-	char *link;
-	char *data;      /* contents of small regular files */
-};
-
-struct listing {
-	struct listed *e;
-	size_t n;
-};
-
-static void read_listing(const char *path, struct listing *l)
-{
-	struct archive *a = archive_read_new();
-	archive_read_support_filter_all(a);
-	archive_read_support_format_all(a);
-	ck_assert_int_eq(archive_read_open_filename(a, path, 65536), ARCHIVE_OK);
-	struct archive_entry *ae;
-	*l = (struct listing){0};
-	while (archive_read_next_header(a, &ae) == ARCHIVE_OK) {
-		l->e = xrealloc(l->e, (l->n + 1) * sizeof(*l->e));
-		struct listed *x = &l->e[l->n++];
-		*x = (struct listed){
-			.path = xstrdup(archive_entry_pathname(ae)),
-			.mode = archive_entry_mode(ae),
-			.mtime = archive_entry_mtime(ae),
-			.uid = archive_entry_uid(ae),
-			.gid = archive_entry_gid(ae),
-			.size = archive_entry_size(ae),
-			.rmaj = archive_entry_rdevmajor(ae),
-			.rmin = archive_entry_rdevminor(ae),
-			.link = archive_entry_symlink(ae) ? xstrdup(archive_entry_symlink(ae)) : NULL,
-		};
-		if (S_ISREG(x->mode) && x->size < 65536) {
-			x->data = xmalloc((size_t)x->size + 1);
-			la_ssize_t n = archive_read_data(a, x->data, (size_t)x->size);
-			x->data[n > 0 ? n : 0] = '\0';
-		}
-	}
-	archive_read_free(a);
-}
-
-static void free_listing(struct listing *l)
-{
-	for (size_t k = 0; k < l->n; k++) {
-		free(l->e[k].path);
-		free(l->e[k].link);
-		free(l->e[k].data);
-	}
-	free(l->e);
-}
-
-static const struct listed *find(const struct listing *l, const char *path)
-{
-	for (size_t k = 0; k < l->n; k++)
-		if (strcmp(l->e[k].path, path) == 0)
-			return &l->e[k];
-	return NULL;
-}
-
-static const struct listed *must_find(const struct listing *l, const char *path)
-{
-	const struct listed *x = find(l, path);
-	ck_assert_msg(x != NULL, "/%s missing from the archive", path);
-	return x;
 }
 
 static char *build_qa_program(void)
@@ -171,8 +89,8 @@ START_TEST(contents)
 	ck_assert_ptr_nonnull(strstr(init->data, "/" INIT_SYSCTL_CONF));
 	const struct listed *conf = must_find(&l, INIT_SYSCTL_CONF);
 	ck_assert_str_eq(conf->data, "net.ipv4.tcp_fin_timeout=10\nkernel.printk=4 4 1 7\n");
-	ck_assert_msg(!find(&l, INIT_LIBRARY_PATH), "libc needs no LD_LIBRARY_PATH");
-	ck_assert_msg(!find(&l, INIT_EXTRA), "no extra shell unless asked for");
+	ck_assert_msg(!find_listed(&l, INIT_LIBRARY_PATH), "libc needs no LD_LIBRARY_PATH");
+	ck_assert_msg(!find_listed(&l, INIT_EXTRA), "no extra shell unless asked for");
 	ck_assert(S_ISREG(must_find(&l, "bin/busybox")->mode));
 	const struct listed *sh = must_find(&l, "bin/sh");
 	ck_assert(S_ISLNK(sh->mode) && strcmp(sh->link, "/bin/busybox") == 0);
@@ -472,73 +390,6 @@ START_TEST(changed_init_makes_initramfs_stale)
 }
 END_TEST
 
-static bool has_module_file(const struct listing *l, const char *rel)
-{
-	char *p = xasprintf("lib/modules/%s/%s", tk_release(), rel);
-	bool found = find(l, p) != NULL;
-	free(p);
-	return found;
-}
-
-/* A staging root of Debian's modules (tools/test-kernel): rbd must bring
- * libceph, libcrc32c and its soft dependency (crc32c), and nothing else
- * (not ceph.ko). */
-START_TEST(module_closure)
-{
-	if (!have_busybox())
-		return;
-	if (tk_unavailable()) {
-		tu_skip(TU_SKIP_ENV, "%s", tk_unavailable());
-		return;
-	}
-	const char *release = tk_release();
-	static const char *const files[] = {
-		"kernel/net/ceph/libceph.ko", "kernel/fs/ceph/ceph.ko", "kernel/drivers/block/rbd.ko",
-		"kernel/lib/libcrc32c.ko", "kernel/fs/netfs/netfs.ko",
-		"kernel/fs/fscache/fscache.ko", "kernel/crypto/crc32c_generic.ko",
-		"modules.order", "modules.builtin", "modules.builtin.modinfo",
-	};
-	char *root = path_join(tmpdir, "stage");
-	tk_stage_modules(root, files, sizeof(files) / sizeof(files[0]));
-
-	char *out = path_join(tmpdir, "m.cpio.gz");
-	const char *mods[] = {"rbd"};
-	struct initramfs_spec s = {.busybox = BUSYBOX, .modules_root = root,
-				   .release = release, .modules = mods, .n_modules = 1};
-	ck_assert_msg(initramfs_build(&s, out, NULL) == 0, "%s", kb_last_error());
-	struct listing l;
-	read_listing(out, &l);
-	static const char *const wanted[] = {
-		"kernel/drivers/block/rbd.ko", "kernel/net/ceph/libceph.ko", "kernel/lib/libcrc32c.ko",
-		"kernel/crypto/crc32c_generic.ko" /* soft dependency of libcrc32c */, "modules.dep.bin",
-	};
-	for (size_t k = 0; k < sizeof(wanted) / sizeof(wanted[0]); k++)
-		ck_assert_msg(has_module_file(&l, wanted[k]), "%s missing", wanted[k]);
-	ck_assert_msg(!has_module_file(&l, "kernel/fs/ceph/ceph.ko"), "ceph.ko was not asked for");
-	char *dep_path = xasprintf("lib/modules/%s/modules.dep", release);
-	const struct listed *dep = must_find(&l, dep_path);
-	ck_assert_ptr_nonnull(strstr(dep->data,
-				     "kernel/drivers/block/rbd.ko: kernel/net/ceph/libceph.ko"));
-	ck_assert_msg(!strstr(dep->data, "kernel/fs/ceph/ceph.ko:"),
-		      "modules.dep lists a module that is not in the archive");
-	free_listing(&l);
-
-	/* n_modules == 0: the whole module directory as staged */
-	struct initramfs_spec all = s;
-	all.n_modules = 0;
-	ck_assert_msg(initramfs_build(&all, out, NULL) == 0, "%s", kb_last_error());
-	read_listing(out, &l);
-	char *ceph_path = xasprintf("lib/modules/%s/kernel/fs/ceph/ceph.ko", release);
-	must_find(&l, ceph_path);
-	must_find(&l, dep_path);
-	free_listing(&l);
-	free(ceph_path);
-	free(dep_path);
-	free(out);
-	free(root);
-}
-END_TEST
-
 Suite *initramfs_suite(void)
 {
 	Suite *s = suite_create("initramfs");
@@ -555,7 +406,6 @@ Suite *initramfs_suite(void)
 	tcase_add_test(tc, skeleton_lines_checked);
 	tcase_add_test(tc, plan_tests_come_from_the_list);
 	tcase_add_test(tc, changed_init_makes_initramfs_stale);
-	tcase_add_test(tc, module_closure);
 	suite_add_tcase(s, tc);
 	return s;
 }
