@@ -39,7 +39,7 @@ START_TEST(matrix_two_profiles_one_source)
 	if (!path_exists(SOURCE_61))
 		TU_SKIP(TU_SKIP_E2E, "matrix: linux-source-6.1 is not installed");
 	char *dir = tu_e2e_dir("matrix");
-	char *variant = path_join(tu_repo(), "tests/data/nightly-variant.config");
+	char *variant = tu_data_path("matrix_e2e/nightly-variant.config");
 	char *list_text = xasprintf("debian-6.1-ceph\nvariant profile=debian-6.1-ceph fragments+=%s\n", variant);
 	tu_write(dir, "nightly.list", list_text);
 	char *list = path_join(dir, "nightly.list");

@@ -23,7 +23,7 @@ int kcidb_check(const char *doc_path)
 		"    print('%s: valid against kbuild\\'s subset of the KCIDB v5 schema (KBUILD_TEST_KCIDB_IO unset)'"
 		" % sys.argv[1], file=sys.stderr)\n";
 	const char *io = getenv("KBUILD_TEST_KCIDB_IO");
-	char *schema = path_join(tu_repo(), "tests/data/kcidb-v5-subset.schema.json");
+	char *schema = tu_data_path("report/kcidb-v5-subset.schema.json");
 	char *argv[] = {"python3", "-c", (char *)prog, (char *)doc_path, (char *)(io ? io : ""), schema, NULL};
 	int st = tu_run(argv);
 	free(schema);

@@ -39,6 +39,44 @@ const char *tu_repo(void)
 	return repo;
 }
 
+char *tu_data_path(const char *rel)
+{
+	return xasprintf("%s/tests/data/%s", tu_repo(), rel);
+}
+
+char *tu_data(const char *rel, size_t *len)
+{
+	char *p = tu_data_path(rel);
+	char *text = read_file(p, len);
+	ck_assert_msg(text != NULL, "fixture %s: %s", p, kb_last_error());
+	free(p);
+	return text;
+}
+
+void tu_write_data(const char *dir, const char *name, const char *rel)
+{
+	size_t len;
+	char *text = tu_data(rel, &len);
+	char *p = path_join(dir, name);
+	char *d = xstrdup(p);
+	ck_assert_int_eq(mkdir_p(dirname(d), 0755), 0);
+	ck_assert_int_eq(write_file_atomic(p, text, len), 0);
+	free(d);
+	free(p);
+	free(text);
+}
+
+void tu_copy_data(const char *rel, const char *dir)
+{
+	char *from = tu_data_path(rel);
+	char *src = xasprintf("%s/.", from);
+	ck_assert_msg(is_dir(from), "fixture folder %s is missing", from);
+	char *argv[] = {"cp", "-R", src, (char *)dir, NULL};
+	ck_assert_msg(tu_run(argv) == 0, "cp -R %s %s failed", src, dir);
+	free(src);
+	free(from);
+}
+
 struct capture {
 	char *buf;
 	size_t len;

@@ -13,6 +13,17 @@ char *tu_tmpdir(const char *tag);
 void tu_write(const char *dir, const char *name, const char *text);
 /* Directory of the kbuild checkout the tests run from (where ./kbuild is). */
 const char *tu_repo(void);
+
+/* Fixtures are files under tests/data/<suite>/; rel is "<suite>/<name>".
+ * tu_data_path: <repo>/tests/data/<rel> (malloc'd). tu_data: the file's
+ * contents (malloc'd, NUL-terminated, *len its size when len is not NULL);
+ * fails the test when it cannot be read. tu_write_data: a copy of it as
+ * dir/name (parent directories created). tu_copy_data: everything in the
+ * folder tests/data/<rel> copied into the existing directory dir. */
+char *tu_data_path(const char *rel);
+char *tu_data(const char *rel, size_t *len);
+void tu_write_data(const char *dir, const char *name, const char *rel);
+void tu_copy_data(const char *rel, const char *dir);
 /* Run <repo>/kbuild args[0..n) (env_add: extra NAME=value entries or NULL),
  * echoing its output to stderr; *out gets that output (malloc'd). Returns the
  * exit status. */

@@ -1,5 +1,5 @@
 /* Tests for the boot entry generators (builder/boot/): golden files of
- * every format (tests/golden/grub/; KBUILD_UPDATE_GOLDEN=1 rewrites them),
+ * every format (tests/data/grub/; KBUILD_UPDATE_GOLDEN=1 rewrites them),
  * the edit of a seed-like grub.conf that must lose nothing, hostile values,
  * and grub-script-check on every GRUB 2 file. */
 #include <check.h>
@@ -35,13 +35,13 @@ static struct boot_entry sample(void)
 
 static char *golden_path(const char *name)
 {
-	char *dir = path_join(tu_repo(), "tests/golden/grub");
-	char *p = path_join(dir, name);
-	free(dir);
+	char *rel = path_join("grub", name);
+	char *p = tu_data_path(rel);
+	free(rel);
 	return p;
 }
 
-/* text must equal tests/golden/grub/<name> byte for byte. */
+/* text must equal tests/data/grub/<name> byte for byte. */
 static void assert_golden(const char *name, const char *text)
 {
 	char *p = golden_path(name);

@@ -16,7 +16,7 @@ START_TEST(console_recorded_rollback)
 {
 	/* a real console: OVMF, GRUB, the new kernel panicking, the reboot,
 	 * the old kernel reaching its self-tests (trimmed, escapes kept) */
-	char *p = path_join(tu_repo(), "tests/golden/rollout/serial-rollback.log");
+	char *p = tu_data_path("rollout_console/serial-rollback.log");
 	char *log = read_file(p, NULL);
 	ck_assert_ptr_nonnull(log);
 	struct fleet_boot *b;
