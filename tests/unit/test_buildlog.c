@@ -1,9 +1,11 @@
 /* The make-output reader behind the build progress and the first error. */
 #include "kernel/buildlog.h"
 #include "suites.h"
+#include "testutil.h"
 
 #include <check.h>
 #include <stdlib.h>
+#include <string.h>
 
 static struct buildlog feed(const char *const *lines)
 {
@@ -13,19 +15,21 @@ static struct buildlog feed(const char *const *lines)
 	return b;
 }
 
+/* The lines of a sample build log in tests/data/buildlog/. */
+static struct buildlog feed_data(const char *rel)
+{
+	char *text = tu_data(rel, NULL);
+	struct buildlog b = {0};
+	char *save = NULL;
+	for (char *line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save))
+		buildlog_line(&b, line);
+	free(text);
+	return b;
+}
+
 START_TEST(counts_steps)
 {
-	const char *lines[] = {
-		"  CC      kernel/fork.o",
-		"  LD [M]  fs/ceph/ceph.ko",
-		"  HOSTCC  scripts/basic/fixdep",
-		"  GEN     Makefile",
-		"make[1]: Entering directory '/x/build'",
-		"  This line is indented prose, not a step",
-		"scripts/kconfig/conf  --syncconfig Kconfig",
-		NULL,
-	};
-	struct buildlog b = feed(lines);
+	struct buildlog b = feed_data("buildlog/counts-steps.log");
 	ck_assert_uint_eq(b.steps, 4);
 	ck_assert_uint_eq(b.errors, 0);
 	ck_assert_ptr_null(b.first_error);
@@ -35,18 +39,7 @@ END_TEST
 
 START_TEST(first_error_and_warnings)
 {
-	const char *lines[] = {
-		"  CC      net/ipv4/tcp.o",
-		"net/ipv4/tcp.c:12:5: warning: unused variable 'x' [-Wunused-variable]",
-		"ld: warning: vmlinux has a LOAD segment with RWX permissions",
-		"ld: .tmp_vmlinux1:(*ABS*+0xffffffff812cf8c0): warning: multiple definition of `jiffies_64'; kernel/built-in.o:(.data+0x24c0): first defined here",
-		"ld: NOTE: This behaviour is deprecated and will be removed in a future version of the linker",
-		"net/ipv4/tcp_minisocks.c:300:9: error: 'foo' undeclared (first use in this function)",
-		"net/ipv4/tcp_minisocks.c:310:9: error: second error",
-		"make[3]: *** [scripts/Makefile.build:250: net/ipv4/tcp_minisocks.o] Error 1",
-		NULL,
-	};
-	struct buildlog b = feed(lines);
+	struct buildlog b = feed_data("buildlog/first-error.log");
 	ck_assert_uint_eq(b.warnings, 3);
 	ck_assert_uint_eq(b.errors, 3);
 	ck_assert_str_eq(b.first_error, "net/ipv4/tcp_minisocks.c:300:9: error: 'foo' undeclared (first use in this function)");

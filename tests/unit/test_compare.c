@@ -11,26 +11,14 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* A record of a good run; tests change one part of a copy. */
+/* A record of a good run (tests/data/compare/base-record.json); tests
+ * change one part of a copy. */
 static json_t *base_record(void)
 {
 	json_error_t err;
-	json_t *r = json_loads(
-		"{\"format\": \"kbuild-record\", \"version\": 1, \"profile\": \"p\", \"status\": \"pass\","
-		" \"exit_code\": 0, \"started\": \"2026-11-30T02:00:00Z\", \"outdir\": \"/o\","
-		" \"source\": {\"version\": \"6.1\", \"sha256\": \"aa\", \"origin\": \"debian\", \"kind\": \"tarball\"},"
-		" \"patches\": [{\"name\": \"0001-a.patch\", \"sha256\": \"11\"}, {\"name\": \"0002-b.patch\", \"sha256\": \"22\"}],"
-		" \"config\": {\"NET\": \"y\", \"CEPH_LIB\": \"m\", \"TCP_TW_TIMEOUT\": \"10\"},"
-		" \"requested\": {\"CEPH_LIB\": \"m\", \"TCP_TW_TIMEOUT\": \"10\", \"DEBUG\": \"n\"},"
-		" \"warnings\": [{\"file\": \"net/a.c\", \"line\": 10, \"message\": \"unused x\"}],"
-		" \"sizes\": {\"vmlinux\": 1000000, \"bzImage\": 100000, \"modules_total\": 3000,"
-		"   \"modules\": {\"libceph.ko\": 2000, \"rbd.ko\": 1000}},"
-		" \"stages\": {\"build\": {\"status\": \"pass\", \"duration\": 100.0},"
-		"   \"config\": {\"status\": \"pass\", \"duration\": 10.0}, \"fetch\": {\"status\": \"skip\", \"duration\": 0.1}},"
-		" \"boot\": {\"verdict\": \"passed\", \"seconds\": 10.0},"
-		" \"tests\": {\"modules\": {\"status\": \"pass\"}, \"tcp_timewait\": {\"status\": \"pass\"},"
-		"   \"backlog\": {\"status\": \"fail\"}, \"sysctl\": {\"status\": \"pass\"}}}",
-		0, &err);
+	char *p = tu_data_path("compare/base-record.json");
+	json_t *r = json_load_file(p, 0, &err);
+	free(p);
 	if (!r)
 		ck_abort_msg("fixture: %s", err.text);
 	return r;

@@ -1,5 +1,6 @@
-/* Config verification: a small Kconfig tree made here, a hand-written .config,
- * and each way an option can be lost, with the reason the report must give.
+/* Config verification: a small Kconfig tree with a hand-written .config
+ * (tests/data/config_verify/tree), and each way an option can be lost, with
+ * the reason the report must give.
  * Then the Kconfig reader and config_resolve against fake trees (olddefconfig
  * and oldconfig fed empty answers). The real trees:
  * tests/system/test_config_verify_real.c. */
@@ -17,143 +18,12 @@
 
 static char *tree;
 
-/* Line numbers below are asserted in the report: keep them in step. */
-static const char top_kconfig[] =
-	"mainmenu \"Test $(ARCH) kernel\"\n"                     /* 1 */
-	"\n"                                                     /* 2 */
-	"config MODULES\n"                                       /* 3 */
-	"\tbool \"Enable loadable module support\"\n"            /* 4 */
-	"\tmodules\n"                                            /* 5 */
-	"\n"                                                     /* 6 */
-	"config BLOCK\n"                                         /* 7 */
-	"\tbool \"block layer\"\n"                               /* 8 */
-	"\n"                                                     /* 9 */
-	"config INET\n"                                          /* 10 */
-	"\tbool \"inet\"\n"                                      /* 11 */
-	"\tdefault y\n"                                          /* 12 */
-	"\n"                                                     /* 13 */
-	"menuconfig BLK_DEV\n"                                   /* 14 */
-	"\tbool \"Block devices\"\n"                             /* 15 */
-	"\tdepends on BLOCK\n"                                   /* 16 */
-	"\tdefault y\n"                                          /* 17 */
-	"\n"                                                     /* 18 */
-	"if BLK_DEV\n"                                           /* 19 */
-	"source \"drivers/block/Kconfig\"\n"                     /* 20 */
-	"endif\n"                                                /* 21 */
-	"\n"                                                     /* 22 */
-	"menu \"Networking\"\n"                                  /* 23 */
-	"\tdepends on INET\n"                                    /* 24 */
-	"\n"                                                     /* 25 */
-	"config NETSTUFF\n"                                      /* 26 */
-	"\ttristate \"net stuff\"\n"                             /* 27 */
-	"\thelp\n"                                               /* 28 */
-	"\t  Help text that looks like Kconfig:\n"               /* 29 */
-	"\n"                                                     /* 30 */
-	"\t  config FAKE_IN_HELP\n"                              /* 31 */
-	"\t\tdepends on NOTHING\n"                               /* 32 */
-	"\n"                                                     /* 33 */
-	"config EXPERT\n"                                        /* 34 */
-	"\tbool \"expert\"\n"                                    /* 35 */
-	"\n"                                                     /* 36 */
-	"config HIDDEN_PROMPT\n"                                 /* 37 */
-	"\tbool \"hidden\" if EXPERT\n"                          /* 38 */
-	"\tdefault y\n"                                          /* 39 */
-	"endmenu\n"                                              /* 40 */
-	"\n"                                                     /* 41 */
-	"config NR\n"                                            /* 42 */
-	"\tint \"a number\"\n"                                   /* 43 */
-	"\trange 2 64\n"                                         /* 44 */
-	"\tdefault 8\n"                                          /* 45 */
-	"\n"                                                     /* 46 */
-	"config HEXV\n"                                          /* 47 */
-	"\thex \"a hex value\"\n"                                /* 48 */
-	"\trange 0x10 0x100\n"                                   /* 49 */
-	"\tdefault 0x20\n"                                       /* 50 */
-	"\n"                                                     /* 51 */
-	"config STR\n"                                           /* 52 */
-	"\tstring \"a string\"\n"                                /* 53 */
-	"\tdefault \"abc\"\n"                                    /* 54 */
-	"\n"                                                     /* 55 */
-	"config LIB\n"                                           /* 56 */
-	"\ttristate\n"                                           /* 57 */
-	"\n"                                                     /* 58 */
-	"config USER\n"                                          /* 59 */
-	"\ttristate \"user of lib\"\n"                           /* 60 */
-	"\tselect LIB\n"                                         /* 61 */
-	"\n"                                                     /* 62 */
-	"choice\n"                                               /* 63 */
-	"\tprompt \"pick one\"\n"                                /* 64 */
-	"\tdefault PICK_A\n"                                     /* 65 */
-	"config PICK_A\n"                                        /* 66 */
-	"\tbool \"a\"\n"                                         /* 67 */
-	"config PICK_B\n"                                        /* 68 */
-	"\tbool \"b\"\n"                                         /* 69 */
-	"\tdepends on BLOCK\n"                                   /* 70 */
-	"endchoice\n"                                            /* 71 */
-	"\n"                                                     /* 72 */
-	"config LONG_DEPS\n"                                     /* 73 */
-	"\tbool \"long\"\n"                                      /* 74 */
-	"\tdepends on INET && \\\n"                              /* 75 */
-	"\t\t   BLOCK # a comment\n"                             /* 76 */
-	"\n"                                                     /* 77 */
-	"config NOT_INET\n"                                      /* 78 */
-	"\tbool \"not inet\"\n"                                  /* 79 */
-	"\tdepends on !INET\n"                                   /* 80 */
-	"\n"                                                     /* 81 */
-	"config BOOLSYM\n"                                       /* 82 */
-	"\tbool \"a bool\"\n"                                    /* 83 */
-	"comment \"a comment with a dependency\"\n"              /* 84 */
-	"\tdepends on BLOCK\n"                                   /* 85 */
-	"\n"                                                     /* 86 */
-	"config MOD_ONLY\n"                                      /* 87 */
-	"\ttristate \"limited to m by NETSTUFF\"\n"              /* 88 */
-	"\tdepends on NETSTUFF\n"                                /* 89 */
-	"source \"arch/$(SRCARCH)/Kconfig\"\n"                   /* 90 */
-	"menu \"Hidden drivers\"\n"                              /* 91 */
-	"\tvisible if EXPERT\n"                                  /* 92 */
-	"config IN_HIDDEN_MENU\n"                                /* 93 */
-	"\tbool \"entry of a hidden menu\"\n"                     /* 94 */
-	"\tdefault y\n"                                          /* 95 */
-	"endmenu\n";                                             /* 96 */
-
-static const char block_kconfig[] =
-	"# SPDX comment\n"                                       /* 1 */
-	"config RBD\n"                                           /* 2 */
-	"\ttristate \"rados block device\"\n"                    /* 3 */
-	"\tdepends on INET && BLOCK\n"                           /* 4 */
-	"\tselect LIB\n"                                         /* 5 */
-	"\t---help---\n"                                         /* 6 */
-	"\t  old-style help\n";                                  /* 7 */
-
-static const char dotconfig_text[] =
-	"#\n"
-	"# Automatically generated file; DO NOT EDIT.\n"
-	"# Linux/x86_64 9.9.9 Kernel Configuration\n"
-	"#\n"
-	"CONFIG_MODULES=y\n"
-	"# CONFIG_BLOCK is not set\n"
-	"CONFIG_INET=y\n"
-	"CONFIG_NETSTUFF=m\n"
-	"CONFIG_HIDDEN_PROMPT=y\n"
-	"CONFIG_NR=8\n"
-	"CONFIG_HEXV=0x20\n"
-	"CONFIG_STR=\"abc\"\n"
-	"CONFIG_LIB=y\n"
-	"CONFIG_USER=y\n"
-	"CONFIG_PICK_A=y\n"
-	"CONFIG_MOD_ONLY=m\n"
-	"CONFIG_X86_ONLY=y\n"
-	"CONFIG_IN_HIDDEN_MENU=y\n";
-
 static void setup(void)
 {
+	/* tests/data/config_verify/tree: Kconfig files and a hand-written
+	 * build/.config; line numbers in them are asserted in the reports */
 	tree = tu_tmpdir("kconfig");
-	tu_write(tree, "Kconfig", top_kconfig);
-	tu_write(tree, "drivers/block/Kconfig", block_kconfig);
-	tu_write(tree, "arch/x86/Kconfig", "config X86_ONLY\n\tdef_bool y\n");
-	tu_write(tree, "arch/arm/Kconfig", "config ARM_ONLY\n\tbool \"arm\"\n");
-	tu_write(tree, "Documentation/Kconfig", "config IN_DOCS\n\tbool \"not read\"\n");
-	tu_write(tree, "build/.config", dotconfig_text);
+	tu_copy_data("config_verify/tree", tree);
 }
 
 static void teardown(void)

@@ -31,6 +31,13 @@ static char *frag(const char *name, const char *text)
 	return path_join(dir, name);
 }
 
+/* The same with the text of a sample in tests/data/fragment/. */
+static char *frag_data(const char *name, const char *rel)
+{
+	tu_write_data(dir, name, rel);
+	return path_join(dir, name);
+}
+
 static const char *value(const struct kopt_set *s, const char *name)
 {
 	const struct kopt *o = kopt_set_find(s, name);
@@ -39,18 +46,8 @@ static const char *value(const struct kopt_set *s, const char *name)
 
 START_TEST(parses_every_value_form)
 {
-	char *p = frag("a.config",
-		       "# a comment\n"
-		       "\n"
-		       "CONFIG_Y=y\n"
-		       "CONFIG_M=m\r\n"
-		       "CONFIG_N=n\n"
-		       "# CONFIG_UNSET is not set\n"
-		       "  CONFIG_INT=-42  \n"
-		       "CONFIG_HEX=0x1F\n"
-		       "CONFIG_STR=\"with \\\"quotes\\\" and # hash\"\n"
-		       "#CONFIG_NOT_A_VALUE=y\n"
-		       "# CONFIG_ALSO_COMMENT is set\n");
+	/* one line ends in CRLF, one has blanks around it: on purpose */
+	char *p = frag_data("a.config", "fragment/every-value-form.config");
 	struct kopt_set s = {0};
 	ck_assert_int_eq(fragment_parse(p, &s, false, NULL), 0);
 	ck_assert_uint_eq(s.n, 7);
@@ -164,12 +161,7 @@ END_TEST
 
 START_TEST(dotconfig_read_and_apply)
 {
-	char *dc = frag("dot.config",
-			"#\n# Linux/x86 6.1.0 Kernel Configuration\n#\n"
-			"CONFIG_A=y\n"
-			"# CONFIG_B is not set\n"
-			"CONFIG_KEEP=m\n"
-			"CONFIG_S=\"old\"\n");
+	char *dc = frag_data("dot.config", "fragment/dot.config");
 	struct kopt_set req = {0};
 	kopt_set_put(&req, "A", "n", "f", 1);
 	kopt_set_put(&req, "B", "m", "f", 2);

@@ -1,14 +1,26 @@
-/* Tests for the KTAP parser (builder/guest/ktap.c). */
+/* Tests for the KTAP parser (builder/guest/ktap.c); the longer sample
+ * consoles are in tests/data/ktap/. */
 #include <check.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "guest/ktap.h"
 #include "suites.h"
+#include "testutil.h"
 
 static struct ktap_report parse(const char *text)
 {
 	struct ktap_report r;
 	ck_assert_int_eq(ktap_parse(text, strlen(text), &r), 0);
+	return r;
+}
+
+/* A sample of tests/data/ktap/, parsed. */
+static struct ktap_report parse_data(const char *rel)
+{
+	char *text = tu_data(rel, NULL);
+	struct ktap_report r = parse(text);
+	free(text);
 	return r;
 }
 
@@ -22,22 +34,7 @@ static bool log_has(const struct ktap_test *t, const char *line)
 
 START_TEST(test_nested_subtests)
 {
-	struct ktap_report r = parse(
-		"KTAP version 1\n"
-		"1..2\n"
-		"    # Subtest: outer\n"
-		"    KTAP version 1\n"
-		"    1..2\n"
-		"        KTAP version 1\n"
-		"        1..2\n"
-		"        ok 1 deep one\n"
-		"        not ok 2 deep two\n"
-		"    not ok 1 middle\n"
-		"    # a diagnostic\n"
-		"    ok 2 - second middle\n"
-		"# duration_ms: 1234\n"
-		"not ok 1 outer\n"
-		"ok 2 flat\n");
+	struct ktap_report r = parse_data("ktap/nested-subtests.ktap");
 	ck_assert(r.header);
 	ck_assert_int_eq(r.root.plan, 2);
 	ck_assert_uint_eq(r.root.nsub, 2);
@@ -69,14 +66,7 @@ END_TEST
 
 START_TEST(test_directives)
 {
-	struct ktap_report r = parse(
-		"TAP version 13\n"
-		"1..5\n"
-		"ok 1 needs hw # SKIP no device\n"
-		"not ok 2 known bug # TODO fix later\n"
-		"ok 3 - lower case # skipped: nothing to do\n"
-		"ok 4 hash \\# is not a directive\n"
-		"ok\n");
+	struct ktap_report r = parse_data("ktap/directives.ktap");
 	ck_assert(r.header);
 	ck_assert_uint_eq(r.root.nsub, 5);
 	ck_assert_int_eq(r.root.sub[0].status, KTAP_SKIP);
@@ -98,23 +88,7 @@ END_TEST
 
 START_TEST(test_garbage_lines)
 {
-	struct ktap_report r = parse(
-		"SeaBIOS (version 1.16)\r\n"
-		"ok this is firmware noise\r\n"
-		"\x1b[?7l\x1b[2JKTAP version 1\r\n"
-		"[    1.234567] 1..2\r\n"
-		"    # Subtest: mods\r\n"
-		"    KTAP version 1\r\n"
-		"    1..1\r\n"
-		"[    2.000001] libceph: loaded (mon/osd proto 15/24)\r\n"
-		"okay, not a result\r\n"
-		"  ok 7 odd indentation is noise\r\n"
-		"\tstray tab line\r\n"
-		"[    2.1]     ok 1 mods loaded\r\n"
-		"[    2.2]     \r\n"
-		"ok 1 mods\r\n"
-		"random kernel chatter mentioning TAP version 13\r\n"
-		"not ok 2 net\r\n");
+	struct ktap_report r = parse_data("ktap/garbage-lines.ktap");
 	ck_assert(r.header);
 	ck_assert_uint_eq(r.root.nsub, 2);
 	const struct ktap_test *mods = &r.root.sub[0];
@@ -134,16 +108,7 @@ END_TEST
 
 START_TEST(test_timestamps_keep_indentation)
 {
-	struct ktap_report r = parse(
-		"[    0.100000] KTAP version 1\n"
-		"[    0.100001] 1..1\n"
-		"[    0.100002]     KTAP version 1\n"
-		"[    0.100003]     # Subtest: example\n"
-		"[    0.100004]     1..2\n"
-		"[    0.100005]     ok 1 example_simple_test\n"
-		"[    0.100006] kmemleak: a kernel message\n"
-		"[    0.100007]     ok 2 example_skip_test # SKIP this test should be skipped\n"
-		"[    0.100008] ok 1 example\n");
+	struct ktap_report r = parse_data("ktap/timestamps.ktap");
 	ck_assert_uint_eq(r.root.nsub, 1);
 	const struct ktap_test *ex = &r.root.sub[0];
 	ck_assert_str_eq(ex->name, "example");
@@ -156,19 +121,7 @@ END_TEST
 
 START_TEST(test_truncated)
 {
-	struct ktap_report r = parse(
-		"KTAP version 1\n"
-		"1..3\n"
-		"ok 1 first\n"
-		"    # Subtest: second\n"
-		"    KTAP version 1\n"
-		"    1..4\n"
-		"    ok 1 a\n"
-		"    # about to crash\n"
-		"BUG: kernel NULL pointer dereference, address: 0000000000000000\n"
-		"    ok 2 b\n"
-		"    not ok 3 c\n"
-		"    # half a li");
+	struct ktap_report r = parse_data("ktap/truncated.ktap");
 	ck_assert(r.header);
 	ck_assert_uint_eq(r.root.nsub, 3);
 	ck_assert_int_eq(r.root.sub[0].status, KTAP_PASS);

@@ -65,10 +65,7 @@ END_TEST
 START_TEST(list_file_with_labels)
 {
 	char *d = tu_tmpdir("matrix-list");
-	tu_write(d, "nightly.list", "# two rows over one profile\n"
-				    "debian-6.1-ceph\n"
-				    "\n"
-				    "sha256   profile=debian-6.1-ceph fragments+=extra.config  # one more fragment\n");
+	tu_write_data(d, "nightly.list", "matrix/nightly.list");
 	char *list = path_join(d, "nightly.list");
 	struct matrix_plan p;
 	const char *args[] = {list};

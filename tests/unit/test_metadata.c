@@ -26,9 +26,7 @@ static json_t *load(const char *dir)
 START_TEST(written_at_start_and_after_each_stage)
 {
 	char *dir = tu_tmpdir("metadata");
-	tu_write(dir, "configs/profiles/m.ini",
-		 "[source]\nversion = 2.6.39.4\n[config]\nbase = allnoconfig\nfragments = a b\n"
-		 "[build]\ncc = gcc\ntargets = vmlinux modules\n");
+	tu_write_data(dir, "configs/profiles/m.ini", "metadata/m.ini");
 	struct profile p;
 	ck_assert_int_eq(profile_load(dir, "m", &p), 0);
 	struct settings set;

@@ -14,29 +14,8 @@ static char *home;
 static void setup(void)
 {
 	home = tu_tmpdir("profile");
-	tu_write(home, "configs/profiles/base.ini",
-		 "[profile]\n"
-		 "description = the base\n"
-		 "[source]\n"
-		 "version = 2.6.39.4\n"
-		 "url = https://cdn.kernel.org/pub/linux/kernel/v2.6/linux-2.6.39.4.tar.xz\n"
-		 "sha256 = 63c89dd833a67d21f4a0002b92826e3a5380153097d9ec29d62a884ca5310105\n"
-		 "[config]\n"
-		 "base = allnoconfig\n"
-		 "fragments = 2.6/qemu-guest 2.6/ceph\n"
-		 "[qa]\n"
-		 "modules = libceph ceph rbd\n");
-	tu_write(home, "configs/profiles/child.ini",
-		 "; a comment\n"
-		 "[profile]\n"
-		 "inherit = base\n"
-		 "description = the child\n"
-		 "[source]\n"
-		 "url =\n"
-		 "package = linux-source-6.1\n"
-		 "version = 6.1\n"
-		 "[config]\n"
-		 "fragments += 6.1/extra\n");
+	tu_write_data(home, "configs/profiles/base.ini", "profile/base.ini");
+	tu_write_data(home, "configs/profiles/child.ini", "profile/child.ini");
 }
 
 static void teardown(void)

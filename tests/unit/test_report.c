@@ -24,49 +24,12 @@ static struct profile prof;
 static struct settings set;
 static struct run run;
 
-static const char results_json[] =
-	"{\"reported\": true, \"exit_code\": 1, \"tests\": ["
-	"{\"name\": \"modules\", \"status\": \"pass\", \"duration\": 0.5, \"log\": \"\", \"subtests\": ["
-	"  {\"name\": \"rbd loads\", \"status\": \"pass\", \"log\": \"\", \"subtests\": []}]},"
-	"{\"name\": \"tcp_timewait\", \"status\": \"fail\", \"log\": \"# net.ipv4.tcp_tw_timeout=2: TIME_WAIT "
-	"lasted 2.09 s (bounds 1.50..3.75 s)\\n# net.ipv4.tcp_tw_timeout=4: TIME_WAIT lasted 4.16 s (bounds "
-	"3.25..6.00 s)\\n\", \"subtests\": []},"
-	"{\"name\": \"backlog\", \"status\": \"skip\", \"log\": \"\", \"subtests\": []},"
-	"{\"name\": \"sysctl\", \"status\": \"missing\", \"log\": \"\", \"subtests\": []}]}\n";
-
-static const char metadata_json[] =
-	"{\"profile\": \"n\", \"started\": \"2026-12-01T20:00:00Z\", \"finished\": \"2026-12-01T20:10:00Z\","
-	" \"reproducer\": \"kbuild make profile=n\", \"compiler\": {\"version_full\": \"gcc 12.2.0\"},"
-	" \"config_fragments\": [\"frag\"],"
-	" \"source\": {\"version\": \"6.1\", \"kind\": \"tarball\", \"origin\": \"debian:linux-source-6.1=6.1.192-3\","
-	"   \"sha256\": \"cacdc3830989309d042083be3307969e55600ed7f908cf00df544c5ff50759a1\", \"verified\": \"yes\"},"
-	" \"results\": {\"status\": \"fail\", \"stages\": {\"fetch\": {\"status\": \"skip\", \"duration\": 0.1},"
-	"   \"build\": {\"status\": \"pass\", \"duration\": 200.5}, \"boot\": {\"status\": \"pass\", \"duration\": 10.4},"
-	"   \"qa\": {\"status\": \"fail\", \"duration\": 0.1}}}}\n";
-
-/* A finished output directory, as the stages leave it. */
+/* A finished output directory, as the stages leave it
+ * (tests/data/report/outdir; also kbuild's home: configs/). */
 static void setup(void)
 {
 	dir = tu_tmpdir("report");
-	tu_write(dir, "configs/profiles/n.ini", "[source]\nversion = 6.1\n[config]\nbase = tinyconfig\n"
-						"fragments = frag\n");
-	tu_write(dir, "configs/frag.config", "CONFIG_CEPH_LIB=m\nCONFIG_TCP_TW_TIMEOUT=10\n# CONFIG_DEBUG is not set\n");
-	tu_write(dir, "metadata.json", metadata_json);
-	tu_write(dir, "results.json", results_json);
-	tu_write(dir, "config", "CONFIG_CEPH_LIB=m\nCONFIG_TCP_TW_TIMEOUT=10\n# CONFIG_DEBUG is not set\nCONFIG_NET=y\n");
-	tu_write(dir, "applied", "0987a938b14c029af1a9b267962f6ae09166ef8fbbe92bec5d54e7070658740e 0001-tw.patch\n");
-	tu_write(dir, "logs/build.log", "  CC      net/ipv4/tcp.o\n"
-					"net/ipv4/tcp.c:120:5: warning: unused variable 'x' [-Wunused-variable]\n"
-					"net/ipv4/tcp.c:120:5: warning: unused variable 'x' [-Wunused-variable]\n"
-					"include/linux/log2.h:22:1: warning: ignoring attribute 'noreturn'\n"
-					"ld: warning: creating DT_TEXTREL in a PIE\n");
-	tu_write(dir, "build.rec", "steps 1855\nwarnings 3\nerrors 0\nseconds 198.2\njobs 2\n");
-	tu_write(dir, "install.rec", "release 6.1.192\n");
-	tu_write(dir, "boot.rec", "verdict tests_failed\nseconds 10.4\nqemu-status 3\n");
-	tu_write(dir, "build/vmlinux", "0123456789");
-	tu_write(dir, "build/arch/x86/boot/bzImage", "01234");
-	tu_write(dir, "stage/lib/modules/6.1.192/kernel/net/ceph/libceph.ko", "0123456789abcdef");
-	tu_write(dir, "stage/lib/modules/6.1.192/kernel/drivers/block/rbd.ko", "0123");
+	tu_copy_data("report/outdir", dir);
 	ck_assert_int_eq(profile_load(dir, "n", &prof), 0);
 	settings_resolve(&prof, &set);
 	run = (struct run){.set = &set, .home = dir, .outdir = dir};

@@ -87,24 +87,13 @@ START_TEST(test_exit_truncated_without_expected_list)
 }
 END_TEST
 
-static const char *log_doc =
-	"KTAP version 1\n"
-	"1..2\n"
-	"    # Subtest: a\n"
-	"    KTAP version 1\n"
-	"    1..2\n"
-	"    ok 1 first check\n"
-	"    # value <7> & \"quoted\" 'single' \x1b[0m bad\xff byte caf\xc3\xa9\n"
-	"    not ok 2 second <check> & co\n"
-	"# duration_ms: 1500\n"
-	"not ok 1 a\n"
-	"# duration_ms: 20\n"
-	"ok 2 b # SKIP nothing \"here\"\n";
-
 static struct results build(struct ktap_report *r, const char *const *expected, size_t n)
 {
 	struct results res;
+	/* escapes, markup characters and bytes that are not UTF-8, on purpose */
+	char *log_doc = tu_data("results/log.ktap", NULL);
 	ktap_parse(log_doc, strlen(log_doc), r);
+	free(log_doc);
 	results_build(&res, r, expected, n);
 	return res;
 }
