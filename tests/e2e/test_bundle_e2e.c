@@ -48,7 +48,8 @@ void e2e_bundle_check(const char *outdir, const char *const *args, size_t n)
 	char *out;
 	double t0 = now_seconds();
 	int st = tu_kbuild("bundle-e2e", margs, n, NULL, &out);
-	fprintf(stderr, "e2e: kbuild make (grub, bundle after qa): %.2f s, status %d\n", now_seconds() - t0, st);
+	fprintf(stderr, "e2e: kbuild make (grub, bundle after qa): %.2f s, status %d\n", now_seconds() - t0,
+		st);
 	ck_assert_msg(st == 0, "kbuild make failed (status %d)", st);
 	free(out);
 	char *tarball = record(outdir, "tarball"), *rpm = record(outdir, "rpm"), *deb = record(outdir, "deb");

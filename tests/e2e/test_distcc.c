@@ -56,7 +56,8 @@ static int connects(int port)
 	int s = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	if (s < 0)
 		return 0;
-	struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = htons(port),
+	struct sockaddr_in a = {.sin_family = AF_INET,
+				.sin_port = htons(port),
 				.sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
 	int ok = connect(s, (struct sockaddr *)&a, sizeof(a)) == 0;
 	close(s);
@@ -78,8 +79,9 @@ static void exec_distccd(int port, const char *log)
 	char portarg[16];
 	snprintf(portarg, sizeof(portarg), "%d", port);
 	/* gcc is in Debian's /usr/lib/distcc whitelist, so no --enable-tcp-insecure. */
-	char *argv[] = {DISTCCD, "--daemon", "--no-detach", "--listen", "127.0.0.1", "--port", portarg,
-			"--allow", "127.0.0.1", "--log-stderr", "--log-level", "info", "--jobs", "2", NULL};
+	char *argv[] = {DISTCCD,       "--daemon", "--no-detach", "--listen",  "127.0.0.1",
+			"--port",      portarg,    "--allow",     "127.0.0.1", "--log-stderr",
+			"--log-level", "info",     "--jobs",      "2",         NULL};
 	execv(argv[0], argv);
 	_exit(127);
 }
@@ -205,8 +207,8 @@ START_TEST(distccd_compiles_kernel_object)
 	double t0 = now_seconds();
 	if (listening) {
 		char *o = xasprintf("O=%s", dir);
-		const char *args[] = {"build", "profile=debian-6.1-ceph", o, "cc=distcc gcc", "jobs=2",
-				      "targets=" TARGET};
+		const char *args[] = {"build",  "profile=debian-6.1-ceph", o, "cc=distcc gcc",
+				      "jobs=2", "targets=" TARGET};
 		char *hosts = xasprintf("DISTCC_HOSTS=127.0.0.1:%d/2", port);
 		char *env[] = {hosts, "DISTCC_FALLBACK=0", "DISTCC_SKIP_LOCAL_RETRY=1", NULL};
 		st = tu_kbuild("distcc", args, sizeof(args) / sizeof(args[0]), env, &out);
@@ -217,8 +219,7 @@ START_TEST(distccd_compiles_kernel_object)
 	int stopped = daemon_stop(&d) == 0;
 	fprintf(stderr, "distcc: kbuild took %.1f s, status %d\n", secs, st);
 
-	ck_assert_msg(listening, "distccd did not listen on 127.0.0.1:%d within 30 s; see %s", port,
-		      log);
+	ck_assert_msg(listening, "distccd did not listen on 127.0.0.1:%d within 30 s; see %s", port, log);
 	ck_assert_msg(st == 0, "kbuild build with cc=\"distcc gcc\" failed (status %d); see %s/logs", st,
 		      dir);
 	char *obj = xasprintf("%s/build/%s", dir, TARGET);

@@ -42,10 +42,12 @@ static void assert_results_pass(const char *outdir)
 	/* every test the plan expected reported: none missing from the guest */
 	json_t *summary = json_object_get(root, "summary");
 	ck_assert_int_eq(json_integer_value(json_object_get(summary, "missing")), 0);
-	ck_assert_int_eq(json_integer_value(json_object_get(summary, "total")), (json_int_t)json_array_size(tests));
+	ck_assert_int_eq(json_integer_value(json_object_get(summary, "total")),
+			 (json_int_t)json_array_size(tests));
 	size_t i;
 	json_t *t;
-	json_array_foreach(tests, i, t) {
+	json_array_foreach(tests, i, t)
+	{
 		const char *name = json_string_value(json_object_get(t, "name"));
 		const char *status = json_string_value(json_object_get(t, "status"));
 		if (!status || strcmp(status, "pass"))
@@ -99,8 +101,7 @@ static char *e2e_profile(const char *profile, const char *const *extra, size_t n
 
 	/* The tuning variant of the line in the same output directory: only the
 	 * guest stages run again, with the fleet's sysctls applied. */
-	char *tuning = xasprintf("profile=%s", strcmp(profile, "ceph") ? "debian-6.1-tuning"
-								      : "ceph-tuning");
+	char *tuning = xasprintf("profile=%s", strcmp(profile, "ceph") ? "debian-6.1-tuning" : "ceph-tuning");
 	args[1] = tuning;
 	run_timed(&st, &out, args, n);
 	ck_assert_msg(st == 0, "kbuild qa %s failed (status %d)", tuning, st);

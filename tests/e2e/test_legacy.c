@@ -96,14 +96,16 @@ static void assert_all_pass(const char *outdir, size_t at_least)
 	/* every test the plan expected reported: none missing from the guest */
 	json_t *summary = json_object_get(root, "summary");
 	ck_assert_int_eq(json_integer_value(json_object_get(summary, "missing")), 0);
-	ck_assert_int_eq(json_integer_value(json_object_get(summary, "total")), (json_int_t)json_array_size(tests));
+	ck_assert_int_eq(json_integer_value(json_object_get(summary, "total")),
+			 (json_int_t)json_array_size(tests));
 	size_t i;
 	json_t *t;
-	json_array_foreach(tests, i, t) {
+	json_array_foreach(tests, i, t)
+	{
 		const char *name = json_string_value(json_object_get(t, "name"));
 		const char *status = json_string_value(json_object_get(t, "status"));
-		ck_assert_msg(status && !strcmp(status, "pass"), "self-test %s: %s",
-			      name ? name : "?", status ? status : "no status");
+		ck_assert_msg(status && !strcmp(status, "pass"), "self-test %s: %s", name ? name : "?",
+			      status ? status : "no status");
 	}
 	json_decref(root);
 	free(p);
@@ -156,7 +158,8 @@ START_TEST(centos6_2632_qa)
 		state[strcspn(state, "\n")] = '\0'; /* one line in the skip list */
 	if (!state || strncmp(state, "static ", 7)) {
 		/* listed among the skips (not a pass), the other tests still run */
-		tu_skip(TU_SKIP_ENV, "legacy: the modules self-test on 2.6.32: qa/modules is dynamic "
+		tu_skip(TU_SKIP_ENV,
+			"legacy: the modules self-test on 2.6.32: qa/modules is dynamic "
 			"(%s: %s); a verified kmod-30 source is needed, see tools/libkmod-static",
 			kstate, state ? state : "missing");
 		tests_arg = tests_but_modules(&n_tests);
@@ -195,8 +198,7 @@ START_TEST(centos6_2632_qa)
 	ck_assert_int_eq(kb(&out, args, n + 1), 0);
 	free(out);
 	size_t warm = log_count(c.dir, "build", "  CC");
-	fprintf(stderr, "legacy: 2.6.32 compiled %zu objects cold, %zu after one option\n", cold,
-		warm);
+	fprintf(stderr, "legacy: 2.6.32 compiled %zu objects cold, %zu after one option\n", cold, warm);
 	ck_assert_uint_gt(cold, 500);
 	ck_assert_uint_lt(warm, cold / 10);
 	assert_all_pass(c.dir, n_tests);
@@ -212,7 +214,9 @@ START_TEST(centos6_has_no_ceph)
 	struct legacy_case c;
 	if (!legacy_begin(TREE_2632, "2.6.32 without Ceph", "centos6-ceph", &c))
 		return;
-	const char *args[] = {"config", "profile=centos6-2.6.32", c.o, c.src, c.sha, "fragments=2.6/qemu-guest 2.6/pm-2.6.38 2.6/tcp-timewait 2.6/ceph"};
+	const char *args[] = {"config", "profile=centos6-2.6.32",
+			      c.o,      c.src,
+			      c.sha,    "fragments=2.6/qemu-guest 2.6/pm-2.6.38 2.6/tcp-timewait 2.6/ceph"};
 	char *out;
 	ck_assert_int_ne(kb(&out, args, 6), 0);
 	free(out);

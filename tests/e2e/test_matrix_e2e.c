@@ -29,8 +29,8 @@ static bool size_listed(const json_t *ch, const char *name)
 {
 	size_t i;
 	json_t *e;
-	json_array_foreach(json_object_get(ch, "sizes"), i, e) if (!strcmp(json_string_value(json_object_get(e, "name")), name))
-		return true;
+	json_array_foreach(json_object_get(ch, "sizes"), i,
+			   e) if (!strcmp(json_string_value(json_object_get(e, "name")), name)) return true;
 	return false;
 }
 
@@ -40,7 +40,8 @@ START_TEST(matrix_two_profiles_one_source)
 		TU_SKIP(TU_SKIP_E2E, "matrix: linux-source-6.1 is not installed");
 	char *dir = tu_e2e_dir("matrix");
 	char *variant = tu_data_path("matrix_e2e/nightly-variant.config");
-	char *list_text = xasprintf("debian-6.1-ceph\nvariant profile=debian-6.1-ceph fragments+=%s\n", variant);
+	char *list_text = xasprintf("debian-6.1-ceph\nvariant profile=debian-6.1-ceph fragments+=%s\n",
+				    variant);
 	tu_write(dir, "nightly.list", list_text);
 	char *list = path_join(dir, "nightly.list");
 	char *o = xasprintf("O=%s/out", dir);
@@ -68,7 +69,8 @@ START_TEST(matrix_two_profiles_one_source)
 	closedir(dp);
 	ck_assert_int_eq(trees, 1);
 	char *pm = path_join(pristine, "Makefile");
-	char *m1 = xasprintf("%s/out/debian-6.1-ceph/src/Makefile", dir), *m2 = xasprintf("%s/out/variant/src/Makefile", dir);
+	char *m1 = xasprintf("%s/out/debian-6.1-ceph/src/Makefile", dir),
+	     *m2 = xasprintf("%s/out/variant/src/Makefile", dir);
 	ck_assert(inode_of(pm) == inode_of(m1) && inode_of(pm) == inode_of(m2));
 	char *pp = path_join(pristine, "net/ipv4/tcp_minisocks.c");
 	char *p1 = xasprintf("%s/out/debian-6.1-ceph/src/net/ipv4/tcp_minisocks.c", dir);
@@ -115,7 +117,8 @@ START_TEST(matrix_two_profiles_one_source)
 		size_t j;
 		json_t *t;
 		int passed = 0;
-		json_array_foreach(json_object_get(doc, "tests"), j, t) {
+		json_array_foreach(json_object_get(doc, "tests"), j, t)
+		{
 			const char *path = json_string_value(json_object_get(t, "path"));
 			if (!strcmp(path, "kbuild.boot") || !strcmp(path, "kbuild.tcp_timewait") ||
 			    !strcmp(path, "kbuild.modules"))
@@ -128,7 +131,8 @@ START_TEST(matrix_two_profiles_one_source)
 		char *sq = xasprintf("%s/squad.json", i ? b : a);
 		doc = json_load_file(sq, 0, &err);
 		ck_assert_ptr_nonnull(doc);
-		ck_assert(json_is_number(json_object_get(json_object_get(doc, "metrics"), "kbuild-qa/tcp_timewait-lifetime_2s")));
+		ck_assert(json_is_number(json_object_get(json_object_get(doc, "metrics"),
+							 "kbuild-qa/tcp_timewait-lifetime_2s")));
 		json_decref(doc);
 		free(sq);
 	}

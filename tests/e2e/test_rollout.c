@@ -31,7 +31,8 @@ static void assert_test(json_t *root, const char *name, const char *status)
 {
 	size_t i;
 	json_t *t;
-	json_array_foreach(json_object_get(root, "tests"), i, t) {
+	json_array_foreach(json_object_get(root, "tests"), i, t)
+	{
 		if (!strcmp(json_string_value(json_object_get(t, "name")), name)) {
 			ck_assert_str_eq(json_string_value(json_object_get(t, "status")), status);
 			return;
@@ -54,11 +55,13 @@ static void rollout_both(const char *profile, const char *const *extra, size_t n
 	char *dir = tu_e2e_path(profile);
 	char *qa = path_join(dir, "stamps/qa");
 	fprintf(stderr, "rollout: %s: %s\n", profile,
-		path_exists(qa) ? "reusing the e2e test's kernel" : "no e2e build: building the kernel first");
+		path_exists(qa) ? "reusing the e2e test's kernel"
+				: "no e2e build: building the kernel first");
 	char *o = xasprintf("O=%s", dir), *pa = xasprintf("profile=%s", profile);
 	char *old = xasprintf("rollout.old_kernel=%s", tk_vmlinuz());
 	/* a hung guest costs 5 minutes, not the default 10 */
-	const char *args[16] = {"rollout", pa, o, old, "panic=3", "rollout.timeout=300", "rollout.scenario=good"};
+	const char *args[16] =
+		{"rollout", pa, o, old, "panic=3", "rollout.timeout=300", "rollout.scenario=good"};
 	size_t n = 7;
 	for (size_t i = 0; i < n_extra && n < 16; i++)
 		args[n++] = extra[i];

@@ -20,9 +20,12 @@ void fake_stage(struct fakebundle *fb, const char *tag)
 	tu_write(fb->stage, "boot/System.map-" FAKE_KREL, "ffffffff81000000 T _text\n");
 	tu_write(fb->stage, "boot/config-" FAKE_KREL, "CONFIG_CEPH_LIB=m\n");
 	char *p;
-	p = xasprintf("%s/kernel/net/ceph/libceph.ko", m), tu_write(fb->stage, p, "fake libceph module\n"), free(p);
-	p = xasprintf("%s/kernel/drivers/block/rbd.ko", m), tu_write(fb->stage, p, "fake rbd module\n"), free(p);
-	p = xasprintf("%s/modules.dep", m), tu_write(fb->stage, p, "kernel/drivers/block/rbd.ko: kernel/net/ceph/libceph.ko\n"), free(p);
+	p = xasprintf("%s/kernel/net/ceph/libceph.ko", m), tu_write(fb->stage, p, "fake libceph module\n"),
+	free(p);
+	p = xasprintf("%s/kernel/drivers/block/rbd.ko", m), tu_write(fb->stage, p, "fake rbd module\n"),
+	free(p);
+	p = xasprintf("%s/modules.dep", m),
+	tu_write(fb->stage, p, "kernel/drivers/block/rbd.ko: kernel/net/ceph/libceph.ko\n"), free(p);
 	p = xasprintf("%s/%s/modules.alias", fb->stage, m);
 	ck_assert_int_eq(symlink("modules.dep", p), 0);
 	free(p);

@@ -9,11 +9,11 @@
 #define FAKE_KREL "9.9.9"
 
 struct fakebundle {
-	char *dir;      /* everything lives below it */
-	char *stage;    /* dir/stage */
-	char *grub;     /* dir/grub */
-	char *tree;     /* dir/tree: the bundle tree */
-	char *tarball;  /* dir/kbuild-fake-9.9.9.tar.xz */
+	char *dir;     /* everything lives below it */
+	char *stage;   /* dir/stage */
+	char *grub;    /* dir/grub */
+	char *tree;    /* dir/tree: the bundle tree */
+	char *tarball; /* dir/kbuild-fake-9.9.9.tar.xz */
 	struct manifest m;
 };
 

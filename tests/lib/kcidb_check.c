@@ -24,7 +24,8 @@ int kcidb_check(const char *doc_path)
 		" % sys.argv[1], file=sys.stderr)\n";
 	const char *io = getenv("KBUILD_TEST_KCIDB_IO");
 	char *schema = tu_data_path("report/kcidb-v5-subset.schema.json");
-	char *argv[] = {"python3", "-c", (char *)prog, (char *)doc_path, (char *)(io ? io : ""), schema, NULL};
+	char *argv[] = {"python3", "-c", (char *)prog, (char *)doc_path, (char *)(io ? io : ""),
+			schema,    NULL};
 	int st = tu_run(argv);
 	free(schema);
 	return st;

@@ -49,7 +49,8 @@ char *lt_find(const char *file, char hex[SHA256_HEX_LEN + 1], char **why)
 	char *found = NULL;
 	if (!path_exists(dir))
 		*why = xasprintf("%s is absent (pristine legacy tarballs; kernel.org cannot be reached "
-				 "here; set KBUILD_TEST_TREES to such a folder)", dir);
+				 "here; set KBUILD_TEST_TREES to such a folder)",
+				 dir);
 	else if (!path_exists(path))
 		*why = xasprintf("%s is absent", path);
 	else if (!(text = read_file(sums, NULL)))

@@ -15,8 +15,7 @@
 bool have_busybox(void)
 {
 	struct strv libs = {0};
-	bool ok = access(BUSYBOX, X_OK) == 0 && elf_needed_closure(BUSYBOX, NULL, &libs) == 0 &&
-		  libs.n == 0;
+	bool ok = access(BUSYBOX, X_OK) == 0 && elf_needed_closure(BUSYBOX, NULL, &libs) == 0 && libs.n == 0;
 	strv_free(&libs);
 	if (!ok)
 		tu_skip(TU_SKIP_ENV, "no static %s (install busybox-static)", BUSYBOX);

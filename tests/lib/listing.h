@@ -13,11 +13,11 @@ bool have_busybox(void);
 
 struct listed {
 	char *path;
-	unsigned mode;   /* type and permissions */
+	unsigned mode; /* type and permissions */
 	long long mtime, uid, gid, size;
 	unsigned rmaj, rmin;
 	char *link;
-	char *data;      /* contents of small regular files */
+	char *data; /* contents of small regular files */
 };
 
 struct listing {

@@ -23,8 +23,7 @@ static char *only_subdir(const char *dir)
 {
 	DIR *d = opendir(dir);
 	if (!d) {
-		why = xasprintf("%s is not readable (" ROOT_VAR " wrong? run tools/test-kernel)",
-				dir);
+		why = xasprintf("%s is not readable (" ROOT_VAR " wrong? run tools/test-kernel)", dir);
 		return NULL;
 	}
 	char *found = NULL;

@@ -51,9 +51,9 @@ static char *skip_log;
 void tu_skips_begin(void)
 {
 	const char *env = getenv(SKIP_LOG_ENV);
-	skip_log = env && *env ? xstrdup(env) : xasprintf("%s/kbuild-test-skips.%ld",
-							 getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp",
-							 (long)getpid());
+	skip_log = env && *env ? xstrdup(env)
+			       : xasprintf("%s/kbuild-test-skips.%ld",
+					   getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp", (long)getpid());
 	unlink(skip_log);
 	setenv(SKIP_LOG_ENV, skip_log, 1);
 }
@@ -102,8 +102,10 @@ char *tu_tmpfs(const char *tag, const char *size)
 	if (r < 0) {
 		rmdir(dir);
 		free(dir);
-		tu_skip(TU_SKIP_ENV, "cannot mount a %s tmpfs for the disk-full test: %s "
-			"(needs root or CAP_SYS_ADMIN)", size, strerror(e));
+		tu_skip(TU_SKIP_ENV,
+			"cannot mount a %s tmpfs for the disk-full test: %s "
+			"(needs root or CAP_SYS_ADMIN)",
+			size, strerror(e));
 		return NULL;
 	}
 	return dir;

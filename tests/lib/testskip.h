@@ -14,10 +14,10 @@ enum tu_skip_kind {
  * appended to the runner's skip list; in CI a boot/e2e skip fails the test
  * here (ck_abort). The caller returns right after (TU_SKIP does both). */
 void tu_skip(enum tu_skip_kind kind, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-#define TU_SKIP(kind, ...)                    \
-	do {                                  \
-		tu_skip(kind, __VA_ARGS__);   \
-		return;                       \
+#define TU_SKIP(kind, ...)                  \
+	do {                                \
+		tu_skip(kind, __VA_ARGS__); \
+		return;                     \
 	} while (0)
 
 /* The runner: start an empty skip list (before srunner_run_all), then print

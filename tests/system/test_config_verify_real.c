@@ -49,7 +49,8 @@ static char *cached_tree(const char *tarball, const char *hex)
 		ck_assert_int_eq(mkdir_p(root, 0755), 0);
 		double t0 = now_seconds();
 		ck_assert_msg(extract_archive(tarball, dir, NULL) == 0, "%s", kb_last_error());
-		fprintf(stderr, "real tree: %s unpacked into %s in %.1f s\n", tarball, dir, now_seconds() - t0);
+		fprintf(stderr, "real tree: %s unpacked into %s in %.1f s\n", tarball, dir,
+			now_seconds() - t0);
 	}
 	free(root);
 	return dir;
@@ -97,8 +98,12 @@ static char *real_run(const char *env, const char *base, const char *fragment, c
 	FILE *log = fopen(logp, "w");
 	ck_assert_ptr_nonnull(log);
 	struct strv mk = {0};
-	struct config_job j = {.srctree = src, .objdir = obj, .make = tu_make_line(&mk, src, obj, "x86_64"), .base = base,
-			       .req = &req, .log = log};
+	struct config_job j = {.srctree = src,
+			       .objdir = obj,
+			       .make = tu_make_line(&mk, src, obj, "x86_64"),
+			       .base = base,
+			       .req = &req,
+			       .log = log};
 	double t0 = now_seconds();
 	int r = config_resolve(&j);
 	fclose(log);
@@ -108,8 +113,8 @@ static char *real_run(const char *env, const char *base, const char *fragment, c
 	int bad = config_verify(src, dc, &req, &report);
 	double t2 = now_seconds();
 	ck_assert_msg(bad >= 0, "%s", kb_last_error());
-	fprintf(stderr, "%s: %s + fragment resolved in %.1f s, verified in %.2f s:\n%s", src, base,
-		t1 - t0, t2 - t1, report);
+	fprintf(stderr, "%s: %s + fragment resolved in %.1f s, verified in %.2f s:\n%s", src, base, t1 - t0,
+		t2 - t1, report);
 	kopt_set_free(&req);
 	free(dc);
 	free(logp);
@@ -130,7 +135,7 @@ START_TEST(real_tree_61)
 		return;
 	ck_assert_msg(strstr(report, "config: 1 of 6 requested options did not survive"), "%s", report);
 	ck_assert_ptr_nonnull(strstr(report, "CONFIG_BLK_DEV_RBD: requested m, got n (not set); "
-					    "drivers/block/Kconfig:"));
+					     "drivers/block/Kconfig:"));
 	ck_assert_ptr_nonnull(strstr(report, ": depends on INET && BLOCK;"));
 	ck_assert_ptr_nonnull(strstr(report, "off: BLOCK"));
 
@@ -155,9 +160,8 @@ START_TEST(real_tree_2639)
 		return;
 	ck_assert_msg(strstr(report, "config: 2 of 6 requested options did not survive"), "%s", report);
 	ck_assert_ptr_nonnull(strstr(report, "CONFIG_BLK_DEV_RBD: requested m, got n (not set); "
-					    "drivers/block/Kconfig:"));
-	ck_assert_ptr_nonnull(
-		strstr(report, "depends on INET && EXPERIMENTAL && BLOCK; off: EXPERIMENTAL"));
+					     "drivers/block/Kconfig:"));
+	ck_assert_ptr_nonnull(strstr(report, "depends on INET && EXPERIMENTAL && BLOCK; off: EXPERIMENTAL"));
 	ck_assert_ptr_nonnull(
 		strstr(report, "CONFIG_TTY: requested y, but TTY does not exist in this kernel"));
 	free(report);

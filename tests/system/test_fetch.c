@@ -150,7 +150,7 @@ static int start_server(const char *opt, const char *val)
 	const char *bin = server_binary();
 	if (!bin) {
 		tu_skip(TU_SKIP_ENV, "build/tests/helpers/fetch_test_server not built "
-				"(set KBUILD_TEST_HELPERS to its directory)");
+				     "(set KBUILD_TEST_HELPERS to its directory)");
 		return -1;
 	}
 	int p[2];
@@ -163,7 +163,7 @@ static int start_server(const char *opt, const char *val)
 		dup2(p[1], 1);
 		close(p[0]);
 		close(p[1]);
-		const char *argv[12] = { bin, "-d", www, "-l", server_log, "-t", "60" };
+		const char *argv[12] = {bin, "-d", www, "-l", server_log, "-t", "60"};
 		int n = 7;
 		if (opt)
 			argv[n++] = opt;
@@ -183,10 +183,10 @@ static int start_server(const char *opt, const char *val)
 	return 0;
 }
 
-#define NEED_SERVER(opt, val)                    \
-	do {                                     \
-		if (start_server(opt, val) < 0)  \
-			return;                  \
+#define NEED_SERVER(opt, val)                   \
+	do {                                    \
+		if (start_server(opt, val) < 0) \
+			return;                 \
 	} while (0)
 
 static char *url_for(const char *path)
@@ -198,7 +198,7 @@ static char *url_for(const char *path)
 static int dead_port(void)
 {
 	int s = socket(AF_INET, SOCK_STREAM, 0);
-	struct sockaddr_in a = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+	struct sockaddr_in a = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
 	socklen_t len = sizeof(a);
 	ck_assert_int_eq(bind(s, (struct sockaddr *)&a, sizeof(a)), 0);
 	ck_assert_int_eq(getsockname(s, (struct sockaddr *)&a, &len), 0);
@@ -214,9 +214,17 @@ static int run_fetch(const char *const *urls, size_t n, const char *sha, char **
 	FILE *log = fopen(fetch_log_path, "a");
 	ck_assert_ptr_nonnull(log);
 	struct fetch_opts o = {
-		.urls = urls, .n_urls = n, .sha256 = sha, .cache_dir = cache, .file_name = NAME,
-		.connect_timeout_s = 5, .low_speed_time_s = 2, .low_speed_limit = 1024,
-		.progress = -1, .log = log, .max_bytes = max_bytes,
+		.urls = urls,
+		.n_urls = n,
+		.sha256 = sha,
+		.cache_dir = cache,
+		.file_name = NAME,
+		.connect_timeout_s = 5,
+		.low_speed_time_s = 2,
+		.low_speed_limit = 1024,
+		.progress = -1,
+		.log = log,
+		.max_bytes = max_bytes,
 	};
 	*path = NULL;
 	int rc = fetch_to_cache(&o, path);
@@ -238,7 +246,7 @@ START_TEST(test_good_download)
 {
 	NEED_SERVER(NULL, NULL);
 	char *u = url_for(NAME), *path;
-	const char *urls[] = { u };
+	const char *urls[] = {u};
 	ck_assert_msg(run_fetch(urls, 1, digest, &path) == 0, "%s", kb_last_error());
 	assert_good_final(path);
 	ck_assert(server_logged("GET /" NAME " range=- status=200 sent=200000"));
@@ -254,7 +262,7 @@ START_TEST(test_wrong_digest)
 	char wrong[SHA256_HEX_LEN + 1];
 	sha256_hex("something else", 14, wrong);
 	char *u = url_for(NAME), *path;
-	const char *urls[] = { u };
+	const char *urls[] = {u};
 	ck_assert_int_eq(run_fetch(urls, 1, wrong, &path), -1);
 	const char *err = kb_last_error();
 	ck_assert_msg(strstr(err, wrong) && strstr(err, digest) && strstr(err, u),
@@ -274,7 +282,7 @@ START_TEST(test_truncated_then_resumed)
 {
 	NEED_SERVER("-T", "50000");
 	char *u = url_for(NAME), *path;
-	const char *urls[] = { u };
+	const char *urls[] = {u};
 	ck_assert_int_eq(run_fetch(urls, 1, digest, &path), -1);
 	ck_assert_msg(strstr(kb_last_error(), u), "%s", kb_last_error());
 	ck_assert_msg(strstr(kb_last_error(), "kept 50000 bytes"), "%s", kb_last_error());
@@ -299,7 +307,7 @@ START_TEST(test_stalled_server_times_out)
 {
 	NEED_SERVER("-S", "20000");
 	char *u = url_for(NAME), *path;
-	const char *urls[] = { u };
+	const char *urls[] = {u};
 	double t0 = now_seconds();
 	ck_assert_int_eq(run_fetch(urls, 1, digest, &path), -1);
 	double dt = now_seconds() - t0;
@@ -317,7 +325,7 @@ START_TEST(test_stall_before_body)
 	/* headers, then silence: also caught, also without a byte of body */
 	NEED_SERVER("-S", "0");
 	char *u = url_for(NAME), *path;
-	const char *urls[] = { u };
+	const char *urls[] = {u};
 	double t0 = now_seconds();
 	ck_assert_int_eq(run_fetch(urls, 1, digest, &path), -1);
 	double dt = now_seconds() - t0;
@@ -336,7 +344,7 @@ START_TEST(test_resume_partial)
 	ck_assert_int_eq(mkdir_p(cache, 0755), 0);
 	write_bytes(part_path, content, 120000);
 	char *u = url_for(NAME), *path;
-	const char *urls[] = { u };
+	const char *urls[] = {u};
 	ck_assert_msg(run_fetch(urls, 1, digest, &path) == 0, "%s", kb_last_error());
 	assert_good_final(path);
 	ck_assert_msg(server_logged("range=120000 status=206 sent=80000"),
@@ -353,7 +361,7 @@ START_TEST(test_resume_ignored_range_restarts)
 	ck_assert_int_eq(mkdir_p(cache, 0755), 0);
 	write_bytes(part_path, content, 120000);
 	char *u = url_for(NAME), *path;
-	const char *urls[] = { u };
+	const char *urls[] = {u};
 	ck_assert_msg(run_fetch(urls, 1, digest, &path) == 0, "%s", kb_last_error());
 	assert_good_final(path);
 	ck_assert(server_logged("range=120000 status=200"));
@@ -372,7 +380,7 @@ START_TEST(test_resume_416_restarts)
 	write_bytes(part_path, longer, SIZE + 100);
 	free(longer);
 	char *u = url_for(NAME), *path;
-	const char *urls[] = { u };
+	const char *urls[] = {u};
 	ck_assert_msg(run_fetch(urls, 1, digest, &path) == 0, "%s", kb_last_error());
 	assert_good_final(path);
 	ck_assert(server_logged("range=200100 status=416"));
@@ -391,7 +399,7 @@ START_TEST(test_resume_stale_part_restarts)
 	write_bytes(part_path, junk, 100000);
 	free(junk);
 	char *u = url_for(NAME), *path;
-	const char *urls[] = { u };
+	const char *urls[] = {u};
 	ck_assert_msg(run_fetch(urls, 1, digest, &path) == 0, "%s", kb_last_error());
 	assert_good_final(path);
 	ck_assert(server_logged("range=100000 status=206 sent=100000"));
@@ -405,7 +413,7 @@ START_TEST(test_mirror_after_404)
 {
 	NEED_SERVER(NULL, NULL);
 	char *missing = url_for("missing/" NAME), *good = url_for(NAME), *path;
-	const char *urls[] = { missing, good };
+	const char *urls[] = {missing, good};
 	ck_assert_msg(run_fetch(urls, 2, digest, &path) == 0, "%s", kb_last_error());
 	assert_good_final(path);
 	ck_assert(server_logged("GET /missing/" NAME " range=- status=404"));
@@ -426,14 +434,14 @@ START_TEST(test_corrupt_mirror_then_good)
 	write_bytes(f, junk, SIZE);
 	free(junk);
 	char *bad = url_for("bad/" NAME), *good = url_for(NAME), *missing = url_for("nope"), *path;
-	const char *urls[] = { bad, good };
+	const char *urls[] = {bad, good};
 	ck_assert_msg(run_fetch(urls, 2, digest, &path) == 0, "%s", kb_last_error());
 	assert_good_final(path);
 	free(path);
 
 	/* corrupt mirror then a 404: the final error still tells of the mismatch */
 	unlink(final_path);
-	const char *urls2[] = { bad, missing };
+	const char *urls2[] = {bad, missing};
 	ck_assert_int_eq(run_fetch(urls2, 2, digest, &path), -1);
 	const char *err = kb_last_error();
 	ck_assert_msg(strstr(err, missing) && strstr(err, "HTTP 404") && strstr(err, "mismatch") &&
@@ -453,7 +461,7 @@ START_TEST(test_redirect_followed)
 {
 	NEED_SERVER(NULL, NULL);
 	char *u = url_for("redirect/" NAME), *path;
-	const char *urls[] = { u };
+	const char *urls[] = {u};
 	ck_assert_msg(run_fetch(urls, 1, digest, &path) == 0, "%s", kb_last_error());
 	assert_good_final(path);
 	ck_assert(server_logged("status=302"));
@@ -466,7 +474,7 @@ START_TEST(test_file_url)
 {
 	char *abs = path_abs(www);
 	char *u = xasprintf("file://%s/%s", abs, NAME), *path;
-	const char *urls[] = { u };
+	const char *urls[] = {u};
 	ck_assert_msg(run_fetch(urls, 1, digest, &path) == 0, "%s", kb_last_error());
 	assert_good_final(path);
 	free(path);
@@ -488,7 +496,7 @@ START_TEST(test_cache_hit_offline)
 	ck_assert_int_eq(mkdir_p(cache, 0755), 0);
 	write_bytes(final_path, content, SIZE);
 	char *u = xasprintf("http://127.0.0.1:%d/%s", dead_port(), NAME), *path;
-	const char *urls[] = { u };
+	const char *urls[] = {u};
 	ck_assert_msg(run_fetch(urls, 1, digest, &path) == 0, "%s", kb_last_error());
 	assert_good_final(path);
 	ck_assert(file_contains(fetch_log_path, "cache hit"));
@@ -504,7 +512,7 @@ START_TEST(test_cached_mismatch_redownloaded)
 	ck_assert_int_eq(mkdir_p(cache, 0755), 0);
 	write_bytes(final_path, "corrupt", 7);
 	char *u = url_for(NAME), *path;
-	const char *urls[] = { u };
+	const char *urls[] = {u};
 	ck_assert_msg(run_fetch(urls, 1, digest, &path) == 0, "%s", kb_last_error());
 	assert_good_final(path);
 	ck_assert(file_contains(fetch_log_path, "moving it to"));
@@ -518,7 +526,7 @@ END_TEST
 START_TEST(test_unreachable_hint)
 {
 	char *u = xasprintf("http://127.0.0.1:%d/%s", dead_port(), NAME), *path;
-	const char *urls[] = { u };
+	const char *urls[] = {u};
 	ck_assert_int_eq(run_fetch(urls, 1, digest, &path), -1);
 	const char *err = kb_last_error();
 	ck_assert_msg(strstr(err, u) && strstr(err, final_path) && strstr(err, "source=") &&
@@ -532,8 +540,9 @@ END_TEST
 static int can_connect(int port)
 {
 	int s = socket(AF_INET, SOCK_STREAM, 0);
-	struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = htons((uint16_t)port),
-				 .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+	struct sockaddr_in a = {.sin_family = AF_INET,
+				.sin_port = htons((uint16_t)port),
+				.sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
 	int ok = connect(s, (struct sockaddr *)&a, sizeof(a)) == 0;
 	close(s);
 	return ok;
@@ -543,14 +552,15 @@ START_TEST(test_https_verifies_certificates)
 {
 	/* a self-signed server on 127.0.0.1 must be refused: verification is on */
 	char *key = path_join(tmp, "key.pem"), *cert = path_join(tmp, "cert.pem");
-	char *req[] = { "openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", key,
-			"-out", cert, "-days", "1", "-subj", "/CN=127.0.0.1", NULL };
+	char *req[] = {"openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes",        "-keyout", key,
+		       "-out",    cert,  "-days", "1",       "-subj",    "/CN=127.0.0.1", NULL};
 	int devnull = open("/dev/null", O_WRONLY);
-	struct spawn_opts so = { .stdin_fd = -1, .stdout_fd = devnull, .stderr_fd = devnull,
-				 .timeout_sec = 60 };
+	struct spawn_opts so = {.stdin_fd = -1,
+				.stdout_fd = devnull,
+				.stderr_fd = devnull,
+				.timeout_sec = 60};
 	if (spawn_run(req, &so) != 0) {
-		tu_skip(TU_SKIP_ENV, "https test: openssl req failed (%s)",
-			kb_last_error());
+		tu_skip(TU_SKIP_ENV, "https test: openssl req failed (%s)", kb_last_error());
 		close(devnull);
 		return;
 	}
@@ -563,8 +573,8 @@ START_TEST(test_https_verifies_certificates)
 		setpgid(0, 0);
 		dup2(devnull, 1);
 		dup2(devnull, 2);
-		execlp("openssl", "openssl", "s_server", "-accept", accept_arg, "-cert", cert, "-key",
-		       key, "-www", "-quiet", (char *)NULL);
+		execlp("openssl", "openssl", "s_server", "-accept", accept_arg, "-cert", cert, "-key", key,
+		       "-www", "-quiet", (char *)NULL);
 		_exit(127);
 	}
 	server_pid = pid; /* teardown stops it */
@@ -574,7 +584,7 @@ START_TEST(test_https_verifies_certificates)
 	ck_assert_msg(can_connect(port), "openssl s_server did not start on port %d", port);
 
 	char *u = xasprintf("https://127.0.0.1:%d/%s", port, NAME), *path;
-	const char *urls[] = { u };
+	const char *urls[] = {u};
 	ck_assert_int_eq(run_fetch(urls, 1, digest, &path), -1);
 	ck_assert_msg(strstr(kb_last_error(), u) && strstr(kb_last_error(), "certificate"), "%s",
 		      kb_last_error());
@@ -589,7 +599,7 @@ END_TEST
 START_TEST(test_protocols_restricted)
 {
 	char *path;
-	const char *urls[] = { "ftp://127.0.0.1:1/x.tar.xz", "dict://127.0.0.1:1/x" };
+	const char *urls[] = {"ftp://127.0.0.1:1/x.tar.xz", "dict://127.0.0.1:1/x"};
 	ck_assert_int_eq(run_fetch(urls, 2, digest, &path), -1);
 	ck_assert_msg(strstr(kb_last_error(), "dict"), "%s", kb_last_error());
 	ck_assert(file_contains(fetch_log_path, "ftp"));
@@ -599,11 +609,15 @@ END_TEST
 START_TEST(test_bad_options)
 {
 	char *path;
-	const char *urls[] = { "file:///nonexistent" };
+	const char *urls[] = {"file:///nonexistent"};
 	ck_assert_int_eq(run_fetch(urls, 1, "abc", &path), -1);
 	ck_assert(strstr(kb_last_error(), "sha256"));
-	struct fetch_opts o = { .urls = urls, .n_urls = 1, .sha256 = digest, .cache_dir = cache,
-				.file_name = "../escape", .progress = -1 };
+	struct fetch_opts o = {.urls = urls,
+			       .n_urls = 1,
+			       .sha256 = digest,
+			       .cache_dir = cache,
+			       .file_name = "../escape",
+			       .progress = -1};
 	ck_assert_int_eq(fetch_to_cache(&o, &path), -1);
 	ck_assert(strstr(kb_last_error(), "../escape"));
 	o.file_name = NAME;
@@ -619,7 +633,7 @@ START_TEST(test_oversized_body_bounded)
 	NEED_SERVER(NULL, NULL);
 	max_bytes = SIZE / 2;
 	char *u = url_for(NAME), *path;
-	const char *urls[] = { u };
+	const char *urls[] = {u};
 	ck_assert_int_eq(run_fetch(urls, 1, digest, &path), -1);
 	max_bytes = 0;
 	ck_assert_msg(strstr(kb_last_error(), "larger than"), "%s", kb_last_error());
@@ -646,7 +660,7 @@ START_TEST(test_full_disk_fails_and_cleans_up)
 	char *final = fetch_cache_path(disk, digest, NAME);
 	char *part = xasprintf("%s.part", final);
 	char *u = url_for(NAME), *path;
-	const char *urls[] = { u };
+	const char *urls[] = {u};
 	ck_assert_int_eq(run_fetch(urls, 1, digest, &path), -1);
 	cache = saved;
 	ck_assert_msg(strstr(kb_last_error(), "No space left"), "%s", kb_last_error());
@@ -669,7 +683,7 @@ START_TEST(test_symlinked_part_refused)
 	unlink(part_path);
 	ck_assert_int_eq(symlink(victim, part_path), 0);
 	char *u = url_for(NAME), *path;
-	const char *urls[] = { u };
+	const char *urls[] = {u};
 	ck_assert_int_eq(run_fetch(urls, 1, digest, &path), -1);
 	ck_assert_msg(strstr(kb_last_error(), "symbolic link"), "%s", kb_last_error());
 	ck_assert_int_eq(file_size(victim), 9);
@@ -684,7 +698,7 @@ START_TEST(test_same_name_other_digest_kept_apart)
 {
 	NEED_SERVER(NULL, NULL);
 	char *u = url_for(NAME), *path;
-	const char *urls[] = { u };
+	const char *urls[] = {u};
 	ck_assert_msg(run_fetch(urls, 1, digest, &path) == 0, "%s", kb_last_error());
 	char other[SHA256_HEX_LEN + 1];
 	sha256_hex("another tarball", 15, other);
@@ -729,7 +743,7 @@ START_TEST(test_lock_serialises)
 	if (pid == 0) {
 		char *path;
 		close(fd); /* the lock belongs to the parent's open file description */
-		const char *urls[] = { u };
+		const char *urls[] = {u};
 		_exit(run_fetch(urls, 1, digest, &path) == 0 ? 0 : 1);
 	}
 	usleep(800 * 1000);
@@ -750,10 +764,15 @@ START_TEST(test_progress_output)
 {
 	char *abs = path_abs(www);
 	char *u = xasprintf("file://%s/%s", abs, NAME), *path;
-	const char *urls[] = { u };
+	const char *urls[] = {u};
 	FILE *out = tmpfile();
-	struct fetch_opts o = { .urls = urls, .n_urls = 1, .sha256 = digest, .cache_dir = cache,
-				.file_name = NAME, .progress = 0, .progress_out = out };
+	struct fetch_opts o = {.urls = urls,
+			       .n_urls = 1,
+			       .sha256 = digest,
+			       .cache_dir = cache,
+			       .file_name = NAME,
+			       .progress = 0,
+			       .progress_out = out};
 	ck_assert_msg(fetch_to_cache(&o, &path) == 0, "%s", kb_last_error());
 	free(path);
 	long plain = ftell(out);

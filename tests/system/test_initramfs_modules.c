@@ -46,32 +46,43 @@ START_TEST(module_closure)
 	}
 	const char *release = tk_release();
 	static const char *const files[] = {
-		"kernel/net/ceph/libceph.ko", "kernel/fs/ceph/ceph.ko", "kernel/drivers/block/rbd.ko",
-		"kernel/lib/libcrc32c.ko", "kernel/fs/netfs/netfs.ko",
-		"kernel/fs/fscache/fscache.ko", "kernel/crypto/crc32c_generic.ko",
-		"modules.order", "modules.builtin", "modules.builtin.modinfo",
+		"kernel/net/ceph/libceph.ko",
+		"kernel/fs/ceph/ceph.ko",
+		"kernel/drivers/block/rbd.ko",
+		"kernel/lib/libcrc32c.ko",
+		"kernel/fs/netfs/netfs.ko",
+		"kernel/fs/fscache/fscache.ko",
+		"kernel/crypto/crc32c_generic.ko",
+		"modules.order",
+		"modules.builtin",
+		"modules.builtin.modinfo",
 	};
 	char *root = path_join(tmpdir, "stage");
 	tk_stage_modules(root, files, sizeof(files) / sizeof(files[0]));
 
 	char *out = path_join(tmpdir, "m.cpio.gz");
 	const char *mods[] = {"rbd"};
-	struct initramfs_spec s = {.busybox = BUSYBOX, .modules_root = root,
-				   .release = release, .modules = mods, .n_modules = 1};
+	struct initramfs_spec s = {.busybox = BUSYBOX,
+				   .modules_root = root,
+				   .release = release,
+				   .modules = mods,
+				   .n_modules = 1};
 	ck_assert_msg(initramfs_build(&s, out, NULL) == 0, "%s", kb_last_error());
 	struct listing l;
 	read_listing(out, &l);
 	static const char *const wanted[] = {
-		"kernel/drivers/block/rbd.ko", "kernel/net/ceph/libceph.ko", "kernel/lib/libcrc32c.ko",
-		"kernel/crypto/crc32c_generic.ko" /* soft dependency of libcrc32c */, "modules.dep.bin",
+		"kernel/drivers/block/rbd.ko",
+		"kernel/net/ceph/libceph.ko",
+		"kernel/lib/libcrc32c.ko",
+		"kernel/crypto/crc32c_generic.ko" /* soft dependency of libcrc32c */,
+		"modules.dep.bin",
 	};
 	for (size_t k = 0; k < sizeof(wanted) / sizeof(wanted[0]); k++)
 		ck_assert_msg(has_module_file(&l, wanted[k]), "%s missing", wanted[k]);
 	ck_assert_msg(!has_module_file(&l, "kernel/fs/ceph/ceph.ko"), "ceph.ko was not asked for");
 	char *dep_path = xasprintf("lib/modules/%s/modules.dep", release);
 	const struct listed *dep = must_find(&l, dep_path);
-	ck_assert_ptr_nonnull(strstr(dep->data,
-				     "kernel/drivers/block/rbd.ko: kernel/net/ceph/libceph.ko"));
+	ck_assert_ptr_nonnull(strstr(dep->data, "kernel/drivers/block/rbd.ko: kernel/net/ceph/libceph.ko"));
 	ck_assert_msg(!strstr(dep->data, "kernel/fs/ceph/ceph.ko:"),
 		      "modules.dep lists a module that is not in the archive");
 	free_listing(&l);

@@ -15,8 +15,8 @@
 #include "lib/util.h"
 
 static const char *const stage_modules[] = {
-	"kernel/net/ceph/libceph.ko", "kernel/fs/ceph/ceph.ko", "kernel/drivers/block/rbd.ko",
-	"kernel/lib/libcrc32c.ko", "kernel/fs/netfs/netfs.ko", "kernel/fs/fscache/fscache.ko",
+	"kernel/net/ceph/libceph.ko",      "kernel/fs/ceph/ceph.ko",   "kernel/drivers/block/rbd.ko",
+	"kernel/lib/libcrc32c.ko",         "kernel/fs/netfs/netfs.ko", "kernel/fs/fscache/fscache.ko",
 	"kernel/crypto/crc32c_generic.ko",
 };
 
@@ -120,8 +120,8 @@ START_TEST(altered_vermagic_fails)
 	FILE *log = tmpfile();
 	ck_assert_int_eq(modcheck_stage(stage, tk_release(), expected, 3, log), -1);
 	show_failure();
-	ck_assert_msg(strstr(kb_last_error(), "rbd") && strstr(kb_last_error(), altered),
-		      "%s", kb_last_error());
+	ck_assert_msg(strstr(kb_last_error(), "rbd") && strstr(kb_last_error(), altered), "%s",
+		      kb_last_error());
 	fclose(log);
 	free(altered);
 	free(needle);

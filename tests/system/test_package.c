@@ -20,9 +20,18 @@
 static struct pkg_info info(const struct fakebundle *fb, const char *mode, FILE *log)
 {
 	return (struct pkg_info){
-		.home = tu_repo(), .tree = fb->tree, .m = &fb->m, .krel = FAKE_KREL, .profile = "fake",
-		.suffix = "kbuild", .pkgrel = "1", .vendor = "Fleet Ops <ops@example.org>", .boot_mode = mode,
-		.arch = "x86_64", .epoch = 1700000000, .log = log,
+		.home = tu_repo(),
+		.tree = fb->tree,
+		.m = &fb->m,
+		.krel = FAKE_KREL,
+		.profile = "fake",
+		.suffix = "kbuild",
+		.pkgrel = "1",
+		.vendor = "Fleet Ops <ops@example.org>",
+		.boot_mode = mode,
+		.arch = "x86_64",
+		.epoch = 1700000000,
+		.log = log,
 	};
 }
 
@@ -65,12 +74,15 @@ START_TEST(rpm_package)
 	ck_assert_ptr_null(strstr(list, "/boot\n")); /* shared directories are the host's */
 	char *qs[] = {"rpm", "-qp", "--scripts", rpm, NULL};
 	char *scripts = output_of(qs, 0);
-	ck_assert_ptr_nonnull(strstr(scripts, "new-kernel-pkg --package kernel-kbuild --mkinitrd --dracut --depmod --install " FAKE_KREL));
+	ck_assert_ptr_nonnull(strstr(
+		scripts,
+		"new-kernel-pkg --package kernel-kbuild --mkinitrd --dracut --depmod --install " FAKE_KREL));
 	ck_assert_ptr_nonnull(strstr(scripts, "savedefault --default=$index --once"));
 	ck_assert_ptr_null(strstr(scripts, "--make-default"));
 	ck_assert_ptr_nonnull(strstr(scripts, "preuninstall scriptlet"));
 	ck_assert_ptr_nonnull(strstr(scripts, "new-kernel-pkg --rminitrd --rmmoddep --remove " FAKE_KREL));
-	char *qi[] = {"rpm", "-qp", "--qf", "%{NAME} %{VERSION} %{RELEASE} %{VENDOR} %{PAYLOADCOMPRESSOR}\n", rpm, NULL};
+	char *qi[] = {"rpm", "-qp", "--qf", "%{NAME} %{VERSION} %{RELEASE} %{VENDOR} %{PAYLOADCOMPRESSOR}\n",
+		      rpm,   NULL};
 	char *qinfo = output_of(qi, 0);
 	ck_assert_str_eq(qinfo, "kernel-kbuild " FAKE_KREL " 1 Fleet Ops <ops@example.org> gzip\n");
 	char *k[] = {"rpm", "-K", rpm, NULL};
@@ -145,8 +157,16 @@ static void run_hooks(const char *dir, const char *deb)
 		ck_assert_int_eq(chmod(hp, 0755), 0);
 		char *script = path_join(ctl, scripts[i]);
 		/* A fixed shell line; the paths come in as its arguments. */
-		char *argv[] = {"unshare", "--mount", "sh", "-c", "mount --bind \"$1\" /etc/kernel && exec sh \"$2\" \"$3\"",
-				"sh", etc, script, (char *)scripts[i + 1], NULL};
+		char *argv[] = {"unshare",
+				"--mount",
+				"sh",
+				"-c",
+				"mount --bind \"$1\" /etc/kernel && exec sh \"$2\" \"$3\"",
+				"sh",
+				etc,
+				script,
+				(char *)scripts[i + 1],
+				NULL};
 		ck_assert_int_eq(tu_run(argv), 0);
 		char *got = read_file(out, NULL);
 		ck_assert_ptr_nonnull(got);

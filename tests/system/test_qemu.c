@@ -97,34 +97,45 @@ static char *build_runner(void)
 
 /* Build an initramfs around runner (may be NULL: no runner) and boot it;
  * modules (n of them) come from the staging root mod_root. */
-static void boot_with_modules(const char *name, const char *runner, const char *plan,
-			      const char *extra, unsigned timeout, const char *mod_root,
-			      const char *const *modules, size_t n, struct boot_result *r)
+static void boot_with_modules(const char *name, const char *runner, const char *plan, const char *extra,
+			      unsigned timeout, const char *mod_root, const char *const *modules, size_t n,
+			      struct boot_result *r)
 {
 	char *initrd = path_join(tmpdir, "initramfs.cpio.gz");
 	char *serial = path_join(tmpdir, "serial.log");
 	const char *bins[] = {runner};
-	struct initramfs_spec s = {.busybox = BUSYBOX, .qa_bins = bins, .n_qa_bins = runner != NULL,
-				   .plan = plan, .init_extra = extra, .modules_root = mod_root,
-				   .release = mod_root ? tk_release() : NULL, .modules = modules,
+	struct initramfs_spec s = {.busybox = BUSYBOX,
+				   .qa_bins = bins,
+				   .n_qa_bins = runner != NULL,
+				   .plan = plan,
+				   .init_extra = extra,
+				   .modules_root = mod_root,
+				   .release = mod_root ? tk_release() : NULL,
+				   .modules = modules,
 				   .n_modules = n};
 	ck_assert_msg(initramfs_build(&s, initrd, NULL) == 0, "%s", kb_last_error());
 	struct stat st;
 	ck_assert_int_eq(stat(initrd, &st), 0);
 	FILE *log = tmpfile();
-	struct qemu_opts o = {.kernel = kernel(), .initrd = initrd, .mem_mb = 256,
-			      .timeout_s = timeout, .serial_log = serial, .accel = ACCEL_AUTO, .log = log};
+	struct qemu_opts o = {.kernel = kernel(),
+			      .initrd = initrd,
+			      .mem_mb = 256,
+			      .timeout_s = timeout,
+			      .serial_log = serial,
+			      .accel = ACCEL_AUTO,
+			      .log = log};
 	ck_assert_msg(qemu_boot(&o, r) == 0, "%s", kb_last_error());
 	fclose(log);
-	fprintf(stderr, "boot %s: verdict %s, QEMU status %d, %.2f s QEMU start to verdict, "
-			"initramfs %lld bytes\n", name, boot_verdict_name(r->verdict),
-		r->qemu_status, r->seconds, (long long)st.st_size);
+	fprintf(stderr,
+		"boot %s: verdict %s, QEMU status %d, %.2f s QEMU start to verdict, "
+		"initramfs %lld bytes\n",
+		name, boot_verdict_name(r->verdict), r->qemu_status, r->seconds, (long long)st.st_size);
 	free(initrd);
 	free(serial);
 }
 
-static void boot(const char *name, const char *runner, const char *plan, const char *extra,
-		 unsigned timeout, struct boot_result *r)
+static void boot(const char *name, const char *runner, const char *plan, const char *extra, unsigned timeout,
+		 struct boot_result *r)
 {
 	boot_with_modules(name, runner, plan, extra, timeout, NULL, NULL, 0, r);
 }
@@ -166,8 +177,8 @@ START_TEST(debug_lines_are_not_a_panic)
 	struct boot_result r;
 	boot("debug lines", runner, "boot /qa/qa-runner\n",
 	     "echo 'DEBUG: BUG: this is only a word'; echo '    Oops: indented test output'", 180, &r);
-	ck_assert_msg(r.verdict == BOOT_PASSED, "verdict %s, status %d:\n%s",
-		      boot_verdict_name(r.verdict), r.qemu_status, r.excerpt);
+	ck_assert_msg(r.verdict == BOOT_PASSED, "verdict %s, status %d:\n%s", boot_verdict_name(r.verdict),
+		      r.qemu_status, r.excerpt);
 	boot_result_free(&r);
 	assert_no_qemu_left();
 	free(runner);
@@ -183,8 +194,8 @@ START_TEST(guest_exit_zero_passes)
 		return;
 	struct boot_result r;
 	boot("exit 0", runner, "boot /qa/qa-runner\n", NULL, 180, &r);
-	ck_assert_msg(r.verdict == BOOT_PASSED, "verdict %s, status %d:\n%s",
-		      boot_verdict_name(r.verdict), r.qemu_status, r.excerpt);
+	ck_assert_msg(r.verdict == BOOT_PASSED, "verdict %s, status %d:\n%s", boot_verdict_name(r.verdict),
+		      r.qemu_status, r.excerpt);
 	ck_assert_int_eq(r.qemu_status, 1);
 	ck_assert_ptr_nonnull(strstr(r.excerpt, "ok 1 boot"));
 	boot_result_free(&r);
@@ -203,8 +214,7 @@ START_TEST(dynamic_runner_with_libkmod_passes)
 	char *p = strstr(code, "  int fail");
 	ck_assert_ptr_nonnull(p);
 	/* touch libkmod before anything else so a missing library shows */
-	char *with_kmod = xasprintf("%.*s  kmod_unref(kmod_new(NULL, NULL));\n%s", (int)(p - code),
-				    code, p);
+	char *with_kmod = xasprintf("%.*s  kmod_unref(kmod_new(NULL, NULL));\n%s", (int)(p - code), code, p);
 	char *runner = build_runner_with(with_kmod, "-lkmod", NULL);
 	free(code);
 	free(with_kmod);
@@ -212,8 +222,8 @@ START_TEST(dynamic_runner_with_libkmod_passes)
 		return;
 	struct boot_result r;
 	boot("dynamic runner", runner, "boot /qa/qa-runner\n", NULL, 180, &r);
-	ck_assert_msg(r.verdict == BOOT_PASSED, "verdict %s, status %d:\n%s",
-		      boot_verdict_name(r.verdict), r.qemu_status, r.excerpt);
+	ck_assert_msg(r.verdict == BOOT_PASSED, "verdict %s, status %d:\n%s", boot_verdict_name(r.verdict),
+		      r.qemu_status, r.excerpt);
 	boot_result_free(&r);
 	free(runner);
 }
@@ -238,8 +248,8 @@ START_TEST(real_runner_verdicts)
 		return;
 	struct boot_result r;
 	boot("real runner, passing", runner, "truth /bin/true\n", NULL, 180, &r);
-	ck_assert_msg(r.verdict == BOOT_PASSED, "verdict %s, status %d:\n%s",
-		      boot_verdict_name(r.verdict), r.qemu_status, r.excerpt);
+	ck_assert_msg(r.verdict == BOOT_PASSED, "verdict %s, status %d:\n%s", boot_verdict_name(r.verdict),
+		      r.qemu_status, r.excerpt);
 	boot_result_free(&r);
 	boot("real runner, failing", runner, "truth /bin/true\nlie /bin/false\n", NULL, 180, &r);
 	ck_assert_msg(r.verdict == BOOT_TESTS_FAILED, "verdict %s, status %d:\n%s",
@@ -262,8 +272,12 @@ START_TEST(modules_load_in_guest)
 		return;
 	}
 	static const char *const files[] = {
-		"kernel/net/ceph/libceph.ko", "kernel/drivers/block/rbd.ko", "kernel/lib/libcrc32c.ko",
-		"kernel/crypto/crc32c_generic.ko", "modules.order", "modules.builtin",
+		"kernel/net/ceph/libceph.ko",
+		"kernel/drivers/block/rbd.ko",
+		"kernel/lib/libcrc32c.ko",
+		"kernel/crypto/crc32c_generic.ko",
+		"modules.order",
+		"modules.builtin",
 		"modules.builtin.modinfo",
 	};
 	char *root = path_join(tmpdir, "stage");
@@ -277,8 +291,7 @@ START_TEST(modules_load_in_guest)
 			  "modprobe rbd && [ -d /sys/bus/rbd ] && grep -q '^libceph ' /proc/modules "
 			  "&& echo kbuild-rbd-loaded",
 			  180, root, mods, 1, &r);
-	ck_assert_msg(r.verdict == BOOT_PASSED, "verdict %s:\n%s", boot_verdict_name(r.verdict),
-		      r.excerpt);
+	ck_assert_msg(r.verdict == BOOT_PASSED, "verdict %s:\n%s", boot_verdict_name(r.verdict), r.excerpt);
 	ck_assert_msg(strstr(r.excerpt, "kbuild-rbd-loaded"), "rbd did not load:\n%s", r.excerpt);
 	boot_result_free(&r);
 	free(runner);
@@ -309,8 +322,7 @@ START_TEST(kernel_panic_detected)
 		return;
 	struct boot_result r;
 	boot("panic", NULL, "", "echo c > /proc/sysrq-trigger", 180, &r);
-	ck_assert_msg(r.verdict == BOOT_PANIC, "verdict %s:\n%s", boot_verdict_name(r.verdict),
-		      r.excerpt);
+	ck_assert_msg(r.verdict == BOOT_PANIC, "verdict %s:\n%s", boot_verdict_name(r.verdict), r.excerpt);
 	ck_assert_msg(strstr(r.excerpt, "Kernel panic - not syncing"), "excerpt:\n%s", r.excerpt);
 	ck_assert(r.seconds < 180);
 	boot_result_free(&r);
@@ -324,8 +336,7 @@ START_TEST(init_exit_is_a_panic)
 		return;
 	struct boot_result r;
 	boot("init exits", NULL, "", "exit 3", 180, &r);
-	ck_assert_msg(r.verdict == BOOT_PANIC, "verdict %s:\n%s", boot_verdict_name(r.verdict),
-		      r.excerpt);
+	ck_assert_msg(r.verdict == BOOT_PANIC, "verdict %s:\n%s", boot_verdict_name(r.verdict), r.excerpt);
 	ck_assert_msg(strstr(r.excerpt, "Attempted to kill init"), "excerpt:\n%s", r.excerpt);
 	boot_result_free(&r);
 }
@@ -337,8 +348,7 @@ START_TEST(hung_guest_times_out)
 		return;
 	struct boot_result r;
 	boot("hang", NULL, "", "echo kbuild-test-hang; while :; do sleep 1000; done", 20, &r);
-	ck_assert_msg(r.verdict == BOOT_TIMEOUT, "verdict %s:\n%s", boot_verdict_name(r.verdict),
-		      r.excerpt);
+	ck_assert_msg(r.verdict == BOOT_TIMEOUT, "verdict %s:\n%s", boot_verdict_name(r.verdict), r.excerpt);
 	ck_assert(r.seconds >= 20 && r.seconds < 30);
 	ck_assert_msg(strstr(r.excerpt, "kbuild-test-hang"), "tail:\n%s", r.excerpt);
 	boot_result_free(&r);
@@ -352,8 +362,8 @@ START_TEST(poweroff_without_results_is_no_report)
 		return;
 	struct boot_result r;
 	boot("no runner", NULL, "", NULL, 180, &r);
-	ck_assert_msg(r.verdict == BOOT_NO_REPORT, "verdict %s, status %d:\n%s",
-		      boot_verdict_name(r.verdict), r.qemu_status, r.excerpt);
+	ck_assert_msg(r.verdict == BOOT_NO_REPORT, "verdict %s, status %d:\n%s", boot_verdict_name(r.verdict),
+		      r.qemu_status, r.excerpt);
 	ck_assert_msg(strstr(r.excerpt, "cannot run /qa/qa-runner"), "tail:\n%s", r.excerpt);
 	boot_result_free(&r);
 }
@@ -362,7 +372,7 @@ END_TEST
 /* QEMU refuses a kernel that is not one: it exits 1 like a passing guest. */
 START_TEST(qemu_error_is_not_a_pass)
 {
-	if (!tu_in_path("qemu-system-x86_64")) {   /* no kernel needed */
+	if (!tu_in_path("qemu-system-x86_64")) { /* no kernel needed */
 		tu_skip(TU_SKIP_BOOT, "qemu-system-x86_64 not installed (apt-get install qemu-system-x86)");
 		return;
 	}
@@ -371,8 +381,8 @@ START_TEST(qemu_error_is_not_a_pass)
 	struct qemu_opts o = {.kernel = fake, .timeout_s = 60, .serial_log = serial, .accel = ACCEL_TCG};
 	struct boot_result r;
 	ck_assert_int_eq(qemu_boot(&o, &r), 0);
-	ck_assert_msg(r.verdict == BOOT_ERROR, "verdict %s, status %d",
-		      boot_verdict_name(r.verdict), r.qemu_status);
+	ck_assert_msg(r.verdict == BOOT_ERROR, "verdict %s, status %d", boot_verdict_name(r.verdict),
+		      r.qemu_status);
 	ck_assert_msg(strstr(r.excerpt, "qemu"), "QEMU's message expected: %s", r.excerpt);
 	boot_result_free(&r);
 	struct qemu_opts missing = o;
@@ -457,8 +467,12 @@ START_TEST(qemu_dies_with_its_parent)
 	pid_t child = fork();
 	ck_assert_int_ge(child, 0);
 	if (child == 0) {
-		struct qemu_opts o = {.kernel = kernel(), .initrd = initrd, .mem_mb = 256,
-				      .timeout_s = 120, .serial_log = serial, .accel = ACCEL_AUTO};
+		struct qemu_opts o = {.kernel = kernel(),
+				      .initrd = initrd,
+				      .mem_mb = 256,
+				      .timeout_s = 120,
+				      .serial_log = serial,
+				      .accel = ACCEL_AUTO};
 		struct boot_result r;
 		qemu_boot(&o, &r);
 		_exit(0);
@@ -497,19 +511,26 @@ START_TEST(auto_falls_back_from_unfit_kvm)
 	char *initrd = path_join(tmpdir, "initramfs.cpio.gz");
 	char *serial = path_join(tmpdir, "serial.log");
 	const char *bins[] = {runner};
-	struct initramfs_spec s = {.busybox = BUSYBOX, .qa_bins = bins, .n_qa_bins = 1,
+	struct initramfs_spec s = {.busybox = BUSYBOX,
+				   .qa_bins = bins,
+				   .n_qa_bins = 1,
 				   .plan = "boot /qa/qa-runner\n"};
 	ck_assert_msg(initramfs_build(&s, initrd, NULL) == 0, "%s", kb_last_error());
 	FILE *log = tmpfile();
-	struct qemu_opts o = {.kernel = kernel(), .initrd = initrd, .mem_mb = 256, .timeout_s = 180,
-			      .serial_log = serial, .accel = ACCEL_AUTO, .kvm_grace_s = 5, .log = log};
+	struct qemu_opts o = {.kernel = kernel(),
+			      .initrd = initrd,
+			      .mem_mb = 256,
+			      .timeout_s = 180,
+			      .serial_log = serial,
+			      .accel = ACCEL_AUTO,
+			      .kvm_grace_s = 5,
+			      .log = log};
 	struct boot_result r;
 	ck_assert_msg(qemu_boot(&o, &r) == 0, "%s", kb_last_error());
 	unsetenv("KBUILD_ACCEL_ROOT");
 	fprintf(stderr, "boot fallback: verdict %s, %s (%s), %.2f s\n", boot_verdict_name(r.verdict),
 		r.accel.kvm ? "kvm" : "tcg", r.accel.why, r.seconds);
-	ck_assert_msg(r.verdict == BOOT_PASSED, "verdict %s:\n%s", boot_verdict_name(r.verdict),
-		      r.excerpt);
+	ck_assert_msg(r.verdict == BOOT_PASSED, "verdict %s:\n%s", boot_verdict_name(r.verdict), r.excerpt);
 	/* KVM either ran it (a host where it can) or was given up for TCG */
 	ck_assert(r.accel.kvm != r.fell_back);
 	if (!real.kvm)

@@ -23,8 +23,8 @@
 
 #define BUSYBOX "/bin/busybox"
 
-static const char *const tcp_tests[] = {"tw_buckets", "port_range", "tw_reuse", "tw_recycle",
-					"fin_timeout", "keepalive", "syn_backlog"};
+static const char *const tcp_tests[] = {"tw_buckets",  "port_range", "tw_reuse",   "tw_recycle",
+					"fin_timeout", "keepalive",  "syn_backlog"};
 #define N_TCP (sizeof(tcp_tests) / sizeof(tcp_tests[0]))
 
 static bool can_boot(const char *test)
@@ -77,13 +77,11 @@ static char *tcp_plan(const char *suffix)
 /* Boot the plan on kernel (Debian's when NULL, with its inet_diag and
  * tcp_diag modules; another kernel must have them built in); returns the
  * serial log (malloc'd) and fills r. */
-static char *boot_plan(const char *name, const char *kernel, const char *plan,
-		       struct boot_result *r)
+static char *boot_plan(const char *name, const char *kernel, const char *plan, struct boot_result *r)
 {
 	char *dir = tu_tmpdir("tcp-guest");
 	char *root = NULL;
-	static const char *const files[] = {"kernel/net/ipv4/inet_diag.ko",
-					    "kernel/net/ipv4/tcp_diag.ko"};
+	static const char *const files[] = {"kernel/net/ipv4/inet_diag.ko", "kernel/net/ipv4/tcp_diag.ko"};
 	if (!kernel) {
 		root = path_join(dir, "stage");
 		tk_stage_modules(root, files, 2);
@@ -97,8 +95,7 @@ static char *boot_plan(const char *name, const char *kernel, const char *plan,
 		bins[i] = paths[i];
 	const char *mods[] = {"tcp_diag"};
 	char *initrd = path_join(dir, "initramfs.cpio.gz"), *serial = path_join(dir, "serial.log");
-	struct initramfs_spec s = {.busybox = BUSYBOX, .qa_bins = bins, .n_qa_bins = 1 + N_TCP,
-				   .plan = plan};
+	struct initramfs_spec s = {.busybox = BUSYBOX, .qa_bins = bins, .n_qa_bins = 1 + N_TCP, .plan = plan};
 	if (root) {
 		s.init_extra = "modprobe tcp_diag";
 		s.modules_root = root;
@@ -107,8 +104,12 @@ static char *boot_plan(const char *name, const char *kernel, const char *plan,
 		s.n_modules = 1;
 	}
 	ck_assert_msg(initramfs_build(&s, initrd, NULL) == 0, "%s", kb_last_error());
-	struct qemu_opts o = {.kernel = kernel ? kernel : tk_vmlinuz(), .initrd = initrd, .mem_mb = 256,
-			      .timeout_s = 240, .serial_log = serial, .accel = ACCEL_AUTO};
+	struct qemu_opts o = {.kernel = kernel ? kernel : tk_vmlinuz(),
+			      .initrd = initrd,
+			      .mem_mb = 256,
+			      .timeout_s = 240,
+			      .serial_log = serial,
+			      .accel = ACCEL_AUTO};
 	ck_assert_msg(qemu_boot(&o, r) == 0, "%s", kb_last_error());
 	char *log = read_file(serial, NULL);
 	ck_assert_ptr_nonnull(log);
@@ -157,8 +158,7 @@ void tcp_guest_expect_wrong_fails(const char *kernel)
 	char *plan = tcp_plan(" --wrong");
 	struct boot_result r;
 	char *log = boot_plan("TCP tests --wrong", kernel, plan, &r);
-	ck_assert_msg(r.verdict == BOOT_TESTS_FAILED, "verdict %s:\n%s",
-		      boot_verdict_name(r.verdict), log);
+	ck_assert_msg(r.verdict == BOOT_TESTS_FAILED, "verdict %s:\n%s", boot_verdict_name(r.verdict), log);
 	for (size_t i = 0; i < N_TCP; i++)
 		ck_assert_msg(has_result(log, false, i + 1, tcp_tests[i]),
 			      "%s did not fail with --wrong:\n%s", tcp_tests[i], log);

@@ -10,13 +10,19 @@
 #include <sys/stat.h>
 
 static const struct accel_facts real_kvm = {
-	.kvm_dev_present = true, .kvm_dev_opens = true, .cpu_vmx_svm = true,
-	.hw_module = true, .modules_known = true,
+	.kvm_dev_present = true,
+	.kvm_dev_opens = true,
+	.cpu_vmx_svm = true,
+	.hw_module = true,
+	.modules_known = true,
 };
 /* This project's CI machines: a nested, pagetable-based KVM. */
 static const struct accel_facts pvm_host = {
-	.kvm_dev_present = true, .kvm_dev_opens = true, .cpu_vmx_svm = false,
-	.pvm_module = true, .modules_known = true,
+	.kvm_dev_present = true,
+	.kvm_dev_opens = true,
+	.cpu_vmx_svm = false,
+	.pvm_module = true,
+	.modules_known = true,
 };
 static const struct accel_facts no_kvm = {.modules_known = true, .kvm_dev_errno = 2};
 
@@ -103,7 +109,8 @@ static char *fake_root(const char *cpu_flags, const char *const *modules, bool d
 {
 	char *root = tu_tmpdir("accel");
 	char *cpuinfo = xasprintf("processor\t: 0\nvendor_id\t: GenuineIntel\nflags\t\t: %s\n\n"
-				  "processor\t: 1\nflags\t\t: %s\n", cpu_flags, cpu_flags);
+				  "processor\t: 1\nflags\t\t: %s\n",
+				  cpu_flags, cpu_flags);
 	tu_write(root, "proc/cpuinfo", cpuinfo);
 	free(cpuinfo);
 	tu_write(root, "sys/module/kvm/refcnt", "1\n");

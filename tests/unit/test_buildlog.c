@@ -42,22 +42,28 @@ START_TEST(first_error_and_warnings)
 	struct buildlog b = feed_data("buildlog/first-error.log");
 	ck_assert_uint_eq(b.warnings, 3);
 	ck_assert_uint_eq(b.errors, 3);
-	ck_assert_str_eq(b.first_error, "net/ipv4/tcp_minisocks.c:300:9: error: 'foo' undeclared (first use in this function)");
+	ck_assert_str_eq(
+		b.first_error,
+		"net/ipv4/tcp_minisocks.c:300:9: error: 'foo' undeclared (first use in this function)");
 	buildlog_free(&b);
 }
 END_TEST
 
 START_TEST(linker_and_assembler_errors)
 {
-	const char *a[] = {"arch/x86/boot/video.o: Error: 4-byte relocation cannot be applied to 2-byte field", NULL};
+	const char *a[] =
+		{"arch/x86/boot/video.o: Error: 4-byte relocation cannot be applied to 2-byte field", NULL};
 	struct buildlog b = feed(a);
 	ck_assert_ptr_nonnull(b.first_error);
 	buildlog_free(&b);
-	const char *l[] = {"ld: kernel/fork.o: in function `x': fork.c:(.text+0x1): undefined reference to `y'", NULL};
+	const char *l[] =
+		{"ld: kernel/fork.o: in function `x': fork.c:(.text+0x1): undefined reference to `y'", NULL};
 	b = feed(l);
 	ck_assert_uint_eq(b.errors, 1);
 	buildlog_free(&b);
-	const char *fatal[] = {"include/linux/compiler-gcc.h:90:1: fatal error: linux/compiler-gcc12.h: No such file or directory", NULL};
+	const char *fatal[] = {
+		"include/linux/compiler-gcc.h:90:1: fatal error: linux/compiler-gcc12.h: No such file or directory",
+		NULL};
 	b = feed(fatal);
 	ck_assert_ptr_nonnull(b.first_error);
 	buildlog_free(&b);

@@ -172,7 +172,7 @@ START_TEST(manifest_text)
 	char *text = manifest_format(&fb.m);
 	ck_assert_ptr_nonnull(strstr(text, "kbuild-manifest 1\nprofile fake\n"));
 	ck_assert_ptr_nonnull(strstr(text, "owns lib/modules/" FAKE_KREL "\n"));
-	ck_assert_ptr_nonnull(strstr(text, "file 0755 "));     /* the grub install script */
+	ck_assert_ptr_nonnull(strstr(text, "file 0755 ")); /* the grub install script */
 	ck_assert_ptr_nonnull(strstr(text, " usr/share/kbuild/" FAKE_KREL "/grub/install.sh\n"));
 	ck_assert_ptr_nonnull(strstr(text, " lib/modules/" FAKE_KREL "/modules.alias -> modules.dep\n"));
 	struct manifest back = {0};
@@ -240,8 +240,8 @@ START_TEST(package_keys_checked)
 	ck_assert_int_eq(profile_override(&p, "release=3.el6"), 0);
 	ck_assert_int_eq(profile_override(&p, "vendor=Fleet Ops <ops@example.org>"), 0);
 	ck_assert_str_eq(profile_get(&p, "package", "release"), "3.el6");
-	const char *bad[] = {"suffix=Kbuild", "suffix=a-b", "release=1 2", "vendor=nobody",
-			     "vendor=Ops <a@b> x", "vendor=%(rm) <a@b>"};
+	const char *bad[] = {"suffix=Kbuild", "suffix=a-b",         "release=1 2",
+			     "vendor=nobody", "vendor=Ops <a@b> x", "vendor=%(rm) <a@b>"};
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		ck_assert_msg(profile_override(&p, bad[i]) == -1, "%s accepted", bad[i]);
 		ck_assert_ptr_nonnull(strstr(kb_last_error(), "package."));

@@ -48,16 +48,22 @@ START_TEST(no_change)
 	json_t *ch = cmp(a, b);
 	ck_assert(!regressed(ch));
 	ck_assert_uint_eq(json_object_size(at(ch, "source", NULL)), 0);
-	ck_assert_uint_eq(json_array_size(at(ch, "patches", "added")) + json_array_size(at(ch, "patches", "removed")) +
-				  json_array_size(at(ch, "patches", "changed")), 0);
-	ck_assert_uint_eq(json_object_size(at(ch, "config", "added")) + json_object_size(at(ch, "config", "removed")) +
-				  json_object_size(at(ch, "config", "changed")) + json_object_size(at(ch, "config", "dropped")),
+	ck_assert_uint_eq(json_array_size(at(ch, "patches", "added")) +
+				  json_array_size(at(ch, "patches", "removed")) +
+				  json_array_size(at(ch, "patches", "changed")),
+			  0);
+	ck_assert_uint_eq(json_object_size(at(ch, "config", "added")) +
+				  json_object_size(at(ch, "config", "removed")) +
+				  json_object_size(at(ch, "config", "changed")) +
+				  json_object_size(at(ch, "config", "dropped")),
 			  0);
 	ck_assert_uint_eq(json_array_size(at(ch, "warnings", "new")), 0);
 	ck_assert_uint_eq(json_array_size(at(ch, "sizes", NULL)), 0);
 	ck_assert_uint_eq(json_array_size(at(ch, "timings", NULL)), 0);
-	ck_assert_uint_eq(json_array_size(at(ch, "tests", "regressions")) + json_array_size(at(ch, "tests", "fixes")) +
-				  json_array_size(at(ch, "tests", "new")) + json_array_size(at(ch, "tests", "missing")),
+	ck_assert_uint_eq(json_array_size(at(ch, "tests", "regressions")) +
+				  json_array_size(at(ch, "tests", "fixes")) +
+				  json_array_size(at(ch, "tests", "new")) +
+				  json_array_size(at(ch, "tests", "missing")),
 			  0);
 	char *text = compare_text(ch);
 	ck_assert_ptr_nonnull(strstr(text, "source: unchanged"));
@@ -97,8 +103,8 @@ START_TEST(config_options_and_dropped_requests)
 {
 	json_t *a = base_record(), *b = base_record();
 	json_t *c = at(b, "config", NULL);
-	json_object_set_new(c, "CRYPTO_SHA256", json_string("m"));  /* added */
-	json_object_del(c, "NET");                                  /* removed */
+	json_object_set_new(c, "CRYPTO_SHA256", json_string("m"));   /* added */
+	json_object_del(c, "NET");                                   /* removed */
 	json_object_set_new(c, "TCP_TW_TIMEOUT", json_string("60")); /* changed, and requested 10: dropped */
 	json_t *ch = cmp(a, b);
 	ck_assert_str_eq(json_string_value(at(at(ch, "config", "added"), "CRYPTO_SHA256", NULL)), "m");
@@ -139,7 +145,8 @@ START_TEST(new_warnings_with_file_and_line)
 	ck_assert_int_eq(json_integer_value(at(ch, "warnings", "gone")), 0);
 	ck_assert(!regressed(ch));
 	char *text = compare_text(ch);
-	ck_assert_ptr_nonnull(strstr(text, "+ fs/ceph/super.c:77: comparison is always true [-Wtype-limits]"));
+	ck_assert_ptr_nonnull(
+		strstr(text, "+ fs/ceph/super.c:77: comparison is always true [-Wtype-limits]"));
 	free(text);
 	json_decref(ch);
 	json_decref(a);
@@ -151,8 +158,8 @@ START_TEST(sizes_beyond_the_threshold)
 {
 	json_t *a = base_record(), *b = base_record();
 	json_t *s = at(b, "sizes", NULL);
-	json_object_set_new(s, "vmlinux", json_integer(1050000));    /* +5 %: below 10 % */
-	json_object_set_new(s, "bzImage", json_integer(150000));     /* +50 % */
+	json_object_set_new(s, "vmlinux", json_integer(1050000)); /* +5 %: below 10 % */
+	json_object_set_new(s, "bzImage", json_integer(150000));  /* +50 % */
 	json_object_set_new(at(s, "modules", NULL), "sha256_generic.ko", json_integer(500));
 	json_object_del(at(s, "modules", NULL), "rbd.ko");
 	json_t *ch = cmp(a, b);
@@ -160,7 +167,8 @@ START_TEST(sizes_beyond_the_threshold)
 	bool bz = false, vm = false, added = false, gone = false;
 	size_t i;
 	json_t *e;
-	json_array_foreach(list, i, e) {
+	json_array_foreach(list, i, e)
+	{
 		const char *n = json_string_value(json_object_get(e, "name"));
 		bz |= !strcmp(n, "bzImage") && json_number_value(json_object_get(e, "change_pct")) == 50.0;
 		vm |= !strcmp(n, "vmlinux");
@@ -180,7 +188,8 @@ START_TEST(sizes_beyond_the_threshold)
 	o.size_pct = 1;
 	ch = compare_records(a, b, &o);
 	vm = false;
-	json_array_foreach(at(ch, "sizes", NULL), i, e) vm |= !strcmp(json_string_value(json_object_get(e, "name")), "vmlinux");
+	json_array_foreach(at(ch, "sizes", NULL), i, e)
+		vm |= !strcmp(json_string_value(json_object_get(e, "name")), "vmlinux");
 	ck_assert(vm);
 	json_decref(ch);
 	json_decref(a);
@@ -198,11 +207,15 @@ START_TEST(tests_regressions_fixes_new_missing)
 	json_object_del(t, "sysctl");                                                 /* missing */
 	json_t *ch = cmp(a, b);
 	ck_assert(regressed(ch));
-	ck_assert_str_eq(json_string_value(at(json_array_get(at(ch, "tests", "regressions"), 0), "name", NULL)),
+	ck_assert_str_eq(json_string_value(
+				 at(json_array_get(at(ch, "tests", "regressions"), 0), "name", NULL)),
 			 "tcp_timewait");
-	ck_assert_str_eq(json_string_value(at(json_array_get(at(ch, "tests", "fixes"), 0), "name", NULL)), "backlog");
-	ck_assert_str_eq(json_string_value(at(json_array_get(at(ch, "tests", "new"), 0), "name", NULL)), "ktls");
-	ck_assert_str_eq(json_string_value(at(json_array_get(at(ch, "tests", "missing"), 0), "name", NULL)), "sysctl");
+	ck_assert_str_eq(json_string_value(at(json_array_get(at(ch, "tests", "fixes"), 0), "name", NULL)),
+			 "backlog");
+	ck_assert_str_eq(json_string_value(at(json_array_get(at(ch, "tests", "new"), 0), "name", NULL)),
+			 "ktls");
+	ck_assert_str_eq(json_string_value(at(json_array_get(at(ch, "tests", "missing"), 0), "name", NULL)),
+			 "sysctl");
 	ck_assert_uint_eq(json_array_size(at(ch, "regressions", NULL)), 2); /* tcp_timewait, sysctl */
 	char *text = compare_text(ch);
 	ck_assert_ptr_nonnull(strstr(text, "REGRESSION tcp_timewait: pass -> fail"));
@@ -214,9 +227,11 @@ START_TEST(tests_regressions_fixes_new_missing)
 	/* A subtest renamed under a test that still passes is missing and new,
 	 * not a regression; with its test failing it is one. */
 	json_decref(b);
-	json_object_set_new(at(a, "tests", NULL), "modules.vermagic_matches_6_1_191", json_pack("{s:s}", "status", "pass"));
+	json_object_set_new(at(a, "tests", NULL), "modules.vermagic_matches_6_1_191",
+			    json_pack("{s:s}", "status", "pass"));
 	b = base_record();
-	json_object_set_new(at(b, "tests", NULL), "modules.vermagic_matches_6_1_192", json_pack("{s:s}", "status", "pass"));
+	json_object_set_new(at(b, "tests", NULL), "modules.vermagic_matches_6_1_192",
+			    json_pack("{s:s}", "status", "pass"));
 	ch = cmp(a, b);
 	ck_assert(!regressed(ch));
 	ck_assert_uint_eq(json_array_size(at(ch, "tests", "missing")), 1);
@@ -245,9 +260,12 @@ END_TEST
 START_TEST(timings_beyond_the_threshold)
 {
 	json_t *a = base_record(), *b = base_record();
-	json_object_set_new(at(at(b, "stages", NULL), "build", NULL), "duration", json_real(300.0)); /* +200 % */
-	json_object_set_new(at(at(b, "stages", NULL), "config", NULL), "duration", json_real(14.0)); /* +40 %, 4 s */
-	json_object_set_new(at(at(b, "stages", NULL), "fetch", NULL), "duration", json_real(30.0));  /* up to date in old */
+	json_object_set_new(at(at(b, "stages", NULL), "build", NULL), "duration",
+			    json_real(300.0)); /* +200 % */
+	json_object_set_new(at(at(b, "stages", NULL), "config", NULL), "duration",
+			    json_real(14.0)); /* +40 %, 4 s */
+	json_object_set_new(at(at(b, "stages", NULL), "fetch", NULL), "duration",
+			    json_real(30.0)); /* up to date in old */
 	json_object_set_new(at(b, "boot", NULL), "seconds", json_real(30.0));
 	json_t *ch = cmp(a, b);
 	json_t *list = at(ch, "timings", NULL);
@@ -269,7 +287,8 @@ START_TEST(run_that_stopped_passing)
 	json_object_set_new(at(at(b, "stages", NULL), "build", NULL), "status", json_string("fail"));
 	json_t *ch = cmp(a, b);
 	ck_assert(regressed(ch));
-	ck_assert_str_eq(json_string_value(json_array_get(at(ch, "regressions", NULL), 0)), "run: pass -> fail (exit 1)");
+	ck_assert_str_eq(json_string_value(json_array_get(at(ch, "regressions", NULL), 0)),
+			 "run: pass -> fail (exit 1)");
 	json_decref(ch);
 	/* and back: a fix, not a regression */
 	ch = cmp(b, a);

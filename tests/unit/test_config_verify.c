@@ -39,8 +39,8 @@ static char *verify1(const char *name, const char *value, int expect_bad)
 	kopt_set_put(&req, name, value, "test.config", 1);
 	char *dc = path_join(tree, "build/.config"), *report = NULL;
 	int bad = config_verify(tree, dc, &req, &report);
-	ck_assert_msg(bad == expect_bad, "CONFIG_%s=%s: %d mismatches, expected %d; report:\n%s",
-		      name, value, bad, expect_bad, report ? report : kb_last_error());
+	ck_assert_msg(bad == expect_bad, "CONFIG_%s=%s: %d mismatches, expected %d; report:\n%s", name, value,
+		      bad, expect_bad, report ? report : kb_last_error());
 	kopt_set_free(&req);
 	free(dc);
 	return report;
@@ -62,8 +62,8 @@ static void expect_line(const char *name, const char *value, const char *const *
 START_TEST(dropped_option_names_its_unmet_dependency)
 {
 	EXPECT("RBD", "m", "CONFIG_RBD: requested m, got n (not set)",
-	       "drivers/block/Kconfig:4: depends on INET && BLOCK",
-	       "Kconfig:19: inside if BLK_DEV", "off: BLOCK, BLK_DEV");
+	       "drivers/block/Kconfig:4: depends on INET && BLOCK", "Kconfig:19: inside if BLK_DEV",
+	       "off: BLOCK, BLK_DEV");
 	EXPECT("LONG_DEPS", "y", "Kconfig:75: depends on INET && BLOCK;", "off: BLOCK");
 	EXPECT("PICK_B", "y", "Kconfig:70: depends on BLOCK", "off: BLOCK");
 	EXPECT("NOT_INET", "y", "depends on !INET", "must be off: INET");
@@ -73,12 +73,14 @@ END_TEST
 
 START_TEST(nonexistent_symbol)
 {
-	EXPECT("TTY", "y", "CONFIG_TTY: requested y, but TTY does not exist in this kernel: "
+	EXPECT("TTY", "y",
+	       "CONFIG_TTY: requested y, but TTY does not exist in this kernel: "
 	       "no Kconfig in this tree defines it (typo, an option from another kernel line, or one added by a patch not applied)");
 	/* only in help text, or in a file kconfig never reads */
 	EXPECT("FAKE_IN_HELP", "y", "FAKE_IN_HELP does not exist in this kernel");
 	EXPECT("IN_DOCS", "y", "IN_DOCS does not exist in this kernel");
-	EXPECT("ARM_ONLY", "y", "CONFIG_ARM_ONLY: requested y, but ARM_ONLY is not defined for this "
+	EXPECT("ARM_ONLY", "y",
+	       "CONFIG_ARM_ONLY: requested y, but ARM_ONLY is not defined for this "
 	       "architecture: arch/arm/Kconfig:1 defines it, and kconfig does not read that file for x86");
 }
 END_TEST
@@ -136,8 +138,8 @@ START_TEST(report_counts_and_orders_lines)
 	kopt_set_put(&req, "ARM_ONLY", "y", "a", 4);
 	char *dc = path_join(tree, "build/.config"), *report = NULL;
 	ck_assert_int_eq(config_verify(tree, dc, &req, &report), 3);
-	ck_assert_msg(strncmp(report, "config: 3 of 4 requested options did not survive", 48) == 0,
-		      "%s", report);
+	ck_assert_msg(strncmp(report, "config: 3 of 4 requested options did not survive", 48) == 0, "%s",
+		      report);
 	const char *tty = strstr(report, "\nCONFIG_TTY:"), *rbd = strstr(report, "\nCONFIG_RBD:"),
 		   *arm = strstr(report, "\nCONFIG_ARM_ONLY:");
 	ck_assert_msg(tty && rbd && arm && tty < rbd && rbd < arm, "%s", report);
@@ -257,13 +259,18 @@ START_TEST(resolve_with_fake_trees)
 		size_t loglen = 0;
 		FILE *log = open_memstream(&logtext, &loglen);
 		struct strv mk = {0};
-		struct config_job j = {.srctree = src, .objdir = obj, .make = tu_make_line(&mk, src, obj, "x86_64"),
-				       .base = "allnoconfig", .req = &req, .log = log, .timeout_sec = 30};
+		struct config_job j = {.srctree = src,
+				       .objdir = obj,
+				       .make = tu_make_line(&mk, src, obj, "x86_64"),
+				       .base = "allnoconfig",
+				       .req = &req,
+				       .log = log,
+				       .timeout_sec = 30};
 		int r = config_resolve(&j);
 		fclose(log);
 		ck_assert_msg(r == 0, "%s\nlog:\n%s", kb_last_error(), logtext);
-		ck_assert_msg(strstr(logtext, olddef ? "ARCH=x86_64 O=" : "(empty answers on stdin)"),
-			      "%s", logtext);
+		ck_assert_msg(strstr(logtext, olddef ? "ARCH=x86_64 O=" : "(empty answers on stdin)"), "%s",
+			      logtext);
 		ck_assert_msg(strstr(logtext, olddef ? " olddefconfig\n" : " oldconfig\n"), "%s", logtext);
 		char *dc = path_join(obj, ".config");
 		char *text = read_file(dc, NULL);
@@ -290,7 +297,10 @@ START_TEST(resolve_base_file_and_failures)
 	tu_write(tree, "base.config", "CONFIG_FROM_FILE=y\n");
 	char *base = path_join(tree, "base.config");
 	struct strv mk = {0};
-	struct config_job j = {.srctree = src, .objdir = obj, .make = tu_make_line(&mk, src, obj, "x86"), .base = base,
+	struct config_job j = {.srctree = src,
+			       .objdir = obj,
+			       .make = tu_make_line(&mk, src, obj, "x86"),
+			       .base = base,
 			       .timeout_sec = 30};
 	ck_assert_int_eq(config_resolve(&j), 0);
 	char *dc = path_join(obj, ".config");
@@ -300,8 +310,8 @@ START_TEST(resolve_base_file_and_failures)
 
 	j.base = "nosuchconfig"; /* a target the tree does not have: make fails */
 	ck_assert_int_eq(config_resolve(&j), -1);
-	ck_assert_msg(strstr(kb_last_error(), "nosuchconfig") && strstr(kb_last_error(), "failed"),
-		      "%s", kb_last_error());
+	ck_assert_msg(strstr(kb_last_error(), "nosuchconfig") && strstr(kb_last_error(), "failed"), "%s",
+		      kb_last_error());
 	j.base = "-f/etc/passwd";
 	ck_assert_int_eq(config_resolve(&j), -1);
 	ck_assert_ptr_nonnull(strstr(kb_last_error(), "neither"));
@@ -326,7 +336,10 @@ START_TEST(resolve_answers_are_finite)
 	tu_write(tree, "base.config", "CONFIG_A=y\n");
 	char *base = path_join(tree, "base.config");
 	struct strv mk = {0};
-	struct config_job j = {.srctree = src, .objdir = obj, .make = tu_make_line(&mk, src, obj, "x86"), .base = base,
+	struct config_job j = {.srctree = src,
+			       .objdir = obj,
+			       .make = tu_make_line(&mk, src, obj, "x86"),
+			       .base = base,
 			       .timeout_sec = 3};
 	double t0 = now_seconds();
 	ck_assert_int_eq(config_resolve(&j), -1);

@@ -46,7 +46,7 @@ static int ldd_paths(const char *binary, struct strv *out)
 	for (char *l = strtok_r(text, "\n", &save); l; l = strtok_r(NULL, "\n", &save)) {
 		char *arrow = strstr(l, "=> "), *p = arrow ? arrow + 3 : l + strspn(l, " \t");
 		if (*p != '/')
-			continue;   /* linux-vdso.so.1 */
+			continue; /* linux-vdso.so.1 */
 		char *sp = strchr(p, ' ');
 		if (sp)
 			*sp = '\0';
@@ -76,10 +76,9 @@ static void compare_with_ldd(const char *binary)
 		strv_push_owned(&mine_abs, abs);
 	}
 	for (size_t k = 0; k < theirs.n; k++)
-		ck_assert_msg(strv_has(&mine_abs, theirs.v[k]), "%s: ldd lists %s, we do not",
-			      binary, theirs.v[k]);
-	ck_assert_msg(mine_abs.n == theirs.n, "%s: %zu libraries, ldd %zu", binary, mine_abs.n,
-		      theirs.n);
+		ck_assert_msg(strv_has(&mine_abs, theirs.v[k]), "%s: ldd lists %s, we do not", binary,
+			      theirs.v[k]);
+	ck_assert_msg(mine_abs.n == theirs.n, "%s: %zu libraries, ldd %zu", binary, mine_abs.n, theirs.n);
 out:
 	strv_free(&mine);
 	strv_free(&mine_abs);
@@ -132,8 +131,9 @@ START_TEST(runpath_and_missing_library)
 	const char *m = "int kbtest(void);\nint main(void){return kbtest() != 7;}\n";
 	ck_assert_int_eq(write_file_atomic(msrc, m, strlen(m)), 0);
 	char *a1[] = {"gcc", "-shared", "-fPIC", "-o", lib, lsrc, NULL};
-	char *a2[] = {"gcc", "-o", bin, msrc, "-L", libdir, "-lkbtest",
-		      "-Wl,--enable-new-dtags,-rpath,$ORIGIN/lib", NULL};
+	char *a2[] = {"gcc", "-o",   bin,        msrc,
+		      "-L",  libdir, "-lkbtest", "-Wl,--enable-new-dtags,-rpath,$ORIGIN/lib",
+		      NULL};
 	if (tu_run(a1) != 0 || tu_run(a2) != 0) {
 		tu_skip(TU_SKIP_ENV, "gcc failed");
 		goto out;
@@ -141,8 +141,7 @@ START_TEST(runpath_and_missing_library)
 	struct strv libs = {0};
 	ck_assert_msg(elf_needed_closure(bin, NULL, &libs) == 0, "%s", kb_last_error());
 	char *abs_lib = path_abs(lib);
-	ck_assert_msg(strv_has(&libs, lib) || strv_has(&libs, abs_lib),
-		      "%s not found through RUNPATH", lib);
+	ck_assert_msg(strv_has(&libs, lib) || strv_has(&libs, abs_lib), "%s not found through RUNPATH", lib);
 	free(abs_lib);
 	strv_free(&libs);
 
@@ -213,7 +212,7 @@ START_TEST(static_busybox_needs_nothing)
 {
 	if (access("/bin/busybox", X_OK) < 0) {
 		tu_skip(TU_SKIP_ENV, "/bin/busybox absent "
-				"(install busybox-static)\n");
+				     "(install busybox-static)\n");
 		return;
 	}
 	struct strv libs = {0};

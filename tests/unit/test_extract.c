@@ -47,9 +47,9 @@ static char *in_dir(const char *name)
 /* ---- building archives ---- */
 
 struct ent {
-	char type;          /* f file, d dir, l symlink, h hardlink, c char device, p fifo */
+	char type; /* f file, d dir, l symlink, h hardlink, c char device, p fifo */
 	const char *name;
-	const char *arg;    /* file content, symlink target or hardlink target */
+	const char *arg; /* file content, symlink target or hardlink target */
 	unsigned mode;
 	long mtime;
 };
@@ -198,7 +198,8 @@ END_TEST
 
 START_TEST(refuses_symlink_climbing_out)
 {
-	const struct ent e[] = {{'d', "top/", 0, 0, 0}, {'l', "top/a", "../../outside", 0, 0},
+	const struct ent e[] = {{'d', "top/", 0, 0, 0},
+				{'l', "top/a", "../../outside", 0, 0},
 				{'f', "top/a/planted", "evil\n", 0, 0}};
 	expect_refused(e, 3, "top/a");
 }
@@ -208,7 +209,8 @@ END_TEST
  * stripped. */
 START_TEST(refuses_symlink_escaping_stripped_top)
 {
-	const struct ent e[] = {{'d', "top/", 0, 0, 0}, {'f', "top/f", "x\n", 0, 0},
+	const struct ent e[] = {{'d', "top/", 0, 0, 0},
+				{'f', "top/f", "x\n", 0, 0},
 				{'l', "top/a", "../x", 0, 0}};
 	expect_refused(e, 3, "top/a");
 }
@@ -218,15 +220,18 @@ END_TEST
  * the parent of the tree. */
 START_TEST(refuses_symlink_chain_escape)
 {
-	const struct ent e[] = {{'f', "README", "x\n", 0, 0}, {'d', "d/", 0, 0, 0},
-				{'l', "d/up", "..", 0, 0}, {'l', "d/up2", "up/..", 0, 0}};
+	const struct ent e[] = {{'f', "README", "x\n", 0, 0},
+				{'d', "d/", 0, 0, 0},
+				{'l', "d/up", "..", 0, 0},
+				{'l', "d/up2", "up/..", 0, 0}};
 	expect_refused(e, 4, "d/up2");
 }
 END_TEST
 
 START_TEST(refuses_writing_through_symlink)
 {
-	const struct ent e[] = {{'d', "sub/", 0, 0, 0}, {'l', "lnk", "sub", 0, 0},
+	const struct ent e[] = {{'d', "sub/", 0, 0, 0},
+				{'l', "lnk", "sub", 0, 0},
 				{'f', "lnk/file", "x\n", 0, 0}};
 	expect_refused(e, 3, "lnk/file");
 }

@@ -46,7 +46,11 @@ static void make_tarball(const char *path, size_t len)
 	char *data = xmalloc(len);
 	for (size_t i = 0; i < len; i++)
 		data[i] = (char)(i * 2654435761u >> 13);
-	struct { const char *name; unsigned type, mode; size_t size; } ents[] = {
+	struct {
+		const char *name;
+		unsigned type, mode;
+		size_t size;
+	} ents[] = {
 		{"top/", AE_IFDIR, 0755, 0},
 		{"top/big", AE_IFREG, 0644, len},
 		{"top/suid", AE_IFREG, 04755, 3},
@@ -61,8 +65,10 @@ static void make_tarball(const char *path, size_t len)
 		archive_entry_set_mtime(e, 1300000000, 0);
 		ck_assert_int_eq(archive_write_header(a, e), ARCHIVE_OK);
 		if (ents[k].size)
-			ck_assert_int_eq(archive_write_data(a, ents[k].type == AE_IFREG && k == 1 ? data : "abc",
-							    ents[k].size), (la_ssize_t)ents[k].size);
+			ck_assert_int_eq(archive_write_data(a,
+							    ents[k].type == AE_IFREG && k == 1 ? data : "abc",
+							    ents[k].size),
+					 (la_ssize_t)ents[k].size);
 		archive_entry_free(e);
 	}
 	ck_assert_int_eq(archive_write_close(a), ARCHIVE_OK);
@@ -246,7 +252,6 @@ START_TEST(stage_with_unwritable_log_fails_without_stamp)
 }
 END_TEST
 
-
 /* ---- qa-runner: no argument, line or test-count limit ---- */
 
 /* Runs qa/qa-runner on a plan with one test: check.sh with nargs arguments,
@@ -304,9 +309,10 @@ START_TEST(patch_created_symlink_out_of_tree_refused)
 		TU_SKIP(TU_SKIP_ENV, "GNU patch is not installed (apt-get install patch)");
 	char *dir = tu_tmpdir("patch-symlink");
 	tu_write(dir, "tree/a/file", "x\n");
-	tu_write(dir, "evil.patch",
-		 "diff --git a/a/evil b/a/evil\nnew file mode 120000\nindex 0000000..1111111\n"
-		 "--- /dev/null\n+++ b/a/evil\n@@ -0,0 +1 @@\n+../../outside\n\\ No newline at end of file\n");
+	tu_write(
+		dir, "evil.patch",
+		"diff --git a/a/evil b/a/evil\nnew file mode 120000\nindex 0000000..1111111\n"
+		"--- /dev/null\n+++ b/a/evil\n@@ -0,0 +1 @@\n+../../outside\n\\ No newline at end of file\n");
 	tu_write(dir, "fine.patch",
 		 "diff --git a/a/fine b/a/fine\nnew file mode 120000\nindex 0000000..1111111\n"
 		 "--- /dev/null\n+++ b/a/fine\n@@ -0,0 +1 @@\n+file\n\\ No newline at end of file\n");
@@ -378,7 +384,10 @@ START_TEST(re_extract_verifies_the_digest)
 	struct run r = {.set = &set, .home = dir, .outdir = dir};
 	r.srcdir = path_join(dir, "src");
 	r.log = fopen("/dev/null", "w");
-	struct source_rec rec = {.kind = "tarball", .path = tgz, .sha256 = good, .verified = "yes",
+	struct source_rec rec = {.kind = "tarball",
+				 .path = tgz,
+				 .sha256 = good,
+				 .verified = "yes",
 				 .origin = tgz};
 	ck_assert_msg(source_rec_put(&r, &rec) == 0, "%s", kb_last_error());
 	ck_assert_msg(pristine_tree(&r) == 0, "%s", kb_last_error());
@@ -496,8 +505,9 @@ END_TEST
 START_TEST(missing_compiler_is_named)
 {
 	char *home = tu_tmpdir("cc-check");
-	tu_write(home, "configs/profiles/t.ini",
-		 "[source]\nversion = 1\n[config]\nbase = tinyconfig\n[build]\ncc = distcc gcc-kbuild-none\n");
+	tu_write(
+		home, "configs/profiles/t.ini",
+		"[source]\nversion = 1\n[config]\nbase = tinyconfig\n[build]\ncc = distcc gcc-kbuild-none\n");
 	struct profile p;
 	ck_assert_msg(profile_load(home, "t", &p) == 0, "%s", kb_last_error());
 	struct settings set;

@@ -125,8 +125,11 @@ END_TEST
 START_TEST(install_scripts_golden)
 {
 	struct boot_entry e = sample();
-	char *g1 = install_script_grub2(&e, BOOT_MODE_ONCE), *g2 = install_script_grub2(&e, BOOT_MODE_DEFAULT);
-	char *l1 = install_script_legacy(&e, BOOT_MODE_ONCE, "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef", 0);
+	char *g1 = install_script_grub2(&e, BOOT_MODE_ONCE),
+	     *g2 = install_script_grub2(&e, BOOT_MODE_DEFAULT);
+	char *l1 = install_script_legacy(&e, BOOT_MODE_ONCE,
+					 "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef",
+					 0);
 	char *l2 = install_script_legacy(&e, BOOT_MODE_DEFAULT, NULL, 0);
 	assert_golden("install-grub2-once.sh", g1);
 	assert_golden("install-grub2-default.sh", g2);
@@ -245,8 +248,9 @@ START_TEST(edit_keeps_crlf_and_missing_default)
 	ck_assert_int_eq(grubconf_inspect(conf, "c", &ed), 0);
 	ck_assert_str_eq(ed.default_kernel_root, "/dev/sda1");
 	char *out = grubconf_add_entry(conf, "c", "title new\n", "/vmlinuz-new", BOOT_MODE_ONCE, &ed);
-	ck_assert_str_eq(out, "timeout=5\r\nfallback=2\r\ndefault=1\ntitle new\ntitle a\r\n"
-			      "\tkernel /vmlinuz-a ro root=/dev/sda1\r\ntitle b\r\n\tkernel /vmlinuz-b ro\r\n");
+	ck_assert_str_eq(out,
+			 "timeout=5\r\nfallback=2\r\ndefault=1\ntitle new\ntitle a\r\n"
+			 "\tkernel /vmlinuz-a ro root=/dev/sda1\r\ntitle b\r\n\tkernel /vmlinuz-b ro\r\n");
 	free(out);
 	grubconf_edit_free(&ed);
 }
@@ -275,8 +279,8 @@ static void assert_refused(struct boot_entry e, const char *key)
 {
 	ck_assert_int_eq(boot_entry_check(&e), -1);
 	char *want = xasprintf("%s:", key);
-	ck_assert_msg(!strncmp(kb_last_error(), want, strlen(want)), "'%s' does not start with %s", kb_last_error(),
-		      want);
+	ck_assert_msg(!strncmp(kb_last_error(), want, strlen(want)), "'%s' does not start with %s",
+		      kb_last_error(), want);
 	free(want);
 }
 
@@ -397,8 +401,12 @@ START_TEST(files_from_profile)
 	char *dir = tu_tmpdir("grubfiles");
 	if (have_script_check()) {
 		ck_assert_int_eq(boot_files_write(&bp, dir, NULL), 0);
-		const char *names[] = {"legacy-stanza.conf", "grub.conf", "menuentry.cfg", "09_kbuild-2.6.39.4",
-				       "loader/entries/kbuild-2.6.39.4+3.conf", "install-grub2.sh",
+		const char *names[] = {"legacy-stanza.conf",
+				       "grub.conf",
+				       "menuentry.cfg",
+				       "09_kbuild-2.6.39.4",
+				       "loader/entries/kbuild-2.6.39.4+3.conf",
+				       "install-grub2.sh",
 				       "install-legacy.sh"};
 		for (size_t k = 0; k < sizeof(names) / sizeof(names[0]); k++) {
 			char *f = path_join(dir, names[k]);

@@ -59,15 +59,18 @@ START_TEST(contents)
 		return;
 	char *qa = build_qa_program(), *out = path_join(tmpdir, "i.cpio.gz");
 	const char *bins[] = {qa};
-	struct initramfs_spec s = {.busybox = BUSYBOX, .qa_bins = bins, .n_qa_bins = 1,
-				   .plan = "hello /qa/hello\n", .sysctls = sysctls, .n_sysctls = 2};
+	struct initramfs_spec s = {.busybox = BUSYBOX,
+				   .qa_bins = bins,
+				   .n_qa_bins = 1,
+				   .plan = "hello /qa/hello\n",
+				   .sysctls = sysctls,
+				   .n_sysctls = 2};
 	FILE *log = tmpfile();
 	ck_assert_msg(initramfs_build(&s, out, log) == 0, "%s", kb_last_error());
 	fclose(log);
 	struct stat st;
 	ck_assert_int_eq(stat(out, &st), 0);
-	fprintf(stderr, "initramfs (busybox + one dynamic program): %lld bytes\n",
-		(long long)st.st_size);
+	fprintf(stderr, "initramfs (busybox + one dynamic program): %lld bytes\n", (long long)st.st_size);
 	char *tmpname = xasprintf("%s.tmp", out);
 	ck_assert_msg(!path_exists(tmpname), "%s left behind", tmpname);
 	free(tmpname);
@@ -170,11 +173,14 @@ START_TEST(reproducible)
 		return;
 	char *a = path_join(tmpdir, "a.cpio.gz"), *b = path_join(tmpdir, "b.cpio.gz");
 	const char *bins[] = {"/usr/bin/kmod"};
-	struct initramfs_spec s = {.busybox = BUSYBOX, .qa_bins = bins,
-				   .n_qa_bins = access(bins[0], X_OK) == 0, .plan = "x /qa/kmod\n",
-				   .sysctls = sysctls, .n_sysctls = 2};
+	struct initramfs_spec s = {.busybox = BUSYBOX,
+				   .qa_bins = bins,
+				   .n_qa_bins = access(bins[0], X_OK) == 0,
+				   .plan = "x /qa/kmod\n",
+				   .sysctls = sysctls,
+				   .n_sysctls = 2};
 	ck_assert_msg(initramfs_build(&s, a, NULL) == 0, "%s", kb_last_error());
-	sleep(1);   /* a timestamp that leaked in would now differ */
+	sleep(1); /* a timestamp that leaked in would now differ */
 	ck_assert_msg(initramfs_build(&s, b, NULL) == 0, "%s", kb_last_error());
 	ck_assert_msg(same_bytes(a, b), "two builds differ");
 
@@ -207,8 +213,11 @@ START_TEST(bad_inputs_fail)
 	ck_assert_int_eq(initramfs_build(&s2, out, NULL), -1);
 	ck_assert_msg(strstr(kb_last_error(), "tcp_fin_timeout"), "%s", kb_last_error());
 	const char *mods[] = {"kbuild_no_such_module"};
-	struct initramfs_spec s3 = {.busybox = BUSYBOX, .modules_root = tmpdir,
-				    .release = "0.0", .modules = mods, .n_modules = 1};
+	struct initramfs_spec s3 = {.busybox = BUSYBOX,
+				    .modules_root = tmpdir,
+				    .release = "0.0",
+				    .modules = mods,
+				    .n_modules = 1};
 	ck_assert_int_eq(initramfs_build(&s3, out, NULL), -1);
 	ck_assert(!path_exists(out));
 	free(out);
@@ -285,8 +294,9 @@ END_TEST
 START_TEST(skeleton_lines_checked)
 {
 	tu_write(tmpdir, "skel/init", "#!/bin/sh\n");
-	tu_write(tmpdir, "skel/skeleton", "# comment\ndir /x 0755 0 0\nnod /dev/c 0600 0 0 c 5 1\n"
-					  "slink /y /x 0777 0 0\nfile /init init 0755 0 0\n");
+	tu_write(tmpdir, "skel/skeleton",
+		 "# comment\ndir /x 0755 0 0\nnod /dev/c 0600 0 0 c 5 1\n"
+		 "slink /y /x 0777 0 0\nfile /init init 0755 0 0\n");
 	char *skel = path_join(tmpdir, "skel");
 	struct cpio_tree t = {0};
 	ck_assert_msg(skeleton_add(&t, skel) == 0, "%s", kb_last_error());
@@ -331,8 +341,9 @@ static enum stamp_state initramfs_stamp_against(const char *home, const char *st
 START_TEST(plan_tests_come_from_the_list)
 {
 	tu_write(tmpdir, QA_TESTS_LIST, "# comment\nalpha\nbeta # trailing\n");
-	tu_write(tmpdir, "configs/profiles/t.ini", "[source]\nversion = 1\n[config]\nbase = allnoconfig\n"
-						     "[qa]\ntests = beta\n");
+	tu_write(tmpdir, "configs/profiles/t.ini",
+		 "[source]\nversion = 1\n[config]\nbase = allnoconfig\n"
+		 "[qa]\ntests = beta\n");
 	struct profile p;
 	ck_assert_msg(profile_load(tmpdir, "t", &p) == 0, "%s", kb_last_error());
 	struct settings set;
@@ -351,8 +362,8 @@ START_TEST(plan_tests_come_from_the_list)
 	settings_free(&set);
 	settings_resolve(&p, &set);
 	ck_assert_int_eq(qaplan_tests(&r, &names), -1);
-	ck_assert_msg(strstr(kb_last_error(), "gamma") && strstr(kb_last_error(), QA_TESTS_LIST),
-		      "%s", kb_last_error());
+	ck_assert_msg(strstr(kb_last_error(), "gamma") && strstr(kb_last_error(), QA_TESTS_LIST), "%s",
+		      kb_last_error());
 	strv_free(&names);
 	settings_free(&set);
 	profile_free(&p);

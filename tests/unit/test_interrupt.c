@@ -41,7 +41,8 @@ static void setup(void)
 	home = tu_tmpdir("interrupt");
 	char *ini = xasprintf("[source]\nversion = 1.0\ntree = %s/tree\n"
 			      "[patches]\nseries = patches/series\n"
-			      "[config]\nbase = allnoconfig\n", home);
+			      "[config]\nbase = allnoconfig\n",
+			      home);
 	tu_write(home, "configs/profiles/t.ini", ini);
 	free(ini);
 	tu_write(home, "tree/hello.txt", "hello\n");

@@ -144,10 +144,9 @@ END_TEST
 
 START_TEST(test_no_header)
 {
-	struct ktap_report r = parse(
-		"Linux version 6.1.0\n"
-		"Kernel panic - not syncing: VFS: Unable to mount root fs\n"
-		"1..2\nok 1 looks like tap\n");
+	struct ktap_report r = parse("Linux version 6.1.0\n"
+				     "Kernel panic - not syncing: VFS: Unable to mount root fs\n"
+				     "1..2\nok 1 looks like tap\n");
 	ck_assert(!r.header);
 	ck_assert_uint_eq(r.root.nsub, 0);
 	ktap_report_free(&r);
@@ -159,11 +158,10 @@ END_TEST
 
 START_TEST(test_last_document_wins)
 {
-	struct ktap_report r = parse(
-		"KTAP version 1\n1..1\nok 1 kunit_boot_suite\n"
-		"# the runner starts\n"
-		"KTAP version 1\n1..2\nok 1 a\nok 2 b\n"
-		"# Totals: pass:2\n");
+	struct ktap_report r = parse("KTAP version 1\n1..1\nok 1 kunit_boot_suite\n"
+				     "# the runner starts\n"
+				     "KTAP version 1\n1..2\nok 1 a\nok 2 b\n"
+				     "# Totals: pass:2\n");
 	ck_assert_uint_eq(r.root.nsub, 2);
 	ck_assert_str_eq(r.root.sub[0].name, "a");
 	ck_assert(r.trailing.n == 1 && !strcmp(r.trailing.v[0], "# Totals: pass:2"));

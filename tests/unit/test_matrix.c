@@ -176,13 +176,15 @@ START_TEST(matrix_unpacks_one_source_once)
 	ck_assert_int_eq(tu_run(tar), 0);
 	char hex[SHA256_HEX_LEN + 1];
 	ck_assert_int_eq(sha256_file(tarball, hex), 0);
-	char *ini = xasprintf("[source]\nversion = 9.9\nsource = %s\nsha256 = %s\n[config]\nbase = tinyconfig\n",
-			      tarball, hex);
+	char *ini =
+		xasprintf("[source]\nversion = 9.9\nsource = %s\nsha256 = %s\n[config]\nbase = tinyconfig\n",
+			  tarball, hex);
 	tu_write(d, "home/configs/profiles/one.ini", ini);
 	tu_write(d, "home/configs/profiles/two.ini", "[profile]\ninherit = one\n[config]\nfragments = x\n");
-	tu_write(d, "home/configs/profiles/broken.ini", "[source]\nversion = 9.9\nsource = /nonexistent.tar.gz\n"
-							"sha256 = 0000000000000000000000000000000000000000000000000000000000000000\n"
-							"[config]\nbase = tinyconfig\n");
+	tu_write(d, "home/configs/profiles/broken.ini",
+		 "[source]\nversion = 9.9\nsource = /nonexistent.tar.gz\n"
+		 "sha256 = 0000000000000000000000000000000000000000000000000000000000000000\n"
+		 "[config]\nbase = tinyconfig\n");
 	char *home_env = xasprintf("KBUILD_HOME=%s/home", d);
 	char *cache_env = xasprintf("KBUILD_CACHE=%s/cache", d);
 	char *env[] = {home_env, cache_env, NULL};
@@ -214,9 +216,13 @@ START_TEST(matrix_unpacks_one_source_once)
 	json_t *doc = json_load_file(mj, 0, &err);
 	ck_assert_ptr_nonnull(doc);
 	ck_assert_uint_eq(json_array_size(json_object_get(doc, "profiles")), 2);
-	ck_assert_str_eq(json_string_value(json_object_get(json_object_get(json_object_get(
-				 json_array_get(json_object_get(doc, "profiles"), 1), "stages"), "extract"), "status")),
-			 "pass");
+	ck_assert_str_eq(
+		json_string_value(json_object_get(
+			json_object_get(json_object_get(json_array_get(json_object_get(doc, "profiles"), 1),
+							"stages"),
+					"extract"),
+			"status")),
+		"pass");
 	json_decref(doc);
 
 	/* A row that fails makes the matrix fail, the others still run. */

@@ -31,7 +31,11 @@ START_TEST(written_at_start_and_after_each_stage)
 	ck_assert_int_eq(profile_load(dir, "m", &p), 0);
 	struct settings set;
 	settings_resolve(&p, &set);
-	struct run r = {.set = &set, .home = dir, .outdir = dir, .stages = chain_stages, .n_stages = chain_n_stages};
+	struct run r = {.set = &set,
+			.home = dir,
+			.outdir = dir,
+			.stages = chain_stages,
+			.n_stages = chain_n_stages};
 	struct source_rec src_rec = {"tarball", "/x/linux.tar.xz", "abc", "yes (sha256)", NULL};
 	struct build_rec build_rec = {.steps = 10, .warnings = 3};
 	ck_assert_int_eq(source_rec_put(&r, &src_rec), 0);

@@ -62,8 +62,8 @@ START_TEST(symbols_of_a_program)
 	const char *bad[] = {"main", "kbuild_absent_symbol"};
 	ck_assert_int_eq(elf_has_symbols(bin, bad, 2), -1);
 	show_failure();
-	ck_assert_msg(strstr(kb_last_error(), "kbuild_absent_symbol") &&
-		      !strstr(kb_last_error(), "main"), "%s", kb_last_error());
+	ck_assert_msg(strstr(kb_last_error(), "kbuild_absent_symbol") && !strstr(kb_last_error(), "main"),
+		      "%s", kb_last_error());
 	char *strip[] = {"strip", bin, NULL};
 	if (tu_run(strip) == 0) {
 		ck_assert_int_eq(elf_has_symbols(bin, good, 1), -1);

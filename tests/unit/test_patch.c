@@ -111,10 +111,10 @@ static bool have_patch(void)
 	return ok;
 }
 
-#define NEED_PATCH()            \
-	do {                    \
+#define NEED_PATCH()               \
+	do {                       \
 		if (!have_patch()) \
-			return;     \
+			return;    \
 	} while (0)
 
 static void load(const char *series_text, struct series *s)
@@ -364,8 +364,8 @@ START_TEST(optional_patch_is_skipped)
 	ck_assert_ptr_null(strstr(a, "\nA15\n")); /* from the skipped patch */
 	ck_assert_ptr_nonnull(strstr(b, "\nB25\n"));
 	char *rec = file_text("applied");
-	char *want = xasprintf("%s 0001-a.patch\n%s 0003-bad.patch skipped\n%s 0002-b.patch\n",
-			       s.e[0].sha256, s.e[1].sha256, s.e[2].sha256);
+	char *want = xasprintf("%s 0001-a.patch\n%s 0003-bad.patch skipped\n%s 0002-b.patch\n", s.e[0].sha256,
+			       s.e[1].sha256, s.e[2].sha256);
 	ck_assert_str_eq(rec, want);
 
 	char *before = snapshot();

@@ -25,12 +25,36 @@ static int add_input(struct run *r, struct stamp *s, const char *name)
 	return 0;
 }
 
-static int in_a(struct run *r, struct stamp *s) { return add_input(r, s, "input-a"); }
-static int in_b(struct run *r, struct stamp *s) { return add_input(r, s, "input-b"); }
-static int in_c(struct run *r, struct stamp *s) { return add_input(r, s, "input-c"); }
-static int run_a(struct run *r) { (void)r; runs[0]++; return 0; }
-static int run_b(struct run *r) { (void)r; runs[1]++; return fail_b ? kb_fail("b failed on purpose") : 0; }
-static int run_c(struct run *r) { (void)r; runs[2]++; return 0; }
+static int in_a(struct run *r, struct stamp *s)
+{
+	return add_input(r, s, "input-a");
+}
+static int in_b(struct run *r, struct stamp *s)
+{
+	return add_input(r, s, "input-b");
+}
+static int in_c(struct run *r, struct stamp *s)
+{
+	return add_input(r, s, "input-c");
+}
+static int run_a(struct run *r)
+{
+	(void)r;
+	runs[0]++;
+	return 0;
+}
+static int run_b(struct run *r)
+{
+	(void)r;
+	runs[1]++;
+	return fail_b ? kb_fail("b failed on purpose") : 0;
+}
+static int run_c(struct run *r)
+{
+	(void)r;
+	runs[2]++;
+	return 0;
+}
 
 static const struct stage sa = {.name = "a", .inputs = in_a, .run = run_a},
 			  sb = {.name = "b", .inputs = in_b, .run = run_b},

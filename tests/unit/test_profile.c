@@ -77,7 +77,10 @@ START_TEST(overrides)
 {
 	struct profile p;
 	ck_assert_int_eq(profile_load(home, "base", &p), 0);
-	ck_assert_int_eq(profile_override(&p, "sha256=" "0000000000000000000000000000000000000000000000000000000000000000"), 0);
+	ck_assert_int_eq(profile_override(&p,
+					  "sha256="
+					  "0000000000000000000000000000000000000000000000000000000000000000"),
+			 0);
 	ck_assert_str_eq(profile_get(&p, "source", "sha256"),
 			 "0000000000000000000000000000000000000000000000000000000000000000");
 	ck_assert_int_eq(profile_override(&p, "fragments+=extra.config"), 0);
@@ -173,7 +176,9 @@ START_TEST(values_within_limits_load)
 	struct profile p;
 	ck_assert_int_eq(load_text("[source]\nversion = 1\n[config]\nbase = my/base.config\n"
 				   "[build]\narch = arm64\ncc = distcc gcc-11\ncross = aarch64-linux-gnu-\n"
-				   "[qa]\ntimeout = 86400\nmemory = 64\n[boot]\npanic = 0\n", &p), 0);
+				   "[qa]\ntimeout = 86400\nmemory = 64\n[boot]\npanic = 0\n",
+				   &p),
+			 0);
 	profile_free(&p);
 }
 END_TEST
@@ -182,7 +187,9 @@ START_TEST(continuation_lines_extend_lists)
 {
 	struct profile p;
 	ck_assert_int_eq(load_text("[source]\nversion = 1\nmirrors = http://a/x\n   http://b/x\n"
-				   "[config]\nbase = tinyconfig\n", &p), 0);
+				   "[config]\nbase = tinyconfig\n",
+				   &p),
+			 0);
 	ck_assert_str_eq(profile_get(&p, "source", "mirrors"), "http://a/x http://b/x");
 	profile_free(&p);
 	expect_error("[source]\nversion = 1\n  2\n", "t.ini:3", "not a list");

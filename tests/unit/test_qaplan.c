@@ -192,8 +192,7 @@ START_TEST(runner_overlaps_marked_tests)
 	double together, alone;
 	char *out = run_two_sleepers("& ", &together);
 	char *serial = run_two_sleepers("", &alone);
-	fprintf(stderr, "runner: two 1 s tests side by side %.2f s, one by one %.2f s\n", together,
-		alone);
+	fprintf(stderr, "runner: two 1 s tests side by side %.2f s, one by one %.2f s\n", together, alone);
 	ck_assert_msg(together < 1.8, "side by side took %.2f s:\n%s", together, out);
 	ck_assert_msg(alone >= 2.0, "one by one took %.2f s", alone);
 	const char *a = strstr(out, "    # Subtest: first\n    start");

@@ -37,7 +37,7 @@ static int exit_code(const char *log, const char *const *expected, size_t n)
 	return code;
 }
 
-static const char *const two[] = { "a", "b" };
+static const char *const two[] = {"a", "b"};
 
 START_TEST(test_exit_all_pass)
 {
@@ -48,7 +48,9 @@ END_TEST
 START_TEST(test_exit_skip_and_todo_pass)
 {
 	ck_assert_int_eq(exit_code("KTAP version 1\n1..2\nok 1 a # SKIP no hw\n"
-				   "not ok 2 b # TODO known\n", two, 2), 0);
+				   "not ok 2 b # TODO known\n",
+				   two, 2),
+			 0);
 }
 END_TEST
 
@@ -61,7 +63,9 @@ END_TEST
 START_TEST(test_exit_failed_subtest_under_pass)
 {
 	ck_assert_int_eq(exit_code("KTAP version 1\n1..2\n    KTAP version 1\n    1..1\n"
-				   "    not ok 1 inner\nok 1 a\nok 2 b\n", two, 2), 1);
+				   "    not ok 1 inner\nok 1 a\nok 2 b\n",
+				   two, 2),
+			 1);
 }
 END_TEST
 
@@ -75,8 +79,7 @@ END_TEST
 
 START_TEST(test_exit_never_reported)
 {
-	ck_assert_int_eq(exit_code("Kernel panic - not syncing: Attempted to kill init!\n",
-				   two, 2), 2);
+	ck_assert_int_eq(exit_code("Kernel panic - not syncing: Attempted to kill init!\n", two, 2), 2);
 	ck_assert_int_eq(exit_code("", NULL, 0), 2);
 }
 END_TEST
@@ -100,7 +103,7 @@ static struct results build(struct ktap_report *r, const char *const *expected, 
 
 START_TEST(test_json)
 {
-	static const char *const expected[] = { "a", "b", "c" };
+	static const char *const expected[] = {"a", "b", "c"};
 	struct ktap_report r;
 	struct results res = build(&r, expected, 3);
 	char *path = path_join(tmpdir, "results.json");
@@ -141,7 +144,7 @@ END_TEST
 
 START_TEST(test_junit_escaping)
 {
-	static const char *const expected[] = { "a", "b", "x<&>\"'" };
+	static const char *const expected[] = {"a", "b", "x<&>\"'"};
 	struct ktap_report r;
 	struct results res = build(&r, expected, 3);
 	char *path = path_join(tmpdir, "junit.xml");
@@ -175,7 +178,7 @@ START_TEST(test_junit_never_reported)
 	struct results res;
 	const char *log = "Kernel panic - not syncing <oops>\n";
 	ktap_parse(log, strlen(log), &r);
-	static const char *const expected[] = { "modules" };
+	static const char *const expected[] = {"modules"};
 	results_build(&res, &r, expected, 1);
 	char *path = path_join(tmpdir, "junit.xml");
 	ck_assert_int_eq(results_write_junit(&res, path), 0);
@@ -220,7 +223,8 @@ END_TEST
 
 START_TEST(test_clean_text)
 {
-	char *s = results_clean_text("ok\tline\n\x01\x1b[1m \xc3\xa9 \xe2\x82\xac \xc3 \xed\xa0\x80 \xef\xbf\xbe");
+	char *s = results_clean_text(
+		"ok\tline\n\x01\x1b[1m \xc3\xa9 \xe2\x82\xac \xc3 \xed\xa0\x80 \xef\xbf\xbe");
 	ck_assert_str_eq(s, "ok\tline\n??[1m \xc3\xa9 \xe2\x82\xac ? ??? ???");
 	free(s);
 }

@@ -76,7 +76,8 @@ START_TEST(fleet_image_and_env)
 	}
 	char *dir = tu_tmpdir("fleetimg");
 	tu_write(dir, "vmlinuz-R", "not a kernel\n");
-	char *src = path_join(dir, "vmlinuz-R"), *img = path_join(dir, "disk.img"), *work = path_join(dir, "work");
+	char *src = path_join(dir, "vmlinuz-R"), *img = path_join(dir, "disk.img"),
+	     *work = path_join(dir, "work");
 	struct fleet_file files[] = {{src, "/vmlinuz-R"}, {src, "/grub/sub/dir/copy"}};
 	const char *env[] = {"saved_entry=old-X", "next_entry=kbuild-R"};
 	ck_assert_int_eq(fleet_image_create(img, work, files, 2, "set timeout=0\n", env, 2, NULL), 0);
