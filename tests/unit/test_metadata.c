@@ -77,6 +77,7 @@ START_TEST(written_at_start_and_after_each_stage)
 	ck_assert_ptr_nonnull(json_object_get(j, "finished"));
 	json_decref(j);
 
+	settings_free(&set);
 	profile_free(&p);
 	free(r.srcdir);
 	free(r.objdir);
