@@ -2,9 +2,10 @@
 #   make            kbuild and the self-test binaries (everything under build/;
 #                   ./kbuild is a link to build/kbuild)
 #   make run        install missing Debian packages, build, run the default profile
-#   make check      install missing Debian packages, build, run every test
-#   make check-unit only the fast unit tests
+#   make check      install missing Debian packages, make lint, build, run every test
+#   make check-unit only the unit tests (seconds; they need no download)
 #   make lint       shellcheck, clang-format and codespell over the sources
+#   make format     clang-format the C of LINT_FORMAT_DIRS in place
 #   make fuzz, make check-asan  libFuzzer targets, unit tests under ASan+UBSan
 #                               (both part of make check; fuzz/Makefile.inc)
 
@@ -27,7 +28,12 @@ LIB_OBJS  := $(LIB_SRCS:%.c=$(BUILD)/%.o)
 MAIN_OBJ  := $(BUILD)/builder/main.o
 LIBKBUILD := $(BUILD)/libkbuild.a
 KBUILD    := $(BUILD)/kbuild
-TEST_SRCS := $(wildcard tests/*.c)
+# Tests: tests/check_main.c (the runner and its suite table), the suites in
+# tests/unit/, tests/system/ and tests/e2e/ (a file's folder is its group),
+# shared helpers in tests/lib/, fixtures in tests/data/<suite>/.
+TEST_GROUPS := unit system e2e
+TEST_SRCS := $(wildcard tests/*.c tests/lib/*.c $(TEST_GROUPS:%=tests/%/*.c))
+TEST_INCS := -Ibuilder -Itests -Itests/lib
 TEST_OBJS := $(TEST_SRCS:%.c=$(BUILD)/%.o)
 CHECK_KBUILD := $(BUILD)/tests/check_kbuild
 HELPER_SRCS := $(wildcard tests/helpers/*.c)
@@ -56,7 +62,7 @@ $(BUILD)/builder/%.o: builder/%.c
 
 $(BUILD)/tests/%.o: tests/%.c
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) $(DEPFLAGS) $(PKG_CFLAGS) -Ibuilder -Itests -c -o $@ $<
+	$(CC) $(CFLAGS) $(DEPFLAGS) $(PKG_CFLAGS) $(TEST_INCS) -c -o $@ $<
 
 $(CHECK_KBUILD): $(TEST_OBJS) $(LIBKBUILD)
 	$(CC) $(LDFLAGS) -o $@ $^ $(PKG_LIBS) $(CHECK_LIBS)
@@ -79,14 +85,53 @@ run: deps
 	$(MAKE) all
 	./kbuild make
 
-# tools/test-kernel fetches (once) the Debian kernel some tests boot.
+# lint first (seconds); tools/test-kernel fetches (once) the Debian kernel
+# some tests boot.
 check: deps
+	$(MAKE) lint
 	$(MAKE) tests
 	root=$$(sh tools/test-kernel) && KBUILD_TEST_DEBIAN_ROOT=$$root $(CHECK_KBUILD)
 	$(MAKE) check-asan fuzz
 
-check-unit: tests
-	root=$$(sh tools/test-kernel || true); KBUILD_TEST_DEBIAN_ROOT=$$root $(CHECK_KBUILD) unit
+# The unit group needs no download: no Debian kernel (tools/test-kernel), no
+# kernel source, and of the self-tests only qa-runner (qa/modules may fetch
+# the kmod source).
+check-unit: kbuild $(QA_OUT)/qa-runner $(CHECK_KBUILD) $(HELPERS)
+	$(CHECK_KBUILD) unit
+
+# make lint: shellcheck over the shell scripts, clang-format's verdict on the
+# C under LINT_FORMAT_DIRS (.clang-format), codespell over sources and docs
+# (.codespellrc), and the test table against the test folders. make format
+# rewrites the C under LINT_FORMAT_DIRS in place. builder/ joins
+# LINT_FORMAT_DIRS once it has been formatted in one commit of its own.
+CLANG_FORMAT     ?= clang-format-14
+LINT_FORMAT_DIRS ?= tests fuzz qa
+LINT_FORMAT_SRCS  = $(shell find $(LINT_FORMAT_DIRS) -name '*.[ch]' -not -path 'tests/data/*' | sort)
+# scripts with a #! line; the RPM %post tails are bodies for /bin/sh without one
+LINT_SH          := $(shell grep -l '^\#!/bin/\(ba\)\?sh' tools/* .ci/run initramfs/* packaging/*/*.in)
+LINT_SH_BODIES   := $(wildcard packaging/rpm/post-*.in)
+# data kept byte for byte (fixtures, fuzz seeds, patches against kernel
+# sources) is not spell-checked
+LINT_SPELL       := README.md ARCHITECTURE.md BENCHMARKS.md Makefile debian-packages.txt .clang-format \
+		    .editorconfig builder tests fuzz qa tools .ci initramfs packaging configs docs
+
+.PHONY: lint format
+lint:
+	@rc=0; \
+	echo "lint: shellcheck ($(words $(LINT_SH) $(LINT_SH_BODIES)) scripts)"; \
+	shellcheck $(LINT_SH) || rc=1; \
+	shellcheck --shell=sh $(LINT_SH_BODIES) || rc=1; \
+	echo "lint: $(CLANG_FORMAT) ($(words $(LINT_FORMAT_SRCS)) files under $(LINT_FORMAT_DIRS))"; \
+	$(CLANG_FORMAT) --dry-run -Werror $(LINT_FORMAT_SRCS) || rc=1; \
+	echo "lint: codespell"; \
+	codespell $(LINT_SPELL) || rc=1; \
+	echo "lint: test groups (tests/check_main.c, tests/<group>/)"; \
+	sh tools/check-test-groups || rc=1; \
+	[ $$rc = 0 ] || echo "lint: FAILED (make format fixes the C format)" >&2; \
+	exit $$rc
+
+format:
+	$(CLANG_FORMAT) -i $(LINT_FORMAT_SRCS)
 
 clean:
 	rm -rf kbuild $(BUILD)

@@ -92,10 +92,11 @@ int main(int argc, char **argv)
 		r = qa_tcp_lookup(port, 0, &s);
 		if (r == 1 && !strcmp(qa_tcp_source(), "inet_diag netlink")) {
 			qa_diag("listener maximum backlog (inet_diag idiag_wqueue): %u", s.wqueue);
-			qa_result(&k, s.wqueue == (uint32_t)want,
-				  "listener backlog capped to somaxconn %ld", want);
+			qa_result(&k, s.wqueue == (uint32_t)want, "listener backlog capped to somaxconn %ld",
+				  want);
 		} else {
-			qa_skip(&k, "inet_diag unavailable", "listener backlog capped to somaxconn %ld", want);
+			qa_skip(&k, "inet_diag unavailable", "listener backlog capped to somaxconn %ld",
+				want);
 		}
 
 		int fds[MAX_CLIENTS], n = 0;
@@ -124,11 +125,11 @@ int main(int argc, char **argv)
 		qa_diag("%ld clients connected without accept(): %d established on the client "
 			"side, %d in the accept queue (somaxconn %ld, listen asked 1000)",
 			clients, established, queued, want);
-		qa_result(&k, queued == want + 1,
-			  "accept queue holds somaxconn+1 = %ld connections", want + 1);
+		qa_result(&k, queued == want + 1, "accept queue holds somaxconn+1 = %ld connections",
+			  want + 1);
 		qa_result(&k, established > want && established < clients,
-			  "connections beyond the backlog are not established (%d of %ld)",
-			  established, clients);
+			  "connections beyond the backlog are not established (%d of %ld)", established,
+			  clients);
 		for (int i = 0; i < n; i++)
 			close(fds[i]);
 		close(lfd);

@@ -26,9 +26,9 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-static const char *const keys[3] = { "net.ipv4.tcp_keepalive_time", "net.ipv4.tcp_keepalive_intvl",
-				     "net.ipv4.tcp_keepalive_probes" };
-static const int opts[3] = { TCP_KEEPIDLE, TCP_KEEPINTVL, TCP_KEEPCNT };
+static const char *const keys[3] = {"net.ipv4.tcp_keepalive_time", "net.ipv4.tcp_keepalive_intvl",
+				    "net.ipv4.tcp_keepalive_probes"};
+static const int opts[3] = {TCP_KEEPIDLE, TCP_KEEPINTVL, TCP_KEEPCNT};
 
 /* A new socket's TCP_KEEPIDLE/INTVL/CNT equal the three sysctls now. */
 static bool socket_gets_sysctls(long want[3])
@@ -64,7 +64,7 @@ static int pending_error(int fd)
 
 int main(int argc, char **argv)
 {
-	long want[3] = { 1, 1, 2 };
+	long want[3] = {1, 1, 2};
 	bool wrong = false;
 	for (int i = 1; i < argc; i++) {
 		if (i + 1 < argc && !strcmp(argv[i], "--time"))
@@ -89,18 +89,20 @@ int main(int argc, char **argv)
 			return qa_end(&k);
 		}
 	qa_result(&k, socket_gets_sysctls(now),
-		  "a new SO_KEEPALIVE socket gets the sysctls in force (%ld s, %ld s, %ld probes)",
-		  now[0], now[1], now[2]);
+		  "a new SO_KEEPALIVE socket gets the sysctls in force (%ld s, %ld s, %ld probes)", now[0],
+		  now[1], now[2]);
 
-	long set[3] = { want[0], want[1], wrong ? want[2] + 3 : want[2] };
+	long set[3] = {want[0], want[1], wrong ? want[2] + 3 : want[2]};
 	if (wrong)
-		qa_diag("--wrong: %s set to %ld, checked against %ld (this run must fail)", keys[2],
-			set[2], want[2]);
+		qa_diag("--wrong: %s set to %ld, checked against %ld (this run must fail)", keys[2], set[2],
+			want[2]);
 	for (int i = 0; i < 3; i++)
 		if (qa_sysctl_set_temp_long(keys[i], set[i]) < 0)
 			return qa_end(&k);
-	qa_result(&k, socket_gets_sysctls(set), "after a change to %ld s, %ld s, %ld probes, "
-		  "a new socket follows", set[0], set[1], set[2]);
+	qa_result(&k, socket_gets_sysctls(set),
+		  "after a change to %ld s, %ld s, %ld probes, "
+		  "a new socket follows",
+		  set[0], set[1], set[2]);
 
 	qa_loopback_up();
 	uint16_t sport;
@@ -121,14 +123,14 @@ int main(int argc, char **argv)
 	}
 	double x = (double)(want[0] + want[1] * want[2]);
 	double lo = x - 0.25, hi = x + x / 8 + 1.5;
-	struct pollfd p = { .fd = dead_c, .events = POLLIN };
+	struct pollfd p = {.fd = dead_c, .events = POLLIN};
 	double t;
 	while ((t = qa_now() - t0) < hi + 0.5 && poll(&p, 1, 50) == 0)
 		;
 	int err = pending_error(dead_c);
 	qa_diag("peer dropping every segment: %s after %.2f s (expected %.0f s = %ld + %ld x %ld, "
-		"bounds %.2f..%.2f s)", err ? strerror(err) : "no error", t, x, want[0], want[1],
-		want[2], lo, hi);
+		"bounds %.2f..%.2f s)",
+		err ? strerror(err) : "no error", t, x, want[0], want[1], want[2], lo, hi);
 	qa_result(&k, err == ETIMEDOUT && t >= lo && t <= hi,
 		  "a vanished peer is declared dead (ETIMEDOUT) after time + intvl x probes");
 

@@ -78,8 +78,7 @@ int qa_connect_loopback(uint16_t port, bool nonblock)
 		return -e;
 	}
 	struct sockaddr_in a = loopback(port);
-	if (connect(fd, (struct sockaddr *)&a, sizeof(a)) < 0 &&
-	    !(nonblock && errno == EINPROGRESS)) {
+	if (connect(fd, (struct sockaddr *)&a, sizeof(a)) < 0 && !(nonblock && errno == EINPROGRESS)) {
 		int e = errno;
 		close(fd);
 		return -e;
@@ -104,7 +103,7 @@ int qa_loopback_pair(int lfd, uint16_t port, int *cfd, int *sfd)
 void qa_close_active(int cfd, int sfd)
 {
 	close(cfd);
-	struct pollfd p = { .fd = sfd, .events = POLLIN };
+	struct pollfd p = {.fd = sfd, .events = POLLIN};
 	char c;
 	if (poll(&p, 1, 2000) == 1)
 		(void)!read(sfd, &c, 1);
@@ -113,14 +112,13 @@ void qa_close_active(int cfd, int sfd)
 
 int qa_drop_input(int fd)
 {
-	struct sock_filter drop_all[] = { BPF_STMT(BPF_RET | BPF_K, 0) };
-	struct sock_fprog prog = { .len = 1, .filter = drop_all };
+	struct sock_filter drop_all[] = {BPF_STMT(BPF_RET | BPF_K, 0)};
+	struct sock_fprog prog = {.len = 1, .filter = drop_all};
 	return setsockopt(fd, SOL_SOCKET, SO_ATTACH_FILTER, &prog, sizeof(prog)) < 0 ? -errno : 0;
 }
 
 int qa_accept_input(int fd)
 {
 	int unused = 0;
-	return setsockopt(fd, SOL_SOCKET, SO_DETACH_FILTER, &unused, sizeof(unused)) < 0 ? -errno
-											  : 0;
+	return setsockopt(fd, SOL_SOCKET, SO_DETACH_FILTER, &unused, sizeof(unused)) < 0 ? -errno : 0;
 }

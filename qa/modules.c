@@ -23,7 +23,8 @@ static char *module_vermagic(struct kmod_module *mod)
 	char *vermagic = NULL;
 	if (kmod_module_get_info(mod, &info) < 0)
 		return NULL;
-	kmod_list_foreach(l, info) {
+	kmod_list_foreach(l, info)
+	{
 		if (!strcmp(kmod_module_info_get_key(l), "vermagic")) {
 			vermagic = strdup(kmod_module_info_get_value(l));
 			break;
@@ -33,8 +34,7 @@ static char *module_vermagic(struct kmod_module *mod)
 	return vermagic;
 }
 
-static void check_module(struct qa_ktap *k, struct kmod_ctx *ctx, const char *name,
-			 const char *release)
+static void check_module(struct qa_ktap *k, struct kmod_ctx *ctx, const char *name, const char *release)
 {
 	struct kmod_module *mod = NULL;
 	struct kmod_list *list = NULL;
@@ -69,8 +69,8 @@ static void check_module(struct qa_ktap *k, struct kmod_ctx *ctx, const char *na
 	bool in_sys = stat(sysdir, &st) == 0;
 	if (state != KMOD_MODULE_LIVE || !in_sys)
 		qa_diag("%s: initstate %s, %s %s", name,
-			state < 0 ? strerror(-state) : kmod_module_initstate_str(state),
-			sysdir, in_sys ? "present" : "absent");
+			state < 0 ? strerror(-state) : kmod_module_initstate_str(state), sysdir,
+			in_sys ? "present" : "absent");
 	qa_result(k, state == KMOD_MODULE_LIVE && in_sys, "%s: is live", name);
 
 	char *vermagic = module_vermagic(mod);

@@ -50,18 +50,17 @@ int main(int argc, char **argv)
 	uint16_t sport;
 	int lfd = qa_listen_loopback(MAX_PORTS, &sport); /* before narrowing the range */
 	char range[64];
-	snprintf(range, sizeof(range), "%ld %ld", wrong ? low + count : low,
-		 wrong ? high + count : high);
+	snprintf(range, sizeof(range), "%ld %ld", wrong ? low + count : low, wrong ? high + count : high);
 	if (wrong)
-		qa_diag("--wrong: range set to %s, checked against %ld %ld (this run must fail)",
-			range, low, high);
+		qa_diag("--wrong: range set to %s, checked against %ld %ld (this run must fail)", range, low,
+			high);
 	if (lfd < 0 || qa_sysctl_set_temp("net.ipv4.ip_local_port_range", range) < 0) {
 		qa_diag("set-up failed (listen: %s)", lfd < 0 ? strerror(-lfd) : "ok");
 		return qa_end(&k);
 	}
 
 	int bfd = socket(AF_INET, SOCK_STREAM, 0);
-	struct sockaddr_in a = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+	struct sockaddr_in a = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
 	uint16_t bport = 0;
 	if (bfd >= 0 && bind(bfd, (struct sockaddr *)&a, sizeof(a)) == 0)
 		bport = qa_local_port(bfd);
@@ -69,8 +68,8 @@ int main(int argc, char **argv)
 		qa_diag("bind(127.0.0.1:0): %s", strerror(errno));
 	if (bfd >= 0)
 		close(bfd);
-	qa_result(&k, bport >= low && bport <= high, "bind() to port 0 gets port %u of %ld..%ld",
-		  bport, low, high);
+	qa_result(&k, bport >= low && bport <= high, "bind() to port 0 gets port %u of %ld..%ld", bport, low,
+		  high);
 
 	int fds[MAX_PORTS], n = 0, inside = 0, distinct = 0;
 	uint16_t ports[MAX_PORTS];
@@ -88,8 +87,8 @@ int main(int argc, char **argv)
 		distinct += !seen;
 		fds[n++] = fd;
 	}
-	qa_diag("%d connections: %d distinct local ports, %d inside %ld..%ld", n, distinct, inside,
-		low, high);
+	qa_diag("%d connections: %d distinct local ports, %d inside %ld..%ld", n, distinct, inside, low,
+		high);
 	qa_result(&k, n == count && inside == count && distinct == count,
 		  "%ld connect()s get %ld distinct ports of %ld..%ld", count, count, low, high);
 

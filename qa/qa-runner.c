@@ -41,7 +41,7 @@
  * that dropped the rest silently would let them pass unchecked. */
 struct test {
 	char *name;
-	char **argv; /* NULL-terminated */
+	char **argv;     /* NULL-terminated */
 	bool concurrent; /* "& " line: may run alongside its "& " neighbours */
 };
 
@@ -260,8 +260,7 @@ static void start_test(struct running *r, const struct test *t, bool live)
 		close(pipefd[1]);
 		signal(SIGPIPE, SIG_DFL);
 		execv(t->argv[0], t->argv);
-		dprintf(STDOUT_FILENO, "# qa-runner: cannot execute %s: %s\n", t->argv[0],
-			strerror(errno));
+		dprintf(STDOUT_FILENO, "# qa-runner: cannot execute %s: %s\n", t->argv[0], strerror(errno));
 		_exit(127);
 	}
 	setpgid(pid, pid);
@@ -382,8 +381,7 @@ static void __attribute__((noreturn)) finish(int code)
 		outb((unsigned char)code, DEBUG_EXIT_PORT);
 		out("# qa-runner: isa-debug-exit did not end QEMU\n");
 	} else {
-		out("# qa-runner: ioperm(0x%x): %s; powering off\n", DEBUG_EXIT_PORT,
-		    strerror(errno));
+		out("# qa-runner: ioperm(0x%x): %s; powering off\n", DEBUG_EXIT_PORT, strerror(errno));
 	}
 	reboot(RB_POWER_OFF);
 	out("# qa-runner: power off failed: %s\n", strerror(errno));
@@ -450,7 +448,7 @@ int main(int argc, char **argv)
 		}
 		i += batch;
 	}
-	out("# Totals: pass:%d fail:%d skip:%d total:%d (%.1f s)\n", passed, failed, skipped,
-	    n, now() - start);
+	out("# Totals: pass:%d fail:%d skip:%d total:%d (%.1f s)\n", passed, failed, skipped, n,
+	    now() - start);
 	finish(failed ? 1 : 0);
 }

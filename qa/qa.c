@@ -21,8 +21,7 @@ void qa_begin(struct qa_ktap *k, int planned)
 	printf("KTAP version 1\n1..%d\n", planned);
 }
 
-static void vresult(struct qa_ktap *k, const char *prefix, const char *fmt,
-		    va_list ap, const char *suffix)
+static void vresult(struct qa_ktap *k, const char *prefix, const char *fmt, va_list ap, const char *suffix)
 {
 	printf("%s %d ", prefix, ++k->done);
 	vprintf(fmt, ap);
@@ -207,8 +206,7 @@ static void restore_saved(void)
 	for (int i = n_saved - 1; i >= 0; i--) {
 		int r = qa_sysctl_write(saved[i].key, saved[i].value);
 		if (r < 0)
-			qa_diag("could not restore %s=%s: %s", saved[i].key, saved[i].value,
-				strerror(-r));
+			qa_diag("could not restore %s=%s: %s", saved[i].key, saved[i].value, strerror(-r));
 	}
 	n_saved = 0;
 }
@@ -266,7 +264,7 @@ double qa_now(void)
 
 void qa_sleep_ms(long ms)
 {
-	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
+	struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
 	while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
 		;
 }

@@ -18,8 +18,7 @@ struct qa_ktap {
 /* Print "KTAP version 1" and the plan; makes stdout line buffered. */
 void qa_begin(struct qa_ktap *k, int planned);
 /* "ok N desc" or "not ok N desc"; returns ok. */
-bool qa_result(struct qa_ktap *k, bool ok, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+bool qa_result(struct qa_ktap *k, bool ok, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 /* "ok N desc # SKIP reason". */
 void qa_skip(struct qa_ktap *k, const char *reason, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));

@@ -63,8 +63,9 @@ static int half_open(uint16_t port)
 	int fd = socket(AF_INET, SOCK_STREAM, 0);
 	if (fd < 0)
 		return -errno;
-	struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = htons(port),
-				 .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+	struct sockaddr_in a = {.sin_family = AF_INET,
+				.sin_port = htons(port),
+				.sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
 	int r = qa_drop_input(fd);
 	if (r == 0 && fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK) < 0)
 		r = -errno;
@@ -104,8 +105,10 @@ static void cookies(struct qa_ktap *k, long burst, bool wrong)
 		qa_sleep_ms(5);
 		c = cookies_sent();
 	}
-	qa_result(k, c > c0, "half-open connection %d overflows the SYN queue of a backlog-2 "
-		  "listener and gets a cookie (SyncookiesSent %lld -> %lld)", n, c0, c);
+	qa_result(k, c > c0,
+		  "half-open connection %d overflows the SYN queue of a backlog-2 "
+		  "listener and gets a cookie (SyncookiesSent %lld -> %lld)",
+		  n, c0, c);
 
 	qa_sysctl_write("net.ipv4.tcp_syncookies", wrong ? "0" : "1");
 	int fds[MAX_BURST], m = 0, up = 0;
@@ -127,9 +130,9 @@ static void cookies(struct qa_ktap *k, long burst, bool wrong)
 	}
 	long long c2 = cookies_sent();
 	qa_diag("burst of %ld beyond the full SYN queue: %d established in %.2f s, "
-		"SyncookiesSent %lld -> %lld", burst, up, qa_now() - t0, c, c2);
-	qa_result(k, up == burst, "tcp_syncookies=1: a burst of %ld beyond the full queue connects",
-		  burst);
+		"SyncookiesSent %lld -> %lld",
+		burst, up, qa_now() - t0, c, c2);
+	qa_result(k, up == burst, "tcp_syncookies=1: a burst of %ld beyond the full queue connects", burst);
 	qa_result(k, c2 - c >= burst, "SyncookiesSent grew by the burst (%lld)", c2 - c);
 
 	fcntl(lfd, F_SETFL, fcntl(lfd, F_GETFL) | O_NONBLOCK);
@@ -143,8 +146,8 @@ static void cookies(struct qa_ktap *k, long burst, bool wrong)
 		carried += read(afd, &ch, 1) == 1 && ch == 'x';
 		close(afd);
 	}
-	qa_result(k, carried == burst, "the listener accepts them and they carry data (%d of %ld)",
-		  carried, burst);
+	qa_result(k, carried == burst, "the listener accepts them and they carry data (%d of %ld)", carried,
+		  burst);
 	for (int i = 0; i < m; i++)
 		close(fds[i]);
 	for (int i = 0; i < n; i++)
@@ -164,11 +167,11 @@ static void abort_on_overflow(struct qa_ktap *k, bool wrong)
 		qa_result(k, false, "tcp_abort_on_overflow=1: overflow answered with a reset");
 		return;
 	}
-	int fill[2] = { -1, -1 };
+	int fill[2] = {-1, -1};
 	for (int i = 0; i < 2; i++)
 		fill[i] = qa_connect_loopback(port, false);
 	qa_sleep_ms(50);
-	struct qa_tcp_sock st = { 0 };
+	struct qa_tcp_sock st = {0};
 	qa_tcp_lookup(port, 0, &st);
 	qa_diag("accept queue %u with backlog 1; letting the held-back handshake complete", st.rqueue);
 	qa_accept_input(late);

@@ -27,8 +27,14 @@
 #define KEY "net.ipv4.tcp_tw_timeout"
 #define POLL_MS 100
 
-static double lower_bound(long s) { return (double)s - (double)s / 8 - 0.25; }
-static double upper_bound(long s) { return (double)s + (double)s / 8 + 1.5; }
+static double lower_bound(long s)
+{
+	return (double)s - (double)s / 8 - 0.25;
+}
+static double upper_bound(long s)
+{
+	return (double)s + (double)s / 8 + 1.5;
+}
 
 static long parse_long(const char *s, const char *opt)
 {
@@ -49,8 +55,7 @@ static void check_refused(struct qa_ktap *k, const char *value, long current)
 	long after = -1;
 	int rr = qa_sysctl_read_long(KEY, &after);
 	if (r != -EINVAL)
-		qa_diag("writing %s: %s (expected EINVAL)", value,
-			r ? strerror(-r) : "accepted");
+		qa_diag("writing %s: %s (expected EINVAL)", value, r ? strerror(-r) : "accepted");
 	if (rr < 0 || after != current)
 		qa_diag("value after writing %s is %ld, was %ld", value, after, current);
 	qa_result(k, r == -EINVAL && rr == 0 && after == current,
@@ -88,7 +93,7 @@ static double measure(long seconds)
 	close(cfd); /* active close: this side gets TIME_WAIT */
 
 	/* Wait for the client's FIN (EOF) before closing the server side. */
-	struct pollfd p = { .fd = sfd, .events = POLLIN };
+	struct pollfd p = {.fd = sfd, .events = POLLIN};
 	char c;
 	if (poll(&p, 1, 2000) != 1 || read(sfd, &c, 1) != 0)
 		qa_diag("server side did not see EOF within 2 s");
@@ -109,8 +114,8 @@ static double measure(long seconds)
 			seen = true;
 		else if (seen || t > 1.0) {
 			if (!seen) {
-				qa_diag("127.0.0.1:%u never showed TIME_WAIT (state %d)",
-					cport, r ? s.state : -1);
+				qa_diag("127.0.0.1:%u never showed TIME_WAIT (state %d)", cport,
+					r ? s.state : -1);
 				return -1;
 			}
 			return t;
@@ -134,8 +139,8 @@ static double check_lifetime(struct qa_ktap *k, long seconds, const char *what)
 	double lo = lower_bound(seconds), hi = upper_bound(seconds);
 	double t = measure(seconds);
 	if (t >= 0)
-		qa_diag("%s=%ld: TIME_WAIT lasted %.2f s (bounds %.2f..%.2f s, state from %s)",
-			KEY, seconds, t, lo, hi, qa_tcp_source());
+		qa_diag("%s=%ld: TIME_WAIT lasted %.2f s (bounds %.2f..%.2f s, state from %s)", KEY, seconds,
+			t, lo, hi, qa_tcp_source());
 	qa_result(k, t >= lo && t <= hi, "TIME_WAIT lasts %ld s%s", seconds, what);
 	return t;
 }
@@ -169,11 +174,13 @@ int main(int argc, char **argv)
 	if (r < 0) {
 		qa_diag("cannot read %s: %s", KEY, strerror(-r));
 		qa_result(&k, false, "%s exists", KEY);
-		const char *rest[] = { "default value", "writing 0 is refused",
-				       "writing 601 is refused", "writing -1 is refused",
-				       "TIME_WAIT lasts the short value",
-				       "TIME_WAIT follows a runtime change",
-				       "original value restored" };
+		const char *rest[] = {"default value",
+				      "writing 0 is refused",
+				      "writing 601 is refused",
+				      "writing -1 is refused",
+				      "TIME_WAIT lasts the short value",
+				      "TIME_WAIT follows a runtime change",
+				      "original value restored"};
 		for (size_t i = 0; i < sizeof(rest) / sizeof(rest[0]); i++)
 			qa_skip(&k, "sysctl missing", "%s", rest[i]);
 		return qa_end(&k);
@@ -191,8 +198,7 @@ int main(int argc, char **argv)
 		} else {
 			qa_diag("not in /run/sysctl.boot: the current value is the default");
 		}
-		qa_result(&k, before == want_default, "default value is %ld (got %ld)",
-			  want_default, before);
+		qa_result(&k, before == want_default, "default value is %ld (got %ld)", want_default, before);
 	}
 
 	check_refused(&k, "0", original);

@@ -43,9 +43,8 @@ static int dump_netlink(void (*fn)(const struct inet_diag_msg *m, void *ctx), vo
 	req.nlh.nlmsg_seq = 1;
 	req.r.idiag_family = AF_INET;
 	req.r.idiag_states = 0xfff; /* every state, TIME_WAIT included */
-	struct sockaddr_nl nladdr = { .nl_family = AF_NETLINK };
-	if (sendto(fd, &req, sizeof(req), 0, (struct sockaddr *)&nladdr,
-		   sizeof(nladdr)) < 0) {
+	struct sockaddr_nl nladdr = {.nl_family = AF_NETLINK};
+	if (sendto(fd, &req, sizeof(req), 0, (struct sockaddr *)&nladdr, sizeof(nladdr)) < 0) {
 		int e = errno;
 		close(fd);
 		return -e;
@@ -85,8 +84,7 @@ struct lookup_ctx {
 static void lookup_one(const struct inet_diag_msg *m, void *ctx)
 {
 	struct lookup_ctx *c = ctx;
-	if (c->found || ntohs(m->id.idiag_sport) != c->lport ||
-	    ntohs(m->id.idiag_dport) != c->rport)
+	if (c->found || ntohs(m->id.idiag_sport) != c->lport || ntohs(m->id.idiag_dport) != c->rport)
 		return;
 	c->out->state = m->idiag_state;
 	c->out->rqueue = m->idiag_rqueue;
@@ -96,7 +94,7 @@ static void lookup_one(const struct inet_diag_msg *m, void *ctx)
 
 static int lookup_netlink(uint16_t lport, uint16_t rport, struct qa_tcp_sock *out)
 {
-	struct lookup_ctx c = { lport, rport, out, 0 };
+	struct lookup_ctx c = {lport, rport, out, 0};
 	int r = dump_netlink(lookup_one, &c);
 	return r < 0 ? r : c.found;
 }
@@ -109,14 +107,13 @@ struct count_ctx {
 static void count_one(const struct inet_diag_msg *m, void *ctx)
 {
 	struct count_ctx *c = ctx;
-	if (m->idiag_state == c->state &&
-	    (!c->rport || ntohs(m->id.idiag_dport) == c->rport))
+	if (m->idiag_state == c->state && (!c->rport || ntohs(m->id.idiag_dport) == c->rport))
 		c->n++;
 }
 
 int qa_tcp_count(uint16_t rport, int state)
 {
-	struct count_ctx c = { rport, state, 0 };
+	struct count_ctx c = {rport, state, 0};
 	int r = dump_netlink(count_one, &c);
 	return r < 0 ? r : c.n;
 }
@@ -133,8 +130,8 @@ static int lookup_proc(uint16_t lport, uint16_t rport, struct qa_tcp_sock *out)
 	int found = 0;
 	while (!found && fgets(line, sizeof(line), f)) {
 		unsigned laddr, lp, raddr, rp, st, txq, rxq;
-		if (sscanf(line, " %*u: %x:%x %x:%x %x %x:%x", &laddr, &lp, &raddr,
-			   &rp, &st, &txq, &rxq) != 7)
+		if (sscanf(line, " %*u: %x:%x %x:%x %x %x:%x", &laddr, &lp, &raddr, &rp, &st, &txq, &rxq) !=
+		    7)
 			continue;
 		if (lp != lport || rp != rport)
 			continue;

@@ -8,8 +8,12 @@
 
 /* Kernel TCP states (include/net/tcp_states.h). */
 enum {
-	QA_TCP_ESTABLISHED = 1, QA_TCP_SYN_SENT = 2, QA_TCP_FIN_WAIT2 = 5,
-	QA_TCP_TIME_WAIT = 6, QA_TCP_CLOSE_WAIT = 8, QA_TCP_LISTEN = 10
+	QA_TCP_ESTABLISHED = 1,
+	QA_TCP_SYN_SENT = 2,
+	QA_TCP_FIN_WAIT2 = 5,
+	QA_TCP_TIME_WAIT = 6,
+	QA_TCP_CLOSE_WAIT = 8,
+	QA_TCP_LISTEN = 10
 };
 
 struct qa_tcp_sock {

@@ -64,14 +64,16 @@ int main(int argc, char **argv)
 			"the counter is not");
 	if (tw0 < 0 || fw0 < 0 || (c < 0 && counted)) {
 		qa_diag("cannot count: inet_diag %s, TCPTimeWaitOverflow %s",
-			strerror(-(tw0 < 0 ? tw0 : fw0 < 0 ? fw0 : 0)), strerror(-c));
+			strerror(-(tw0 < 0   ? tw0
+				   : fw0 < 0 ? fw0
+					     : 0)),
+			strerror(-c));
 		return qa_end(&k);
 	}
 	long existing = tw0 + fw0, cap = existing + room;
 	long set = wrong ? existing + conns + 4 : cap;
 	if (wrong)
-		qa_diag("--wrong: %s set to %ld, checked against %ld (this run must fail)", KEY, set,
-			cap);
+		qa_diag("--wrong: %s set to %ld, checked against %ld (this run must fail)", KEY, set, cap);
 	uint16_t sport;
 	int lfd = qa_listen_loopback(MAX_CONNS, &sport);
 	if (lfd < 0 || qa_sysctl_set_temp_long(KEY, set) < 0) {
@@ -96,7 +98,8 @@ int main(int argc, char **argv)
 	long long over1 = 0;
 	qa_tcpext("TCPTimeWaitOverflow", &over1);
 	qa_diag("%d connections closed: %d in TIME_WAIT, %d timewait sockets in all, "
-		"TCPTimeWaitOverflow %lld -> %lld", n, ours, all, over0, over1);
+		"TCPTimeWaitOverflow %lld -> %lld",
+		n, ours, all, over0, over1);
 	/* Room freed by older timewait sockets that expired meanwhile is ours too. */
 	long expired = ours >= 0 && existing > all - ours ? existing - (all - ours) : 0;
 	if (expired)

@@ -67,8 +67,8 @@ int main(int argc, char **argv)
 	qa_close_active(cfd, sfd);
 	double t0 = qa_now();
 	double t = qa_tcp_lifetime(cport, sport, QA_TCP_TIME_WAIT, t0, 2.5);
-	qa_diag("%s=%s: TIME_WAIT lasted %.2f s (expected 3.5 x RTO, at most 2 s)", KEY,
-		wrong ? "0" : "1", t);
+	qa_diag("%s=%s: TIME_WAIT lasted %.2f s (expected 3.5 x RTO, at most 2 s)", KEY, wrong ? "0" : "1",
+		t);
 	qa_result(&k, t >= 0 && t <= 2.0, "tcp_tw_recycle=1 shortens TIME_WAIT to 3.5 x RTO");
 	close(lfd);
 	return qa_end(&k);

@@ -71,8 +71,8 @@ int main(int argc, char **argv)
 	}
 	qa_sleep_ms(50);
 	int tw = qa_tcp_count(sport, QA_TCP_TIME_WAIT);
-	qa_diag("%d of %d client ports in %s, %d sockets in TIME_WAIT towards 127.0.0.1:%u",
-		in_range, NPORTS, range, tw, sport);
+	qa_diag("%d of %d client ports in %s, %d sockets in TIME_WAIT towards 127.0.0.1:%u", in_range, NPORTS,
+		range, tw, sport);
 	qa_result(&k, in_range == NPORTS && tw == NPORTS,
 		  "all %d ports of ip_local_port_range %s held in TIME_WAIT", NPORTS, range);
 

@@ -1,5 +1,7 @@
 /* The test runner: every suite, or one group ("unit", "system", "e2e"),
- * or the suites named on the command line. Check prints the summary CI reads. */
+ * or the suites named on the command line. Check prints the summary CI reads.
+ * A suite's group is its folder: tests/<group>/test_*.c (`make lint` checks
+ * that the table below agrees). */
 #include <check.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -42,6 +44,9 @@ static const struct {
 	{"qemu", "system", qemu_suite},
 	{"package", "system", package_suite},
 	{"tcp_guest", "system", tcp_guest_suite},
+	{"modcheck_debian", "system", modcheck_debian_suite},
+	{"initramfs_modules", "system", initramfs_modules_suite},
+	{"config_verify_real", "system", config_verify_real_suite},
 	{"e2e", "e2e", e2e_suite},
 	{"rollout", "e2e", rollout_suite},
 	{"distcc", "e2e", distcc_suite},

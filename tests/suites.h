@@ -1,6 +1,8 @@
-/* Every suite (check_main.c has the table, with each one's group: "unit" (fast, no kernel), "system" (real
- * programs: HTTP server, QEMU boots of a prebuilt kernel), "e2e" (builds
- * and boots kernels; minutes). */
+/* Every suite. check_main.c has the table, with each one's group: "unit"
+ * (fast; no kernel, no download), "system" (real programs: HTTP server, QEMU
+ * boots of a prebuilt kernel, Debian's kernel and source trees), "e2e"
+ * (builds and boots kernels; minutes). A suite's file lives in the folder
+ * of its group: tests/unit/, tests/system/, tests/e2e/. */
 #ifndef KBUILD_SUITES_H
 #define KBUILD_SUITES_H
 
@@ -45,5 +47,8 @@ Suite *rollout_console_suite(void);
 Suite *rollout_suite(void);
 Suite *interrupt_suite(void);
 Suite *records_suite(void);
+Suite *modcheck_debian_suite(void);
+Suite *initramfs_modules_suite(void);
+Suite *config_verify_real_suite(void);
 
 #endif

@@ -64,12 +64,7 @@ int qaplan_tests(const struct run *r, struct strv *names)
 		for (size_t k = 0; k < known.n; k++)
 			ok |= !strcmp(known.v[k], names->v[i]);
 		if (!ok) {
-			char *list = xstrdup("");
-			for (size_t k = 0; k < known.n; k++) {
-				char *l = xasprintf("%s%s%s", list, k ? " " : "", known.v[k]);
-				free(list);
-				list = l;
-			}
+			char *list = strv_join(&known, " ");
 			rc = kb_fail("%s: unknown self-test '%s' (known, from %s: %s)",
 				     settings_origin(r->set, &r->set->qa.tests), names->v[i], QA_TESTS_LIST, list);
 			free(list);

@@ -796,3 +796,11 @@ const char *kwhy_name(enum kwhy kind)
 	};
 	return kind < KWHY__COUNT ? names[kind] : "?";
 }
+
+const struct kwhy_entry *kwhy_find(const struct kwhy_report *r, const char *name)
+{
+	for (size_t i = 0; i < r->n; i++)
+		if (!strcmp(r->v[i].name, name))
+			return &r->v[i];
+	return NULL;
+}

@@ -62,6 +62,8 @@ struct kwhy_report {
 int kconfig_why(const struct kconfig_db *db, const char *dotconfig, const char *arch,
 		struct kwhy_report *out);
 void kwhy_report_free(struct kwhy_report *r);
+/* The entry for symbol name, or NULL. */
+const struct kwhy_entry *kwhy_find(const struct kwhy_report *r, const char *name);
 
 /* "depends", "arch", "choice"... */
 const char *kwhy_name(enum kwhy kind);

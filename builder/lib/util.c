@@ -274,3 +274,15 @@ char *file_tail(const char *path, int max_lines, size_t max_bytes)
 	free(text);
 	return tail;
 }
+
+char *strv_join(const struct strv *v, const char *sep)
+{
+	size_t n = 1;
+	for (size_t i = 0; i < v->n; i++)
+		n += strlen(v->v[i]) + strlen(sep);
+	char *out = xmalloc(n), *o = out;
+	*o = '\0';
+	for (size_t i = 0; i < v->n; i++)
+		o += sprintf(o, "%s%s", i ? sep : "", v->v[i]);
+	return out;
+}

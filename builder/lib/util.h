@@ -36,6 +36,8 @@ void strv_free(struct strv *s);
 char **strv_argv(struct strv *s);
 /* Split on blanks (space, tab, comma) into s; returns the count added. */
 size_t strv_split(struct strv *s, const char *text);
+/* The strings of v with sep between them, malloc'd ("" for none). */
+char *strv_join(const struct strv *v, const char *sep);
 /* lines[from..to) each followed by a newline, as one malloc'd string. */
 char *lines_join(char *const *lines, size_t from, size_t to);
 

@@ -62,11 +62,11 @@ static void log_request(const char *method, const char *path, long range, int st
 	char line[PATH_MAX + 128];
 	int n;
 	if (range >= 0)
-		n = snprintf(line, sizeof(line), "%s %s range=%ld status=%d sent=%ld\n", method, path,
-			     range, status, sent);
-	else
-		n = snprintf(line, sizeof(line), "%s %s range=- status=%d sent=%ld\n", method, path,
+		n = snprintf(line, sizeof(line), "%s %s range=%ld status=%d sent=%ld\n", method, path, range,
 			     status, sent);
+	else
+		n = snprintf(line, sizeof(line), "%s %s range=- status=%d sent=%ld\n", method, path, status,
+			     sent);
 	int fd = open(log_path, O_WRONLY | O_CREAT | O_APPEND, 0644);
 	if (fd >= 0) {
 		write_all(fd, line, (size_t)n);
@@ -78,8 +78,8 @@ static void send_simple(int c, int status, const char *reason, const char *extra
 {
 	char head[1024];
 	int n = snprintf(head, sizeof(head),
-			 "HTTP/1.1 %d %s\r\nContent-Length: 0\r\nConnection: close\r\n%s\r\n", status,
-			 reason, extra ? extra : "");
+			 "HTTP/1.1 %d %s\r\nContent-Length: 0\r\nConnection: close\r\n%s\r\n", status, reason,
+			 extra ? extra : "");
 	write_all(c, head, (size_t)n);
 }
 
@@ -87,7 +87,7 @@ static void send_simple(int c, int status, const char *reason, const char *extra
 static void stall(int c)
 {
 	for (;;) {
-		struct pollfd p = { .fd = c, .events = POLLIN };
+		struct pollfd p = {.fd = c, .events = POLLIN};
 		if (poll(&p, 1, 1000) > 0) {
 			char b[256];
 			if (read(c, b, sizeof(b)) <= 0)
@@ -200,7 +200,8 @@ static void serve(int c)
 	lseek(fd, start, SEEK_SET);
 	while (sent < limit) {
 		size_t want = rate_limit > 0 && rate_limit / 10 < (long)sizeof(buf) && rate_limit >= 10
-			? (size_t)(rate_limit / 10) : sizeof(buf);
+				      ? (size_t)(rate_limit / 10)
+				      : sizeof(buf);
 		if ((long)want > limit - sent)
 			want = (size_t)(limit - sent);
 		ssize_t r = read(fd, buf, want);
@@ -222,15 +223,30 @@ int main(int argc, char **argv)
 	long lifetime = 120;
 	while ((opt = getopt(argc, argv, "d:l:T:S:RB:t:")) != -1) {
 		switch (opt) {
-		case 'd': root = optarg; break;
-		case 'l': log_path = optarg; break;
-		case 'T': truncate_at = atol(optarg); break;
-		case 'S': stall_at = atol(optarg); break;
-		case 'R': ignore_range = 1; break;
-		case 'B': rate_limit = atol(optarg); break;
-		case 't': lifetime = atol(optarg); break;
+		case 'd':
+			root = optarg;
+			break;
+		case 'l':
+			log_path = optarg;
+			break;
+		case 'T':
+			truncate_at = atol(optarg);
+			break;
+		case 'S':
+			stall_at = atol(optarg);
+			break;
+		case 'R':
+			ignore_range = 1;
+			break;
+		case 'B':
+			rate_limit = atol(optarg);
+			break;
+		case 't':
+			lifetime = atol(optarg);
+			break;
 		default:
-			fprintf(stderr, "usage: %s -d DIR [-l LOG] [-T BYTES] [-S BYTES] [-R] [-B RATE] [-t SECONDS]\n",
+			fprintf(stderr,
+				"usage: %s -d DIR [-l LOG] [-T BYTES] [-S BYTES] [-R] [-B RATE] [-t SECONDS]\n",
 				argv[0]);
 			return 2;
 		}
@@ -246,7 +262,7 @@ int main(int argc, char **argv)
 	int s = socket(AF_INET, SOCK_STREAM, 0);
 	int one = 1;
 	setsockopt(s, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
-	struct sockaddr_in a = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+	struct sockaddr_in a = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
 	socklen_t alen = sizeof(a);
 	if (s < 0 || bind(s, (struct sockaddr *)&a, sizeof(a)) < 0 || listen(s, 16) < 0 ||
 	    getsockname(s, (struct sockaddr *)&a, &alen) < 0) {

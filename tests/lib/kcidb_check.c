@@ -1,0 +1,32 @@
+#include "kcidb_check.h"
+#include "testutil.h"
+#include "lib/util.h"
+
+#include <stdlib.h>
+
+int kcidb_check(const char *doc_path)
+{
+	static const char prog[] =
+		"import json, sys\n"
+		"doc = json.load(open(sys.argv[1]))\n"
+		"if sys.argv[2]:\n"
+		"    sys.path.insert(0, sys.argv[2])\n"
+		"    from kcidb_io import schema\n"
+		"    v = schema.LATEST\n"
+		"    v.validate(doc)\n"
+		"    print('%s: valid against the official kcidb-io schema v%d.%d' % (sys.argv[1], v.major, v.minor),"
+		" file=sys.stderr)\n"
+		"else:\n"
+		"    import jsonschema\n"
+		"    s = json.load(open(sys.argv[3]))\n"
+		"    jsonschema.Draft7Validator(s, format_checker=jsonschema.FormatChecker()).validate(doc)\n"
+		"    print('%s: valid against kbuild\\'s subset of the KCIDB v5 schema (KBUILD_TEST_KCIDB_IO unset)'"
+		" % sys.argv[1], file=sys.stderr)\n";
+	const char *io = getenv("KBUILD_TEST_KCIDB_IO");
+	char *schema = tu_data_path("report/kcidb-v5-subset.schema.json");
+	char *argv[] = {"python3", "-c", (char *)prog, (char *)doc_path, (char *)(io ? io : ""),
+			schema,    NULL};
+	int st = tu_run(argv);
+	free(schema);
+	return st;
+}

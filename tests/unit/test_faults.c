@@ -1,0 +1,658 @@
+/* Faults at the root: a full disk (a small tmpfs the test mounts) fails every
+ * checked writer and leaves nothing a later run trusts; extracted modes lose
+ * setuid/setgid/world-write; an interrupted extract's temporary tree is
+ * removed by the next one. */
+#include <archive.h>
+#include <archive_entry.h>
+#include <check.h>
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "core/home.h"
+#include "suites.h"
+#include "core/profile.h"
+#include "engine/pipeline.h"
+#include "guest/ktap.h"
+#include "kconfig/db.h"
+#include "kernel/toolchain.h"
+#include "lib/outfile.h"
+#include "lib/sha256.h"
+#include "lib/spawn.h"
+#include "lib/tools.h"
+#include "source/tree_digest.h"
+#include "source/tree_links.h"
+#include "engine/stage.h"
+#include "core/records.h"
+#include "source/pristine.h"
+#include "lib/util.h"
+#include "source/unpack.h"
+#include "testutil.h"
+
+#define BIG (2u << 20) /* 2 MiB: larger than the small tmpfs */
+
+/* A tar.gz holding top/big (len bytes, incompressible enough not to matter:
+ * the limit is on the extracted size), top/suid (04755), top/open/ (0777). */
+static void make_tarball(const char *path, size_t len)
+{
+	struct archive *a = archive_write_new();
+	archive_write_set_format_pax_restricted(a);
+	archive_write_add_filter_gzip(a);
+	ck_assert_int_eq(archive_write_open_filename(a, path), ARCHIVE_OK);
+	char *data = xmalloc(len);
+	for (size_t i = 0; i < len; i++)
+		data[i] = (char)(i * 2654435761u >> 13);
+	struct {
+		const char *name;
+		unsigned type, mode;
+		size_t size;
+	} ents[] = {
+		{"top/", AE_IFDIR, 0755, 0},
+		{"top/big", AE_IFREG, 0644, len},
+		{"top/suid", AE_IFREG, 04755, 3},
+		{"top/open/", AE_IFDIR, 0777, 0},
+	};
+	for (size_t k = 0; k < sizeof(ents) / sizeof(ents[0]); k++) {
+		struct archive_entry *e = archive_entry_new();
+		archive_entry_set_pathname(e, ents[k].name);
+		archive_entry_set_filetype(e, ents[k].type);
+		archive_entry_set_perm(e, ents[k].mode);
+		archive_entry_set_size(e, (la_int64_t)ents[k].size);
+		archive_entry_set_mtime(e, 1300000000, 0);
+		ck_assert_int_eq(archive_write_header(a, e), ARCHIVE_OK);
+		if (ents[k].size)
+			ck_assert_int_eq(archive_write_data(a,
+							    ents[k].type == AE_IFREG && k == 1 ? data : "abc",
+							    ents[k].size),
+					 (la_ssize_t)ents[k].size);
+		archive_entry_free(e);
+	}
+	ck_assert_int_eq(archive_write_close(a), ARCHIVE_OK);
+	archive_write_free(a);
+	free(data);
+}
+
+/* Whether dir holds an entry whose name starts with prefix. */
+static bool has_entry(const char *dir, const char *prefix)
+{
+	DIR *d = opendir(dir);
+	ck_assert_ptr_nonnull(d);
+	bool found = false;
+	struct dirent *de;
+	while ((de = readdir(d)))
+		found |= !strncmp(de->d_name, prefix, strlen(prefix));
+	closedir(d);
+	return found;
+}
+
+START_TEST(extract_on_full_disk_fails)
+{
+	char *disk = tu_tmpfs("full-extract", "1M");
+	if (!disk)
+		return;
+	char *work = tu_tmpdir("full-extract-src");
+	char *tgz = path_join(work, "t.tar.gz");
+	make_tarball(tgz, BIG);
+	char *dest = path_join(disk, "src");
+	kb_clear_error();
+	ck_assert_int_eq(extract_archive(tgz, dest, NULL), -1);
+	ck_assert_msg(strstr(kb_last_error(), "No space left"), "%s", kb_last_error());
+	ck_assert(!path_exists(dest));
+	ck_assert(!has_entry(disk, "src.tmp."));
+	tu_tmpfs_release(disk);
+	rm_rf(work);
+	free(work);
+	free(tgz);
+	free(dest);
+}
+END_TEST
+
+/* The negative case: the same archive on a tmpfs that is large enough. */
+START_TEST(extract_on_roomy_disk_works)
+{
+	char *disk = tu_tmpfs("roomy-extract", "8M");
+	if (!disk)
+		return;
+	char *work = tu_tmpdir("roomy-extract-src");
+	char *tgz = path_join(work, "t.tar.gz");
+	make_tarball(tgz, BIG);
+	char *dest = path_join(disk, "src");
+	ck_assert_msg(extract_archive(tgz, dest, NULL) == 0, "%s", kb_last_error());
+	char *big = path_join(dest, "big");
+	struct stat st;
+	ck_assert_int_eq(stat(big, &st), 0);
+	ck_assert_int_eq(st.st_size, BIG);
+	tu_tmpfs_release(disk);
+	rm_rf(work);
+	free(work);
+	free(tgz);
+	free(dest);
+	free(big);
+}
+END_TEST
+
+START_TEST(extract_strips_setuid_and_world_write)
+{
+	char *work = tu_tmpdir("modes");
+	char *tgz = path_join(work, "t.tar.gz");
+	make_tarball(tgz, 10);
+	char *dest = path_join(work, "src");
+	ck_assert_msg(extract_archive(tgz, dest, NULL) == 0, "%s", kb_last_error());
+	struct stat st;
+	char *suid = path_join(dest, "suid"), *open_dir = path_join(dest, "open");
+	ck_assert_int_eq(stat(suid, &st), 0);
+	ck_assert_int_eq(st.st_mode & 07777, 0755);
+	ck_assert_int_eq(stat(open_dir, &st), 0);
+	ck_assert_int_eq(st.st_mode & 07777, 0775);
+	rm_rf(work);
+	free(work);
+	free(tgz);
+	free(dest);
+	free(suid);
+	free(open_dir);
+}
+END_TEST
+
+START_TEST(interrupted_extract_temp_is_removed)
+{
+	char *work = tu_tmpdir("stale");
+	char *tgz = path_join(work, "t.tar.gz");
+	make_tarball(tgz, 10);
+	tu_write(work, "src.tmp.999999/half-written", "x");
+	char *dest = path_join(work, "src");
+	ck_assert(has_entry(work, "src.tmp."));
+	ck_assert_msg(extract_archive(tgz, dest, NULL) == 0, "%s", kb_last_error());
+	ck_assert(!has_entry(work, "src.tmp."));
+	rm_rf(work);
+	free(work);
+	free(tgz);
+	free(dest);
+}
+END_TEST
+
+START_TEST(atomic_write_on_full_disk_fails)
+{
+	char *disk = tu_tmpfs("full-write", "512k");
+	if (!disk)
+		return;
+	char *data = xcalloc(1, BIG);
+	char *p = path_join(disk, "record");
+	kb_clear_error();
+	ck_assert_int_eq(write_file_atomic(p, data, BIG), -1);
+	ck_assert_msg(strstr(kb_last_error(), "No space left") && strstr(kb_last_error(), p), "%s",
+		      kb_last_error());
+	ck_assert(!path_exists(p));
+	ck_assert(!has_entry(disk, "record"));
+	/* a small one still fits: the helper is not failing for other reasons */
+	ck_assert_int_eq(write_file_atomic(p, "ok\n", 3), 0);
+	tu_tmpfs_release(disk);
+	free(data);
+	free(p);
+}
+END_TEST
+
+START_TEST(fclose_checked_reports_a_full_disk)
+{
+	char *disk = tu_tmpfs("full-stdio", "256k");
+	if (!disk)
+		return;
+	char *p = path_join(disk, "log");
+	FILE *f = fopen(p, "w");
+	ck_assert_ptr_nonnull(f);
+	setvbuf(f, NULL, _IOLBF, 0); /* as stage logs are: the error happens inside fprintf */
+	for (int i = 0; i < 20000; i++)
+		fprintf(f, "line %d of a build log that does not fit\n", i);
+	kb_clear_error();
+	ck_assert_int_eq(fclose_checked(f, p), -1);
+	ck_assert_msg(strstr(kb_last_error(), p), "%s", kb_last_error());
+	tu_tmpfs_release(disk);
+	free(p);
+}
+END_TEST
+
+/* A stage whose log does not fit fails, and leaves no stamp. */
+static int run_chatty(struct run *r)
+{
+	char line[4000];
+	memset(line, 'x', sizeof(line) - 1);
+	line[sizeof(line) - 1] = '\0';
+	for (int i = 0; i < 100; i++)
+		fprintf(r->log, "%d %s\n", i, line);
+	return 0;
+}
+
+START_TEST(stage_with_unwritable_log_fails_without_stamp)
+{
+	char *dir = tu_tmpdir("full-stagelog");
+	char *logs = path_join(dir, "logs");
+	ck_assert_int_eq(mkdir(logs, 0755), 0);
+	char *disk = tu_tmpfs("full-stagelog-logs", "256k");
+	if (!disk) {
+		rm_rf(dir);
+		return;
+	}
+	static struct settings set = {.name = "test"};
+	static const struct stage chatty = {.name = "chatty", .summary = "", .run = run_chatty};
+	const struct stage *const table[] = {&chatty};
+	struct run r = {.set = &set, .home = dir, .outdir = dir, .logdir = disk};
+	r.stampdir = path_join(dir, "stamps");
+	ck_assert_int_ne(pipeline_run(&r, table, 1, 0), 0);
+	char *stamp = path_join(r.stampdir, "chatty");
+	ck_assert(!path_exists(stamp));
+	tu_tmpfs_release(disk);
+	rm_rf(dir);
+	free(dir);
+	free(logs);
+	free(stamp);
+	free(r.stampdir);
+}
+END_TEST
+
+/* ---- qa-runner: no argument, line or test-count limit ---- */
+
+/* Runs qa/qa-runner on a plan with one test: check.sh with nargs arguments,
+ * each argpad bytes long; check.sh passes only when it got 45 arguments
+ * and the last is the 45th. Returns qa-runner's exit status. */
+static int run_plan(const char *dir, int nargs, size_t argpad)
+{
+	tu_write(dir, "check.sh",
+		 "#!/bin/sh\n[ \"$#\" = 45 ] && case \"${45}\" in *a45) exit 0;; esac; exit 1\n");
+	char *script = path_join(dir, "check.sh");
+	ck_assert_int_eq(chmod(script, 0755), 0);
+	char *plan = xasprintf("many %s", script);
+	for (int i = 1; i <= nargs; i++) {
+		char *more = xasprintf("%s %0*da%d", plan, (int)argpad, 0, i);
+		free(plan);
+		plan = more;
+	}
+	char *text = xasprintf("# comment\n%s\n", plan);
+	tu_write(dir, "plan", text);
+	char *plan_path = path_join(dir, "plan");
+	char *runner = path_join(tu_repo(), "build/qa/qa-runner");
+	char *argv[] = {runner, "-t", "20", plan_path, NULL};
+	int st = tu_run(argv);
+	free(script);
+	free(plan);
+	free(text);
+	free(plan_path);
+	free(runner);
+	return st;
+}
+
+START_TEST(qa_runner_passes_every_argument)
+{
+	char *runner = path_join(tu_repo(), "build/qa/qa-runner");
+	if (access(runner, X_OK) < 0) {
+		free(runner);
+		TU_SKIP(TU_SKIP_ENV, "build/qa/qa-runner is not built (make qa)");
+	}
+	free(runner);
+	char *dir = tu_tmpdir("qa-runner");
+	/* 45 arguments of ~40 bytes: past the old 31-argument and 1,023-byte cuts */
+	ck_assert_int_eq(run_plan(dir, 45, 36), 0);
+	/* negative: the script does fail when an argument is missing */
+	ck_assert_int_eq(run_plan(dir, 44, 36), 1);
+	rm_rf(dir);
+	free(dir);
+}
+END_TEST
+
+/* ---- patches and symlinks ---- */
+
+START_TEST(patch_created_symlink_out_of_tree_refused)
+{
+	if (!tu_in_path("patch"))
+		TU_SKIP(TU_SKIP_ENV, "GNU patch is not installed (apt-get install patch)");
+	char *dir = tu_tmpdir("patch-symlink");
+	tu_write(dir, "tree/a/file", "x\n");
+	tu_write(
+		dir, "evil.patch",
+		"diff --git a/a/evil b/a/evil\nnew file mode 120000\nindex 0000000..1111111\n"
+		"--- /dev/null\n+++ b/a/evil\n@@ -0,0 +1 @@\n+../../outside\n\\ No newline at end of file\n");
+	tu_write(dir, "fine.patch",
+		 "diff --git a/a/fine b/a/fine\nnew file mode 120000\nindex 0000000..1111111\n"
+		 "--- /dev/null\n+++ b/a/fine\n@@ -0,0 +1 @@\n+file\n\\ No newline at end of file\n");
+	char *tree = path_join(dir, "tree"), *fine = path_join(dir, "fine.patch"),
+	     *evil = path_join(dir, "evil.patch");
+	char *fine_argv[] = {"patch", "-p1", "-s", "-d", tree, "-i", fine, NULL};
+	ck_assert_int_eq(tu_run(fine_argv), 0);
+	/* negative case: a link that stays inside passes */
+	ck_assert_msg(tree_links_scan("series", tree) == 0, "%s", kb_last_error());
+	char *evil_argv[] = {"patch", "-p1", "-s", "-d", tree, "-i", evil, NULL};
+	ck_assert_int_eq(tu_run(evil_argv), 0);
+	char *link = path_join(tree, "a/evil");
+	struct stat st;
+	ck_assert_int_eq(lstat(link, &st), 0);
+	ck_assert(S_ISLNK(st.st_mode)); /* GNU patch did create it */
+	ck_assert_int_eq(tree_links_scan("series", tree), -1);
+	ck_assert_msg(strstr(kb_last_error(), "a/evil") && strstr(kb_last_error(), "outside"), "%s",
+		      kb_last_error());
+	rm_rf(dir);
+	free(dir);
+	free(tree);
+	free(fine);
+	free(evil);
+	free(link);
+}
+END_TEST
+
+/* ---- tree= sources are stamped by content ---- */
+
+START_TEST(tree_digest_notices_edits)
+{
+	char *dir = tu_tmpdir("tree-digest");
+	tu_write(dir, "Makefile", "VERSION = 6\n");
+	tu_write(dir, "kernel/sched.c", "int x;\n");
+	char a[SHA256_HEX_LEN + 1], b[SHA256_HEX_LEN + 1];
+	ck_assert_int_eq(tree_digest(dir, a), 0);
+	ck_assert_int_eq(tree_digest(dir, b), 0);
+	ck_assert_str_eq(a, b); /* negative case: no edit, same digest */
+	/* same size, mtime put back: the edit still shows (ctime) */
+	char *f = path_join(dir, "kernel/sched.c");
+	struct stat st;
+	ck_assert_int_eq(stat(f, &st), 0);
+	tu_write(dir, "kernel/sched.c", "int y;\n");
+	struct timespec times[2] = {st.st_atim, st.st_mtim};
+	ck_assert_int_eq(utimensat(AT_FDCWD, f, times, 0), 0);
+	ck_assert_int_eq(tree_digest(dir, b), 0);
+	ck_assert_str_ne(a, b);
+	/* a new file */
+	ck_assert_int_eq(tree_digest(dir, a), 0);
+	tu_write(dir, "new.c", "");
+	ck_assert_int_eq(tree_digest(dir, b), 0);
+	ck_assert_str_ne(a, b);
+	rm_rf(dir);
+	free(dir);
+	free(f);
+}
+END_TEST
+
+/* ---- the re-extract checks the digest again ---- */
+
+START_TEST(re_extract_verifies_the_digest)
+{
+	char *dir = tu_tmpdir("re-extract");
+	char *tgz = path_join(dir, "t.tar.gz");
+	make_tarball(tgz, 10);
+	char good[SHA256_HEX_LEN + 1];
+	ck_assert_int_eq(sha256_file(tgz, good), 0);
+	static struct settings set = {.name = "test"};
+	struct run r = {.set = &set, .home = dir, .outdir = dir};
+	r.srcdir = path_join(dir, "src");
+	r.log = fopen("/dev/null", "w");
+	struct source_rec rec = {.kind = "tarball",
+				 .path = tgz,
+				 .sha256 = good,
+				 .verified = "yes",
+				 .origin = tgz};
+	ck_assert_msg(source_rec_put(&r, &rec) == 0, "%s", kb_last_error());
+	ck_assert_msg(pristine_tree(&r) == 0, "%s", kb_last_error());
+	/* the cached file is replaced behind kbuild's back */
+	make_tarball(tgz, 20);
+	ck_assert_int_eq(pristine_tree(&r), -1);
+	ck_assert_msg(strstr(kb_last_error(), "changed since it was verified"), "%s", kb_last_error());
+	ck_assert(!path_exists(r.srcdir));
+	fclose(r.log);
+	rm_rf(dir);
+	free(dir);
+	free(tgz);
+	free(r.srcdir);
+}
+END_TEST
+
+/* ---- clean, status and the output directory ---- */
+
+START_TEST(clean_refuses_what_kbuild_did_not_make)
+{
+	char *dir = tu_tmpdir("clean");
+	tu_write(dir, "precious", "keep me\n");
+	char *o = xasprintf("O=%s", dir);
+	const char *args[] = {"clean", o};
+	char *out = NULL;
+	ck_assert_int_ne(tu_kbuild("clean", args, 2, NULL, &out), 0);
+	ck_assert_msg(strstr(out, "not a kbuild output directory"), "%s", out);
+	ck_assert(path_exists(dir));
+	free(out);
+	/* the checkout itself, even when marked */
+	char *ro = xasprintf("O=%s", tu_repo());
+	const char *args2[] = {"clean", ro};
+	ck_assert_int_ne(tu_kbuild("clean", args2, 2, NULL, &out), 0);
+	ck_assert_msg(strstr(out, "refusing to clean"), "%s", out);
+	free(out);
+	/* negative case: a marked output directory is removed */
+	tu_write(dir, ".kbuild-output", "kbuild output directory\n");
+	ck_assert_int_eq(tu_kbuild("clean", args, 2, NULL, &out), 0);
+	ck_assert(!path_exists(dir));
+	free(out);
+	free(o);
+	free(ro);
+	free(dir);
+}
+END_TEST
+
+START_TEST(status_creates_nothing)
+{
+	char *dir = tu_tmpdir("status");
+	char *o_dir = path_join(dir, "never-made");
+	char *o = xasprintf("O=%s", o_dir);
+	const char *args[] = {"status", o};
+	char *out = NULL;
+	ck_assert_int_eq(tu_kbuild("status", args, 2, NULL, &out), 0);
+	ck_assert_msg(strstr(out, "fetch") && strstr(out, "not run"), "%s", out);
+	ck_assert(!path_exists(o_dir));
+	free(out);
+	const char *cargs[] = {"clean", o};
+	ck_assert_int_eq(tu_kbuild("clean", cargs, 2, NULL, &out), 0);
+	ck_assert(!path_exists(o_dir));
+	free(out);
+	rm_rf(dir);
+	free(dir);
+	free(o_dir);
+	free(o);
+}
+END_TEST
+
+START_TEST(no_home_no_tmp_cache)
+{
+	char *saved_home = getenv("HOME") ? xstrdup(getenv("HOME")) : NULL;
+	unsetenv("HOME");
+	unsetenv("KBUILD_CACHE");
+	unsetenv("XDG_CACHE_HOME");
+	kb_clear_error();
+	char *c = kbuild_cache();
+	ck_assert_ptr_null(c);
+	ck_assert_msg(strstr(kb_last_error(), "KBUILD_CACHE") && strstr(kb_last_error(), "HOME"), "%s",
+		      kb_last_error());
+	setenv("HOME", "/nonexistent-home", 1);
+	c = kbuild_cache();
+	ck_assert_str_eq(c, "/nonexistent-home/.cache/kbuild");
+	free(c);
+	if (saved_home)
+		setenv("HOME", saved_home, 1);
+	free(saved_home);
+}
+END_TEST
+
+/* ---- a missing tool names its Debian package ---- */
+
+START_TEST(missing_tool_names_the_package)
+{
+	ck_assert_str_eq(tool_debian_package("qemu-system-x86_64"), "qemu-system-x86");
+	ck_assert_str_eq(tool_debian_package("/bin/busybox"), "busybox-static");
+	ck_assert_str_eq(tool_debian_package("patch"), "patch");
+	ck_assert_ptr_null(tool_debian_package("no-such-tool-kbuild"));
+	/* through spawn, where exec fails: PATH without patch */
+	char *saved = xstrdup(getenv("PATH"));
+	setenv("PATH", "/nonexistent", 1);
+	char *argv[] = {"patch", "--version", NULL};
+	struct spawn_opts o = {.stdin_fd = -1, .stdout_fd = -1, .stderr_fd = -1};
+	kb_clear_error();
+	int st = spawn_run(argv, &o);
+	setenv("PATH", saved, 1);
+	free(saved);
+	ck_assert_int_eq(st, 127);
+	ck_assert_msg(strstr(kb_last_error(), "apt-get install patch"), "%s", kb_last_error());
+	/* negative: the same program where it exists runs */
+	if (tu_in_path("patch"))
+		ck_assert_int_eq(spawn_run(argv, &o), 0);
+}
+END_TEST
+
+START_TEST(missing_compiler_is_named)
+{
+	char *home = tu_tmpdir("cc-check");
+	tu_write(
+		home, "configs/profiles/t.ini",
+		"[source]\nversion = 1\n[config]\nbase = tinyconfig\n[build]\ncc = distcc gcc-kbuild-none\n");
+	struct profile p;
+	ck_assert_msg(profile_load(home, "t", &p) == 0, "%s", kb_last_error());
+	struct settings set;
+	settings_resolve(&p, &set);
+	struct run r = {.set = &set, .home = home};
+	bool have_distcc = tu_in_path("distcc");
+	ck_assert_int_eq(toolchain_check(&r), -1);
+	ck_assert_msg(strstr(kb_last_error(), have_distcc ? "gcc-kbuild-none" : "apt-get install distcc"),
+		      "%s", kb_last_error());
+	/* negative case: the default compiler is there */
+	ck_assert_int_eq(profile_override(&p, "cc=gcc"), 0);
+	settings_free(&set);
+	settings_resolve(&p, &set);
+	ck_assert_msg(toolchain_check(&r) == 0, "%s", kb_last_error());
+	settings_free(&set);
+	profile_free(&p);
+	rm_rf(home);
+	free(home);
+}
+END_TEST
+
+/* ---- the guest's output is untrusted ---- */
+
+START_TEST(guest_plan_cannot_exhaust_memory)
+{
+	static const char text[] = "KTAP version 1\n1..2000000000\nok 1 first\n";
+	struct ktap_report r;
+	ck_assert_int_eq(ktap_parse(text, sizeof(text) - 1, &r), 0);
+	ck_assert_int_ge(r.root.plan, 1000000); /* clamped, still far more than reported */
+	/* bounded placeholders, and the missing ones still show */
+	ck_assert_uint_le(r.root.nsub, 1 + 1024);
+	ck_assert_uint_gt(r.root.nsub, 1);
+	ck_assert_int_eq(r.root.sub[1].status, TEST_MISSING);
+	ktap_report_free(&r);
+	/* numbers past LONG_MAX, and counting on from the largest (found by fuzz_ktap) */
+	static const char big[] = "KTAP version 1\nok 9223372036854775807 a\nok b\n# duration_ms: -5\n";
+	ck_assert_int_eq(ktap_parse(big, sizeof(big) - 1, &r), 0);
+	ck_assert_int_eq(r.root.nsub, 2);
+	ck_assert_int_gt(r.root.sub[1].number, r.root.sub[0].number);
+	ktap_report_free(&r);
+}
+END_TEST
+
+/* A Kconfig that sources itself is read once more at most, not 2^64 times
+ * (found by fuzz_kconfig). */
+START_TEST(kconfig_source_cycle_is_cut)
+{
+	char *tree = tu_tmpdir("kconfig-cycle");
+	tu_write(tree, "Kconfig", "config A\n\tbool \"a\"\nsource \"/Kconfig\"\nsource \"Kconfig\"\n");
+	tu_write(tree, "arch/x86/Kconfig", "config B\n\tbool\n");
+	double t0 = now_seconds();
+	struct kconfig_db *db = kconfig_db_load(tree, "x86");
+	ck_assert_ptr_nonnull(db);
+	ck_assert_double_lt(now_seconds() - t0, 5);
+	ck_assert_msg(strstr(kconfig_db_warnings(db), "recursive inclusion"), "%s", kconfig_db_warnings(db));
+	ck_assert_ptr_nonnull(kconfig_db_find(db, "A"));
+	kconfig_db_free(db);
+	/* negative case: the same file sourced from two others is no cycle */
+	tu_write(tree, "Kconfig", "source \"a/Kconfig\"\nsource \"b/Kconfig\"\n");
+	tu_write(tree, "a/Kconfig", "source \"common/Kconfig\"\n");
+	tu_write(tree, "b/Kconfig", "source \"common/Kconfig\"\n");
+	tu_write(tree, "common/Kconfig", "config C\n\tbool\n");
+	db = kconfig_db_load(tree, "x86");
+	ck_assert_ptr_nonnull(db);
+	ck_assert_ptr_null(strstr(kconfig_db_warnings(db), "recursive"));
+	kconfig_db_free(db);
+	rm_rf(tree);
+	free(tree);
+}
+END_TEST
+
+/* The user's view of a full disk: `kbuild extract` with O on a 1 MiB tmpfs
+ * fails with one line naming the error, leaves no stamp and no temporary
+ * tree, and the same command on a roomy O then finishes. */
+START_TEST(kbuild_extract_on_full_disk)
+{
+	char *home = tu_tmpdir("full-kbuild");
+	char *disk = tu_tmpfs("full-kbuild-o", "1M");
+	if (!disk) {
+		rm_rf(home);
+		free(home);
+		return;
+	}
+	tu_write(home, "configs/profiles/t.ini", "[source]\nversion = 1\n[config]\nbase = tinyconfig\n");
+	char *tgz = path_join(home, "t.tar.gz");
+	make_tarball(tgz, BIG);
+	char hex[SHA256_HEX_LEN + 1];
+	ck_assert_int_eq(sha256_file(tgz, hex), 0);
+	char *src = xasprintf("source=%s", tgz), *sha = xasprintf("sha256=%s", hex);
+	char *o = xasprintf("O=%s/out", disk), *env_home = xasprintf("KBUILD_HOME=%s", home);
+	char *cache = xasprintf("KBUILD_CACHE=%s/cache", home);
+	char *env[] = {env_home, cache, NULL};
+	const char *args[] = {"extract", "profile=t", src, sha, o};
+	char *out = NULL;
+	ck_assert_int_eq(tu_kbuild("full", args, 5, env, &out), 1);
+	ck_assert_msg(strstr(out, "kbuild: extract: ") && strstr(out, "No space left on device"), "%s", out);
+	char *stamp = xasprintf("%s/out/stamps/extract", disk), *outdir = xasprintf("%s/out", disk);
+	ck_assert(!path_exists(stamp));
+	ck_assert(!has_entry(outdir, "src.tmp."));
+	ck_assert(!has_entry(outdir, "src"));
+	free(out);
+	/* negative case: the same on a roomy O */
+	char *o2 = xasprintf("O=%s/out", home);
+	const char *args2[] = {"extract", "profile=t", src, sha, o2};
+	ck_assert_int_eq(tu_kbuild("roomy", args2, 5, env, &out), 0);
+	free(out);
+	tu_tmpfs_release(disk);
+	rm_rf(home);
+	free(home);
+	free(tgz);
+	free(src);
+	free(sha);
+	free(o);
+	free(o2);
+	free(env_home);
+	free(cache);
+	free(stamp);
+	free(outdir);
+}
+END_TEST
+
+Suite *faults_suite(void)
+{
+	Suite *s = suite_create("faults");
+	TCase *tc = tcase_create("faults");
+	tcase_set_timeout(tc, 60);
+	tcase_add_test(tc, extract_on_full_disk_fails);
+	tcase_add_test(tc, extract_on_roomy_disk_works);
+	tcase_add_test(tc, extract_strips_setuid_and_world_write);
+	tcase_add_test(tc, interrupted_extract_temp_is_removed);
+	tcase_add_test(tc, atomic_write_on_full_disk_fails);
+	tcase_add_test(tc, fclose_checked_reports_a_full_disk);
+	tcase_add_test(tc, stage_with_unwritable_log_fails_without_stamp);
+	tcase_add_test(tc, qa_runner_passes_every_argument);
+	tcase_add_test(tc, patch_created_symlink_out_of_tree_refused);
+	tcase_add_test(tc, tree_digest_notices_edits);
+	tcase_add_test(tc, re_extract_verifies_the_digest);
+	tcase_add_test(tc, clean_refuses_what_kbuild_did_not_make);
+	tcase_add_test(tc, status_creates_nothing);
+	tcase_add_test(tc, no_home_no_tmp_cache);
+	tcase_add_test(tc, missing_tool_names_the_package);
+	tcase_add_test(tc, guest_plan_cannot_exhaust_memory);
+	tcase_add_test(tc, missing_compiler_is_named);
+	tcase_add_test(tc, kconfig_source_cycle_is_cut);
+	tcase_add_test(tc, kbuild_extract_on_full_disk);
+	suite_add_tcase(s, tc);
+	return s;
+}
