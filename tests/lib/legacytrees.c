@@ -98,8 +98,8 @@ char *lt_real_tree(const char *version, const char *env, char **why)
 			tarball = deb;
 		} else {
 			kb_clear_error();
-			*why = xasprintf("%s is not set and %s is missing (Debian package linux-source-%s)", env,
-					 deb, version);
+			*why = xasprintf("%s is not set and %s is missing (Debian package linux-source-%s)",
+					 env, deb, version);
 			free(deb);
 		}
 	}
@@ -117,7 +117,8 @@ char *lt_real_tree(const char *version, const char *env, char **why)
 		ck_assert_int_eq(mkdir_p(root, 0755), 0);
 		double t0 = now_seconds();
 		ck_assert_msg(extract_archive(tarball, dir, NULL) == 0, "%s", kb_last_error());
-		fprintf(stderr, "real tree: %s unpacked into %s in %.1f s\n", tarball, dir, now_seconds() - t0);
+		fprintf(stderr, "real tree: %s unpacked into %s in %.1f s\n", tarball, dir,
+			now_seconds() - t0);
 	}
 	free(root);
 	free(tarball);

@@ -36,33 +36,32 @@ static struct kconfig_db *load_one(const char *dir, const char *kconfig)
 START_TEST(unknown_syntax_is_counted)
 {
 	char *dir = tu_tmpdir("ksyntax");
-	struct kconfig_db *db = load_one(dir,
-		"config A\n"                       /* 1 */
-		"\tbool \"a\"\n"                   /* 2 */
-		"\tfrobnicate A\n"                 /* 3: made up */
-		"\tdepends on B &&\n"              /* 4: expression cut short */
-		"\tselect\n"                       /* 5: no symbol */
-		"\tbool \"a\" B\n"                 /* 6: text after the prompt */
-		"\tdepends B\n"                    /* 7: no `on` */
-		"\trange 1\n"                      /* 8: one bound */
-		"\toption frob\n"                  /* 9: unknown option */
-		"endif\n"                          /* 10: nothing to close */
-		"select A\n"                       /* 11: outside an entry */
-		"if A\n"
-		"endif junk\n"                     /* 13: text after endif */
-		"menu \"m\"\n"
-		"\tvisible B\n"                    /* 15: visible without if */
-		"endmenu\n"
-		"config\n");                       /* 17: no name */
+	struct kconfig_db *db = load_one(dir, "config A\n"          /* 1 */
+					      "\tbool \"a\"\n"      /* 2 */
+					      "\tfrobnicate A\n"    /* 3: made up */
+					      "\tdepends on B &&\n" /* 4: expression cut short */
+					      "\tselect\n"          /* 5: no symbol */
+					      "\tbool \"a\" B\n"    /* 6: text after the prompt */
+					      "\tdepends B\n"       /* 7: no `on` */
+					      "\trange 1\n"         /* 8: one bound */
+					      "\toption frob\n"     /* 9: unknown option */
+					      "endif\n"             /* 10: nothing to close */
+					      "select A\n"          /* 11: outside an entry */
+					      "if A\n"
+					      "endif junk\n" /* 13: text after endif */
+					      "menu \"m\"\n"
+					      "\tvisible B\n" /* 15: visible without if */
+					      "endmenu\n"
+					      "config\n"); /* 17: no name */
 	ck_assert_uint_eq(kconfig_db_nunknown(db), 12);
 	const char *u = kconfig_db_unknown(db);
 	static const char *const lines[] = {
 		"Kconfig:3: unknown keyword: frobnicate A\n", "Kconfig:4: dependency not understood: B &&\n",
-		"Kconfig:5: select takes a symbol", "Kconfig:6: text after the prompt: B\n",
-		"Kconfig:7: depends needs `on EXPR`", "Kconfig:8: range takes two bounds",
-		"Kconfig:9: unknown option: frob\n", "Kconfig:10: no block to close: endif\n",
-		"Kconfig:11: select/imply outside a config", "Kconfig:13: text after the end of a block",
-		"Kconfig:15: visible takes `if EXPR`", "Kconfig:17: config needs one symbol name",
+		"Kconfig:5: select takes a symbol",           "Kconfig:6: text after the prompt: B\n",
+		"Kconfig:7: depends needs `on EXPR`",         "Kconfig:8: range takes two bounds",
+		"Kconfig:9: unknown option: frob\n",          "Kconfig:10: no block to close: endif\n",
+		"Kconfig:11: select/imply outside a config",  "Kconfig:13: text after the end of a block",
+		"Kconfig:15: visible takes `if EXPR`",        "Kconfig:17: config needs one symbol name",
 	};
 	for (size_t i = 0; i < sizeof(lines) / sizeof(lines[0]); i++)
 		ck_assert_msg(strstr(u, lines[i]), "'%s' not listed in:\n%s", lines[i], u);
@@ -92,38 +91,39 @@ START_TEST(known_syntax_of_every_era)
 {
 	char *dir = tu_tmpdir("ksyntax");
 	tu_write(dir, "sub/Kconfig", "config SUB\n\tdef_tristate m if A\n");
-	struct kconfig_db *db = load_one(dir,
-		"mainmenu \"Linux/$(ARCH) $(KERNELVERSION) Kernel Configuration\"\n"
-		"cc-option = $(success,true)\n"
-		"CC_FLAGS := -O2\n"
-		"CC_FLAGS += -g\n"
-		"$(warning-if,n,never)\n"
-		"config ARCH\n\tstring\n\toption env=\"ARCH\"\n"
-		"config DEFCONFIG_LIST\n\tstring\n\toption defconfig_list\n\tdefault \"/boot/config\"\n"
-		"config MODULES\n\tbool \"modules\"\n\toption modules\n"
-		"config MODULES2\n\tbool \"modules\"\n\tmodules\n"
-		"config ALLNO\n\tbool\n\toption allnoconfig_y\n"
-		"config A\n\tboolean \"a\"\n\t---help---\n\t  help that looks like Kconfig:\n"
-		"\t  select B\n\n\t  default y\n"
-		"config B\n\ttristate \"b\" if A\n\tdepends on !A || \\\n\t\tMODULES\n"
-		"\tdepends on C if A\n\tselect D if A\n\timply E\n\t--- help ---\n\t  old\n"
-		"config C\n\tint \"c\"\n\trange 1 10 if A\n\tdefault 3\n"
-		"config D\n\thex\n\tprompt \"d\"\n\tdefault 0x10\n\ttransitional\n"
-		"config E\n\ttristate \"e\" ;\n\tdef_bool $(cc-option,-mfoo) && A\n\thelp\n\t  new\n"
-		"menu \"m\"\n\tvisible if A\n\tdepends on A\nendmenu\n"
-		"choice FOO\n\ttristate \"c\"\n\toptional\n\tdefault F if A\n\tdepends on A\n"
-		"config F\n\ttristate \"f\"\nendchoice\n"
-		"comment \"c\"\n\tdepends on A\n"
-		"if A\nsource \"sub/Kconfig\"\nendif\n"
-		"osource \"missing/Kconfig\"\n"
-		"rsource \"sub/Kconfig\"\n");
+	struct kconfig_db *db = load_one(
+		dir, "mainmenu \"Linux/$(ARCH) $(KERNELVERSION) Kernel Configuration\"\n"
+		     "cc-option = $(success,true)\n"
+		     "CC_FLAGS := -O2\n"
+		     "CC_FLAGS += -g\n"
+		     "$(warning-if,n,never)\n"
+		     "config ARCH\n\tstring\n\toption env=\"ARCH\"\n"
+		     "config DEFCONFIG_LIST\n\tstring\n\toption defconfig_list\n\tdefault \"/boot/config\"\n"
+		     "config MODULES\n\tbool \"modules\"\n\toption modules\n"
+		     "config MODULES2\n\tbool \"modules\"\n\tmodules\n"
+		     "config ALLNO\n\tbool\n\toption allnoconfig_y\n"
+		     "config A\n\tboolean \"a\"\n\t---help---\n\t  help that looks like Kconfig:\n"
+		     "\t  select B\n\n\t  default y\n"
+		     "config B\n\ttristate \"b\" if A\n\tdepends on !A || \\\n\t\tMODULES\n"
+		     "\tdepends on C if A\n\tselect D if A\n\timply E\n\t--- help ---\n\t  old\n"
+		     "config C\n\tint \"c\"\n\trange 1 10 if A\n\tdefault 3\n"
+		     "config D\n\thex\n\tprompt \"d\"\n\tdefault 0x10\n\ttransitional\n"
+		     "config E\n\ttristate \"e\" ;\n\tdef_bool $(cc-option,-mfoo) && A\n\thelp\n\t  new\n"
+		     "menu \"m\"\n\tvisible if A\n\tdepends on A\nendmenu\n"
+		     "choice FOO\n\ttristate \"c\"\n\toptional\n\tdefault F if A\n\tdepends on A\n"
+		     "config F\n\ttristate \"f\"\nendchoice\n"
+		     "comment \"c\"\n\tdepends on A\n"
+		     "if A\nsource \"sub/Kconfig\"\nendif\n"
+		     "osource \"missing/Kconfig\"\n"
+		     "rsource \"sub/Kconfig\"\n");
 	ck_assert_msg(kconfig_db_nunknown(db) == 0, "%s", kconfig_db_unknown(db));
 	ck_assert_msg(!strstr(kconfig_db_warnings(db), "missing"), "%s", kconfig_db_warnings(db));
 	static const enum ksyntax seen[] = {
-		KSYN_MACRO_DEF, KSYN_MACRO_CALL, KSYN_MACRO_USE, KSYN_OPTION_ENV, KSYN_OPTION_DEFCONFIG,
-		KSYN_OPTION_MODULES, KSYN_MODULES, KSYN_OPTION_ALLNOCONFIG_Y, KSYN_OLD_HELP, KSYN_BOOLEAN,
-		KSYN_IMPLY, KSYN_VISIBLE_IF, KSYN_CHOICE_OPTIONAL, KSYN_TRISTATE_CHOICE, KSYN_NAMED_CHOICE,
-		KSYN_DEPENDS_IF, KSYN_TRANSITIONAL, KSYN_SOURCE_VARIANT, KSYN_CONTINUATION, KSYN_IGNORED_CHAR,
+		KSYN_MACRO_DEF,        KSYN_MACRO_CALL,      KSYN_MACRO_USE,    KSYN_OPTION_ENV,
+		KSYN_OPTION_DEFCONFIG, KSYN_OPTION_MODULES,  KSYN_MODULES,      KSYN_OPTION_ALLNOCONFIG_Y,
+		KSYN_OLD_HELP,         KSYN_BOOLEAN,         KSYN_IMPLY,        KSYN_VISIBLE_IF,
+		KSYN_CHOICE_OPTIONAL,  KSYN_TRISTATE_CHOICE, KSYN_NAMED_CHOICE, KSYN_DEPENDS_IF,
+		KSYN_TRANSITIONAL,     KSYN_SOURCE_VARIANT,  KSYN_CONTINUATION, KSYN_IGNORED_CHAR,
 	};
 	for (size_t i = 0; i < sizeof(seen) / sizeof(seen[0]); i++)
 		ck_assert_msg(kconfig_db_syntax(db, seen[i]), "%s not counted", ksyntax_name(seen[i]));
@@ -175,18 +175,22 @@ START_TEST(depends_if_in_a_report)
 	ck_assert_msg(strstr(report, "Kconfig:10: depends on USB if !GADGET; off: USB\n"), "%s", report);
 	free(report);
 	/* with GADGET on, the dependency holds whatever USB is */
-	tu_write(dir, "o/.config", "# Linux/x86_64 6.19 Kernel Configuration\nCONFIG_MODULES=y\n"
+	tu_write(dir, "o/.config",
+		 "# Linux/x86_64 6.19 Kernel Configuration\nCONFIG_MODULES=y\n"
 		 "CONFIG_GADGET=m\n");
 	ck_assert_int_eq(config_verify(dir, dc, &req, &report), 1);
 	ck_assert_msg(strstr(report, "no reason found"), "%s", report);
 	free(report);
 	/* a tree with a line the reader does not understand: the report says so */
-	tu_write(dir, "Kconfig", "config MODULES\n\tbool \"m\"\n\tmodules\n"
+	tu_write(dir, "Kconfig",
+		 "config MODULES\n\tbool \"m\"\n\tmodules\n"
 		 "config CDNS\n\ttristate \"cdns\"\n\tvendor_keyword on\n");
 	ck_assert_int_eq(config_verify(dir, dc, &req, &report), 1);
-	ck_assert_msg(strstr(report, "\nnote: kbuild's Kconfig reader did not understand 1 line of this "
+	ck_assert_msg(strstr(report,
+			     "\nnote: kbuild's Kconfig reader did not understand 1 line of this "
 			     "tree (the reasons above may miss what they say), first: Kconfig:6: unknown "
-			     "keyword: vendor_keyword on\n"), "%s", report);
+			     "keyword: vendor_keyword on\n"),
+		      "%s", report);
 	free(report);
 	kopt_set_free(&req);
 	free(dc);
@@ -201,23 +205,23 @@ static const char census_kconfig[] =
 	"config MODULES\n\tbool \"modules\"\n\tmodules\n"
 	"config X86\n\tdef_bool y\n"
 	"config ARCH\n\tstring\n\toption env=\"ARCH\"\n"
-	"config BROKEN\n\tbool\n"                                     /* default: none */
+	"config BROKEN\n\tbool\n"                                                     /* default: none */
 	"config NEEDS_BROKEN\n\ttristate \"nb\"\n\tdepends on BROKEN\n\tselect LIB\n" /* depends */
-	"config ARM_DRIVER\n\ttristate \"arm\"\n\tdepends on ARM\n"   /* arch */
-	"config DANGLING\n\tbool \"d\"\n\tdepends on NOWHERE if X86\n" /* undefined */
-	"config MET_IF\n\ttristate \"met\"\n\tdepends on NOWHERE if BROKEN\n" /* m */
-	"config LIB\n\ttristate\n"                                    /* select */
-	"config HIDDEN\n\tbool \"h\" if BROKEN\n\tdefault BROKEN\n"   /* hidden */
-	"config ON_DEFAULT\n\tbool\n\tdefault y if X86\n"             /* y */
+	"config ARM_DRIVER\n\ttristate \"arm\"\n\tdepends on ARM\n"                   /* arch */
+	"config DANGLING\n\tbool \"d\"\n\tdepends on NOWHERE if X86\n"                /* undefined */
+	"config MET_IF\n\ttristate \"met\"\n\tdepends on NOWHERE if BROKEN\n"         /* m */
+	"config LIB\n\ttristate\n"                                                    /* select */
+	"config HIDDEN\n\tbool \"h\" if BROKEN\n\tdefault BROKEN\n"                   /* hidden */
+	"config ON_DEFAULT\n\tbool\n\tdefault y if X86\n"                             /* y */
 	"choice\n\tprompt \"pick\"\n\tdefault PICK_B\n"
-	"config PICK_A\n\tbool \"a\"\n"                                /* choice */
+	"config PICK_A\n\tbool \"a\"\n" /* choice */
 	"config PICK_B\n\tbool \"b\"\nendchoice\n"
-	"config NR\n\tint \"nr\"\n\tdefault 8\n"                      /* value */
-	"config NR2\n\tint \"nr2\"\n\trange 2 4\n\tdefault 8\n"       /* range */
-	"config STR\n\tstring \"s\"\n\tdefault \"x\"\n"               /* value */
-	"config CC_HAS_FOO\n\tdef_bool $(success,false)\n"            /* toolchain */
-	"config VISIBLE\n\ttristate \"v\"\n"                          /* m */
-	"config UNTYPED\n\tdepends on X86\n\tselect GHOST\n";          /* no type */
+	"config NR\n\tint \"nr\"\n\tdefault 8\n"                /* value */
+	"config NR2\n\tint \"nr2\"\n\trange 2 4\n\tdefault 8\n" /* range */
+	"config STR\n\tstring \"s\"\n\tdefault \"x\"\n"         /* value */
+	"config CC_HAS_FOO\n\tdef_bool $(success,false)\n"      /* toolchain */
+	"config VISIBLE\n\ttristate \"v\"\n"                    /* m */
+	"config UNTYPED\n\tdepends on X86\n\tselect GHOST\n";   /* no type */
 
 static const char census_config[] =
 	"# Linux/x86_64 6.1.0 Kernel Configuration\n"
@@ -273,7 +277,8 @@ START_TEST(every_kind_of_reason)
 	expect_why(r, "ARM_DRIVER", KWHY_ARCH, "off: ARM; defined only elsewhere: ARM in arch/arm/Kconfig:1");
 	expect_why(r, "DANGLING", KWHY_UNDEFINED, "depends on NOWHERE if X86; off: NOWHERE");
 	expect_why(r, "LIB", KWHY_SELECT, "no prompt; selected by NEEDS_BROKEN=n (Kconfig:14)");
-	expect_why(r, "HIDDEN", KWHY_PROMPT_HIDDEN, "its prompt is shown only if BROKEN; off: BROKEN; "
+	expect_why(r, "HIDDEN", KWHY_PROMPT_HIDDEN,
+		   "its prompt is shown only if BROKEN; off: BROKEN; "
 		   "its default BROKEN (Kconfig:28) gives n");
 	expect_why(r, "BROKEN", KWHY_DEFAULT, "Kconfig:9: no prompt and nothing selects it; no default");
 	expect_why(r, "PICK_A", KWHY_CHOICE, "member of the choice at Kconfig:32, which picked PICK_B");
@@ -301,9 +306,9 @@ START_TEST(disagreement_is_reported)
 {
 	struct census_tree t;
 	char *config = xasprintf("%s%s", census_config,
-				 "CONFIG_NEEDS_BROKEN=m\n"  /* deps unmet, nothing selects it */
-				 "CONFIG_HIDDEN=y\n"        /* hidden, default n */
-				 "CONFIG_PICK_A=y\n");      /* the last line wins: two picks */
+				 "CONFIG_NEEDS_BROKEN=m\n" /* deps unmet, nothing selects it */
+				 "CONFIG_HIDDEN=y\n"       /* hidden, default n */
+				 "CONFIG_PICK_A=y\n");     /* the last line wins: two picks */
 	char *text = xasprintf("%s", config);
 	/* VISIBLE visible but n; NR not its default */
 	char *p = strstr(text, "CONFIG_VISIBLE=m\n");
@@ -373,4 +378,3 @@ Suite *kconfig_syntax_suite(void)
 	suite_add_tcase(s, tc);
 	return s;
 }
-

@@ -73,14 +73,17 @@ START_TEST(written_at_start_and_after_each_stage)
 	metadata_write(&r);
 	json_t *j = load(dir);
 	ck_assert_str_eq(json_string_value(json_object_get(j, "profile")), "m");
-	ck_assert_str_eq(json_string_value(json_object_get(json_object_get(j, "results"), "status")), "running");
+	ck_assert_str_eq(json_string_value(json_object_get(json_object_get(j, "results"), "status")),
+			 "running");
 	ck_assert_ptr_nonnull(strstr(json_string_value(json_object_get(j, "reproducer")), "profile=m"));
 	ck_assert_ptr_null(json_object_get(j, "source")); /* not reached yet */
 	json_decref(j);
 
 	/* The real stages' parts, through the pipeline. */
 	const struct stage fetch = {.name = "fetch", .run = run_ok, .describe = stage_fetch.describe};
-	const struct stage build = {.name = "build", .run = run_sees_previous, .describe = stage_build.describe};
+	const struct stage build = {.name = "build",
+				    .run = run_sees_previous,
+				    .describe = stage_build.describe};
 	const struct stage *const table[] = {&fetch, &build};
 	ck_assert_int_eq(pipeline_run(&r, table, 2, 1), 0);
 	j = load(dir);

@@ -140,7 +140,8 @@ START_TEST(record_gathers_the_output_directory)
 	ck_assert_str_eq(jstr(rec, "status"), "fail");
 	ck_assert_str_eq(jstr(rec, "kernel_release"), "6.1.192");
 	ck_assert_str_eq(jstr(rec, "source.version"), "6.1");
-	ck_assert_str_eq(json_string_value(json_object_get(json_array_get(json_object_get(rec, "patches"), 0), "name")),
+	ck_assert_str_eq(json_string_value(
+				 json_object_get(json_array_get(json_object_get(rec, "patches"), 0), "name")),
 			 "0001-tw.patch");
 	/* resolved config without =n; requested with it */
 	ck_assert_str_eq(jstr(rec, "config.NET"), "y");
@@ -165,7 +166,8 @@ START_TEST(record_gathers_the_output_directory)
 	ck_assert_double_eq_tol(json_number_value(json_object_get(m, "lifetime_2s")), 2.09, 1e-9);
 	ck_assert_double_eq_tol(json_number_value(json_object_get(m, "lifetime_4s")), 4.16, 1e-9);
 	ck_assert_str_eq(jstr(rec, "boot.verdict"), "tests-failed");
-	ck_assert_double_eq_tol(json_number_value(json_object_get(json_object_get(rec, "build"), "seconds")), 198.2, 1e-9);
+	ck_assert_double_eq_tol(json_number_value(json_object_get(json_object_get(rec, "build"), "seconds")),
+				198.2, 1e-9);
 	json_decref(rec);
 }
 END_TEST
@@ -189,7 +191,8 @@ START_TEST(kcidb_document_is_valid)
 	size_t i;
 	json_t *t;
 	int seen = 0;
-	json_array_foreach(json_object_get(doc, "tests"), i, t) {
+	json_array_foreach(json_object_get(doc, "tests"), i, t)
+	{
 		const char *path = json_string_value(json_object_get(t, "path"));
 		const char *st = json_string_value(json_object_get(t, "status"));
 		if (!strcmp(path, "kbuild.tcp_timewait"))
@@ -199,8 +202,9 @@ START_TEST(kcidb_document_is_valid)
 		if (!strcmp(path, "kbuild.boot"))
 			seen += !strcmp(st, "PASS");
 		if (!strcmp(path, "kbuild.tcp_timewait.lifetime_2s"))
-			seen += !strcmp(st, "DONE") && json_number_value(json_object_get(json_object_get(t, "number"),
-											 "value")) == 2.09;
+			seen += !strcmp(st, "DONE") &&
+				json_number_value(json_object_get(json_object_get(t, "number"), "value")) ==
+					2.09;
 	}
 	ck_assert_int_eq(seen, 4);
 
@@ -223,13 +227,16 @@ START_TEST(squad_submission_shape)
 	ck_assert(json_is_object(tests) && json_is_object(metrics) && json_is_object(meta));
 	const char *k;
 	json_t *v;
-	json_object_foreach(tests, k, v) {
+	json_object_foreach(tests, k, v)
+	{
 		ck_assert_msg(strchr(k, '/'), "test %s has no suite/", k);
 		const char *r = json_string_value(v);
-		ck_assert_msg(r && (!strcmp(r, "pass") || !strcmp(r, "fail") || !strcmp(r, "skip") || !strcmp(r, "xfail")),
+		ck_assert_msg(r && (!strcmp(r, "pass") || !strcmp(r, "fail") || !strcmp(r, "skip") ||
+				    !strcmp(r, "xfail")),
 			      "test %s: result %s", k, r ? r : "(not a string)");
 	}
-	json_object_foreach(metrics, k, v) {
+	json_object_foreach(metrics, k, v)
+	{
 		ck_assert_msg(strchr(k, '/'), "metric %s has no suite/", k);
 		ck_assert(json_is_number(v));
 	}
@@ -237,12 +244,15 @@ START_TEST(squad_submission_shape)
 	ck_assert_str_eq(json_string_value(json_object_get(tests, "kbuild-qa/sysctl")), "fail");
 	ck_assert_str_eq(json_string_value(json_object_get(tests, "kbuild-qa/backlog")), "skip");
 	ck_assert_str_eq(json_string_value(json_object_get(tests, "kbuild-stages/qa")), "fail");
-	ck_assert_double_eq_tol(json_number_value(json_object_get(metrics, "kbuild/build-time")), 198.2, 1e-9);
-	ck_assert_double_eq_tol(json_number_value(json_object_get(metrics, "kbuild/boot-to-verdict")), 10.4, 1e-9);
+	ck_assert_double_eq_tol(json_number_value(json_object_get(metrics, "kbuild/build-time")), 198.2,
+				1e-9);
+	ck_assert_double_eq_tol(json_number_value(json_object_get(metrics, "kbuild/boot-to-verdict")), 10.4,
+				1e-9);
 	ck_assert_double_eq_tol(json_number_value(json_object_get(metrics, "kbuild/warnings")), 3, 1e-9);
 	ck_assert_double_eq_tol(json_number_value(json_object_get(metrics, "kbuild/bzImage-size")), 5, 1e-9);
 	ck_assert_double_eq_tol(json_number_value(json_object_get(metrics, "kbuild/modules-size")), 20, 1e-9);
-	ck_assert_double_eq_tol(json_number_value(json_object_get(metrics, "kbuild-qa/tcp_timewait-lifetime_4s")),
+	ck_assert_double_eq_tol(json_number_value(
+					json_object_get(metrics, "kbuild-qa/tcp_timewait-lifetime_4s")),
 				4.16, 1e-9);
 	json_object_foreach(meta, k, v) ck_assert_msg(!json_is_null(v), "metadata %s is null", k);
 	ck_assert_ptr_nonnull(json_string_value(json_object_get(meta, "job_id")));
@@ -256,7 +266,8 @@ END_TEST
 /* A failed build: FAIL with the end of its log as the excerpt, no tests. */
 START_TEST(kcidb_failed_build)
 {
-	tu_write(dir, "logs/build.log", "  CC      fs/a.o\nfs/a.c:3:1: error: expected ';'\nmake: *** [fs] Error 1\n");
+	tu_write(dir, "logs/build.log",
+		 "  CC      fs/a.o\nfs/a.c:3:1: error: expected ';'\nmake: *** [fs] Error 1\n");
 	char *rec_file = path_join(dir, "build.rec");
 	unlink(rec_file); /* a failed build writes none */
 	free(rec_file);
