@@ -439,6 +439,8 @@ Suite *grub_suite(void)
 {
 	Suite *s = suite_create("grub");
 	TCase *tc = tcase_create("formats");
+	tcase_set_timeout(
+		tc, 60); /* programs run here (grub tools, shellcheck, the runner): minutes under load */
 	tcase_add_test(tc, legacy_stanza_golden);
 	tcase_add_test(tc, grub2_golden_and_checked);
 	tcase_add_test(tc, bls_golden);

@@ -211,6 +211,8 @@ Suite *qaplan_suite(void)
 {
 	Suite *s = suite_create("qaplan");
 	TCase *tc = tcase_create("plan");
+	tcase_set_timeout(
+		tc, 60); /* programs run here (grub tools, shellcheck, the runner): minutes under load */
 	tcase_add_test(tc, default_plan_runs_every_test_waiting_ones_together);
 	tcase_add_test(tc, tests_key_selects_and_rejects);
 	tcase_add_test(tc, tuning_profile_sysctls_keep_multiword_values);

@@ -124,6 +124,8 @@ Suite *rollout_console_suite(void)
 {
 	Suite *s = suite_create("rollout_console");
 	TCase *tc = tcase_create("console");
+	tcase_set_timeout(
+		tc, 60); /* programs run here (grub tools, shellcheck, the runner): minutes under load */
 	tcase_add_test(tc, console_recorded_rollback);
 	tcase_add_test(tc, console_synthetic);
 	tcase_add_test(tc, fleet_image_and_env);
