@@ -15,7 +15,7 @@ CFLAGS  += -std=gnu11 -D_GNU_SOURCE $(WARNINGS) -pthread
 LDFLAGS += -pthread
 PKGS     = libcurl libarchive libkmod libelf openssl jansson inih
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lm
 CHECK_LIBS := $(shell pkg-config --libs check 2>/dev/null)
 
 # Sources live in folders by concern (ARCHITECTURE.md): every builder/*/*.c

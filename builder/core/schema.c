@@ -112,6 +112,8 @@ const struct key_def profile_keys[] = {
 	 "where a good run's records are kept for the next run to compare with (default O/history)"},
 	{"report", "origin", KEY_STRING, false, "kbuild", NO_BOUNDS, NULL, NULL, AT(report.origin),
 	 "KCIDB origin of the kcidb.json records ([a-z0-9_]+)"},
+	{"report", "keep", KEY_INT, false, "30", 0, 1000, NULL, NULL, AT(report.keep),
+	 "runs (good or failed) whose record.json the history keeps in runs/ for report.html's trends (0: none)"},
 
 	{"package", "suffix", KEY_PKG_TOKEN, false, "kbuild", NO_BOUNDS, NULL, NULL, AT(package.suffix),
 	 "package name suffix: RPM kernel-<suffix>, .deb linux-image-<release>-<suffix>"},

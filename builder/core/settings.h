@@ -70,6 +70,7 @@ struct settings {
 	} rollout;
 	struct report_settings {
 		const char *history, *origin;
+		long keep;
 	} report;
 	struct package_settings {
 		const char *suffix, *release, *vendor;
