@@ -121,5 +121,7 @@ const struct key_def profile_keys[] = {
 	 "package release (RPM Release, Debian revision)"},
 	{"package", "vendor", KEY_PKG_VENDOR, false, "kbuild <kbuild@localhost>", NO_BOUNDS, NULL, NULL,
 	 AT(package.vendor), "who ships the packages, 'Name <address>' (RPM Vendor/Packager, .deb Maintainer)"},
+	{"package", "signing_key", KEY_STRING, false, NULL, NO_BOUNDS, NULL, NULL, AT(package.signing_key),
+	 "PEM private key (Ed25519, ECDSA or RSA, unencrypted) that signs the provenance (a DSSE envelope); unset: unsigned"},
 	{NULL, NULL, KEY_STRING, false, NULL, NO_BOUNDS, NULL, NULL, KEY_NO_FIELD, NULL},
 };

@@ -73,7 +73,7 @@ struct settings {
 		long keep;
 	} report;
 	struct package_settings {
-		const char *suffix, *release, *vendor;
+		const char *suffix, *release, *vendor, *signing_key;
 	} package;
 	const struct profile *prof; /* where each value came from (settings_origin) */
 };
