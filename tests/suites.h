@@ -45,5 +45,8 @@ Suite *rollout_console_suite(void);
 Suite *rollout_suite(void);
 Suite *interrupt_suite(void);
 Suite *records_suite(void);
+Suite *attest_suite(void);
+Suite *summary_suite(void);
+Suite *report_page_suite(void);
 
 #endif

@@ -112,3 +112,15 @@ char *tu_e2e_dir(const char *name)
 	ck_assert_int_eq(mkdir_p(dir, 0755), 0);
 	return dir;
 }
+
+char *tu_schema(const char *name)
+{
+	const char *env = getenv("KBUILD_TEST_SCHEMAS");
+	char *dir = env && *env ? xstrdup(env) : path_join(tu_repo(), "../shared/schemas");
+	char *p = path_join(dir, name);
+	free(dir);
+	if (path_exists(p))
+		return p;
+	free(p);
+	return NULL;
+}

@@ -256,7 +256,7 @@ int sbom_write(const struct attest_input *in, const struct manifest *m, const ch
 		"{s:s,s:s,s:s,s:s,s:b,s:{s:s,s:[s]},s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:o}", "SPDXID", KERNEL, "name",
 		bundle_name, "versionInfo", in->krel, "downloadLocation", "NOASSERTION", "filesAnalyzed", 1,
 		"packageVerificationCode", "packageVerificationCodeValue", vcode,
-		"packageVerificationCodeExcludedFiles", excluded, "primaryPackagePurpose", "OPERATING-SYSTEM", "supplier",
+		"packageVerificationCodeExcludedFiles", excluded, "primaryPackagePurpose", "OPERATING_SYSTEM", "supplier",
 		supplier, "licenseConcluded", KERNEL_LICENSE, "licenseDeclared", KERNEL_LICENSE, "copyrightText",
 		"NOASSERTION", "builtDate", created, "comment",
 		"the Linux kernel built by kbuild: the bundle's files, laid out as the install root", "hasFiles", has);
@@ -335,7 +335,7 @@ int sbom_write(const struct attest_input *in, const struct manifest *m, const ch
 		if (!pkgs[i].name)
 			continue;
 		char *p = xasprintf(pkgs[i].purl_fmt, pkgs[i].name, in->pkg_version);
-		json_t *pk = json_pack("{s:s,s:s,s:s,s:s,s:s,s:b,s:s,s:s,s:s,s:s,s:s,s:s,s:o}", "SPDXID", pkgs[i].id,
+		json_t *pk = json_pack("{s:s,s:s,s:s,s:s,s:s,s:b,s:s,s:s,s:s,s:s,s:s,s:o}", "SPDXID", pkgs[i].id,
 				       "name", pkgs[i].name, "versionInfo", in->pkg_version, "packageFileName",
 				       pkgs[i].file, "downloadLocation", "NOASSERTION", "filesAnalyzed", 0,
 				       "primaryPackagePurpose", "INSTALL", "supplier", supplier, "licenseConcluded",

@@ -106,20 +106,31 @@ void report_summary(FILE *out, const json_t *doc, const char *report, bool color
 			free(p);
 		}
 	}
-	for (size_t w = 0; w < sizeof(wanted) / sizeof(wanted[0]); w++) {
-		size_t i;
-		json_t *a;
-		json_array_foreach(json_object_get(doc, "artifacts"), i, a) {
-			const char *path = json_member_str(a, "path");
-			if (!path || !ends_with(path, wanted[w].suffix))
-				continue;
-			char *p = report_display_path(path);
-			char *size = report_human_size((long long)json_integer_value(json_object_get(a, "size")));
-			line(out, color, wanted[w].label, p, size);
-			free(size);
-			free(p);
+	/* The artifacts' sizes in one column after the longest path. */
+	int width = 0;
+	for (int pass = 0; pass < 2; pass++)
+		for (size_t w = 0; w < sizeof(wanted) / sizeof(wanted[0]); w++) {
+			size_t i;
+			json_t *a;
+			json_array_foreach(json_object_get(doc, "artifacts"), i, a) {
+				const char *path = json_member_str(a, "path");
+				if (!path || !ends_with(path, wanted[w].suffix))
+					continue;
+				char *p = report_display_path(path);
+				if (pass == 0) {
+					width = (int)strlen(p) > width ? (int)strlen(p) : width;
+				} else {
+					char *size = report_human_size((long long)json_integer_value(json_object_get(a, "size")));
+					char *padded = xasprintf("%-*s", width, p);
+					char *right = xasprintf("%9s", size);
+					line(out, color, wanted[w].label, padded, right);
+					free(right);
+					free(padded);
+					free(size);
+				}
+				free(p);
+			}
 		}
-	}
 	if (report) {
 		char *p = report_display_path(report);
 		line(out, color, "report", p, NULL);

@@ -1,0 +1,2 @@
+#include "suites.h"
+Suite *report_page_suite(void) { return suite_create("report_page"); }
