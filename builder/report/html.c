@@ -761,11 +761,11 @@ static void article(FILE *f, const struct report_run *rr)
 	section_timeline(f, doc, &fa);
 	section_tests(f, doc, results);
 	section_tcp(f, results);
+	section_trends(f, doc, rr->history);
 	section_config(f, doc, fa.outdir);
 	section_warnings(f, doc);
 	section_artifacts(f, doc, fa.outdir);
 	section_rollout(f, doc);
-	section_trends(f, doc, rr->history);
 	fprintf(f, "</article>\n");
 	json_decref(results);
 	report_facts_free(&fa);

@@ -131,7 +131,8 @@ void svg_trend(FILE *f, const char *metric, const char *title, const char *unit,
 	for (size_t i = 0; i < n; i++) {
 		double x = left + (n > 1 ? dx * (double)i : pw / 2.0);
 		if (i % every == 0 || i == n - 1) {
-			fprintf(f, "<text x=\"%.1f\" y=\"%d\" class=\"tick\" text-anchor=\"middle\">", x, top + ph + 16);
+			fprintf(f, "<text x=\"%.1f\" y=\"%d\" class=\"tick\" text-anchor=\"%s\">", x, top + ph + 16,
+				n > 1 && i == n - 1 ? "end" : n > 1 && i == 0 ? "start" : "middle");
 			svg_escape(f, xlabels[i]);
 			fputs("</text>\n", f);
 		}

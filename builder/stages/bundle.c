@@ -21,6 +21,7 @@
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 
 static const char *const templates[] = {
@@ -146,6 +147,7 @@ static int add_header(struct run *r, struct manifest *m, const char *krel)
 /* What the SBOM and the provenance say, with the strings it owns. */
 struct attest {
 	struct attest_input in;
+	FILE *log;
 	struct source_rec src;
 	struct strv owned;
 };
@@ -270,6 +272,7 @@ static int attest_gather(struct run *r, const char *krel, long long epoch, struc
 	in->pkg_version = own(a, xasprintf("%s-%s", krel, ps->release));
 	in->command = r->doc ? json_member_str(r->doc->root, "reproducer") : NULL;
 	in->started = r->doc ? json_member_str(r->doc->root, "started") : NULL;
+	a->log = r->log;
 	return 0;
 }
 
@@ -277,11 +280,19 @@ static int attest_gather(struct run *r, const char *krel, long long epoch, struc
 static int add_sbom(void *ctx, const char *tree, struct manifest *m)
 {
 	struct attest *a = ctx;
+	double t0 = now_seconds();
 	if (sbom_write(&a->in, m, tree) < 0)
 		return -1;
 	char *rel = sbom_relpath(a->in.krel);
 	int rc = manifest_add_path(m, tree, rel);
 	manifest_sort(m);
+	const struct mf_entry *e = manifest_find(m, rel);
+	char *full = path_join(tree, rel);
+	struct stat st;
+	if (rc >= 0 && e && stat(full, &st) == 0 && a->log)
+		fprintf(a->log, "sbom: %s, %lld bytes, %zu patches, written in %.3f s\n", rel, (long long)st.st_size,
+			a->in.patches.n, now_seconds() - t0);
+	free(full);
 	free(rel);
 	return rc < 0 ? -1 : 0;
 }
