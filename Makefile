@@ -67,7 +67,13 @@ $(BUILD)/tests/helpers/%: tests/helpers/%.c
 
 -include $(LIB_OBJS:.o=.d) $(MAIN_OBJ:.o=.d) $(TEST_OBJS:.o=.d)
 
-.PHONY: all qa deps run check check-unit clean tests
+# Benchmarks (BENCHMARKS.md): the SBOM of a real staged kernel.
+$(BUILD)/bench/%: bench/%.c $(LIBKBUILD)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $(PKG_CFLAGS) -Ibuilder -o $@ $< $(LIBKBUILD) $(LDFLAGS) $(PKG_LIBS)
+bench: $(BUILD)/bench/sbom
+
+.PHONY: all qa deps run check check-unit clean tests bench
 qa: $(QA_BINS)
 tests: all $(CHECK_KBUILD) $(HELPERS)
 

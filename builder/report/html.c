@@ -139,6 +139,7 @@ static void test_row(FILE *f, const json_t *t, const char *parent)
 	const char *name = json_member_str(t, "name"), *status = json_member_str(t, "status");
 	json_t *dur = json_object_get(t, "duration");
 	const char *log = json_member_str(t, "log"), *reason = json_member_str(t, "reason");
+	json_t *subs = json_object_get(t, "subtests");
 	fprintf(f, "<tr class=\"%s\" data-test=\"", parent ? "subtest" : "test");
 	if (parent) {
 		esc(f, parent);
@@ -160,6 +161,14 @@ static void test_row(FILE *f, const json_t *t, const char *parent)
 		fprintf(f, "</td><td class=\"num duration\">%.2f s</td><td>", json_number_value(dur));
 	else
 		fprintf(f, "</td><td class=\"num duration\">-</td><td>");
+	/* Subtests that passed are counted here; the others get a row. */
+	size_t i, n = json_array_size(subs), passed = 0;
+	json_t *s;
+	json_array_foreach(subs, i, s)
+		passed += !strcmp(json_member_str(s, "status") ?: "", "pass");
+	if (n)
+		fprintf(f, "<span class=\"subtests\" data-passed=\"%zu\" data-total=\"%zu\">%zu/%zu subtests pass</span> ",
+			passed, n, passed, n);
 	if (log && *log) {
 		fprintf(f, "<details%s><summary>KTAP diagnostics</summary><pre class=\"ktap\">",
 			status && strcmp(status, "pass") && strcmp(status, "skip") ? " open" : "");
@@ -167,12 +176,10 @@ static void test_row(FILE *f, const json_t *t, const char *parent)
 		fprintf(f, "</pre></details>");
 	}
 	fprintf(f, "</td></tr>\n");
-	if (!parent) {
-		size_t i;
-		json_t *s;
-		json_array_foreach(json_object_get(t, "subtests"), i, s)
-			test_row(f, s, name ? name : "?");
-	}
+	if (!parent)
+		json_array_foreach(subs, i, s)
+			if (strcmp(json_member_str(s, "status") ?: "", "pass"))
+				test_row(f, s, name ? name : "?");
 }
 
 static void section_tests(FILE *f, const json_t *doc, const json_t *results)
