@@ -19,7 +19,9 @@ static int cmd_report(struct run *r)
 		return 1;
 	}
 	char *hist = nightly_history_dir(r);
+	double t_load = now_seconds();
 	json_t *runs = history_runs(hist);
+	t_load = now_seconds() - t_load;
 	char *page = run_path(r, REPORT_HTML);
 	char *title = xasprintf("kbuild %s: %s", r->set->name, json_member_str(doc, "reproducer") ?: "");
 	struct report_run rr = {.doc = doc, .history = runs};
@@ -28,8 +30,8 @@ static int cmd_report(struct run *r)
 	if (rc < 0)
 		fprintf(stderr, "kbuild: report: %s\n", kb_last_error());
 	else
-		fprintf(stderr, "report: %s from %zu kept run%s in %.3f s\n", page, json_array_size(runs),
-			json_array_size(runs) == 1 ? "" : "s", now_seconds() - t0);
+		fprintf(stderr, "report: %s from %zu kept run%s: history read in %.3f s, page written in %.3f s\n", page,
+			json_array_size(runs), json_array_size(runs) == 1 ? "" : "s", t_load, now_seconds() - t0);
 	report_summary(stderr, doc, rc == 0 ? page : NULL, report_use_color(stderr));
 	free(title);
 	free(page);
