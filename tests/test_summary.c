@@ -175,6 +175,31 @@ START_TEST(summary_from_kbuild_on_a_pipe)
 }
 END_TEST
 
+/* A matrix: one verdict line per row, labels aligned, a failed row's reason. */
+START_TEST(summary_matrix)
+{
+	json_error_t err;
+	json_t *a = json_loads(pass_doc, 0, &err), *b = json_loads(build_fail_doc, 0, &err);
+	const char *labels[] = {"debian-6.1-ceph", "ceph", "gone"};
+	const json_t *docs[] = {a, b, NULL};
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+	report_summary_matrix(f, labels, docs, 3, "/srv/m/report.html", false);
+	fclose(f);
+	fprintf(stderr, "%s", buf);
+	ck_assert_str_eq(buf, "PASS  debian-6.1-ceph: kernel 6.1.192, 3/3 self-tests passed, accelerator tcg "
+			      "(debian-6.1-ceph, 5 min 13 s)\n"
+			      "FAIL  ceph:            build failed (ceph, 45 s)\n"
+			      "                       make failed (exit 2); see the log; log /srv/out/ceph/logs/build.log\n"
+			      "FAIL  gone:            no record (see its log)\n"
+			      "  report     /srv/m/report.html\n");
+	free(buf);
+	json_decref(a);
+	json_decref(b);
+}
+END_TEST
+
 Suite *summary_suite(void)
 {
 	Suite *s = suite_create("summary");
@@ -184,6 +209,7 @@ Suite *summary_suite(void)
 	tcase_add_test(tc, summary_failed_selftest);
 	tcase_add_test(tc, summary_build_failure);
 	tcase_add_test(tc, summary_colour);
+	tcase_add_test(tc, summary_matrix);
 	tcase_add_test(tc, colour_only_on_a_terminal);
 	tcase_add_test(tc, summary_from_kbuild_on_a_pipe);
 	suite_add_tcase(s, tc);

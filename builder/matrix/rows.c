@@ -9,6 +9,7 @@
 #include "lib/util.h"
 #include "core/rundoc.h"
 #include "nightly/history.h"
+#include "report/facts.h"
 #include "report/html.h"
 #include "report/summary.h"
 
@@ -48,6 +49,24 @@ static char *last_line(const char *path)
 	return line;
 }
 
+/* Why a row failed: its record's one reason (report/facts.h), else the
+ * last line of its log. */
+static char *row_reason(const struct row *r)
+{
+	json_t *doc = rundoc_load(r->outdir);
+	kb_clear_error();
+	char *why = NULL;
+	if (doc) {
+		struct report_facts f;
+		report_facts(doc, &f);
+		if (f.reason)
+			why = xasprintf("%s: %s", f.failed_stage, f.reason);
+		report_facts_free(&f);
+		json_decref(doc);
+	}
+	return why ? why : last_line(r->log);
+}
+
 static void row_finished(struct row *r, int status)
 {
 	r->exit_code = status;
@@ -56,7 +75,7 @@ static void row_finished(struct row *r, int status)
 	if (r->fd >= 0)
 		close(r->fd);
 	r->fd = -1;
-	char *why = status ? last_line(r->log) : NULL;
+	char *why = status ? row_reason(r) : NULL;
 	fprintf(stderr, "matrix: %-20s exit %d  after %.1f s%s%s\n", r->e->label, status, r->seconds,
 		why ? ": " : "", why ? why : "");
 	free(why);
@@ -222,6 +241,7 @@ static int matrix_report(const char *dir, const struct matrix_plan *plan, const 
 	char *page = path_join(dir, REPORT_HTML);
 	char *title = xasprintf("kbuild matrix: %zu rows (%s)", plan->n, dir);
 	int rc = report_html_write(page, title, rr, plan->n, true);
+	fflush(stdout); /* the table first */
 	report_summary_matrix(stderr, labels, docs, plan->n, rc == 0 ? page : NULL, report_use_color(stderr));
 	for (size_t i = 0; i < plan->n; i++) {
 		json_decref((json_t *)rr[i].doc);

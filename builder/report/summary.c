@@ -83,12 +83,17 @@ static char *verdict_text(const struct report_facts *f)
 	return buf;
 }
 
-static void verdict(FILE *out, const struct report_facts *f, const char *label, bool color)
+/* label: a matrix row's, printed "label:" padded to width. */
+static void verdict(FILE *out, const struct report_facts *f, const char *label, int width, bool color)
 {
 	const char *word = f->passed ? "PASS" : "FAIL";
 	char *text = verdict_text(f);
-	fprintf(out, "%s%s%s  %s%s%s\n", color ? (f->passed ? GREEN : RED) : "", word, color ? OFF : "",
-		label ? label : "", label ? ": " : "", text);
+	char *lab = label ? xasprintf("%s:", label) : NULL;
+	fprintf(out, "%s%s%s  ", color ? (f->passed ? GREEN : RED) : "", word, color ? OFF : "");
+	if (lab)
+		fprintf(out, "%-*s ", width + 1, lab);
+	fprintf(out, "%s\n", text);
+	free(lab);
 	free(text);
 }
 
@@ -96,7 +101,7 @@ void report_summary(FILE *out, const json_t *doc, const char *report, bool color
 {
 	struct report_facts f;
 	report_facts(doc, &f);
-	verdict(out, &f, NULL, color);
+	verdict(out, &f, NULL, 0, color);
 	if (!f.passed) {
 		if (f.reason)
 			line(out, color, "reason", f.reason, NULL);
@@ -146,23 +151,23 @@ void report_summary_matrix(FILE *out, const char *const *labels, const json_t *c
 	for (size_t i = 0; i < n; i++)
 		width = strlen(labels[i]) > width ? strlen(labels[i]) : width;
 	for (size_t i = 0; i < n; i++) {
-		char *label = xasprintf("%-*s", (int)width, labels[i]);
 		if (!docs[i]) {
-			fprintf(out, "%sFAIL%s  %s: no record (see its log)\n", color ? RED : "", color ? OFF : "",
-				label);
-		} else {
-			struct report_facts f;
-			report_facts(docs[i], &f);
-			verdict(out, &f, label, color);
-			if (!f.passed && f.log) {
-				char *p = report_display_path(f.log);
-				fprintf(out, "  %*s  %s%s%s\n", (int)width, "", f.reason ? f.reason : "",
-					f.reason ? "; log " : "log ", p);
-				free(p);
-			}
-			report_facts_free(&f);
+			char *lab = xasprintf("%s:", labels[i]);
+			fprintf(out, "%sFAIL%s  %-*s no record (see its log)\n", color ? RED : "", color ? OFF : "",
+				(int)width + 1, lab);
+			free(lab);
+			continue;
 		}
-		free(label);
+		struct report_facts f;
+		report_facts(docs[i], &f);
+		verdict(out, &f, labels[i], (int)width, color);
+		if (!f.passed && (f.reason || f.log)) {
+			char *p = f.log ? report_display_path(f.log) : NULL;
+			fprintf(out, "      %*s %s%s%s\n", (int)width + 1, "", f.reason ? f.reason : "",
+				f.reason && p ? "; log " : p ? "log " : "", p ? p : "");
+			free(p);
+		}
+		report_facts_free(&f);
 	}
 	if (report) {
 		char *p = report_display_path(report);
