@@ -252,9 +252,19 @@ START_TEST(one_run)
 	NEED_CHROMIUM();
 	char *o = outdir("one", false);
 	json_t *doc = run_doc(o, 1, false, false, "debian-6.1-ceph");
+	/* A rollout section, shaped as builder/rollout/ may write it: lists of
+	 * objects become tables, whatever their members. */
+	json_object_set_new(doc, "rollout", json_pack("{s:s,s:[{s:s,s:s}],s:[{s:i,s:s,s:s,s:s},{s:i,s:s,s:s,s:s}]}",
+						       "verdict", "passed", "hosts", "name", "fleet-1", "verdict", "pass",
+						       "boots", "boot", 1, "entry", "kbuild-6.1.192", "kernel", "6.1.192",
+						       "verdict", "pass", "boot", 2, "entry", "kbuild-6.1.192", "kernel",
+						       "6.1.192", "verdict", "pass"));
 	struct report_run rr = {.doc = doc};
 	struct page p = {0};
 	load(&p, "one-run", &rr, 1, false);
+	has(&p, "<section class=\"rollout\">");
+	has(&p, "<table class=\"rollout-boots\">");
+	has(&p, "<td>fleet-1</td>");
 	has(&p, "id=\"verdict\" data-status=\"pass\"");
 	has(&p, "<b class=\"release\">6.1.192</b>");
 	has(&p, "data-passed=\"5\" data-total=\"5\"");
@@ -314,7 +324,8 @@ START_TEST(ten_in_history)
 	ck_assert_uint_eq(count(p.dom, "data-series=\"Compiler warnings\""), 10);
 	/* the TIME_WAIT the guest measured, against the value set */
 	has(&p, "<line class=\"ref\" data-value=\"2\"");
-	has(&p, "data-series=\"lasted at tcp_tw_timeout=2\" data-run=\"11-07 02:06\" data-value=\"5.2\"");
+	has(&p, "<circle class=\"point fail\" data-series=\"lasted at tcp_tw_timeout=2\" data-run=\"11-07 02:06\" "
+		"data-value=\"5.2\"");
 	page_free(&p);
 	json_decref(hist);
 	free(o);

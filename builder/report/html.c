@@ -663,14 +663,16 @@ static void section_trends(FILE *f, const json_t *doc, const json_t *history)
 	size_t n = json_array_size(runs);
 	fprintf(f, "<section class=\"trends\"><h2>Trends over the last %zu run%s</h2>\n", n, n == 1 ? "" : "s");
 	fprintf(f, "<p class=\"muted\">From the history's kept runs (report.keep), oldest first; a run where a stage "
-		   "was up to date has no point for it.</p>\n");
+		   "was up to date has no point for it; a failed run's points are red.</p>\n");
 	char **labels = xcalloc(n, sizeof(char *));
 	double *build = xcalloc(n, sizeof(double)), *boot = xcalloc(n, sizeof(double)),
 	       *bz = xcalloc(n, sizeof(double)), *mods = xcalloc(n, sizeof(double)),
 	       *warn = xcalloc(n, sizeof(double));
 	json_t *tw_keys = json_object();
+	bool *failed = xcalloc(n, sizeof(bool));
 	for (size_t i = 0; i < n; i++) {
 		const json_t *r = json_array_get(runs, i);
+		failed[i] = !strcmp(json_member_str(r, "status") ?: "", "fail");
 		const char *fin = json_member_str(r, "finished") ? json_member_str(r, "finished") : json_member_str(r, "started");
 		/* "2026-12-03T18:12:22Z" -> "12-03 18:12" */
 		labels[i] = fin && strlen(fin) >= 16 ? xasprintf("%.5s %.5s", fin + 5, fin + 11) : xasprintf("#%zu", i + 1);
@@ -698,7 +700,7 @@ static void section_trends(FILE *f, const json_t *doc, const json_t *history)
 	};
 	for (size_t p = 0; p < sizeof(plots) / sizeof(plots[0]); p++) {
 		struct svg_series s = {plots[p].title, plots[p].y, NAN};
-		svg_trend(f, plots[p].metric, plots[p].title, plots[p].unit, (const char *const *)labels, n, &s, 1);
+		svg_trend_runs(f, plots[p].metric, plots[p].title, plots[p].unit, (const char *const *)labels, failed, n, &s, 1);
 	}
 	size_t ns = json_object_size(tw_keys);
 	if (ns) {
@@ -717,8 +719,8 @@ static void section_trends(FILE *f, const json_t *doc, const json_t *history)
 			ser[s] = (struct svg_series){names[s], ys[s], (double)set};
 			s++;
 		}
-		svg_trend(f, "timewait_seconds", "TIME_WAIT length measured against the one set", "s",
-			  (const char *const *)labels, n, ser, ns);
+		svg_trend_runs(f, "timewait_seconds", "TIME_WAIT length measured against the one set", "s",
+			       (const char *const *)labels, failed, n, ser, ns);
 		for (s = 0; s < ns; s++) {
 			free(ys[s]);
 			free(names[s]);
@@ -732,6 +734,7 @@ static void section_trends(FILE *f, const json_t *doc, const json_t *history)
 	for (size_t i = 0; i < n; i++)
 		free(labels[i]);
 	free(labels);
+	free(failed);
 	free(build);
 	free(boot);
 	free(bz);

@@ -82,6 +82,13 @@ static double nice_step(double max)
 	return (m <= 1 ? 1 : m <= 2 ? 2 : m <= 5 ? 5 : 10) * p;
 }
 
+/* Tick labels with as many decimals as the step needs. */
+static void tick(FILE *f, double v, double step)
+{
+	int dec = step >= 1 ? 0 : step >= 0.1 ? 1 : step >= 0.01 ? 2 : 3;
+	fprintf(f, "%.*f", dec, v);
+}
+
 static void number(FILE *f, double v)
 {
 	if (fabs(v) >= 1e6 || (fabs(v) > 0 && fabs(v) < 0.01))
@@ -94,6 +101,12 @@ static void number(FILE *f, double v)
 
 void svg_trend(FILE *f, const char *metric, const char *title, const char *unit, const char *const *xlabels,
 	       size_t n, const struct svg_series *series, size_t nseries)
+{
+	svg_trend_runs(f, metric, title, unit, xlabels, NULL, n, series, nseries);
+}
+
+void svg_trend_runs(FILE *f, const char *metric, const char *title, const char *unit, const char *const *xlabels,
+		    const bool *failed, size_t n, const struct svg_series *series, size_t nseries)
 {
 	const int h = 200, top = 24, bottom = 36, left = 70, right = 20;
 	const int pw = W - left - right, ph = h - top - bottom;
@@ -123,7 +136,7 @@ void svg_trend(FILE *f, const char *metric, const char *title, const char *unit,
 		fprintf(f, "<line x1=\"%d\" y1=\"%.1f\" x2=\"%d\" y2=\"%.1f\" stroke=\"#ddd\"/>"
 			   "<text x=\"%d\" y=\"%.1f\" class=\"tick\" text-anchor=\"end\">", left, y, left + pw, y,
 			left - 6, y + 4);
-		number(f, t);
+		tick(f, t, step);
 		fputs("</text>\n", f);
 	}
 	double dx = n > 1 ? (double)pw / (double)(n - 1) : 0;
@@ -154,14 +167,16 @@ void svg_trend(FILE *f, const char *metric, const char *title, const char *unit,
 		for (size_t i = 0; i < n; i++) {
 			if (!isfinite(series[s].y[i]))
 				continue;
-			fprintf(f, "<circle class=\"point\" data-series=\"");
+			bool bad = failed && failed[i];
+			fprintf(f, "<circle class=\"point%s\" data-series=\"", bad ? " fail" : "");
 			svg_escape(f, series[s].name);
 			fprintf(f, "\" data-run=\"");
 			svg_escape(f, xlabels[i]);
-			fprintf(f, "\" data-value=\"%.6g\" cx=\"%.1f\" cy=\"%.1f\" r=\"3\" fill=\"%s\"><title>", series[s].y[i],
-				left + (n > 1 ? dx * (double)i : pw / 2.0), top + ph - series[s].y[i] / top_v * ph, color);
+			fprintf(f, "\" data-value=\"%.6g\" cx=\"%.1f\" cy=\"%.1f\" r=\"%d\" fill=\"%s\"><title>", series[s].y[i],
+				left + (n > 1 ? dx * (double)i : pw / 2.0), top + ph - series[s].y[i] / top_v * ph, bad ? 4 : 3,
+				bad ? "#d62728" : color);
 			svg_escape(f, xlabels[i]);
-			fputs(": ", f);
+			fputs(bad ? " (failed run): " : ": ", f);
 			number(f, series[s].y[i]);
 			fputc(' ', f);
 			svg_escape(f, unit);

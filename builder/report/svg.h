@@ -7,6 +7,7 @@
 #define KBUILD_REPORT_SVG_H
 
 #include <jansson.h>
+#include <stdbool.h>
 #include <stdio.h>
 
 /* Stage bars from a run document's "stages" ({name: {status, duration}}). */
@@ -23,6 +24,10 @@ struct svg_series {
  * numbers. */
 void svg_trend(FILE *f, const char *metric, const char *title, const char *unit, const char *const *xlabels,
 	       size_t n, const struct svg_series *series, size_t nseries);
+/* The same, with failed[i] marking run i as a failed run (its points red,
+ * class "point fail"); failed may be NULL. */
+void svg_trend_runs(FILE *f, const char *metric, const char *title, const char *unit, const char *const *xlabels,
+		    const bool *failed, size_t n, const struct svg_series *series, size_t nseries);
 
 /* s with &, <, >, " and ' escaped for HTML/SVG text and attributes. */
 void svg_escape(FILE *f, const char *s);

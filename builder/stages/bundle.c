@@ -384,7 +384,8 @@ static int bundle_run(struct run *r)
 		const char *key = r->set->package.signing_key;
 		rc = provenance_write(&at.in, subj, 4, key, prov);
 		if (rc == 0)
-			fprintf(r->log, "provenance %s (%s)\n", prov, key && *key ? "signed: DSSE envelope" : "unsigned");
+			fprintf(r->log, "provenance: %s (%s)\n", strrchr(prov, '/') + 1,
+				key && *key ? "signed: DSSE envelope" : "unsigned");
 		at.in.finished = NULL;
 		free(finished);
 	}
