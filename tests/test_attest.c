@@ -289,6 +289,19 @@ START_TEST(provenance_subjects_and_tamper)
 	ck_assert_ptr_nonnull(strstr(rep, "provenance: 4 subjects, 0 differences"));
 	ck_assert_ptr_nonnull(strstr(rep, "sbom: 8 files named, 0 differences"));
 	free(rep);
+	/* A tarball whose MANIFEST lists the SBOM, without the SBOM. */
+	struct manifest less = {0};
+	for (size_t j = 0; j < fb.m.n; j++)
+		if (!strstr(fb.m.e[j].path, "sbom.spdx.json"))
+			manifest_push(&less, fb.m.e[j].kind, fb.m.e[j].path, fb.m.e[j].mode, fb.m.e[j].sha256,
+				      fb.m.e[j].target);
+	char *nosbom = path_join(fb.dir, "nosbom.tar.xz");
+	ck_assert_int_eq(bundle_write_tarball(fb.tree, &less, FAKE_KREL, 1700000000, nosbom), 0);
+	ck_assert_int_eq(verify_att(nosbom, NULL, NULL, &rep), 1);
+	ck_assert_ptr_nonnull(strstr(rep, "sbom: missing (the MANIFEST lists one)"));
+	free(rep);
+	free(nosbom);
+	manifest_free(&less);
 	/* A tampered RPM is named. */
 	fake_flip_byte(fb.dir, fa.in.rpm_file);
 	ck_assert_int_eq(verify_att(fb.tarball, NULL, NULL, &rep), 1);

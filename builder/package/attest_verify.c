@@ -155,9 +155,14 @@ int verify_attestations(const char *bundle, const char *provenance, const char *
 		manifest_sort(&have);
 		text = sbom_in_dir(bundle);
 	}
+	/* A MANIFEST that lists an SBOM the bundle lacks: a removed SBOM, not an old bundle. */
+	bool listed = mtext && strstr(mtext, SBOM_SUFFIX "\n");
 	free(mtext);
 	size_t bad = 0;
-	if (rc == 0 && !text) {
+	if (rc == 0 && !text && listed) {
+		fprintf(out, "sbom: missing (the MANIFEST lists one)\n");
+		bad++;
+	} else if (rc == 0 && !text) {
 		fprintf(out, "sbom: none in %s (a bundle from before kbuild wrote one)\n", bundle);
 	} else if (rc == 0) {
 		json_error_t err;
