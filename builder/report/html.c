@@ -452,8 +452,13 @@ static char *warning_kind(const json_t *w)
 	if (file && (!strcmp(file, "ld") || strstr(file, "-ld")))
 		return xstrdup("linker");
 	const char *br = msg ? strrchr(msg, '[') : NULL;
-	if (br && br[1] == '-' && strchr(br, ']'))
-		return xstrndup(br + 1, (size_t)(strchr(br, ']') - br - 1));
+	if (br && br[1] == '-' && strchr(br, ']')) {
+		/* "[-Wformat-truncation=]" is the kind -Wformat-truncation */
+		size_t n = (size_t)(strchr(br, ']') - br - 1);
+		while (n > 2 && br[n] == '=')
+			n--;
+		return xstrndup(br + 1, n);
+	}
 	return xstrdup("other");
 }
 
