@@ -77,20 +77,25 @@ static void section_verdict(FILE *f, const json_t *doc, const struct report_fact
 	fprintf(f, "<section class=\"verdict-section\"><p class=\"verdict\" id=\"verdict\" data-status=\"%s\">"
 		   "<span class=\"%s\">%s</span> ", fa->passed ? "pass" : "fail", fa->passed ? "pass" : "fail",
 		fa->passed ? "PASS" : "FAIL");
+	const char *sep = "";
 	if (fa->release) {
 		fprintf(f, "kernel <b class=\"release\">");
 		esc(f, fa->release);
 		fprintf(f, "</b>");
+		sep = ", ";
 	}
-	if (fa->tests)
-		fprintf(f, ", <span class=\"tests-passed\" data-passed=\"%zu\" data-total=\"%zu\">%zu/%zu self-tests "
-			   "passed</span>", fa->tests_passed, fa->tests, fa->tests_passed, fa->tests);
+	if (fa->tests) {
+		fprintf(f, "%s<span class=\"tests-passed\" data-passed=\"%zu\" data-total=\"%zu\">%zu/%zu self-tests "
+			   "passed</span>", sep, fa->tests_passed, fa->tests, fa->tests_passed, fa->tests);
+		sep = ", ";
+	}
 	if (fa->accel) {
-		fprintf(f, ", accelerator ");
+		fprintf(f, "%saccelerator ", sep);
 		esc(f, fa->accel);
+		sep = ", ";
 	}
 	if (fa->failed_stage) {
-		fprintf(f, ", <span class=\"fail\">");
+		fprintf(f, "%s<span class=\"fail\">", sep);
 		esc(f, fa->failed_stage);
 		fprintf(f, " failed</span>");
 	}
@@ -704,6 +709,14 @@ static void section_trends(FILE *f, const json_t *doc, const json_t *history)
 		{"warnings", "Compiler warnings", "count", warn},
 	};
 	for (size_t p = 0; p < sizeof(plots) / sizeof(plots[0]); p++) {
+		size_t have = 0;
+		for (size_t i = 0; i < n; i++)
+			have += isfinite(plots[p].y[i]);
+		if (!have) {
+			fprintf(f, "<p class=\"muted no-data\" data-metric=\"%s\">%s: no run has a value.</p>\n",
+				plots[p].metric, plots[p].title);
+			continue;
+		}
 		struct svg_series s = {plots[p].title, plots[p].y, NAN};
 		svg_trend_runs(f, plots[p].metric, plots[p].title, plots[p].unit, (const char *const *)labels, failed, n, &s, 1);
 	}
