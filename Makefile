@@ -16,7 +16,7 @@ CFLAGS  += -std=gnu11 -D_GNU_SOURCE $(WARNINGS) -pthread
 LDFLAGS += -pthread
 PKGS     = libcurl libarchive libkmod libelf openssl jansson inih
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lm
 CHECK_LIBS := $(shell pkg-config --libs check 2>/dev/null)
 
 # Sources live in folders by concern (ARCHITECTURE.md): every builder/*/*.c
@@ -73,7 +73,13 @@ $(BUILD)/tests/helpers/%: tests/helpers/%.c
 
 -include $(LIB_OBJS:.o=.d) $(MAIN_OBJ:.o=.d) $(TEST_OBJS:.o=.d)
 
-.PHONY: all qa deps run check check-unit clean tests
+# Benchmarks (BENCHMARKS.md): the SBOM of a real staged kernel.
+$(BUILD)/bench/%: bench/%.c $(LIBKBUILD)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $(PKG_CFLAGS) -Ibuilder -o $@ $< $(LIBKBUILD) $(LDFLAGS) $(PKG_LIBS)
+bench: $(BUILD)/bench/sbom
+
+.PHONY: all qa deps run check check-unit clean tests bench
 qa: $(QA_BINS)
 tests: all $(CHECK_KBUILD) $(HELPERS)
 

@@ -50,5 +50,8 @@ Suite *records_suite(void);
 Suite *modcheck_debian_suite(void);
 Suite *initramfs_modules_suite(void);
 Suite *config_verify_real_suite(void);
+Suite *attest_suite(void);
+Suite *summary_suite(void);
+Suite *report_page_suite(void);
 
 #endif

@@ -1,11 +1,16 @@
 /* kbuild make, and kbuild STAGE: the chain up to r->last, with the run
  * document around it (metadata.json from the start) and the nightly records
- * after it. */
+ * after it,
+ * and the end-of-run summary (report/summary.h) last. */
 #include "cmd/cmd.h"
 #include "core/rundoc.h"
 #include "engine/metadata.h"
 #include "engine/pipeline.h"
 #include "nightly/finish.h"
+#include "report/html.h"
+#include "report/summary.h"
+
+#include <stdlib.h>
 
 int command_run_chain_then(struct run *r, int (*after)(struct run *r))
 {
@@ -19,6 +24,9 @@ int command_run_chain_then(struct run *r, int (*after)(struct run *r))
 	rundoc_end(&doc, rc, r->logdir);
 	metadata_write(r);
 	rc = nightly_finish(r, rc);
+	char *page = run_path(r, REPORT_HTML);
+	report_summary(stderr, doc.root, path_exists(page) ? page : NULL, report_use_color(stderr));
+	free(page);
 	r->doc = NULL;
 	rundoc_free(&doc);
 	return rc;

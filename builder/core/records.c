@@ -27,7 +27,8 @@ RECORD_DESC(boot_rec, "boot.rec", "boot", FIELD(boot_rec, verdict, REC_STRING),
 	    FIELD(boot_rec, seconds, REC_DOUBLE), FIELD(boot_rec, qemu_status, REC_LLONG),
 	    FIELD(boot_rec, accel, REC_STRING), FIELD(boot_rec, accel_why, REC_STRING));
 RECORD_DESC(bundle_rec, "bundle.rec", "bundle", FIELD(bundle_rec, tarball, REC_STRING),
-	    FIELD(bundle_rec, rpm, REC_STRING), FIELD(bundle_rec, deb, REC_STRING));
+	    FIELD(bundle_rec, rpm, REC_STRING), FIELD(bundle_rec, deb, REC_STRING),
+	    FIELD(bundle_rec, sbom, REC_STRING), FIELD(bundle_rec, provenance, REC_STRING));
 
 /* Backslash, newline and other control bytes as \\, \n, \xHH. */
 static void put_escaped(FILE *f, const char *s)

@@ -92,9 +92,11 @@ struct boot_rec {
 };
 RECORD_TYPE(boot_rec)
 
-/* bundle -> the user, the e2e test, the rollout: where the three artifacts are. */
+/* bundle -> the user, the e2e test, the rollout: where the three artifacts
+ * are, and the SBOM (a copy of the bundle's) and provenance next to them. */
 struct bundle_rec {
 	char *tarball, *rpm, *deb;
+	char *sbom, *provenance;
 };
 RECORD_TYPE(bundle_rec)
 

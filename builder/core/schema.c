@@ -112,6 +112,8 @@ const struct key_def profile_keys[] = {
 	 "where a good run's records are kept for the next run to compare with (default O/history)"},
 	{"report", "origin", KEY_STRING, false, "kbuild", NO_BOUNDS, NULL, NULL, AT(report.origin),
 	 "KCIDB origin of the kcidb.json records ([a-z0-9_]+)"},
+	{"report", "keep", KEY_INT, false, "30", 0, 1000, NULL, NULL, AT(report.keep),
+	 "runs (good or failed) whose record.json the history keeps in runs/ for report.html's trends (0: none)"},
 
 	{"package", "suffix", KEY_PKG_TOKEN, false, "kbuild", NO_BOUNDS, NULL, NULL, AT(package.suffix),
 	 "package name suffix: RPM kernel-<suffix>, .deb linux-image-<release>-<suffix>"},
@@ -119,5 +121,7 @@ const struct key_def profile_keys[] = {
 	 "package release (RPM Release, Debian revision)"},
 	{"package", "vendor", KEY_PKG_VENDOR, false, "kbuild <kbuild@localhost>", NO_BOUNDS, NULL, NULL,
 	 AT(package.vendor), "who ships the packages, 'Name <address>' (RPM Vendor/Packager, .deb Maintainer)"},
+	{"package", "signing_key", KEY_STRING, false, NULL, NO_BOUNDS, NULL, NULL, AT(package.signing_key),
+	 "PEM private key (Ed25519, ECDSA or RSA, unencrypted) that signs the provenance (a DSSE envelope); unset: unsigned"},
 	{NULL, NULL, KEY_STRING, false, NULL, NO_BOUNDS, NULL, NULL, KEY_NO_FIELD, NULL},
 };

@@ -70,9 +70,10 @@ struct settings {
 	} rollout;
 	struct report_settings {
 		const char *history, *origin;
+		long keep;
 	} report;
 	struct package_settings {
-		const char *suffix, *release, *vendor;
+		const char *suffix, *release, *vendor, *signing_key;
 	} package;
 	const struct profile *prof; /* where each value came from (settings_origin) */
 };

@@ -8,6 +8,10 @@
 #include "lib/spawn.h"
 #include "lib/util.h"
 #include "core/rundoc.h"
+#include "nightly/history.h"
+#include "report/facts.h"
+#include "report/html.h"
+#include "report/summary.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -45,6 +49,24 @@ static char *last_line(const char *path)
 	return line;
 }
 
+/* Why a row failed: its record's one reason (report/facts.h), else the
+ * last line of its log. */
+static char *row_reason(const struct row *r)
+{
+	json_t *doc = rundoc_load(r->outdir);
+	kb_clear_error();
+	char *why = NULL;
+	if (doc) {
+		struct report_facts f;
+		report_facts(doc, &f);
+		if (f.reason)
+			why = xasprintf("%s: %s", f.failed_stage, f.reason);
+		report_facts_free(&f);
+		json_decref(doc);
+	}
+	return why ? why : last_line(r->log);
+}
+
 static void row_finished(struct row *r, int status)
 {
 	r->exit_code = status;
@@ -53,7 +75,7 @@ static void row_finished(struct row *r, int status)
 	if (r->fd >= 0)
 		close(r->fd);
 	r->fd = -1;
-	char *why = status ? last_line(r->log) : NULL;
+	char *why = status ? row_reason(r) : NULL;
 	fprintf(stderr, "matrix: %-20s exit %d  after %.1f s%s%s\n", r->e->label, status, r->seconds,
 		why ? ": " : "", why ? why : "");
 	free(why);
@@ -197,6 +219,44 @@ static char *summary(const struct matrix_plan *plan, const struct row *rows, jso
 	return buf;
 }
 
+/* DIR/report.html: every row on one page (each with its own history's
+ * trends), and the summary: one verdict line per row. */
+static int matrix_report(const char *dir, const struct matrix_plan *plan, const struct row *rows)
+{
+	struct report_run *rr = xcalloc(plan->n, sizeof(*rr));
+	const char **labels = xcalloc(plan->n, sizeof(char *));
+	const json_t **docs = xcalloc(plan->n, sizeof(json_t *));
+	char **links = xcalloc(plan->n, sizeof(char *));
+	for (size_t i = 0; i < plan->n; i++) {
+		json_t *doc = rundoc_load(rows[i].outdir);
+		kb_clear_error();
+		char *hist = path_join(rows[i].outdir, "history");
+		links[i] = xasprintf("%s/%s", rows[i].e->label, REPORT_HTML);
+		rr[i] = (struct report_run){.doc = doc, .history = doc ? history_runs(hist) : NULL,
+					    .label = rows[i].e->label, .link = links[i]};
+		labels[i] = rows[i].e->label;
+		docs[i] = doc;
+		free(hist);
+	}
+	char *page = path_join(dir, REPORT_HTML);
+	char *title = xasprintf("kbuild matrix: %zu rows (%s)", plan->n, dir);
+	int rc = report_html_write(page, title, rr, plan->n, true);
+	fflush(stdout); /* the table first */
+	report_summary_matrix(stderr, labels, docs, plan->n, rc == 0 ? page : NULL, report_use_color(stderr));
+	for (size_t i = 0; i < plan->n; i++) {
+		json_decref((json_t *)rr[i].doc);
+		json_decref((json_t *)rr[i].history);
+		free(links[i]);
+	}
+	free(title);
+	free(page);
+	free(links);
+	free(docs);
+	free(labels);
+	free(rr);
+	return rc;
+}
+
 int matrix_main(const char *home, int argc, char **argv)
 {
 	(void)home;
@@ -238,7 +298,8 @@ int matrix_main(const char *home, int argc, char **argv)
 	fprintf(stdout, "%s", table);
 	printf("matrix: %zu profiles in %.0f s, exit %d (the worst)\n", plan.n, wall, worst);
 	char *tp = path_join(dir, "matrix.txt"), *jp = path_join(dir, "matrix.json");
-	if (write_file_atomic(tp, table, strlen(table)) < 0 || rundoc_write(doc, jp) < 0) {
+	if (write_file_atomic(tp, table, strlen(table)) < 0 || rundoc_write(doc, jp) < 0 ||
+	    matrix_report(dir, &plan, rows) < 0) {
 		fprintf(stderr, "kbuild: %s\n", kb_last_error());
 		worst = worst ? worst : 1;
 	}

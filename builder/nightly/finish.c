@@ -6,6 +6,8 @@
 #include "nightly/kcidb.h"
 #include "core/rundoc.h"
 #include "nightly/squad.h"
+#include "report/html.h"
+#include "lib/json.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -65,6 +67,20 @@ static int write_changes(struct run *r, const json_t *rec, const char *hist)
 	return rc;
 }
 
+/* O/report.html: this run, with the history's kept runs as trends. */
+static int write_report(struct run *r, const json_t *rec, const char *hist)
+{
+	json_t *runs = history_runs(hist);
+	char *p = run_path(r, REPORT_HTML);
+	char *title = xasprintf("kbuild %s: %s", r->set->name, json_member_str(rec, "reproducer") ?: "");
+	struct report_run rr = {.doc = rec, .history = runs};
+	int rc = report_html_write(p, title, &rr, 1, false);
+	free(title);
+	free(p);
+	json_decref(runs);
+	return rc;
+}
+
 int nightly_finish(struct run *r, int exit_code)
 {
 	if (!r->doc)
@@ -79,8 +95,12 @@ int nightly_finish(struct run *r, int exit_code)
 	/* record.json last: the other records are derived from it. */
 	if (rc == 0)
 		rc = write_doc(r, OUT_RECORD_JSON, json_incref(rec));
+	if (rc == 0)
+		rc = history_add_run(hist, rec, r->set->report.keep);
 	if (rc == 0 && exit_code == 0)
 		rc = history_save(r->outdir, hist);
+	if (rc == 0)
+		rc = write_report(r, rec, hist);
 	if (rc < 0)
 		fprintf(stderr, "kbuild: records: %s\n", kb_last_error());
 	json_decref(rec);

@@ -2,7 +2,9 @@
  * (core/rundoc.h), next to results.json: record.json (the document itself),
  * kcidb.json (KCIDB v5), squad.json (SQUAD submission), and,
  * when an earlier good run is in the history, changes.txt/changes.json
- * against it; a good run (exit 0) then becomes the history. */
+ * against it; the run joins the history's kept runs (report.keep), a good
+ * run (exit 0) becomes its last good run, and report.html is written
+ * (report/html.h). */
 #ifndef KBUILD_NIGHTLY_FINISH_H
 #define KBUILD_NIGHTLY_FINISH_H
 

@@ -117,8 +117,21 @@ static char *clean_path(const char *p)
 	return c;
 }
 
+/* A file also kept whole besides the MANIFEST: the first whose path ends
+ * with suffix. */
+struct kept {
+	const char *suffix;
+	char *text;
+};
+
+static bool wants(struct kept *k, const char *p)
+{
+	size_t a = strlen(p), b = k && k->suffix ? strlen(k->suffix) : 0;
+	return b && !k->text && a >= b && !strcmp(p + a - b, k->suffix);
+}
+
 static int read_entry(struct archive *a, struct archive_entry *ae, const char *archive_path,
-		      struct manifest *entries, char **manifest_text)
+		      struct manifest *entries, char **manifest_text, struct kept *kept)
 {
 	char *p = clean_path(archive_entry_pathname(ae));
 	int rc = 0;
@@ -140,9 +153,10 @@ static int read_entry(struct archive *a, struct archive_entry *ae, const char *a
 	} else if (type == AE_IFREG) {
 		struct sha256_ctx *c = sha256_new();
 		bool keep = manifest_is_manifest_path(p) && !*manifest_text;
+		bool other = !keep && wants(kept, p);
 		char *buf = NULL;
 		size_t len = 0;
-		FILE *mem = keep ? open_memstream(&buf, &len) : NULL;
+		FILE *mem = keep || other ? open_memstream(&buf, &len) : NULL;
 		const void *block;
 		size_t size;
 		la_int64_t off;
@@ -162,6 +176,8 @@ static int read_entry(struct archive *a, struct archive_entry *ae, const char *a
 			*manifest_text = buf, buf = NULL;
 		else
 			manifest_push(entries, MF_FILE, p, mode, hex, NULL);
+		if (rc == 0 && other)
+			kept->text = buf, buf = NULL;
 		free(buf);
 	} else {
 		rc = kb_fail("%s: entry '%s' is not a file, directory or symlink", archive_path, p);
@@ -170,7 +186,7 @@ static int read_entry(struct archive *a, struct archive_entry *ae, const char *a
 	return rc;
 }
 
-int bundle_tar_read(const char *path, struct manifest *entries, char **manifest_text)
+static int read_all(const char *path, struct manifest *entries, char **manifest_text, struct kept *kept)
 {
 	*manifest_text = NULL;
 	struct archive *a = archive_read_new();
@@ -188,7 +204,7 @@ int bundle_tar_read(const char *path, struct manifest *entries, char **manifest_
 			rc = kb_fail("%s: %s", path, archive_error_string(a));
 			break;
 		}
-		rc = read_entry(a, ae, path, entries, manifest_text);
+		rc = read_entry(a, ae, path, entries, manifest_text, kept);
 	}
 	archive_read_free(a);
 	manifest_sort(entries);
@@ -196,5 +212,23 @@ int bundle_tar_read(const char *path, struct manifest *entries, char **manifest_
 		free(*manifest_text);
 		*manifest_text = NULL;
 	}
+	return rc;
+}
+
+int bundle_tar_read(const char *path, struct manifest *entries, char **manifest_text)
+{
+	return read_all(path, entries, manifest_text, NULL);
+}
+
+int bundle_tar_read_with(const char *path, struct manifest *entries, char **manifest_text, const char *suffix,
+			 char **text)
+{
+	struct kept k = {suffix, NULL};
+	int rc = read_all(path, entries, manifest_text, &k);
+	if (rc < 0) {
+		free(k.text);
+		k.text = NULL;
+	}
+	*text = k.text;
 	return rc;
 }

@@ -16,4 +16,9 @@ int bundle_tar_write(const char *root, const struct manifest *m, long long mtime
  * Returns 0 or -1 with kb_fail() naming the archive. */
 int bundle_tar_read(const char *path, struct manifest *entries, char **manifest_text);
 
+/* The same, and *text gets the content of the first file whose path ends
+ * with suffix (NULL when there is none); that file stays in entries. */
+int bundle_tar_read_with(const char *path, struct manifest *entries, char **manifest_text, const char *suffix,
+			 char **text);
+
 #endif

@@ -21,6 +21,14 @@ static int set_time(const char *tree, const char *rel, long long epoch)
 int bundle_make_tree(const char *installroot, const char *grubdir, const char *krel, long long epoch,
 		     struct manifest *m, const char *tree)
 {
+	return bundle_make_tree_with(installroot, grubdir, krel, epoch, m, tree, NULL, NULL);
+}
+
+int bundle_make_tree_with(const char *installroot, const char *grubdir, const char *krel, long long epoch,
+			  struct manifest *m, const char *tree, int (*before_manifest)(void *ctx, const char *tree,
+										       struct manifest *m),
+			  void *ctx)
+{
 	if (!is_dir(installroot))
 		return kb_fail("%s: no staged kernel (run the install stage)", installroot);
 	int rc = copy_tree(installroot, tree, NULL);
@@ -50,6 +58,8 @@ int bundle_make_tree(const char *installroot, const char *grubdir, const char *k
 			free(full);
 		}
 	}
+	if (rc == 0 && before_manifest)
+		rc = before_manifest(ctx, tree, m);
 	char *mf_rel = manifest_relpath(krel);
 	char *mf_full = path_join(tree, mf_rel);
 	if (rc == 0) {

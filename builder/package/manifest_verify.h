@@ -1,5 +1,7 @@
 /* `kbuild verify`: a bundle (packed or unpacked) or an installed root checked
- * against its MANIFEST, naming every missing, extra or changed entry. */
+ * against its MANIFEST, naming every missing, extra or changed entry; the
+ * bundle's SBOM and provenance checked against what they name
+ * (attest_verify.c). */
 #ifndef KBUILD_PACKAGE_MANIFEST_VERIFY_H
 #define KBUILD_PACKAGE_MANIFEST_VERIFY_H
 
@@ -24,5 +26,13 @@ int verify_load_manifest(const char *bundle, const char *release, struct manifes
  * Returns 0 when all matches, 1 when something differs (printed to out),
  * -1 with kb_fail() when the check could not be made. */
 int verify_bundle(const char *bundle, const char *root, const char *release, FILE *out);
+
+/* The bundle's SBOM (inside it; SPDX 2.3) against its files, and the
+ * provenance statement (provenance, else the tarball's
+ * kbuild-P-R.intoto.json next to it) against the artifacts it names next
+ * to it; pubkey (PEM): its DSSE signatures must verify. Prints "sbom: ..."
+ * and "provenance: ..." lines. Returns 0 when all matches, 1 when
+ * something differs, -1 with kb_fail() when the check could not be made. */
+int verify_attestations(const char *bundle, const char *provenance, const char *pubkey, FILE *out);
 
 #endif

@@ -15,7 +15,7 @@
 
 /* A fragment is named as in the profile: "6.1/ceph" means
  * configs/6.1/ceph.config; an existing path is taken as it is. */
-static char *fragment_path(struct run *r, const char *name)
+char *config_fragment_path(struct run *r, const char *name)
 {
 	if (path_exists(name) && !is_dir(name))
 		return path_abs(name);
@@ -60,7 +60,7 @@ static int config_facts(struct run *r, struct config_facts *f)
 	*f = (struct config_facts){.base = r->set->config.base, .names = &r->set->config.fragments};
 	f->base_file = base_file(r, f->base);
 	for (size_t i = 0; i < f->names->n; i++) {
-		char *p = fragment_path(r, f->names->v[i]);
+		char *p = config_fragment_path(r, f->names->v[i]);
 		if (!p) {
 			config_facts_free(f);
 			return -1;

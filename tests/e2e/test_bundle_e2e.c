@@ -76,8 +76,12 @@ void e2e_bundle_check(const char *outdir, const char *const *args, size_t n)
 	}
 
 	/* The bundle stage again, from the same build: the same bytes. */
-	char hex1[SHA256_HEX_LEN + 1], hex2[SHA256_HEX_LEN + 1];
+	char hex1[SHA256_HEX_LEN + 1], hex2[SHA256_HEX_LEN + 1], sb1[SHA256_HEX_LEN + 1],
+		sb2[SHA256_HEX_LEN + 1];
+	char *sbom = rec.sbom;
+	ck_assert_ptr_nonnull(sbom);
 	ck_assert_int_eq(sha256_file(tarball, hex1), 0);
+	ck_assert_int_eq(sha256_file(sbom, sb1), 0);
 	char *stamp = xasprintf("%s/stamps/bundle", outdir);
 	ck_assert_int_eq(unlink(stamp), 0);
 	st = tu_kbuild("bundle-e2e", margs, n, NULL, &out);
@@ -87,6 +91,9 @@ void e2e_bundle_check(const char *outdir, const char *const *args, size_t n)
 	ck_assert_int_eq(sha256_file(tarball, hex2), 0);
 	ck_assert_str_eq(hex1, hex2);
 	fprintf(stderr, "e2e: bundle rebuilt bit-identical: %s %s\n", hex1, tarball);
+	/* The SBOM too (it is inside the tarball as well). */
+	ck_assert_int_eq(sha256_file(sbom, sb2), 0);
+	ck_assert_str_eq(sb1, sb2);
 	rm_rf(root);
 	rm_rf(droot);
 	free(stamp);

@@ -160,3 +160,15 @@ char *const *tu_make_line(struct strv *v, const char *src, const char *obj, cons
 	strv_push_owned(v, xasprintf("O=%s", obj));
 	return strv_argv(v);
 }
+
+char *tu_schema(const char *name)
+{
+	const char *env = getenv("KBUILD_TEST_SCHEMAS");
+	char *dir = env && *env ? xstrdup(env) : path_join(tu_repo(), "../shared/schemas");
+	char *p = path_join(dir, name);
+	free(dir);
+	if (path_exists(p))
+		return p;
+	free(p);
+	return NULL;
+}

@@ -31,6 +31,9 @@ int tu_kbuild(const char *tag, const char *const args[], size_t n, char *const *
 /* Run argv (spawn_run) without stdin, its output going to the test's stderr;
  * returns what spawn_run returns. */
 int tu_run(char *const argv[]);
+/* A public schema kept for the tests: $KBUILD_TEST_SCHEMAS/name, else
+ * <repo>/../shared/schemas/name (malloc'd), or NULL when absent. */
+char *tu_schema(const char *name);
 /* Whether prog is an executable file in a directory of $PATH. */
 bool tu_in_path(const char *prog);
 /* The make line of a config job, as kmake_command starts it for a profile:

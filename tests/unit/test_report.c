@@ -331,6 +331,52 @@ START_TEST(history_keeps_the_last_good_run)
 }
 END_TEST
 
+/* runs/ keeps the last report.keep runs, good or failed, across a good
+ * run's swap of the history; the page is written at every run's end. */
+START_TEST(history_keeps_the_last_runs)
+{
+	char *hist = path_join(dir, "history");
+	json_t *rec = describe_run(stage("qa"), STAGE_PASS, 0);
+	for (int i = 0; i < 5; i++) {
+		json_object_set_new(rec, "finished", json_sprintf("2026-11-0%dT02:00:00Z", i + 1));
+		ck_assert_int_eq(history_add_run(hist, rec, 3), 0);
+	}
+	json_t *runs = history_runs(hist);
+	ck_assert_uint_eq(json_array_size(runs), 3);
+	ck_assert_str_eq(jstr(json_array_get(runs, 0), "finished"), "2026-11-03T02:00:00Z");
+	ck_assert_str_eq(jstr(json_array_get(runs, 2), "finished"), "2026-11-05T02:00:00Z");
+	json_decref(runs);
+	char *p = path_join(hist, "runs/000005.json");
+	ck_assert(path_exists(p));
+	free(p);
+	/* A good run's swap keeps them, and adds itself. */
+	ck_assert_int_eq(nightly_finish(&run, 0), 0);
+	runs = history_runs(hist);
+	ck_assert_uint_eq(json_array_size(runs), 4);
+	json_decref(runs);
+	char *page = path_join(dir, "report.html");
+	ck_assert(path_exists(page));
+	char *html = read_file(page, NULL);
+	ck_assert_ptr_nonnull(strstr(html, "Trends over the last 4 runs"));
+	free(html);
+	/* A failed run joins the trends too; keep=0 removes them. */
+	rundoc_free(&run_doc);
+	json_decref(describe_run(stage("qa"), STAGE_FAIL, 1));
+	ck_assert_int_eq(nightly_finish(&run, 1), 1);
+	runs = history_runs(hist);
+	ck_assert_uint_eq(json_array_size(runs), 5);
+	ck_assert_str_eq(jstr(json_array_get(runs, 4), "status"), "fail");
+	json_decref(runs);
+	ck_assert_int_eq(history_add_run(hist, rec, 0), 0);
+	runs = history_runs(hist);
+	ck_assert_uint_eq(json_array_size(runs), 0);
+	json_decref(runs);
+	free(page);
+	json_decref(rec);
+	free(hist);
+}
+END_TEST
+
 Suite *report_suite(void)
 {
 	Suite *s = suite_create("report");
@@ -343,6 +389,7 @@ Suite *report_suite(void)
 	tcase_add_test(tc, kcidb_failed_build);
 	tcase_add_test(tc, squad_submission_shape);
 	tcase_add_test(tc, history_keeps_the_last_good_run);
+	tcase_add_test(tc, history_keeps_the_last_runs);
 	suite_add_tcase(s, tc);
 	return s;
 }
