@@ -36,7 +36,7 @@ static bool can_boot(const char *test)
 		why = tk_unavailable();
 	else if (access(BUSYBOX, X_OK) < 0)
 		why = BUSYBOX " absent (install busybox-static)";
-	else if (access("qa/qa-runner", X_OK) < 0 || access("qa/syn_backlog", X_OK) < 0)
+	else if (access("build/qa/qa-runner", X_OK) < 0 || access("build/qa/syn_backlog", X_OK) < 0)
 		why = "the qa binaries are not built (run make in the project root)";
 	if (why)
 		tu_skip(TU_SKIP_BOOT, "%s: %s", test, why);
@@ -88,9 +88,9 @@ static char *boot_plan(const char *name, const char *kernel, const char *plan, s
 	}
 	const char *bins[1 + N_TCP];
 	char *paths[1 + N_TCP];
-	paths[0] = xstrdup("qa/qa-runner");
+	paths[0] = xstrdup("build/qa/qa-runner");
 	for (size_t i = 0; i < N_TCP; i++)
-		paths[i + 1] = xasprintf("qa/%s", tcp_tests[i]);
+		paths[i + 1] = xasprintf("build/qa/%s", tcp_tests[i]);
 	for (size_t i = 0; i <= N_TCP; i++)
 		bins[i] = paths[i];
 	const char *mods[] = {"tcp_diag"};
