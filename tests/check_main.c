@@ -22,6 +22,7 @@ static const struct {
 	{"config_verify", "unit", config_verify_suite},
 	{"extract", "unit", extract_suite},
 	{"patch", "unit", patch_suite},
+	{"repatch", "unit", repatch_suite},
 	{"ktap", "unit", ktap_suite},
 	{"results", "unit", results_suite},
 	{"elf_deps", "unit", elf_deps_suite},

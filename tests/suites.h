@@ -45,5 +45,6 @@ Suite *rollout_console_suite(void);
 Suite *rollout_suite(void);
 Suite *interrupt_suite(void);
 Suite *records_suite(void);
+Suite *repatch_suite(void);
 
 #endif
