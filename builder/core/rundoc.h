@@ -12,7 +12,8 @@
  *   stages {name: {status, duration}}                              rundoc_stage (pipeline)
  *   exit_code, status, finished, failure {stage, log_tail}|null    rundoc_end
  *   source {version, kind, origin, path, sha256, verified}         fetch
- *   patches [{name, sha256}] (applied, in order)                   patch
+ *   patches [{name, sha256}] (applied, in order),
+ *   series {file, length, upto} (upto: null, or patches.upto)      patch
  *   fragments [names], requested {OPT: value}, config {OPT: value} config
  *   compiler (version line), toolchain {command, version_full},
  *   make {make_variables, arch, cross, environment, targets, jobs},

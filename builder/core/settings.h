@@ -41,6 +41,7 @@ struct settings {
 	} source;
 	struct patches_settings {
 		const char *series;
+		long upto;          /* apply only the first upto patches; -1: all */
 	} patches;
 	struct config_settings {
 		const char *base;
