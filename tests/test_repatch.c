@@ -8,6 +8,7 @@
  * patches.upto and an interrupted re-patch that the next run re-extracts.
  * Needs GNU patch. */
 #include <check.h>
+#include <jansson.h>
 #include <ftw.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -413,6 +414,144 @@ START_TEST(dropped_patch_file_deleted)
 }
 END_TEST
 
+/* ---- through the kbuild binary: a tree= profile, the patch stage ---- */
+
+static char *g_env_home, *g_env_cache, *g_env_path;
+
+static void kb_setup(void)
+{
+	setup();
+	char *ini = xasprintf("[source]\nversion = 1.0\ntree = %s/tree\n"
+			      "[patches]\nseries = patches/series\n[config]\nbase = allnoconfig\n", g_dir);
+	tu_write(g_dir, "configs/profiles/t.ini", ini);
+	free(ini);
+	tu_write(g_dir, "patches/series", S123);
+	g_env_home = xasprintf("KBUILD_HOME=%s", g_dir);
+	g_env_cache = xasprintf("KBUILD_CACHE=%s/cache", g_dir);
+	g_env_path = xasprintf("PATH=%s/bin:%s", g_dir, getenv("PATH"));
+}
+
+static void kb_teardown(void)
+{
+	teardown();
+	free(g_env_home);
+	free(g_env_cache);
+	free(g_env_path);
+}
+
+/* kbuild patch profile=t O=<dir>/out [extra]; its exit status. */
+static int kbuild_patch(const char *extra, bool fake_patch)
+{
+	char *o = xasprintf("O=%s/out", g_dir);
+	const char *args[] = {"patch", "profile=t", o, extra};
+	char *env[] = {g_env_home, g_env_cache, fake_patch ? g_env_path : NULL, NULL};
+	char *out;
+	int st = tu_kbuild("repatch", args, extra ? 4 : 3, env, &out);
+	free(out);
+	free(o);
+	return st;
+}
+
+static char *out_text(const char *name)
+{
+	char *p = xasprintf("%s/out/%s", g_dir, name);
+	char *t = read_file(p, NULL);
+	ck_assert_msg(t, "%s", kb_last_error());
+	free(p);
+	return t;
+}
+
+START_TEST(kbuild_upto_and_repatch)
+{
+	NEED_PATCH();
+	ck_assert_int_eq(kbuild_patch("upto=1", false), 0);
+	char *applied = out_text("applied");
+	ck_assert_msg(strstr(applied, "0001-a.patch") && !strstr(applied, "0002-b.patch"), "%s", applied);
+	free(applied);
+	/* the records say the run had a prefix of the series */
+	char *mdp = xasprintf("%s/out/metadata.json", g_dir);
+	json_t *md = json_load_file(mdp, 0, NULL);
+	free(mdp);
+	ck_assert_ptr_nonnull(md);
+	const json_t *series = json_object_get(md, "series");
+	ck_assert_int_eq(json_integer_value(json_object_get(series, "upto")), 1);
+	ck_assert_int_eq(json_integer_value(json_object_get(series, "length")), 3);
+	ck_assert_int_eq(json_array_size(json_object_get(md, "patches")), 1);
+	json_decref(md);
+
+	ck_assert_int_eq(kbuild_patch(NULL, false), 0);
+	char *log = out_text("logs/patch.log");
+	ck_assert_msg(strstr(log, "1 of 3 patches already handled"), "%s", log);
+	free(log);
+	ck_assert_int_eq(kbuild_patch("upto=1", false), 0);
+	log = out_text("logs/patch.log");
+	ck_assert_msg(strstr(log, "reversing 2, then applying 0") && !strstr(log, "re-extracting"), "%s", log);
+	free(log);
+	char *got = tree_lines("out/src", false), *want = fresh_lines("0001-a.patch\n");
+	ck_assert_str_eq(got, want);
+	free(got), free(want);
+	/* upto beyond the series */
+	tu_write(g_dir, "patches/series", S123);
+	char *o = xasprintf("O=%s/out", g_dir);
+	const char *args[] = {"patch", "profile=t", o, "upto=4"};
+	char *env[] = {g_env_home, g_env_cache, NULL};
+	char *out;
+	ck_assert_int_ne(tu_kbuild("repatch", args, 4, env, &out), 0);
+	ck_assert_msg(strstr(out, "patches.upto=4 (command line) is beyond the series"), "%s", out);
+	free(out);
+	free(o);
+}
+END_TEST
+
+/* SIGINT while patch -R runs: kbuild stops it and exits 130; the next run
+ * re-extracts and says so, and the tree is the fresh one + the series. */
+START_TEST(kbuild_interrupted_repatch)
+{
+	NEED_PATCH();
+	ck_assert_int_eq(kbuild_patch(NULL, false), 0);
+	char *script = xasprintf("#!/bin/sh\n"
+				 "case \" $* \" in *\" -R \"*) case \" $* \" in *--dry-run*) ;; *)\n"
+				 "  echo $$ > %s/pids.tmp; mv %s/pids.tmp %s/pids; sleep 300;; esac;; esac\n"
+				 "exec /usr/bin/patch \"$@\"\n",
+				 g_dir, g_dir, g_dir);
+	tu_write(g_dir, "bin/patch", script);
+	free(script);
+	char *fake = at("bin/patch");
+	ck_assert_int_eq(chmod(fake, 0755), 0);
+	free(fake);
+	/* 0002 edited: 0003 and 0002 are reversed, the first of them hangs */
+	write_patch("0002-b.patch", change("dir/b.c", "b", 12, "B12"), NULL);
+
+	char *exe = path_join(tu_repo(), "kbuild"), *o = xasprintf("O=%s/out", g_dir);
+	char *const argv[] = {exe, "patch", "profile=t", o, NULL};
+	char *env[] = {g_env_home, g_env_cache, g_env_path, NULL};
+	struct spawn_opts so = {.stdin_fd = -1, .stdout_fd = 2, .stderr_fd = 2, .env_add = env};
+	struct spawn_proc p;
+	ck_assert_int_eq(spawn_start(argv, &so, &p), 0);
+	char *pids = at("pids");
+	bool got = false;
+	for (double until = now_seconds() + 60; !got && now_seconds() < until; usleep(20000))
+		got = path_exists(pids);
+	ck_assert_msg(got, "patch -R never started");
+	kill(p.pid, SIGINT);
+	int status = -1;
+	ck_assert_int_eq(spawn_wait(&p, now_seconds() + 30, &status), 1);
+	ck_assert_int_eq(status, 130);
+	char *applied = out_text("applied");
+	ck_assert_msg(strstr(applied, "0003-c.patch applying"), "%s", applied);
+	free(applied);
+
+	ck_assert_int_eq(kbuild_patch(NULL, false), 0);
+	char *log = out_text("logs/patch.log");
+	ck_assert_msg(strstr(log, "interrupted while patch 0003-c.patch") && strstr(log, "re-extracting a pristine tree"),
+		      "%s", log);
+	free(log);
+	char *tl = tree_lines("out/src", false), *want = fresh_lines(S123);
+	ck_assert_str_eq(tl, want);
+	free(tl), free(want), free(pids), free(exe), free(o);
+}
+END_TEST
+
 Suite *repatch_suite(void)
 {
 	Suite *s = suite_create("repatch");
@@ -427,6 +566,12 @@ Suite *repatch_suite(void)
 	tcase_add_test(t, hand_edit_to_a_patched_file);
 	tcase_add_test(t, interrupted_reversal_wants_reextract);
 	tcase_add_test(t, record_without_proof);
+	suite_add_tcase(s, t);
+	t = tcase_create("kbuild");
+	tcase_set_timeout(t, 120);
+	tcase_add_checked_fixture(t, kb_setup, kb_teardown);
+	tcase_add_test(t, kbuild_upto_and_repatch);
+	tcase_add_test(t, kbuild_interrupted_repatch);
 	suite_add_tcase(s, t);
 	return s;
 }

@@ -41,8 +41,8 @@ const struct key_def profile_keys[] = {
 
 	{"patches", "series", KEY_STRING, false, NULL, NO_BOUNDS, NULL, NULL, AT(patches.series),
 	 "quilt series file, relative to the kbuild directory"},
-	{"patches", "upto", KEY_INT, false, "-1", -1, 100000, NULL, NULL, AT(patches.upto),
-	 "apply only the first N patches of the series (kbuild bisect sets it; -1: all)"},
+	{"patches", "upto", KEY_INT, false, "-1", 0, 100000, NULL, NULL, AT(patches.upto),
+	 "apply only the first N patches of the series (kbuild bisect sets it; default -1: all of them)"},
 
 	{"config", "base", KEY_STRING, true, NULL, NO_BOUNDS, NULL, value_rule_base, AT(config.base),
 	 "starting config: a make target (allnoconfig, tinyconfig, defconfig) or a file"},

@@ -9,6 +9,7 @@
 #include "stages/chain.h"
 #include "core/records.h"
 #include "lib/outfile.h"
+#include "lib/spawn.h"
 #include "source/tree_links.h"
 
 #include <stdlib.h>
@@ -40,7 +41,7 @@ static int load_series(struct run *r, struct series *ser, size_t *full)
 		return -1;
 	*full = ser->n;
 	if (upto >= 0 && (size_t)upto > ser->n) {
-		rc = kb_fail("patches.upto=%ld (%s) but the series %s has only %zu patches", upto,
+		rc = kb_fail("patches.upto=%ld (%s) is beyond the series %s (%zu patches)", upto,
 			     settings_origin(r->set, &r->set->patches.upto), ser->file, ser->n);
 		series_free(ser);
 		return rc;
@@ -85,7 +86,11 @@ static int patch_run(struct run *r)
 		fprintf(r->log, "the profile names no patch series\n");
 	char *applied = record_applied_path(r);
 	int rc = series_apply(&ser, r->srcdir, applied, r->log);
-	if (rc == SERIES_REEXTRACT) {
+	if (rc == SERIES_REEXTRACT && spawn_interrupted()) {
+		/* the record keeps its "applying" mark: the next run re-extracts */
+		fprintf(r->log, "%s\n", kb_last_error());
+		rc = -1;
+	} else if (rc == SERIES_REEXTRACT) {
 		/* The tree cannot be proven to hold a prefix of the series: start
 		 * again from a pristine tree rather than guess. */
 		fprintf(r->log, "%s\nre-extracting a pristine tree\n", kb_last_error());
