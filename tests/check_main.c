@@ -23,6 +23,7 @@ static const struct {
 	{"extract", "unit", extract_suite},
 	{"patch", "unit", patch_suite},
 	{"repatch", "unit", repatch_suite},
+	{"bisect", "unit", bisect_suite},
 	{"ktap", "unit", ktap_suite},
 	{"results", "unit", results_suite},
 	{"elf_deps", "unit", elf_deps_suite},

@@ -46,5 +46,6 @@ Suite *rollout_suite(void);
 Suite *interrupt_suite(void);
 Suite *records_suite(void);
 Suite *repatch_suite(void);
+Suite *bisect_suite(void);
 
 #endif

@@ -23,6 +23,8 @@
  *   boot {verdict, seconds, qemu_status, accel, accel_why, accel_asked}  boot
  *   tests {path: {status, duration}}, measurements {name: number}  qa
  *   artifacts [{path, size, sha256}] (in stage order)               rundoc_artifact
+ *   bisect {result, answer, until, first_bad, range, verdict, builds,
+ *     document} (on the last step's record only)                  kbuild bisect
  * A member is absent until its owner has run in this run: a record never
  * carries an earlier run's results as this run's. */
 #ifndef KBUILD_CORE_RUNDOC_H

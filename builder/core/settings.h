@@ -69,6 +69,10 @@ struct settings {
 		enum rollout_scenario scenario;
 		long timeout;
 	} rollout;
+	struct bisect_settings {
+		long good, bad;     /* prefixes: known to pass, to fail (-1: the whole series) */
+		const char *until;  /* build, boot or a self-test; NULL: the whole series' first failure */
+	} bisect;
 	struct report_settings {
 		const char *history, *origin;
 	} report;
