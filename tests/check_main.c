@@ -53,6 +53,7 @@ static const struct {
 	{"kconfig_trees", "system", kconfig_trees_suite},
 	{"legacy", "e2e", legacy_suite},
 	{"matrix_e2e", "e2e", matrix_e2e_suite},
+	{"bisect_e2e", "e2e", bisect_e2e_suite},
 };
 static const size_t n_all_suites = sizeof(all_suites) / sizeof(all_suites[0]);
 

@@ -47,5 +47,6 @@ Suite *interrupt_suite(void);
 Suite *records_suite(void);
 Suite *repatch_suite(void);
 Suite *bisect_suite(void);
+Suite *bisect_e2e_suite(void);
 
 #endif

@@ -456,6 +456,20 @@ START_TEST(bad_input_is_one_line)
 }
 END_TEST
 
+/* Without until=, a whole series that does not apply is no failure to look for. */
+START_TEST(whole_series_does_not_apply)
+{
+	plant.no_apply_from = 20;
+	plant.no_apply_to = 20;
+	char *out;
+	int code = bisect(NULL, 0, &out);
+	ck_assert_msg(code == BISECT_EXIT_BAD_INPUT, "exit %d: %s", code, out);
+	ck_assert_msg(strstr(out, "kbuild bisect: the first 20 patches: the series does not apply"), "%s", out);
+	ck_assert_uint_eq(plant.calls, 1);
+	free(out);
+}
+END_TEST
+
 START_TEST(series_with_one_patch)
 {
 	plant.bad_at = 1;
@@ -488,6 +502,7 @@ Suite *bisect_suite(void)
 	tcase_add_test(t, unappliable_prefixes_are_skipped);
 	tcase_add_test(t, passes_everywhere);
 	tcase_add_test(t, bad_input_is_one_line);
+	tcase_add_test(t, whole_series_does_not_apply);
 	tcase_add_test(t, series_with_one_patch);
 	suite_add_tcase(s, t);
 	return s;

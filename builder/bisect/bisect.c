@@ -561,10 +561,16 @@ int bisect_main(struct run *r, int (*run_chain)(struct run *r))
 			free(a.line);
 			goto out_search;
 		}
+		if (c == -1 || !rec) {
+			st->outcome = STEP_ERROR;
+			fprintf(stderr, "kbuild bisect: the first %zu patches: %s; see %s\n", b.bad,
+				st->why ? st->why : kb_last_error(), st->record);
+			code = BISECT_EXIT_ERROR;
+			goto out_search;
+		}
 		if (c < 0) {
 			st->outcome = STEP_ERROR;
-			code = bad_input(&b, xasprintf("the first %zu patches: %s", b.bad,
-						      st->why ? st->why : kb_last_error()));
+			code = bad_input(&b, xasprintf("the first %zu patches: %s", b.bad, st->why));
 			goto out_search;
 		}
 		fprintf(stderr, "bisect: step 1: the first %zu patches fail %s (%s)\n", b.bad, check_name(&b.check),

@@ -192,7 +192,7 @@ int check_from_record(const json_t *rec, struct bisect_check *c, char **why)
 	case KIND_PATCH:
 		*why = xstrdup("the series does not apply (the patch stage failed): that is no build, boot or "
 			       "self-test failure; fix the series, or give bad= a prefix that applies");
-		return -1;
+		return -2;
 	case KIND_BUILD:
 		c->kind = CHECK_BUILD;
 		return 0;
@@ -208,7 +208,7 @@ int check_from_record(const json_t *rec, struct bisect_check *c, char **why)
 		const char *test = first_failed_test(rec);
 		if (!test) {
 			*why = xstrdup("the qa stage failed without a failed self-test (the guest never reported)");
-			return -1;
+			return -2;
 		}
 		*c = (struct bisect_check){.kind = CHECK_TEST, .test = xstrdup(test)};
 		return 0;
@@ -217,7 +217,7 @@ int check_from_record(const json_t *rec, struct bisect_check *c, char **why)
 		break;
 	}
 	*why = xasprintf("the %s stage failed: not a build, boot or self-test failure", failed);
-	return -1;
+	return -2;
 }
 
 /* At most max lines of text, the last ones; with only, those containing it

@@ -36,9 +36,10 @@ enum step_outcome { STEP_GOOD = BISECT_GOOD, STEP_BAD = BISECT_BAD, STEP_SKIP = 
 enum step_outcome step_verdict(const json_t *rec, const struct bisect_check *c, char **why, char **value);
 
 /* The check the run's first failure names (the whole series' run, up to
- * qa): 0 and c filled; 1 when the run passed everything; -1 with *why when
- * the failure is not one a bisect can look for (the series does not apply,
- * the source could not be prepared, QEMU could not run). */
+ * qa): 0 and c filled; 1 when the run passed everything; with *why, -1 when
+ * the run says nothing about the series (the source could not be prepared,
+ * QEMU could not run), -2 when its failure is not one a bisect looks for
+ * (the series does not apply, the initramfs stage failed). */
 int check_from_record(const json_t *rec, struct bisect_check *c, char **why);
 
 /* The lines that show a bad step's failure (malloc'd): the compiler's
