@@ -93,7 +93,9 @@ static void setup(void)
 	make_pristine("tree");
 	write_patch("0001-a.patch", change("a.c", "a", 5, "A5"), NULL);
 	/* b.c, a file in a new directory, and one in a directory that was empty */
-	char *two = xasprintf("%s%s", create("new/sub/n.c"), create("emptydir/e.c"));
+	char *n = create("new/sub/n.c"), *e = create("emptydir/e.c");
+	char *two = xasprintf("%s%s", n, e);
+	free(n), free(e);
 	write_patch("0002-b.patch", change("dir/b.c", "b", 10, "B10"), two);
 	write_patch("0003-c.patch", change("dir/c.c", "c", 5, "C5"), change("a.c", "a", 30, "A30"));
 	write_patch("0004-d.patch", change("dir/b.c", "b", 20, "B20"), NULL);
@@ -375,7 +377,9 @@ START_TEST(interrupted_reversal_wants_reextract)
 	int r = apply_series("0001-a.patch\n0002-b.patch\n");
 	setenv("PATH", old_path, 1);
 	ck_assert_int_eq(r, SERIES_REEXTRACT);
-	char *rec = read_file(at("applied"), NULL);
+	char *recp = at("applied");
+	char *rec = read_file(recp, NULL);
+	free(recp);
 	ck_assert_msg(strstr(rec, "0003-c.patch applying"), "%s", rec);
 	/* the next run */
 	ck_assert_int_eq(apply_series("0001-a.patch\n0002-b.patch\n"), SERIES_REEXTRACT);

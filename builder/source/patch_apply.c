@@ -527,7 +527,8 @@ static int verify_reversed(const struct proof_patch *pp, const char *tree)
 				       "now %.12s...)", pp->name, f->path, f->before, now);
 		if (strcmp(f->before, "-"))
 			continue;
-		for (char *d = dir_name(f->path), *up; *d && !dir_kept(pp, d); free(d), d = up) {
+		char *d = dir_name(f->path);
+		while (*d && !dir_kept(pp, d)) {
 			char *full = path_join(tree, d);
 			bool there = is_dir(full) && rmdir(full) < 0;
 			free(full);
@@ -537,8 +538,11 @@ static int verify_reversed(const struct proof_patch *pp, const char *tree)
 				free(d);
 				return r;
 			}
-			up = dir_name(d);
+			char *up = dir_name(d);
+			free(d);
+			d = up;
 		}
+		free(d);
 	}
 	return 0;
 }
