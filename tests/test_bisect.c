@@ -36,6 +36,7 @@ static struct {
 	size_t no_apply_from, no_apply_to; /* prefixes that do not apply (0: none) */
 	size_t calls;
 	size_t prefixes[64];
+	size_t ntests[64];
 	char *reproducers[64];
 } plant;
 
@@ -50,6 +51,7 @@ static int fake_chain(struct run *r)
 	size_t n = r->set->patches.upto < 0 ? 99 : (size_t)r->set->patches.upto;
 	if (plant.calls < 64) {
 		plant.prefixes[plant.calls] = n;
+		plant.ntests[plant.calls] = r->set->qa.tests.n;
 		plant.reproducers[plant.calls] = argv_to_string(r->argv);
 	}
 	plant.calls++;
@@ -345,6 +347,9 @@ END_TEST
 START_TEST(finds_a_failed_self_test)
 {
 	expect_found("tcp_timewait", CHECK_TEST, 18, ceil_log2(20 - 12 + 1), "not ok 2 default value is 10 (got 11)");
+	/* the guest runs only the test the steps are judged by */
+	ck_assert_msg(strstr(plant.reproducers[0], "qa.tests=tcp_timewait"), "%s", plant.reproducers[0]);
+	ck_assert_uint_eq(plant.ntests[0], 1);
 	json_t *d = bisect_doc();
 	const json_t *v = json_object_get(d, "verdict");
 	ck_assert_str_eq(json_member_str(v, "good"), "pass");

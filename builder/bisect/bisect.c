@@ -100,6 +100,7 @@ static const char *patch_name(const struct bisect *b, size_t n)
 static void step_argv(const struct bisect *b, size_t prefix, const char *stage, struct strv *argv)
 {
 	static const char *const own[] = {"good=", "bad=", "until=", "bisect.", "upto=", "patches.upto="};
+	/* qa.tests is the step's own too when it checks one self-test (run_step adds it) */
 	strv_push(argv, "kbuild");
 	strv_push(argv, stage);
 	for (int i = 2; i < b->r->argc; i++) {
@@ -130,8 +131,15 @@ static int run_step(struct bisect *b, size_t prefix, const char *stage, const st
 	struct settings set = *r->set; /* a shallow copy: its strings and lists stay the profile's */
 	set.patches.upto = (long)prefix;
 	set.report.history = b->hist; /* a step's pass is no night's last good run */
-	struct strv argv = {0};
+	struct strv argv = {0}, only = {0};
 	step_argv(b, prefix, stage, &argv);
+	if (check && check->kind == CHECK_TEST) {
+		/* the guest runs the one self-test the step is judged by: a shorter boot, and
+		 * no other test's load in the guest while it measures */
+		strv_push(&only, check->test);
+		set.qa.tests = only;
+		strv_push_owned(&argv, xasprintf("qa.tests=%s", check->test));
+	}
 	const struct settings *saved_set = r->set;
 	size_t saved_last = r->last;
 	int saved_argc = r->argc;
@@ -152,6 +160,7 @@ static int run_step(struct bisect *b, size_t prefix, const char *stage, const st
 	r->argc = saved_argc;
 	r->argv = saved_argv;
 	strv_free(&argv);
+	strv_free(&only);
 	if (spawn_interrupted())
 		return -1;
 
