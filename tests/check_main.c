@@ -24,6 +24,8 @@ static const struct {
 	{"config_verify", "unit", config_verify_suite},
 	{"extract", "unit", extract_suite},
 	{"patch", "unit", patch_suite},
+	{"repatch", "unit", repatch_suite},
+	{"bisect", "unit", bisect_suite},
 	{"ktap", "unit", ktap_suite},
 	{"results", "unit", results_suite},
 	{"elf_deps", "unit", elf_deps_suite},
@@ -59,6 +61,7 @@ static const struct {
 	{"kconfig_trees", "system", kconfig_trees_suite},
 	{"legacy", "e2e", legacy_suite},
 	{"matrix_e2e", "e2e", matrix_e2e_suite},
+	{"bisect_e2e", "e2e", bisect_e2e_suite},
 };
 static const size_t n_all_suites = sizeof(all_suites) / sizeof(all_suites[0]);
 

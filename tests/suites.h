@@ -53,5 +53,8 @@ Suite *config_verify_real_suite(void);
 Suite *attest_suite(void);
 Suite *summary_suite(void);
 Suite *report_page_suite(void);
+Suite *repatch_suite(void);
+Suite *bisect_suite(void);
+Suite *bisect_e2e_suite(void);
 
 #endif

@@ -18,7 +18,7 @@ struct command {
 };
 
 extern const struct command command_make, command_rollout, command_status, command_clean,
-	command_list, command_keys, command_matrix, command_compare, command_verify, command_report;
+	command_list, command_keys, command_matrix, command_compare, command_verify, command_report, command_bisect;
 /* `kbuild STAGE`: the chain up to and including that stage (r->last). */
 extern const struct command command_stage;
 

@@ -15,7 +15,7 @@ static const struct command command_version = {"version", CMD_HOME, cmd_version,
 	"kbuild's version (also --version)"};
 
 static const struct command *const commands[] = {
-	&command_make, &command_rollout, &command_status, &command_clean, &command_list, &command_keys,
+	&command_make, &command_rollout, &command_bisect, &command_status, &command_clean, &command_list, &command_keys,
 	&command_matrix, &command_compare, &command_verify, &command_report, &command_help, &command_version,
 };
 #define N_COMMANDS (sizeof(commands) / sizeof(commands[0]))

@@ -113,6 +113,8 @@ RECORD_TYPE(bundle_rec)
 #define OUT_RECORD_JSON "record.json"       /* the run document at the end (core/rundoc.h) */
 #define OUT_KCIDB_JSON "kcidb.json"         /* nightly: KCIDB v5 */
 #define OUT_SQUAD_JSON "squad.json"         /* nightly: SQUAD */
+#define OUT_BISECT_JSON "bisect.json"       /* kbuild bisect: the answer (bisect/bisect.h) */
+#define OUT_BISECT_DIR "bisect"             /* kbuild bisect: each step's record, its history */
 
 /* The patch stage's list of what the tree holds (its format: source/patch_apply.h). */
 char *record_applied_path(const struct run *r);

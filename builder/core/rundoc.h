@@ -12,7 +12,8 @@
  *   stages {name: {status, duration}}                              rundoc_stage (pipeline)
  *   exit_code, status, finished, failure {stage, log_tail}|null    rundoc_end
  *   source {version, kind, origin, path, sha256, verified}         fetch
- *   patches [{name, sha256}] (applied, in order)                   patch
+ *   patches [{name, sha256}] (applied, in order),
+ *   series {file, length, upto} (upto: null, or patches.upto)      patch
  *   fragments [names], requested {OPT: value}, config {OPT: value} config
  *   compiler (version line), toolchain {command, version_full},
  *   make {make_variables, arch, cross, environment, targets, jobs},
@@ -22,6 +23,8 @@
  *   boot {verdict, seconds, qemu_status, accel, accel_why, accel_asked}  boot
  *   tests {path: {status, duration}}, measurements {name: number}  qa
  *   artifacts [{path, size, sha256}] (in stage order)               rundoc_artifact
+ *   bisect {result, answer, until, first_bad, range, verdict, builds,
+ *     document} (on the last step's record only)                  kbuild bisect
  * A member is absent until its owner has run in this run: a record never
  * carries an earlier run's results as this run's. */
 #ifndef KBUILD_CORE_RUNDOC_H

@@ -41,6 +41,8 @@ const struct key_def profile_keys[] = {
 
 	{"patches", "series", KEY_STRING, false, NULL, NO_BOUNDS, NULL, NULL, AT(patches.series),
 	 "quilt series file, relative to the kbuild directory"},
+	{"patches", "upto", KEY_INT, false, "-1", 0, 100000, NULL, NULL, AT(patches.upto),
+	 "apply only the first N patches of the series (kbuild bisect sets it; default -1: all of them)"},
 
 	{"config", "base", KEY_STRING, true, NULL, NO_BOUNDS, NULL, value_rule_base, AT(config.base),
 	 "starting config: a make target (allnoconfig, tinyconfig, defconfig) or a file"},
@@ -107,6 +109,13 @@ const struct key_def profile_keys[] = {
 	 "kbuild rollout: good (boot once, bless, boot again) or bad (the new kernel panics and must roll back)"},
 	{"rollout", "timeout", KEY_INT, false, "600", 1, 86400, NULL, NULL, AT(rollout.timeout),
 	 "kbuild rollout: seconds for each QEMU run, reboots included"},
+
+	{"bisect", "good", KEY_INT, false, "0", 0, 100000, NULL, NULL, AT(bisect.good),
+	 "kbuild bisect: a prefix of the series (a number of patches) known to pass (0: the pristine tree)"},
+	{"bisect", "bad", KEY_INT, false, "-1", 0, 100000, NULL, NULL, AT(bisect.bad),
+	 "kbuild bisect: a prefix known to fail (default -1: the whole series)"},
+	{"bisect", "until", KEY_STRING, false, NULL, NO_BOUNDS, NULL, NULL, AT(bisect.until),
+	 "kbuild bisect: what a prefix must pass: build, boot or a self-test (default: the whole series' first failure)"},
 
 	{"report", "history", KEY_STRING, false, NULL, NO_BOUNDS, NULL, NULL, AT(report.history),
 	 "where a good run's records are kept for the next run to compare with (default O/history)"},

@@ -41,6 +41,7 @@ struct settings {
 	} source;
 	struct patches_settings {
 		const char *series;
+		long upto;          /* apply only the first upto patches; -1: all */
 	} patches;
 	struct config_settings {
 		const char *base;
@@ -68,6 +69,10 @@ struct settings {
 		enum rollout_scenario scenario;
 		long timeout;
 	} rollout;
+	struct bisect_settings {
+		long good, bad;     /* prefixes: known to pass, to fail (-1: the whole series) */
+		const char *until;  /* build, boot or a self-test; NULL: the whole series' first failure */
+	} bisect;
 	struct report_settings {
 		const char *history, *origin;
 		long keep;

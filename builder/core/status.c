@@ -11,6 +11,11 @@ static const char *const verdict_names[] = {
 	[BOOT_TIMEOUT] = "timeout", [BOOT_NO_REPORT] = "no-report",	  [BOOT_ERROR] = "error",
 	[BOOT_KVM_SILENT] = "kvm-silent",
 };
+static const char *const bisect_verdict_names[] = {[BISECT_GOOD] = "good", [BISECT_BAD] = "bad",
+						  [BISECT_SKIP] = "skip"};
+static const char *const bisect_result_names[] = {[BISECT_FOUND] = "found", [BISECT_NOT_FOUND] = "not-found",
+						 [BISECT_INCONCLUSIVE] = "inconclusive",
+						 [BISECT_BAD_INPUT] = "bad-input"};
 
 #define N(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -66,4 +71,28 @@ bool boot_verdict_parse(const char *name, enum boot_verdict *out)
 {
 	int v;
 	return parse(verdict_names, N(verdict_names), name, &v) ? (*out = (enum boot_verdict)v, true) : false;
+}
+
+const char *bisect_verdict_name(enum bisect_verdict v)
+{
+	return (size_t)v < N(bisect_verdict_names) ? bisect_verdict_names[v] : "?";
+}
+
+const char *bisect_result_name(enum bisect_result r)
+{
+	return (size_t)r < N(bisect_result_names) ? bisect_result_names[r] : "?";
+}
+
+bool bisect_verdict_parse(const char *name, enum bisect_verdict *out)
+{
+	int v;
+	return parse(bisect_verdict_names, N(bisect_verdict_names), name, &v) ? (*out = (enum bisect_verdict)v, true)
+									       : false;
+}
+
+bool bisect_result_parse(const char *name, enum bisect_result *out)
+{
+	int v;
+	return parse(bisect_result_names, N(bisect_result_names), name, &v) ? (*out = (enum bisect_result)v, true)
+									     : false;
 }

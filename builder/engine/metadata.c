@@ -35,6 +35,8 @@ static json_t *render(const json_t *doc)
 		json_object_set_new(m, "source", copy(doc, "source"));
 	if (json_object_get(doc, "patches"))
 		json_object_set_new(m, "patches", copy(doc, "patches"));
+	if (json_object_get(doc, "series"))
+		json_object_set_new(m, "series", copy(doc, "series"));
 	if (json_object_get(doc, "fragments"))
 		json_object_set_new(m, "config_fragments", copy(doc, "fragments"));
 	if (json_object_get(doc, "toolchain"))

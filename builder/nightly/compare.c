@@ -274,5 +274,13 @@ json_t *compare_records(const json_t *old, const json_t *new, const struct compa
 							     o->time_min_s));
 	json_object_set_new(ch, "regression",
 			    json_boolean(json_array_size(json_object_get(ch, "regressions")) > 0));
+	/* a run of a prefix of its series (patches.upto, e.g. a bisect step) says so;
+	 * a bisect's answer travels with its last step's record */
+	const json_t *ou = json_object_get(json_object_get(old, "series"), "upto"),
+		     *nu = json_object_get(json_object_get(new, "series"), "upto");
+	if (json_is_integer(ou) || json_is_integer(nu))
+		json_object_set_new(ch, "series_upto", json_pack("{s:O?,s:O?}", "old", ou, "new", nu));
+	if (json_object_get(new, "bisect"))
+		json_object_set(ch, "bisect", json_object_get(new, "bisect"));
 	return ch;
 }

@@ -90,6 +90,12 @@ char *compare_text(const json_t *ch)
 	names(f, "-", json_object_get(p, "removed"));
 	names(f, "~", json_object_get(p, "changed"));
 
+	const json_t *up = json_object_get(ch, "series_upto");
+	if (up)
+		fprintf(f, "series: old %s, new %s\n",
+			json_is_integer(json_object_get(up, "old")) ? "a prefix (patches.upto)" : "whole",
+			json_is_integer(json_object_get(up, "new")) ? "a prefix (patches.upto)" : "whole");
+
 	section_config(f, json_object_get(ch, "config"));
 
 	const json_t *w = json_object_get(ch, "warnings");
@@ -125,6 +131,10 @@ char *compare_text(const json_t *ch)
 		fprintf(f, "  ~ %s: %.1f s -> %.1f s (%+.0f %%)\n", json_member_str(e, "name"),
 			json_number_value(json_object_get(e, "old")), json_number_value(json_object_get(e, "new")),
 			json_number_value(json_object_get(e, "change_pct")));
+
+	const json_t *bi = json_object_get(ch, "bisect");
+	if (bi)
+		fprintf(f, "bisect: %s (%s)\n", json_member_str(bi, "answer") ?: "?", json_member_str(bi, "document") ?: "?");
 
 	const json_t *regs = json_object_get(ch, "regressions");
 	if (json_array_size(regs)) {

@@ -118,6 +118,9 @@ json_t *kcidb_from_record(const json_t *rec, const char *origin)
 				     "verified", json_member_str(src, "verified"), "patches", names);
 	if (started)
 		json_object_set_new(checkout, "start_time", json_string(started));
+	/* kbuild bisect's answer: the patch of this checkout's series that broke it */
+	if (json_object_get(rec, "bisect"))
+		json_object_set(json_object_get(checkout, "misc"), "bisect", json_object_get(rec, "bisect"));
 	/* The failed stage's log, on the object it is about. */
 	const json_t *failure = json_object_get(rec, "failure");
 	const char *fstage = json_member_str(failure, "stage"), *ftail = json_member_str(failure, "log_tail");

@@ -1,4 +1,5 @@
 #include "source/patch_apply.h"
+#include "source/patch_proof.h"
 #include "lib/outfile.h"
 #include "lib/tools.h"
 #include "lib/spawn.h"
@@ -89,26 +90,14 @@ static void applied_add(struct applied *rec, const struct series_entry *e, enum 
 	l->state = state;
 }
 
-/* The record must be a prefix of the series, digest for digest. */
-static int applied_check(const struct applied *rec, const struct series *s, const char *path)
+/* A run interrupted while patch ran (forwards or in reverse) leaves an
+ * "applying" line: nobody knows what that patch left in the tree. */
+static int applied_check(const struct applied *rec, const char *path)
 {
-	for (size_t i = 0; i < rec->n; i++) {
-		if (i >= s->n)
-			return kb_fail("%s lists %s (patch %zu) but the series %s has only %zu patches; "
-				       "the tree must be re-extracted", path, rec->l[i].name, i + 1, s->file, s->n);
-		const struct series_entry *e = &s->e[i];
+	for (size_t i = 0; i < rec->n; i++)
 		if (rec->l[i].state == PATCH_APPLYING)
-			return kb_fail("a run was interrupted while patch %s (%s:%u) was being applied; the "
-				       "tree must be re-extracted", rec->l[i].name, s->file, e->line);
-		if (strcmp(rec->l[i].name, e->name))
-			return kb_fail("%s lists %s as patch %zu but %s:%u has %s there; the tree must be "
-				       "re-extracted", path, rec->l[i].name, i + 1, s->file, e->line, e->name);
-		if (strcmp(rec->l[i].sha256, e->sha256))
-			return kb_fail("patch %s (%s:%u) changed since it was %s (sha256 %.12s... now %.12s...); "
-				       "the tree must be re-extracted", e->name, s->file, e->line,
-				       rec->l[i].state == PATCH_SKIPPED ? "skipped" : "applied",
-				       rec->l[i].sha256, e->sha256);
-	}
+			return kb_fail("a run was interrupted while patch %s was being applied or reversed (%s); "
+				       "the tree must be re-extracted", rec->l[i].name, path);
 	return 0;
 }
 
@@ -269,24 +258,45 @@ static char *explain_failure(const char *out, int status)
 	return msg;
 }
 
-/* The files patch reported, relative to the tree; true when one of them
- * appears twice (more than one section of the patch touches it). */
+/* The names on one "checking file X" / "patching file X" line of patch's
+ * output: X, and for a git-style rename or copy "X (renamed from Y)" both. */
+static void line_names(const char *p, size_t len, struct strv *names)
+{
+	const char *name = p + 14;
+	size_t n = len - 14;
+	static const char *const how[] = {" (renamed from ", " (copied from "};
+	for (size_t k = 0; k < 2 && n && name[n - 1] == ')'; k++) {
+		const char *at = memmem(name, n, how[k], strlen(how[k]));
+		if (at) {
+			const char *from = at + strlen(how[k]);
+			strv_push_owned(names, unquote(from, (size_t)(name + n - 1 - from)));
+			n = (size_t)(at - name);
+			break;
+		}
+	}
+	strv_push_owned(names, unquote(name, n));
+}
+
+/* The files patch reported, relative to the tree, each once; true when one
+ * of them appears twice (more than one section of the patch touches it). */
 static bool files_listed_twice(const char *out, struct strv *files)
 {
 	bool twice = false;
 	for (const char *p = out; *p;) {
 		size_t len = strcspn(p, "\n");
 		if (len > 14 && (!strncmp(p, "checking file ", 14) || !strncmp(p, "patching file ", 14))) {
-			char *name = unquote(p + 14, len - 14);
-			bool seen = false;
-			for (size_t i = 0; i < files->n && !seen; i++)
-				seen = !strcmp(files->v[i], name);
-			if (seen) {
-				twice = true;
-				free(name);
-			} else {
-				strv_push_owned(files, name);
+			struct strv names = {0};
+			line_names(p, len, &names);
+			for (size_t k = 0; k < names.n; k++) {
+				bool seen = false;
+				for (size_t i = 0; i < files->n && !seen; i++)
+					seen = !strcmp(files->v[i], names.v[k]);
+				if (seen)
+					twice = true;
+				else
+					strv_push(files, names.v[k]);
 			}
+			strv_free(&names);
 		}
 		p += len + (p[len] == '\n');
 	}
@@ -375,9 +385,10 @@ static void log_fuzz(FILE *log, const struct series_entry *e, const char *out)
 		fprintf(log, "warning: %s applies with fuzz; refresh it\n", e->name);
 }
 
-/* Dry-run one patch. Returns 0 when it applies, 1 skipped (optional), -1
- * failed with the tree untouched. */
-static int check_one(const struct series *s, const struct series_entry *e, const char *tree, FILE *log)
+/* Dry-run one patch. Returns 0 when it applies (files: the files it
+ * touches), 1 skipped (optional), -1 failed with the tree untouched. */
+static int check_one(const struct series *s, const struct series_entry *e, const char *tree, FILE *log,
+		     struct strv *files)
 {
 	char *out = NULL;
 	int st = dry_run(e, tree, 0, log, &out);
@@ -412,6 +423,7 @@ static int check_one(const struct series *s, const struct series_entry *e, const
 		return r;
 	}
 	log_fuzz(log, e, out);
+	files_listed_twice(out, files);
 	free(out);
 	return 0;
 }
@@ -437,6 +449,254 @@ static int apply_one(const struct series *s, const struct series_entry *e, const
 	return 0;
 }
 
+/* ---- the proof: states before and after each patch ---- */
+
+static char *dir_name(const char *rel)
+{
+	const char *slash = strrchr(rel, '/');
+	return slash ? xstrndup(rel, (size_t)(slash - rel)) : xstrdup("");
+}
+
+/* The states of files before patch e runs, and for each file it creates the
+ * nearest directory that exists already (reversing may remove it). */
+static int record_before(const char *tree, const struct strv *files, struct strv *before,
+			 struct proof_patch *pp)
+{
+	for (size_t i = 0; i < files->n; i++) {
+		if (!safe_relative(files->v[i]) || strchr(files->v[i], '\n'))
+			return kb_fail("patch %s names the unsafe path %s", pp->name, files->v[i]);
+		char st[PROOF_STATE_LEN];
+		if (proof_file_state(tree, files->v[i], st) < 0)
+			return -1;
+		strv_push(before, st);
+		if (strcmp(st, "-"))
+			continue;
+		char *d = dir_name(files->v[i]);
+		for (;;) {
+			char *full = path_join(tree, d);
+			bool there = !*d || is_dir(full);
+			struct stat sb;
+			if (there && *d && stat(full, &sb) == 0) {
+				bool listed = false;
+				for (size_t k = 0; k < pp->n_dirs && !listed; k++)
+					listed = !strcmp(pp->d[k].path, d);
+				if (!listed)
+					proof_add_dir(pp, d, (unsigned)(sb.st_mode & 07777));
+			}
+			free(full);
+			if (there)
+				break;
+			char *up = dir_name(d);
+			free(d);
+			d = up;
+		}
+		free(d);
+	}
+	return 0;
+}
+
+static bool dir_kept(const struct proof_patch *pp, const char *d)
+{
+	for (size_t k = 0; k < pp->n_dirs; k++)
+		if (!strcmp(pp->d[k].path, d))
+			return true;
+	return false;
+}
+
+/* After patch -R: the directories the patch created are gone (GNU patch
+ * removes those it leaves empty), the ones that were there are there, and
+ * every file is back in the state it had before the patch. */
+static int verify_reversed(const struct proof_patch *pp, const char *tree)
+{
+	for (size_t k = 0; k < pp->n_dirs; k++) {
+		char *full = path_join(tree, pp->d[k].path);
+		int r = 0;
+		if (!is_dir(full) && (mkdir_p(full, 0755) < 0 || chmod(full, pp->d[k].mode) < 0))
+			r = kb_fail("cannot restore the directory %s: %s", full, strerror(errno));
+		free(full);
+		if (r < 0)
+			return -1;
+	}
+	for (size_t i = 0; i < pp->nf; i++) {
+		const struct proof_file *f = &pp->f[i];
+		char now[PROOF_STATE_LEN];
+		if (proof_file_state(tree, f->path, now) < 0)
+			return -1;
+		if (strcmp(now, f->before))
+			return kb_fail("reversing %s did not give %s back as it was before the patch (%.12s..., "
+				       "now %.12s...)", pp->name, f->path, f->before, now);
+		if (strcmp(f->before, "-"))
+			continue;
+		char *d = dir_name(f->path);
+		while (*d && !dir_kept(pp, d)) {
+			char *full = path_join(tree, d);
+			bool there = is_dir(full) && rmdir(full) < 0;
+			free(full);
+			if (there) {
+				int r = kb_fail("reversing %s left the directory %s, which the patch created, with "
+						"files in it", pp->name, d);
+				free(d);
+				return r;
+			}
+			char *up = dir_name(d);
+			free(d);
+			d = up;
+		}
+		free(d);
+	}
+	return 0;
+}
+
+/* Takes the last line of rec (patch pf->p[rec->n - 1]) out of the tree:
+ * reverse dry-run, the "applying" mark, patch -R from the stored copy, the
+ * states checked, then the record and the proof shortened. Returns 0, -1, or
+ * SERIES_REEXTRACT (with kb_fail) when the tree cannot be proven. */
+static int reverse_last(struct applied *rec, struct proof *pf, const char *tree, const char *applied_path,
+			FILE *log)
+{
+	size_t i = rec->n - 1;
+	struct proof_patch *pp = &pf->p[i];
+	if (rec->l[i].state == PATCH_APPLIED) {
+		char *copy = proof_copy_path(pf, pp->sha256);
+		char hex[SHA256_HEX_LEN + 1] = "";
+		if (!path_exists(copy) || sha256_file(copy, hex) < 0 || strcmp(hex, pp->sha256)) {
+			kb_fail("the stored copy of %s (%s) is missing or changed", pp->name, copy);
+			free(copy);
+			return SERIES_REEXTRACT;
+		}
+		struct series_entry e = {.path = copy, .name = pp->name, .strip = pp->strip};
+		if (log)
+			fprintf(log, "reversing %s (-p%d)\n", pp->name, pp->strip);
+		char *out = NULL;
+		int st = dry_run(&e, tree, PATCH_REVERSE, log, &out);
+		if (st != 0) {
+			char *why = st > 0 ? explain_failure(out, st) : xstrdup(kb_last_error());
+			if (st > 0)
+				log_output(log, "reverse dry-run", out, false);
+			kb_fail("patch %s does not reverse cleanly: %s", pp->name, why);
+			free(why);
+			free(out);
+			free(copy);
+			return SERIES_REEXTRACT;
+		}
+		free(out);
+		out = NULL;
+		rec->l[i].state = PATCH_APPLYING;
+		if (applied_write(applied_path, rec) < 0) {
+			free(copy);
+			return -1;
+		}
+		st = run_patch(&e, tree, PATCH_REVERSE, &out);
+		if (st != 0) {
+			char *why = st > 0 ? explain_failure(out, st) : xstrdup(kb_last_error());
+			if (st > 0)
+				log_output(log, "reverse", out, false);
+			kb_fail("patch -R %s failed after its dry-run succeeded: %s", pp->name, why);
+			free(why);
+			free(out);
+			free(copy);
+			return SERIES_REEXTRACT;
+		}
+		free(out);
+		if (verify_reversed(pp, tree) < 0) {
+			free(copy);
+			return SERIES_REEXTRACT;
+		}
+		bool shared = false; /* two lines of the record with one content share the copy */
+		for (size_t k = 0; k < i && !shared; k++)
+			shared = !strcmp(pf->p[k].sha256, pp->sha256);
+		if (!shared)
+			unlink(copy);
+		free(copy);
+	} else if (log) {
+		fprintf(log, "forgetting skipped optional patch %s\n", pp->name);
+	}
+	proof_truncate(pf, i);
+	if (proof_write(pf) < 0)
+		return -1;
+	free(rec->l[i].name);
+	rec->n = i;
+	return applied_write(applied_path, rec);
+}
+
+/* The proof describes the record line for line (extra lines at its end are
+ * those of a patch whose record line was not written: they are dropped). */
+static bool proof_matches(struct proof *pf, const struct applied *rec)
+{
+	if (pf->n < rec->n)
+		return false;
+	for (size_t i = 0; i < rec->n; i++)
+		if (strcmp(pf->p[i].name, rec->l[i].name) || strcmp(pf->p[i].sha256, rec->l[i].sha256))
+			return false;
+	proof_truncate(pf, rec->n);
+	return true;
+}
+
+/* Apply s[from..] (the tree holds s[0..from) as rec and pf say), recording
+ * the proof when proven. */
+static int apply_rest(const struct series *s, size_t from, struct applied *rec, struct proof *pf, bool proven,
+		      const char *tree, const char *applied_path, FILE *log)
+{
+	int r = 0;
+	for (size_t i = from; i < s->n && r == 0; i++) {
+		const struct series_entry *e = &s->e[i];
+		if (log)
+			fprintf(log, "applying %s (-p%d%s)\n", e->name, e->strip, e->optional ? ", optional" : "");
+		/* applied from the stored copy, so what is in the tree is what can be reversed */
+		struct series_entry ce = *e;
+		char *copy = NULL;
+		if (proven) {
+			if (proof_store_copy(pf, e->path, e->sha256) < 0) {
+				r = -1;
+				break;
+			}
+			ce.path = copy = proof_copy_path(pf, e->sha256);
+		}
+		struct strv files = {0}, before = {0};
+		int c = check_one(s, &ce, tree, log, &files);
+		struct proof_patch *pp = NULL;
+		if (c >= 0 && proven) {
+			pp = proof_push(pf, e->sha256, e->strip, e->name);
+			if (c == 0 && record_before(tree, &files, &before, pp) < 0)
+				c = -1;
+		}
+		if (c < 0) {
+			if (pp)
+				proof_truncate(pf, pf->n - 1);
+			bool used = false; /* another line of the record shares the copy */
+			for (size_t k = 0; k < pf->n && copy && !used; k++)
+				used = !strcmp(pf->p[k].sha256, e->sha256);
+			if (copy && !used)
+				unlink(copy);
+			r = -1;
+		} else {
+			applied_add(rec, e, c == 1 ? PATCH_SKIPPED : PATCH_APPLYING);
+			if (c == 0) {
+				if ((r = applied_write(applied_path, rec)) == 0 &&
+				    (r = apply_one(s, &ce, tree, log)) == 0 && pp) {
+					for (size_t k = 0; k < files.n && r == 0; k++) {
+						char after[PROOF_STATE_LEN];
+						r = proof_file_state(tree, files.v[k], after);
+						if (r == 0)
+							proof_add_file(pp, files.v[k], before.v[k], after);
+					}
+				}
+				/* on failure the record keeps "applying": the tree is suspect */
+			}
+			if (r == 0 && pp)
+				r = proof_write(pf);
+			if (r == 0) {
+				rec->l[rec->n - 1].state = c == 1 ? PATCH_SKIPPED : PATCH_APPLIED;
+				r = applied_write(applied_path, rec);
+			}
+		}
+		strv_free(&files);
+		strv_free(&before);
+		free(copy);
+	}
+	return r;
+}
+
 int series_apply(const struct series *s, const char *tree, const char *applied_path, FILE *log)
 {
 	if (!is_dir(tree))
@@ -444,36 +704,62 @@ int series_apply(const struct series *s, const char *tree, const char *applied_p
 	struct applied rec;
 	if (applied_load(applied_path, &rec) < 0)
 		return SERIES_REEXTRACT;
-	if (applied_check(&rec, s, applied_path) < 0) {
+	if (applied_check(&rec, applied_path) < 0) {
 		applied_free(&rec);
 		return SERIES_REEXTRACT;
 	}
-	if (log && rec.n)
-		fprintf(log, "%zu of %zu patches already handled (%s)\n", rec.n, s->n, applied_path);
+	struct proof pf;
+	int loaded = proof_load(applied_path, &pf);
+	bool proven = loaded == 0 && proof_matches(&pf, &rec);
+	if (!proven) {
+		/* a record of an older kbuild, or one this record does not match:
+		 * the tree can be added to, not taken from */
+		if (log && rec.n)
+			fprintf(log, "no record of the files the applied patches touched (%s); patches can "
+				"be added but not reversed\n",
+				loaded < 0 ? kb_last_error() : "none kept for this applied list");
+		kb_clear_error();
+		proof_forget(applied_path);
+		proof_truncate(&pf, 0);
+	}
+
+	/* the longest prefix of the series the tree holds: names and contents */
+	size_t keep = 0;
+	while (keep < rec.n && keep < s->n && !strcmp(rec.l[keep].name, s->e[keep].name) &&
+	       !strcmp(rec.l[keep].sha256, s->e[keep].sha256))
+		keep++;
 
 	int r = 0;
-	for (size_t i = rec.n; i < s->n && r == 0; i++) {
-		const struct series_entry *e = &s->e[i];
+	if (rec.n && proven && (r = proof_check(&pf, tree)) < 0) {
+		char *why = xstrdup(kb_last_error());
+		kb_fail("the tree cannot be proven to hold what %s lists: %s", applied_path, why);
+		free(why);
+		r = SERIES_REEXTRACT;
+	} else if (keep < rec.n && !proven) {
+		kb_fail("%s holds %s as patch %zu, which the series %s %s; without a record of the files it "
+			"touched it cannot be taken out: the tree must be re-extracted", applied_path,
+			rec.l[keep].name, keep + 1, s->file,
+			keep < s->n ? "has changed or put elsewhere" : "no longer has there");
+		r = SERIES_REEXTRACT;
+	} else if (keep < rec.n) {
 		if (log)
-			fprintf(log, "applying %s (-p%d%s)\n", e->name, e->strip, e->optional ? ", optional" : "");
-		int c = check_one(s, e, tree, log);
-		if (c < 0) {
-			r = c;
-			break;
-		}
-		applied_add(&rec, e, c == 1 ? PATCH_SKIPPED : PATCH_APPLYING);
-		if (c == 0) {
-			if (applied_write(applied_path, &rec) < 0) {
-				r = -1;
-				break;
-			}
-			if ((r = apply_one(s, e, tree, log)) != 0)
-				break; /* the record keeps "applying": the tree is suspect */
-			rec.l[rec.n - 1].state = PATCH_APPLIED;
-		}
-		if (applied_write(applied_path, &rec) < 0)
-			r = -1;
+			fprintf(log, "re-patching: the tree holds %zu patches, the series keeps the first %zu of "
+				"them; reversing %zu, then applying %zu\n", rec.n, keep, rec.n - keep, s->n - keep);
+		while (r == 0 && rec.n > keep)
+			r = reverse_last(&rec, &pf, tree, applied_path, log);
+	} else if (log && rec.n) {
+		fprintf(log, "%zu of %zu patches already handled (%s)\n", rec.n, s->n, applied_path);
 	}
+	if (r == 0)
+		r = apply_rest(s, rec.n, &rec, &pf, proven, tree, applied_path, log);
 	applied_free(&rec);
+	proof_free(&pf);
 	return r;
+}
+
+int applied_forget(const char *applied_path)
+{
+	if (unlink(applied_path) < 0 && errno != ENOENT)
+		return kb_fail("cannot remove %s: %s", applied_path, strerror(errno));
+	return proof_forget(applied_path);
 }

@@ -24,29 +24,45 @@ struct applied {
 int applied_load(const char *path, struct applied *list);
 void applied_free(struct applied *list);
 
-/* Returned when the tree holds something other than a prefix of the series
- * (a recorded patch changed, the record lists other patches, or a patch
- * failed half-way): the caller must re-extract the tree and start again. */
+/* Returned when the tree cannot be proven to hold a prefix of the series
+ * (an interrupted run, a file a patch touched changed by hand, a patch that
+ * does not reverse cleanly, a record without its proof): the caller must
+ * re-extract the tree and start again. */
 #define SERIES_REEXTRACT (-2)
 
-/* Apply s in order to tree with GNU patch (`patch -pN -N -s --batch
+/* Bring tree to "pristine + s" with GNU patch (`patch -pN -N -s --batch
  * --no-backup-if-mismatch -d tree -i file`), output to log (may be NULL).
- * Each patch is dry-run first; one that does not apply leaves the tree as it
- * was before it, and the error names the patch (series:line), the file and the
- * failing hunk. A patch that does not apply but reverses cleanly is reported
- * as already applied. An optional patch that does not apply is skipped and
- * logged.
+ *
+ * The tree keeps the longest prefix of what it holds that s starts with
+ * (names and contents); the patches after it are reversed, last first, and
+ * the rest of s is applied. Before anything is reversed, every file the
+ * recorded patches touched must hold the state the last of them left
+ * (source/patch_proof.h); each reversal is dry-run first (`patch -R
+ * --dry-run`) from the stored copy of the patch as it was applied, and after
+ * it every file it touched must be back in its state from before the patch.
+ * Files no patch touches keep their mtimes, so make rebuilds only what the
+ * changed patches reach.
+ *
+ * Each patch is dry-run before it is applied; one that does not apply leaves
+ * the tree as it was before it, and the error names the patch (series:line),
+ * the file and the failing hunk. A patch that does not apply but reverses
+ * cleanly is reported as already applied. An optional patch that does not
+ * apply is skipped and logged.
  *
  * applied_path records the tree's state, one line per patch handled:
  *   "<sha256> <name>"          applied
  *   "<sha256> <name> skipped"  optional, did not apply, skipped
- *   "<sha256> <name> applying" patch was running for real (an interrupted
- *                              run leaves it: the tree is then re-extracted)
- * rewritten atomically before and after each patch. On a re-run the recorded prefix is
- * not re-applied. A recorded patch whose digest differs, or a record that is
- * not a prefix of the series, or an "applying" line, returns SERIES_REEXTRACT with kb_fail(); the
- * caller then removes tree and applied_path, re-extracts, and calls again.
- * Returns 0, -1 (kb_fail), or SERIES_REEXTRACT. */
+ *   "<sha256> <name> applying" patch was running for real, forwards or in
+ *                              reverse (an interrupted run leaves it: the
+ *                              tree is then re-extracted)
+ * rewritten atomically before and after each patch; its proof is
+ * <applied_path>.d (source/patch_proof.h), written before it. An "applying"
+ * line, or a tree that cannot be proven as above, returns SERIES_REEXTRACT
+ * with kb_fail(); the caller then re-extracts (applied_forget first) and
+ * calls again. Returns 0, -1 (kb_fail), or SERIES_REEXTRACT. */
 int series_apply(const struct series *s, const char *tree, const char *applied_path, FILE *log);
+
+/* Removes the applied list and its proof (the tree is being re-extracted). */
+int applied_forget(const char *applied_path);
 
 #endif

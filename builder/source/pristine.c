@@ -1,4 +1,5 @@
 #include "source/pristine.h"
+#include "source/patch_apply.h"
 #include "source/unpack.h"
 #include "source/shared_tree.h"
 #include "core/records.h"
@@ -49,10 +50,11 @@ int pristine_tree(struct run *r)
 	if (source_rec_get(r, &src) < 0)
 		return -1;
 	char *applied = record_applied_path(r);
-	unlink(applied);
+	int rc = applied_forget(applied);
 	free(applied);
-	int rc;
-	if (!src.kind || !src.path) {
+	if (rc < 0) {
+		/* the old record stays: nothing is unpacked over a tree it describes */
+	} else if (!src.kind || !src.path) {
 		rc = kb_fail("the source record names no kind or path: run the fetch stage again");
 	} else if (rm_rf(r->srcdir) < 0) {
 		rc = -1;

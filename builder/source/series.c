@@ -19,6 +19,16 @@ void series_free(struct series *s)
 	*s = (struct series){0};
 }
 
+void series_truncate(struct series *s, size_t n)
+{
+	for (size_t i = n; i < s->n; i++) {
+		free(s->e[i].path);
+		free(s->e[i].name);
+	}
+	if (n < s->n)
+		s->n = n;
+}
+
 static char *skip_blanks(char *p)
 {
 	while (*p == ' ' || *p == '\t' || *p == '\r')

@@ -30,5 +30,7 @@ struct series {
  * applied. Returns 0, or -1 with kb_fail(); *out is empty on failure. */
 int series_load(const char *series_path, struct series *out);
 void series_free(struct series *s);
+/* Keeps the first n entries (n <= s->n). */
+void series_truncate(struct series *s, size_t n);
 
 #endif
