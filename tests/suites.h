@@ -43,6 +43,7 @@ Suite *rollout_console_suite(void);
 Suite *rollout_suite(void);
 Suite *interrupt_suite(void);
 Suite *records_suite(void);
+Suite *qa_kver_suite(void);
 
 static const struct {
 	const char *name, *group;
@@ -73,6 +74,7 @@ static const struct {
 	{"interrupt", "unit", interrupt_suite},
 	{"accel", "unit", accel_suite},
 	{"qaplan", "unit", qaplan_suite},
+	{"qa_kver", "unit", qa_kver_suite},
 	{"fetch", "system", fetch_suite},
 	{"qemu", "system", qemu_suite},
 	{"package", "system", package_suite},
