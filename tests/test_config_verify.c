@@ -2,8 +2,9 @@
  * and each way an option can be lost, with the reason the report must give.
  * Then the Kconfig reader, config_resolve against fake trees (olddefconfig
  * and oldconfig fed empty answers), and the real trees when
- * KBUILD_TEST_SRC_61 / KBUILD_TEST_SRC_2639 point at them, else Debian's
- * linux-source-6.1 and ../shared/trees' 2.6.39.4, unpacked once into a cache. */
+ * KBUILD_TEST_SRC_61 / KBUILD_TEST_SRC_612 / KBUILD_TEST_SRC_2639 point at
+ * them, else Debian's linux-source-6.1 and linux-source-6.12 and
+ * ../shared/trees' 2.6.39.4, unpacked once into a cache. */
 #define _GNU_SOURCE
 #include "kconfig/resolve.h"
 #include "kconfig/verify.h"
@@ -15,6 +16,7 @@
 #include "lib/sha256.h"
 
 #define DEBIAN_SOURCE_61 "/usr/src/linux-source-6.1.tar.xz"
+#define DEBIAN_SOURCE_612 "/usr/src/linux-source-6.12.tar.xz"
 #include "lib/util.h"
 
 #include <check.h>
@@ -509,23 +511,26 @@ static char *cached_tree(const char *tarball, const char *hex)
 }
 
 /* The tree a real-tree test reads: $env when set, else the tarball it names
- * (6.1: Debian's linux-source-6.1; 2.6.39.4: ../shared/trees), unpacked once. */
-static char *real_tree(const char *env, bool legacy)
+ * (KBUILD_TEST_SRC_61, _612: Debian's linux-source-6.1, -6.12;
+ * KBUILD_TEST_SRC_2639: ../shared/trees), unpacked once. */
+static char *real_tree(const char *env)
 {
 	const char *given = getenv(env);
 	if (given && *given)
 		return xstrdup(given);
 	char hex[SHA256_HEX_LEN + 1];
 	char *why = NULL, *tarball;
-	if (legacy) {
+	bool l612 = !strcmp(env, "KBUILD_TEST_SRC_612");
+	const char *debian = l612 ? DEBIAN_SOURCE_612 : DEBIAN_SOURCE_61;
+	if (!strcmp(env, "KBUILD_TEST_SRC_2639")) {
 		tarball = lt_find_2639(hex, &why);
-	} else if (path_exists(DEBIAN_SOURCE_61) && sha256_file(DEBIAN_SOURCE_61, hex) == 0) {
-		tarball = xstrdup(DEBIAN_SOURCE_61);
+	} else if (path_exists(debian) && sha256_file(debian, hex) == 0) {
+		tarball = xstrdup(debian);
 	} else {
 		kb_clear_error();
 		tarball = NULL;
-		why = xasprintf("%s is not set and %s is missing (Debian package linux-source-6.1)", env,
-				DEBIAN_SOURCE_61);
+		why = xasprintf("%s is not set and %s is missing (Debian package %s)", env, debian,
+				l612 ? "linux-source-6.12" : "linux-source-6.1");
 	}
 	char *dir = tarball ? cached_tree(tarball, hex) : NULL;
 	if (!dir)
@@ -537,7 +542,7 @@ static char *real_tree(const char *env, bool legacy)
 
 static char *real_run(const char *env, const char *base, const char *fragment, char **srcp)
 {
-	char *src = real_tree(env, !strcmp(env, "KBUILD_TEST_SRC_2639"));
+	char *src = real_tree(env);
 	if (!src)
 		return NULL;
 	*srcp = src;
@@ -597,6 +602,40 @@ START_TEST(real_tree_61)
 }
 END_TEST
 
+/* 6.12's Kconfig (Debian's linux-source-6.12, pristine: without the TIME_WAIT
+ * patch): read without a warning, the dropped option explained from its
+ * dependencies (an "if" block included), CEPH_FS kept, and the patch's
+ * option reported as absent from this tree. */
+START_TEST(real_tree_612)
+{
+	char *src = NULL;
+	char *report = real_run("KBUILD_TEST_SRC_612", "tinyconfig",
+				"CONFIG_64BIT=y\nCONFIG_MODULES=y\nCONFIG_NET=y\nCONFIG_INET=y\n"
+				"CONFIG_CEPH_LIB=m\n# BLOCK deliberately left out\nCONFIG_BLK_DEV_RBD=m\n"
+				"CONFIG_CEPH_FS=m\nCONFIG_TCP_TW_TIMEOUT=10\n",
+				&src);
+	if (!report)
+		return;
+	ck_assert_msg(strstr(report, "config: 2 of 8 requested options did not survive"), "%s", report);
+	ck_assert_ptr_nonnull(strstr(report, "CONFIG_BLK_DEV_RBD: requested m, got n (not set); "
+					    "drivers/block/Kconfig:"));
+	ck_assert_ptr_nonnull(strstr(report, ": depends on INET && BLOCK;"));
+	ck_assert_ptr_nonnull(strstr(report, "off: BLOCK"));
+	ck_assert_ptr_nonnull(strstr(report, "drivers/block/Kconfig:17: inside if BLK_DEV; off: BLOCK, BLK_DEV"));
+	ck_assert_ptr_null(strstr(report, "CONFIG_CEPH_FS:")); /* it needs no BLOCK: kept */
+	ck_assert_ptr_nonnull(strstr(report, "CONFIG_TCP_TW_TIMEOUT: requested 10, but TCP_TW_TIMEOUT does "
+					    "not exist in this kernel"));
+
+	struct kconfig_db *db = kconfig_db_load(src, "x86");
+	ck_assert_ptr_nonnull(db);
+	ck_assert_uint_gt(kconfig_db_nfiles(db), 1000);
+	ck_assert_str_eq(kconfig_db_warnings(db), "");
+	kconfig_db_free(db);
+	free(report);
+	free(src);
+}
+END_TEST
+
 START_TEST(real_tree_2639)
 {
 	char *src = NULL;
@@ -642,6 +681,7 @@ Suite *config_verify_suite(void)
 	tcase_add_checked_fixture(real, setup, teardown);
 	tcase_set_timeout(real, 1800);
 	tcase_add_test(real, real_tree_61);
+	tcase_add_test(real, real_tree_612);
 	tcase_add_test(real, real_tree_2639);
 	suite_add_tcase(s, real);
 	return s;
