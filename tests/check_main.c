@@ -45,6 +45,7 @@ static const struct {
 	{"interrupt", "unit", interrupt_suite},
 	{"accel", "unit", accel_suite},
 	{"qaplan", "unit", qaplan_suite},
+	{"qa_kver", "unit", qa_kver_suite},
 	{"fetch", "system", fetch_suite},
 	{"qemu", "system", qemu_suite},
 	{"package", "system", package_suite},

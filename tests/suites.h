@@ -56,5 +56,6 @@ Suite *report_page_suite(void);
 Suite *repatch_suite(void);
 Suite *bisect_suite(void);
 Suite *bisect_e2e_suite(void);
+Suite *qa_kver_suite(void);
 
 #endif

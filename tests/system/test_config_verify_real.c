@@ -35,11 +35,15 @@ static void teardown(void)
 /* --- the real trees (minutes of make on 2 cores; skipped unless pointed at) --- */
 
 /* The tree a real-tree test reads: $env when set, else the tarball it names
- * (6.1: Debian's linux-source-6.1; 2.6.39.4: ../shared/trees), unpacked once. */
-static char *real_tree(const char *env, bool legacy)
+ * (KBUILD_TEST_SRC_61, _612: Debian's linux-source-6.1, -6.12;
+ * KBUILD_TEST_SRC_2639: ../shared/trees), unpacked once. */
+static char *real_tree(const char *env)
 {
 	char *why = NULL;
-	char *dir = lt_real_tree(legacy ? "2.6.39.4" : "6.1", env, &why);
+	const char *version = !strcmp(env, "KBUILD_TEST_SRC_2639")  ? "2.6.39.4"
+			      : !strcmp(env, "KBUILD_TEST_SRC_612") ? "6.12"
+								    : "6.1";
+	char *dir = lt_real_tree(version, env, &why);
 	if (!dir)
 		tu_skip(TU_SKIP_ENV, "%s", why);
 	free(why);
@@ -48,7 +52,7 @@ static char *real_tree(const char *env, bool legacy)
 
 static char *real_run(const char *env, const char *base, const char *fragment, char **srcp)
 {
-	char *src = real_tree(env, !strcmp(env, "KBUILD_TEST_SRC_2639"));
+	char *src = real_tree(env);
 	if (!src)
 		return NULL;
 	*srcp = src;
@@ -112,6 +116,41 @@ START_TEST(real_tree_61)
 }
 END_TEST
 
+/* 6.12's Kconfig (Debian's linux-source-6.12, pristine: without the TIME_WAIT
+ * patch): read without a warning, the dropped option explained from its
+ * dependencies (an "if" block included), CEPH_FS kept, and the patch's
+ * option reported as absent from this tree. */
+START_TEST(real_tree_612)
+{
+	char *src = NULL;
+	char *report = real_run("KBUILD_TEST_SRC_612", "tinyconfig",
+				"CONFIG_64BIT=y\nCONFIG_MODULES=y\nCONFIG_NET=y\nCONFIG_INET=y\n"
+				"CONFIG_CEPH_LIB=m\n# BLOCK deliberately left out\nCONFIG_BLK_DEV_RBD=m\n"
+				"CONFIG_CEPH_FS=m\nCONFIG_TCP_TW_TIMEOUT=10\n",
+				&src);
+	if (!report)
+		return;
+	ck_assert_msg(strstr(report, "config: 2 of 8 requested options did not survive"), "%s", report);
+	ck_assert_ptr_nonnull(strstr(report, "CONFIG_BLK_DEV_RBD: requested m, got n (not set); "
+					     "drivers/block/Kconfig:"));
+	ck_assert_ptr_nonnull(strstr(report, ": depends on INET && BLOCK;"));
+	ck_assert_ptr_nonnull(strstr(report, "off: BLOCK"));
+	ck_assert_ptr_nonnull(
+		strstr(report, "drivers/block/Kconfig:17: inside if BLK_DEV; off: BLOCK, BLK_DEV"));
+	ck_assert_ptr_null(strstr(report, "CONFIG_CEPH_FS:")); /* it needs no BLOCK: kept */
+	ck_assert_ptr_nonnull(strstr(report, "CONFIG_TCP_TW_TIMEOUT: requested 10, but TCP_TW_TIMEOUT does "
+					     "not exist in this kernel"));
+
+	struct kconfig_db *db = kconfig_db_load(src, "x86");
+	ck_assert_ptr_nonnull(db);
+	ck_assert_uint_gt(kconfig_db_nfiles(db), 1000);
+	ck_assert_str_eq(kconfig_db_warnings(db), "");
+	kconfig_db_free(db);
+	free(report);
+	free(src);
+}
+END_TEST
+
 START_TEST(real_tree_2639)
 {
 	char *src = NULL;
@@ -139,6 +178,7 @@ Suite *config_verify_real_suite(void)
 	tcase_add_checked_fixture(real, setup, teardown);
 	tcase_set_timeout(real, 1800);
 	tcase_add_test(real, real_tree_61);
+	tcase_add_test(real, real_tree_612);
 	tcase_add_test(real, real_tree_2639);
 	suite_add_tcase(s, real);
 	return s;

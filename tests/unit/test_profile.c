@@ -216,6 +216,40 @@ START_TEST(bad_names)
 }
 END_TEST
 
+/* The shipped 6.12 profiles (read from the project root, where the tests
+ * run): 6.1's features and fragments on Debian's linux-source-6.12 with the
+ * 6.12 series; the tuning variant on top. */
+START_TEST(shipped_612_profiles)
+{
+	struct profile p, base;
+	ck_assert_msg(profile_load(".", "debian-6.12-ceph", &p) == 0, "%s", kb_last_error());
+	ck_assert_int_eq(profile_check_required(&p), 0);
+	ck_assert_msg(profile_load(".", "debian-6.1-ceph", &base) == 0, "%s", kb_last_error());
+	ck_assert_str_eq(profile_get(&p, "source", "version"), "6.12");
+	ck_assert_str_eq(profile_get(&p, "source", "package"), "linux-source-6.12");
+	ck_assert_str_eq(profile_get(&p, "patches", "series"), "patches/6.12/series");
+	/* the fragments are 6.1's, shared (README: "debian-6.12-ceph") */
+	ck_assert_str_eq(profile_get(&p, "config", "fragments"), profile_get(&base, "config", "fragments"));
+	ck_assert_str_eq(profile_get(&p, "config", "base"), "tinyconfig");
+	ck_assert_str_eq(profile_get(&p, "qa", "modules"), "libceph ceph rbd");
+	ck_assert_str_eq(profile_get(&p, "qa", "sysctl"), "net.ipv4.tcp_tw_timeout=10");
+	ck_assert_str_eq(profile_get(&p, "qa", "symbols"), "tcp_tw_timeout_max");
+	/* nothing of 2.6.39.4's download is left to be fetched */
+	const char *url = profile_get(&p, "source", "url"), *sha = profile_get(&p, "source", "sha256");
+	ck_assert(!url || !*url);
+	ck_assert(!sha || !*sha);
+	profile_free(&base);
+	profile_free(&p);
+
+	ck_assert_msg(profile_load(".", "debian-6.12-tuning", &p) == 0, "%s", kb_last_error());
+	ck_assert_str_eq(profile_get(&p, "source", "package"), "linux-source-6.12");
+	ck_assert_str_eq(profile_get(&p, "patches", "series"), "patches/6.12/series");
+	ck_assert_ptr_nonnull(strstr(profile_get(&p, "qa", "sysctl"), "net.ipv4.tcp_tw_reuse=1"));
+	ck_assert_ptr_nonnull(strstr(profile_get(&p, "qa", "sysctl"), "net.ipv4.tcp_tw_timeout=10"));
+	profile_free(&p);
+}
+END_TEST
+
 Suite *profile_suite(void)
 {
 	Suite *s = suite_create("profile");
@@ -231,5 +265,8 @@ Suite *profile_suite(void)
 	tcase_add_test(tc, missing_required_key);
 	tcase_add_test(tc, bad_names);
 	suite_add_tcase(s, tc);
+	TCase *shipped = tcase_create("shipped");
+	tcase_add_test(shipped, shipped_612_profiles);
+	suite_add_tcase(s, shipped);
 	return s;
 }
