@@ -619,6 +619,124 @@ START_TEST(kbuild_extract_on_full_disk)
 }
 END_TEST
 
+
+/* A tar.gz at path holding top/NAME = TEXT for each pair of files (NULL-ended). */
+static void make_text_tarball(const char *path, const char *const *files)
+{
+	struct archive *a = archive_write_new();
+	archive_write_set_format_pax_restricted(a);
+	archive_write_add_filter_gzip(a);
+	ck_assert_int_eq(archive_write_open_filename(a, path), ARCHIVE_OK);
+	struct archive_entry *e = archive_entry_new();
+	archive_entry_set_pathname(e, "top/");
+	archive_entry_set_filetype(e, AE_IFDIR);
+	archive_entry_set_perm(e, 0755);
+	ck_assert_int_eq(archive_write_header(a, e), ARCHIVE_OK);
+	archive_entry_free(e);
+	for (size_t k = 0; files[k]; k += 2) {
+		char *name = xasprintf("top/%s", files[k]);
+		e = archive_entry_new();
+		archive_entry_set_pathname(e, name);
+		archive_entry_set_filetype(e, AE_IFREG);
+		archive_entry_set_perm(e, 0644);
+		archive_entry_set_size(e, (la_int64_t)strlen(files[k + 1]));
+		archive_entry_set_mtime(e, 1300000000, 0);
+		ck_assert_int_eq(archive_write_header(a, e), ARCHIVE_OK);
+		ck_assert_int_eq(archive_write_data(a, files[k + 1], strlen(files[k + 1])),
+				 (la_ssize_t)strlen(files[k + 1]));
+		archive_entry_free(e);
+		free(name);
+	}
+	ck_assert_int_eq(archive_write_close(a), ARCHIVE_OK);
+	archive_write_free(a);
+}
+
+/* "source=PATH" and "sha256=HEX" for a tarball (both malloc'd). */
+static void source_args(const char *tgz, char **src, char **sha)
+{
+	char hex[SHA256_HEX_LEN + 1];
+	ck_assert_int_eq(sha256_file(tgz, hex), 0);
+	*src = xasprintf("source=%s", tgz);
+	*sha = xasprintf("sha256=%s", hex);
+}
+
+/* A kbuild home with profile t (tarball X, a one-patch series) for the
+ * end-to-end fault cases; *env gets KBUILD_HOME and KBUILD_CACHE. */
+static char *patch_home(const char *tag, char *env[3])
+{
+	char *home = tu_tmpdir(tag);
+	tu_write(home, "configs/profiles/t.ini",
+		 "[source]\nversion = 1\n[patches]\nseries = patches/series\n[config]\nbase = tinyconfig\n");
+	tu_write(home, "patches/series", "hello.patch\n");
+	tu_write(home, "patches/hello.patch",
+		 "--- a/hello.txt\n+++ b/hello.txt\n@@ -1 +1 @@\n-hello\n+hello, patched\n");
+	char *x = path_join(home, "x.tar.gz"), *y = path_join(home, "y.tar.gz");
+	make_text_tarball(x, (const char *const[]){"hello.txt", "hello\n", NULL});
+	make_text_tarball(y, (const char *const[]){"hello.txt", "hello\n", "other.txt", "y\n", NULL});
+	free(x);
+	free(y);
+	env[0] = xasprintf("KBUILD_HOME=%s", home);
+	env[1] = xasprintf("KBUILD_CACHE=%s/cache", home);
+	env[2] = NULL;
+	return home;
+}
+
+static void free_env(char *env[3])
+{
+	free(env[0]);
+	free(env[1]);
+}
+
+/* The critical case: `patch` (X), `extract` of another tarball Y, `extract`
+ * of X again: the third run's extract has the first run's inputs and so its
+ * digest; the patch stamp made over the first tree must not vouch for the
+ * new, unpatched one. */
+START_TEST(rerun_of_earlier_stage_invalidates_later_stamps)
+{
+	char *env[3];
+	char *home = patch_home("stale-patch", env);
+	char *x = path_join(home, "x.tar.gz"), *y = path_join(home, "y.tar.gz");
+	char *xs, *xh, *ys, *yh;
+	source_args(x, &xs, &xh);
+	source_args(y, &ys, &yh);
+	char *o = xasprintf("O=%s/out", home);
+	char *out = NULL;
+	const char *patch_x[] = {"patch", "profile=t", xs, xh, o};
+	ck_assert_int_eq(tu_kbuild("patch-x", patch_x, 5, env, &out), 0);
+	free(out);
+	const char *extract_y[] = {"extract", "profile=t", ys, yh, o};
+	ck_assert_int_eq(tu_kbuild("extract-y", extract_y, 5, env, &out), 0);
+	free(out);
+	const char *extract_x[] = {"extract", "profile=t", xs, xh, o};
+	ck_assert_int_eq(tu_kbuild("extract-x", extract_x, 5, env, &out), 0);
+	free(out);
+	/* status does not call the patch stage done over the unpatched tree */
+	const char *status[] = {"status", "profile=t", xs, xh, o};
+	ck_assert_int_eq(tu_kbuild("status", status, 5, env, &out), 0);
+	ck_assert_msg(!strstr(out, "patch       done"), "%s", out);
+	free(out);
+	ck_assert_int_eq(tu_kbuild("patch-again", patch_x, 5, env, &out), 0);
+	ck_assert_msg(!strstr(out, "up to date") || !strstr(strstr(out, "patch"), "up to date"), "%s", out);
+	free(out);
+	char *hello = xasprintf("%s/out/src/hello.txt", home);
+	char *text = read_file(hello, NULL);
+	ck_assert_ptr_nonnull(text);
+	ck_assert_str_eq(text, "hello, patched\n");
+	free(text);
+	free(hello);
+	rm_rf(home);
+	free(home);
+	free(x);
+	free(y);
+	free(xs);
+	free(xh);
+	free(ys);
+	free(yh);
+	free(o);
+	free_env(env);
+}
+END_TEST
+
 Suite *faults_suite(void)
 {
 	Suite *s = suite_create("faults");
@@ -643,6 +761,7 @@ Suite *faults_suite(void)
 	tcase_add_test(tc, missing_compiler_is_named);
 	tcase_add_test(tc, kconfig_source_cycle_is_cut);
 	tcase_add_test(tc, kbuild_extract_on_full_disk);
+	tcase_add_test(tc, rerun_of_earlier_stage_invalidates_later_stamps);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -3,6 +3,7 @@
 #include "engine/stagelog.h"
 #include "lib/spawn.h"
 
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -25,6 +26,24 @@ static int collect_inputs(struct run *r, const struct stage *const *stages, size
 		free(d);
 	}
 	return stages[i]->inputs ? stages[i]->inputs(r, s) : 0;
+}
+
+/* Removes the stamps of stages[from..n): a stage that runs (re)makes its
+ * output, so no later stage's stamp may vouch for what that stage made from
+ * the old one. Stamps hash inputs only: without this, a re-run that brings
+ * back the earlier inputs (extract X, extract Y, extract X) gives the earlier
+ * digest, and a later stage would match its old stamp over the new output
+ * (the patch stage "up to date" over an unpatched tree). */
+static int invalidate_from(const struct run *r, const struct stage *const *stages, size_t from, size_t n)
+{
+	for (size_t k = from; k < n; k++) {
+		char *sp = stamp_path(r, stages[k]);
+		int rc = unlink(sp) < 0 && errno != ENOENT ? kb_fail("cannot remove %s: %s", sp, strerror(errno)) : 0;
+		free(sp);
+		if (rc < 0)
+			return -1;
+	}
+	return 0;
 }
 
 int pipeline_run(struct run *r, const struct stage *const *stages, size_t n, size_t last)
@@ -58,9 +77,17 @@ int pipeline_run(struct run *r, const struct stage *const *stages, size_t n, siz
 			continue;
 		}
 		rerun_rest = true;
-		/* The old stamp goes first: a run killed from here on must not leave
-		 * a stamp that vouches for a half-written output. */
-		unlink(sp);
+		/* The old stamp goes first, and every later stage's with it: a run
+		 * killed from here on must not leave a stamp that vouches for a
+		 * half-written output, nor for one made from the old output. */
+		if (invalidate_from(r, stages, i, n) < 0) {
+			stagelog_line(i, n, st->name, "FAILED", now_seconds() - t0, NULL);
+			fprintf(stderr, "kbuild: %s: %s\n", st->name, kb_last_error());
+			free(why);
+			stamp_free(&s);
+			free(sp);
+			return 1;
+		}
 		stagelog_begin(r, st->name, why);
 		free(why);
 		kb_clear_error();
