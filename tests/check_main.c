@@ -48,6 +48,7 @@ static const struct {
 	{"legacytrees", "unit", legacytrees_suite},
 	{"kconfig_root", "unit", kconfig_root_suite},
 	{"legacy", "e2e", legacy_suite},
+	{"faults_e2e", "e2e", faults_e2e_suite},
 	{"matrix_e2e", "e2e", matrix_e2e_suite},
 };
 static const size_t n_all_suites = sizeof(all_suites) / sizeof(all_suites[0]);

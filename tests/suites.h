@@ -31,6 +31,7 @@ Suite *legacytrees_suite(void);
 Suite *kconfig_root_suite(void);
 Suite *legacy_suite(void);
 Suite *faults_suite(void);
+Suite *faults_e2e_suite(void);
 Suite *console_verdict_suite(void);
 Suite *report_suite(void);
 Suite *compare_suite(void);
