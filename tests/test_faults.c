@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/types.h>
 #include <unistd.h>
 
 #include "core/home.h"
@@ -31,6 +32,9 @@
 #include "source/pristine.h"
 #include "lib/util.h"
 #include "source/unpack.h"
+#include "source/series.h"
+#include "kconfig/fragment.h"
+#include "lib/json.h"
 #include "testutil.h"
 
 #define BIG (2u << 20) /* 2 MiB: larger than the small tmpfs */
@@ -737,6 +741,199 @@ START_TEST(rerun_of_earlier_stage_invalidates_later_stamps)
 }
 END_TEST
 
+/* ---- text inputs: NUL bytes, kinds, sizes (lib/util.c read_text) ---- */
+
+/* dir/name holding len bytes of data (which may hold NULs). */
+static char *write_bytes(const char *dir, const char *name, const char *data, size_t len)
+{
+	char *p = path_join(dir, name);
+	ck_assert_int_eq(write_file_atomic(p, data, len), 0);
+	return p;
+}
+
+/* A NUL in a series stopped the parser: later patches were never applied. */
+START_TEST(nul_in_series_is_refused)
+{
+	char *dir = tu_tmpdir("nul-series");
+	tu_write(dir, "a.patch", "--- a/x\n+++ b/x\n@@ -1 +1 @@\n-a\n+b\n");
+	tu_write(dir, "b.patch", "--- a/y\n+++ b/y\n@@ -1 +1 @@\n-a\n+b\n");
+	static const char text[] = "a.patch\n\0b.patch\n";
+	char *series = write_bytes(dir, "series", text, sizeof(text) - 1);
+	struct series ser;
+	kb_clear_error();
+	ck_assert_int_eq(series_load(series, &ser), -1);
+	char *want = xasprintf("%s:2: a NUL byte", series);
+	ck_assert_msg(strstr(kb_last_error(), want), "%s", kb_last_error());
+	/* negative: without the NUL both patches are listed */
+	free(series);
+	series = write_bytes(dir, "series", "a.patch\nb.patch\n", 16);
+	ck_assert_msg(series_load(series, &ser) == 0, "%s", kb_last_error());
+	ck_assert_uint_eq(ser.n, 2);
+	series_free(&ser);
+	rm_rf(dir);
+	free(dir);
+	free(series);
+	free(want);
+}
+END_TEST
+
+/* A NUL in a fragment: later options were neither requested nor verified. */
+START_TEST(nul_in_fragment_is_refused)
+{
+	char *dir = tu_tmpdir("nul-fragment");
+	static const char text[] = "CONFIG_A=y\nCONFIG_B=y\0\nCONFIG_C=y\n";
+	char *frag = write_bytes(dir, "f.config", text, sizeof(text) - 1);
+	struct kopt_set set = {0};
+	kb_clear_error();
+	ck_assert_int_eq(fragment_parse(frag, &set, false, NULL), -1);
+	char *want = xasprintf("%s:2: a NUL byte", frag);
+	ck_assert_msg(strstr(kb_last_error(), want), "%s", kb_last_error());
+	kopt_set_free(&set);
+	struct kopt_set dot = {0};
+	ck_assert_int_eq(dotconfig_read(frag, &dot), -1);
+	kopt_set_free(&dot);
+	rm_rf(dir);
+	free(dir);
+	free(frag);
+	free(want);
+}
+END_TEST
+
+/* A NUL in a profile value dropped the rest of the line. */
+START_TEST(nul_in_profile_is_refused)
+{
+	char *home = tu_tmpdir("nul-profile");
+	static const char text[] = "[source]\nversion = 1\0 and the rest\n[config]\nbase = tinyconfig\n";
+	char *dir = path_join(home, "configs/profiles");
+	ck_assert_int_eq(mkdir_p(dir, 0755), 0);
+	char *ini = write_bytes(dir, "t.ini", text, sizeof(text) - 1);
+	struct profile p;
+	kb_clear_error();
+	ck_assert_int_eq(profile_load(home, "t", &p), -1);
+	char *want = xasprintf("%s:2: a NUL byte", ini);
+	ck_assert_msg(strstr(kb_last_error(), want), "%s", kb_last_error());
+	rm_rf(home);
+	free(home);
+	free(dir);
+	free(ini);
+	free(want);
+}
+END_TEST
+
+/* A NUL in a record between stages. */
+START_TEST(nul_in_record_is_refused)
+{
+	char *dir = tu_tmpdir("nul-record");
+	static struct settings set = {.name = "test"};
+	struct run r = {.set = &set, .home = dir, .outdir = dir};
+	static const char text[] = "kind tarball\npath /x\0/y\nsha256 none\n";
+	char *rec = write_bytes(dir, "source.rec", text, sizeof(text) - 1);
+	struct source_rec src;
+	kb_clear_error();
+	ck_assert_int_eq(source_rec_get(&r, &src), -1);
+	ck_assert_msg(strstr(kb_last_error(), ":2: a NUL byte"), "%s", kb_last_error());
+	rm_rf(dir);
+	free(dir);
+	free(rec);
+}
+END_TEST
+
+/* Special files: a FIFO, /dev/zero, a directory are refused at once (not
+ * waited on or read forever), by every reader and by the hash. */
+START_TEST(special_files_are_refused_by_readers)
+{
+	char *dir = tu_tmpdir("special");
+	char *fifo = path_join(dir, "fifo");
+	ck_assert_int_eq(mkfifo(fifo, 0600), 0);
+	const char *paths[] = {fifo, "/dev/zero", dir};
+	const char *kinds[] = {"is a fifo", "is a character device", "is a directory"};
+	for (size_t i = 0; i < 3; i++) {
+		kb_clear_error();
+		ck_assert_ptr_null(read_file(paths[i], NULL));
+		ck_assert_msg(strstr(kb_last_error(), kinds[i]), "%s", kb_last_error());
+		ck_assert_ptr_null(read_text(paths[i], NULL));
+		char hex[SHA256_HEX_LEN + 1];
+		ck_assert_int_eq(sha256_file(paths[i], hex), -1);
+		ck_assert_msg(strstr(kb_last_error(), kinds[i]), "%s", kb_last_error());
+		ck_assert_ptr_null(json_read_file(paths[i]));
+	}
+	/* a regular file of the same name reads (the negative case) */
+	char *plain = write_bytes(dir, "plain", "{}", 2);
+	json_t *j = json_read_file(plain);
+	ck_assert_ptr_nonnull(j);
+	json_decref(j);
+	rm_rf(dir);
+	free(dir);
+	free(fifo);
+	free(plain);
+}
+END_TEST
+
+/* A text input past READ_TEXT_MAX is refused, not read into memory. */
+START_TEST(oversized_text_is_refused)
+{
+	char *dir = tu_tmpdir("big-series");
+	char *series = path_join(dir, "series");
+	int fd = open(series, O_WRONLY | O_CREAT, 0644);
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(ftruncate(fd, (off_t)READ_TEXT_MAX + 1), 0); /* sparse: cheap */
+	close(fd);
+	struct series ser;
+	kb_clear_error();
+	ck_assert_int_eq(series_load(series, &ser), -1);
+	ck_assert_msg(strstr(kb_last_error(), "larger than"), "%s", kb_last_error());
+	rm_rf(dir);
+	free(dir);
+	free(series);
+}
+END_TEST
+
+/* The commands: source=/dev/zero and source=FIFO fail the fetch stage at
+ * once; a profile that is a symlink to /dev/zero breaks `list` with the
+ * reason instead of hanging it; `compare` on a FIFO fails. */
+START_TEST(special_files_fail_commands)
+{
+	char *home = tu_tmpdir("special-cmd");
+	tu_write(home, "configs/profiles/t.ini", "[source]\nversion = 1\n[config]\nbase = tinyconfig\n");
+	char *fifo = path_join(home, "fifo");
+	ck_assert_int_eq(mkfifo(fifo, 0600), 0);
+	char *env[] = {xasprintf("KBUILD_HOME=%s", home), xasprintf("KBUILD_CACHE=%s/cache", home), NULL};
+	char *o = xasprintf("O=%s/out", home);
+	char *zero_sha = xasprintf("sha256=%064d", 0);
+	const char *sources[] = {"source=/dev/zero", NULL};
+	char *fifo_src = xasprintf("source=%s", fifo);
+	sources[1] = fifo_src;
+	for (size_t i = 0; i < 2; i++) {
+		const char *args[] = {"fetch", "profile=t", sources[i], zero_sha, o};
+		char *out = NULL;
+		ck_assert_int_eq(tu_kbuild("special-fetch", args, 5, env, &out), 1);
+		ck_assert_msg(strstr(out, "not a regular file"), "%s", out);
+		free(out);
+	}
+	char *link = path_join(home, "configs/profiles/z.ini");
+	ck_assert_int_eq(symlink("/dev/zero", link), 0);
+	const char *list[] = {"list"};
+	char *out = NULL;
+	ck_assert_int_eq(tu_kbuild("special-list", list, 1, env, &out), 1);
+	ck_assert_msg(strstr(out, "z ") && strstr(out, "character device"), "%s", out);
+	ck_assert_msg(strstr(out, "t "), "%s", out); /* the other profile still listed */
+	free(out);
+	const char *cmp[] = {"compare", fifo, fifo};
+	ck_assert_int_ne(tu_kbuild("special-compare", cmp, 3, env, &out), 0);
+	ck_assert_msg(strstr(out, "is a fifo"), "%s", out);
+	free(out);
+	rm_rf(home);
+	free(home);
+	free(fifo);
+	free(fifo_src);
+	free(env[0]);
+	free(env[1]);
+	free(o);
+	free(zero_sha);
+	free(link);
+}
+END_TEST
+
 Suite *faults_suite(void)
 {
 	Suite *s = suite_create("faults");
@@ -762,6 +959,13 @@ Suite *faults_suite(void)
 	tcase_add_test(tc, kconfig_source_cycle_is_cut);
 	tcase_add_test(tc, kbuild_extract_on_full_disk);
 	tcase_add_test(tc, rerun_of_earlier_stage_invalidates_later_stamps);
+	tcase_add_test(tc, nul_in_series_is_refused);
+	tcase_add_test(tc, nul_in_fragment_is_refused);
+	tcase_add_test(tc, nul_in_profile_is_refused);
+	tcase_add_test(tc, nul_in_record_is_refused);
+	tcase_add_test(tc, special_files_are_refused_by_readers);
+	tcase_add_test(tc, oversized_text_is_refused);
+	tcase_add_test(tc, special_files_fail_commands);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -100,9 +100,9 @@ static int check_config_text(const char *base, const char *data)
 static int copy_base(const char *base, const char *dotconfig)
 {
 	size_t len;
-	char *data = read_file(base, &len);
+	char *data = read_text(base, &len);
 	if (!data)
-		return -1; /* read_file named the file and the error */
+		return -1; /* read_text named the file and the error */
 	if (check_config_text(base, data) < 0) {
 		free(data);
 		return -1;

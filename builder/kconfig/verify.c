@@ -371,7 +371,7 @@ static void explain_value(const struct ksym *sym, const char *want, const char *
 
 char *dotconfig_srcarch(const char *dotconfig)
 {
-	char *text = read_file(dotconfig, NULL);
+	char *text = read_text(dotconfig, NULL);
 	if (!text)
 		return NULL;
 	char *arch = NULL;

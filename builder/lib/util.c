@@ -183,32 +183,105 @@ bool is_dir(const char *path)
 	return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
 }
 
-char *read_file(const char *path, size_t *len)
+int open_regular(const char *path)
 {
-	FILE *f = fopen(path, "rb");
-	if (!f) {
-		kb_fail("cannot open %s: %s", path, strerror(errno));
-		return NULL;
+	int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	if (fd < 0)
+		return kb_fail("cannot open %s: %s", path, strerror(errno));
+	struct stat st;
+	if (fstat(fd, &st) < 0) {
+		int e = errno;
+		close(fd);
+		return kb_fail("cannot stat %s: %s", path, strerror(e));
 	}
+	if (!S_ISREG(st.st_mode)) {
+		close(fd);
+		const char *kind = S_ISDIR(st.st_mode)	 ? "a directory"
+				   : S_ISFIFO(st.st_mode) ? "a fifo"
+				   : S_ISCHR(st.st_mode)  ? "a character device"
+				   : S_ISBLK(st.st_mode)  ? "a block device"
+				   : S_ISSOCK(st.st_mode) ? "a socket"
+							  : "not a regular file";
+		return kb_fail("%s is %s, not a regular file; refusing to read it", path, kind);
+	}
+	int fl = fcntl(fd, F_GETFL);
+	if (fl >= 0)
+		fcntl(fd, F_SETFL, fl & ~O_NONBLOCK);
+	return fd;
+}
+
+char *read_file_max(const char *path, size_t max, size_t *len)
+{
+	int fd = open_regular(path);
+	if (fd < 0)
+		return NULL;
 	size_t cap = 4096, n = 0;
 	char *buf = xmalloc(cap);
-	size_t got;
-	while ((got = fread(buf + n, 1, cap - n - 1, f)) > 0) {
-		n += got;
+	for (;;) {
+		if (n == max + 1)
+			break;
 		if (cap - n - 1 == 0)
 			buf = xrealloc(buf, cap *= 2);
+		size_t want = cap - n - 1;
+		if (want > max + 1 - n)
+			want = max + 1 - n; /* one byte past max tells "too large" */
+		ssize_t got = read(fd, buf + n, want);
+		if (got < 0 && errno == EINTR)
+			continue;
+		if (got < 0) {
+			int e = errno;
+			close(fd);
+			free(buf);
+			kb_fail("cannot read %s: %s", path, strerror(e));
+			return NULL;
+		}
+		if (got == 0)
+			break;
+		n += (size_t)got;
 	}
-	int err = ferror(f);
-	fclose(f);
-	if (err) {
+	close(fd);
+	if (n > max) {
 		free(buf);
-		kb_fail("cannot read %s", path);
+		kb_fail("%s is larger than %zu bytes; refusing to read it", path, max);
 		return NULL;
 	}
 	buf[n] = '\0';
 	if (len)
 		*len = n;
 	return buf;
+}
+
+char *read_file(const char *path, size_t *len)
+{
+	return read_file_max(path, READ_FILE_MAX, len);
+}
+
+size_t nul_line(const char *data, size_t len)
+{
+	const char *nul = memchr(data, '\0', len);
+	if (!nul)
+		return 0;
+	size_t line = 1;
+	for (const char *p = data; p < nul; p++)
+		line += *p == '\n';
+	return line;
+}
+
+char *read_text(const char *path, size_t *len)
+{
+	size_t n;
+	char *text = read_file_max(path, READ_TEXT_MAX, &n);
+	if (!text)
+		return NULL;
+	size_t line = nul_line(text, n);
+	if (line) {
+		free(text);
+		kb_fail("%s:%zu: a NUL byte in a text file; refusing it (a binary file?)", path, line);
+		return NULL;
+	}
+	if (len)
+		*len = n;
+	return text;
 }
 
 char *path_join(const char *a, const char *b)

@@ -45,7 +45,7 @@ static bool valid_label(const char *s)
 
 static int parse_list_file(const char *path, struct matrix_plan *p)
 {
-	char *text = read_file(path, NULL);
+	char *text = read_text(path, NULL);
 	if (!text)
 		return -1;
 	unsigned lineno = 0;

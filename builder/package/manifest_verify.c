@@ -106,7 +106,7 @@ int verify_load_manifest(const char *bundle, const char *release, struct manifes
 		char *p = find_manifest_in(bundle, release);
 		if (!p)
 			return -1;
-		text = read_file(p, NULL);
+		text = read_text(p, NULL);
 		*origin = p;
 		if (!text)
 			return -1;

@@ -46,7 +46,7 @@ static int record_load(const char *path, struct record *rec)
 	*rec = (struct record){0};
 	if (!path_exists(path))
 		return 0;
-	char *text = read_file(path, NULL);
+	char *text = read_text(path, NULL);
 	if (!text)
 		return -1;
 	unsigned line = 0;

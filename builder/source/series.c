@@ -140,7 +140,7 @@ static char *series_dir(const char *series_path)
 int series_load(const char *series_path, struct series *out)
 {
 	*out = (struct series){0};
-	char *text = read_file(series_path, NULL);
+	char *text = read_text(series_path, NULL);
 	if (!text)
 		return -1;
 	char *dir = series_dir(series_path);
