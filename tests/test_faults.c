@@ -934,6 +934,194 @@ START_TEST(special_files_fail_commands)
 }
 END_TEST
 
+/* ---- long paths, removal, archive bounds ---- */
+
+/* A tar.gz at path with entries (name, type, size of zeros); NULL-ended. */
+struct tent {
+	const char *name;
+	unsigned type;
+	size_t size;
+};
+static void make_archive(const char *path, const struct tent *ents)
+{
+	struct archive *a = archive_write_new();
+	archive_write_set_format_pax_restricted(a);
+	archive_write_add_filter_gzip(a);
+	ck_assert_int_eq(archive_write_open_filename(a, path), ARCHIVE_OK);
+	static char zeros[1 << 20];
+	for (size_t k = 0; ents[k].name; k++) {
+		struct archive_entry *e = archive_entry_new();
+		archive_entry_set_pathname(e, ents[k].name);
+		archive_entry_set_filetype(e, ents[k].type);
+		archive_entry_set_perm(e, ents[k].type == AE_IFDIR ? 0755 : 0644);
+		archive_entry_set_size(e, (la_int64_t)ents[k].size);
+		ck_assert_int_eq(archive_write_header(a, e), ARCHIVE_OK);
+		for (size_t left = ents[k].size; left;) {
+			size_t n = left < sizeof(zeros) ? left : sizeof(zeros);
+			ck_assert_int_eq(archive_write_data(a, zeros, n), (la_ssize_t)n);
+			left -= n;
+		}
+		archive_entry_free(e);
+	}
+	ck_assert_int_eq(archive_write_close(a), ARCHIVE_OK);
+	archive_write_free(a);
+}
+
+/* A name of depth levels "dddd/dddd/..." plus "/f" (malloc'd). */
+static char *deep_name(size_t depth)
+{
+	char *n = xmalloc(depth * 5 + 3);
+	for (size_t i = 0; i < depth; i++)
+		memcpy(n + i * 5, "dddd/", 5);
+	strcpy(n + depth * 5, "f");
+	return n;
+}
+
+/* An entry whose path in the tree would pass PATH_MAX extracted fine, and
+ * then neither clean nor a re-extract could remove it. */
+START_TEST(extract_refuses_paths_past_path_max)
+{
+	char *dir = tu_tmpdir("pathmax");
+	char *tgz = path_join(dir, "t.tar.gz"), *dest = path_join(dir, "src");
+	char *name = deep_name(900); /* 4,500 bytes */
+	char *full = xasprintf("top/%s", name);
+	make_archive(tgz, (const struct tent[]){{"top/Makefile", AE_IFREG, 1}, {full, AE_IFREG, 1}, {NULL, 0, 0}});
+	kb_clear_error();
+	ck_assert_int_eq(extract_archive(tgz, dest, NULL), -1);
+	ck_assert_msg(strstr(kb_last_error(), "PATH_MAX"), "%s", kb_last_error());
+	ck_assert_uint_lt(strlen(kb_last_error()), 1000); /* one readable line, not the 4 KiB name */
+	ck_assert(!path_exists(dest));
+	ck_assert(!has_entry(dir, "src.tmp."));
+	rm_rf(dir);
+	free(dir);
+	free(tgz);
+	free(dest);
+	free(name);
+	free(full);
+}
+END_TEST
+
+/* rm_rf (clean, re-extract, every temporary tree) removes a tree whose paths
+ * are far past PATH_MAX and deeper than the descriptors a process may hold. */
+START_TEST(rm_rf_removes_trees_past_path_max)
+{
+	char *dir = tu_tmpdir("deep");
+	char *top = path_join(dir, "tree");
+	ck_assert_int_eq(mkdir(top, 0755), 0);
+	int fd = open(top, O_RDONLY | O_DIRECTORY);
+	ck_assert_int_ge(fd, 0);
+	for (int i = 0; i < 1500; i++) { /* 7,500 bytes, 1,500 levels */
+		ck_assert_int_eq(mkdirat(fd, "dddd", 0755), 0);
+		int f = openat(fd, "f", O_WRONLY | O_CREAT, 0644);
+		ck_assert_int_ge(f, 0);
+		close(f);
+		int nfd = openat(fd, "dddd", O_RDONLY | O_DIRECTORY);
+		ck_assert_int_ge(nfd, 0);
+		close(fd);
+		fd = nfd;
+	}
+	close(fd);
+	kb_clear_error();
+	ck_assert_msg(rm_rf(top) == 0, "%s", kb_last_error());
+	ck_assert(!path_exists(top));
+	/* the same through `kbuild clean` on a marked output directory */
+	char *o_dir = path_join(dir, "out");
+	tu_write(o_dir, ".kbuild-output", "kbuild output directory\n");
+	char *src = path_join(o_dir, "src");
+	ck_assert_int_eq(mkdir(src, 0755), 0);
+	fd = open(src, O_RDONLY | O_DIRECTORY);
+	for (int i = 0; i < 1000; i++) {
+		ck_assert_int_eq(mkdirat(fd, "dddd", 0755), 0);
+		int nfd = openat(fd, "dddd", O_RDONLY | O_DIRECTORY);
+		close(fd);
+		fd = nfd;
+	}
+	close(fd);
+	char *o = xasprintf("O=%s", o_dir);
+	const char *args[] = {"clean", o};
+	char *out = NULL;
+	ck_assert_int_eq(tu_kbuild("clean-deep", args, 2, NULL, &out), 0);
+	ck_assert(!path_exists(o_dir));
+	free(out);
+	rm_rf(dir);
+	free(dir);
+	free(top);
+	free(o_dir);
+	free(src);
+	free(o);
+}
+END_TEST
+
+/* 100 MiB of zeros in a ~100 KiB tar.gz wrote until the disk was full: the
+ * bound (100 times the archive, at least 64 MiB) stops it. */
+START_TEST(extract_bomb_is_bounded)
+{
+	char *dir = tu_tmpdir("bomb");
+	char *tgz = path_join(dir, "t.tar.gz"), *dest = path_join(dir, "src");
+	make_archive(tgz, (const struct tent[]){{"top/zeros", AE_IFREG, 100u << 20}, {NULL, 0, 0}});
+	kb_clear_error();
+	ck_assert_int_eq(extract_archive(tgz, dest, NULL), -1);
+	ck_assert_msg(strstr(kb_last_error(), "decompression bomb"), "%s", kb_last_error());
+	ck_assert(!path_exists(dest));
+	ck_assert(!has_entry(dir, "src.tmp."));
+	/* negative: 8 MiB of zeros (below the 64 MiB floor) unpacks */
+	make_archive(tgz, (const struct tent[]){{"top/zeros", AE_IFREG, 8u << 20}, {NULL, 0, 0}});
+	ck_assert_msg(extract_archive(tgz, dest, NULL) == 0, "%s", kb_last_error());
+	rm_rf(dir);
+	free(dir);
+	free(tgz);
+	free(dest);
+}
+END_TEST
+
+/* Two top-level directories, an archive of one empty directory, an archive
+ * of directories only: the extract stage stamped them done. */
+START_TEST(extract_refuses_what_is_not_one_tree)
+{
+	char *dir = tu_tmpdir("not-one-tree");
+	char *tgz = path_join(dir, "t.tar.gz");
+	static struct settings set = {.name = "test"};
+	struct run r = {.set = &set, .home = dir, .outdir = dir};
+	r.srcdir = path_join(dir, "src");
+	r.log = fopen("/dev/null", "w");
+	const struct tent two[] = {{"a/Makefile", AE_IFREG, 1}, {"b/Makefile", AE_IFREG, 1}, {NULL, 0, 0}};
+	const struct tent empty[] = {{"top/", AE_IFDIR, 0}, {NULL, 0, 0}};
+	const struct tent dirs[] = {{"top/a/", AE_IFDIR, 0}, {"top/b/", AE_IFDIR, 0}, {NULL, 0, 0}};
+	const struct tent *cases[] = {two, empty, dirs};
+	const char *why[] = {"2 top-level directories ('a/', 'b/'", "only directories", "only directories"};
+	for (size_t i = 0; i < 3; i++) {
+		make_archive(tgz, cases[i]);
+		char hex[SHA256_HEX_LEN + 1];
+		ck_assert_int_eq(sha256_file(tgz, hex), 0);
+		struct source_rec rec = {.kind = "tarball", .path = tgz, .sha256 = hex, .verified = "yes",
+					 .origin = tgz};
+		ck_assert_int_eq(source_rec_put(&r, &rec), 0);
+		kb_clear_error();
+		ck_assert_int_eq(pristine_tree(&r), -1);
+		ck_assert_msg(strstr(kb_last_error(), why[i]), "%zu: %s", i, kb_last_error());
+		ck_assert(!path_exists(r.srcdir));
+	}
+	/* negative: one tree, and a flat tarball with files at its root */
+	const struct tent one[] = {{"top/Makefile", AE_IFREG, 1}, {"top/a/x", AE_IFREG, 1}, {NULL, 0, 0}};
+	const struct tent flat[] = {{"Makefile", AE_IFREG, 1}, {"a/x", AE_IFREG, 1}, {"b/y", AE_IFREG, 1}, {NULL, 0, 0}};
+	const struct tent *good[] = {one, flat};
+	for (size_t i = 0; i < 2; i++) {
+		make_archive(tgz, good[i]);
+		char hex[SHA256_HEX_LEN + 1];
+		ck_assert_int_eq(sha256_file(tgz, hex), 0);
+		struct source_rec rec = {.kind = "tarball", .path = tgz, .sha256 = hex, .verified = "yes",
+					 .origin = tgz};
+		ck_assert_int_eq(source_rec_put(&r, &rec), 0);
+		ck_assert_msg(pristine_tree(&r) == 0, "%s", kb_last_error());
+	}
+	fclose(r.log);
+	rm_rf(dir);
+	free(dir);
+	free(tgz);
+	free(r.srcdir);
+}
+END_TEST
+
 Suite *faults_suite(void)
 {
 	Suite *s = suite_create("faults");
@@ -966,6 +1154,10 @@ Suite *faults_suite(void)
 	tcase_add_test(tc, special_files_are_refused_by_readers);
 	tcase_add_test(tc, oversized_text_is_refused);
 	tcase_add_test(tc, special_files_fail_commands);
+	tcase_add_test(tc, extract_refuses_paths_past_path_max);
+	tcase_add_test(tc, rm_rf_removes_trees_past_path_max);
+	tcase_add_test(tc, extract_bomb_is_bounded);
+	tcase_add_test(tc, extract_refuses_what_is_not_one_tree);
 	suite_add_tcase(s, tc);
 	return s;
 }
