@@ -32,6 +32,7 @@
 #include "source/pristine.h"
 #include "lib/util.h"
 #include "source/unpack.h"
+#include "matrix/plan.h"
 #include "source/series.h"
 #include "kconfig/fragment.h"
 #include "lib/json.h"
@@ -1122,6 +1123,72 @@ START_TEST(extract_refuses_what_is_not_one_tree)
 }
 END_TEST
 
+/* ---- O= and matrix labels reach make ---- */
+
+/* O='dir$(shell touch …)' ran the command through make's expansion, and an
+ * O with a blank failed late with the reason only in the log: both are
+ * refused before anything is created. */
+START_TEST(o_that_make_would_misread_is_refused)
+{
+	char *home = tu_tmpdir("o-check");
+	tu_write(home, "configs/profiles/t.ini", "[source]\nversion = 1\n[config]\nbase = tinyconfig\n");
+	char *env[] = {xasprintf("KBUILD_HOME=%s", home), xasprintf("KBUILD_CACHE=%s/cache", home), NULL};
+	char *tgz = path_join(home, "t.tar.gz");
+	make_text_tarball(tgz, (const char *const[]){"Makefile", "all:\n", NULL});
+	char *src, *sha;
+	source_args(tgz, &src, &sha);
+	const char *bad[] = {"dir$(shell touch pwned)", "with space", "a:b", "x#y"};
+	for (size_t i = 0; i < 4; i++) {
+		char *o_dir = path_join(home, bad[i]);
+		char *o = xasprintf("O=%s", o_dir);
+		const char *args[] = {"extract", "profile=t", src, sha, o};
+		char *out = NULL;
+		ck_assert_int_eq(tu_kbuild("o-check", args, 5, env, &out), 1);
+		ck_assert_msg(strstr(out, "make would misread it"), "%s", out);
+		ck_assert(!path_exists(o_dir));
+		free(out);
+		free(o_dir);
+		free(o);
+	}
+	/* negative: a plain O works */
+	char *o = xasprintf("O=%s/out-1.0_x", home);
+	const char *args[] = {"extract", "profile=t", src, sha, o};
+	char *out = NULL;
+	ck_assert_int_eq(tu_kbuild("o-check", args, 5, env, &out), 0);
+	free(out);
+	rm_rf(home);
+	free(home);
+	free(env[0]);
+	free(env[1]);
+	free(tgz);
+	free(src);
+	free(sha);
+	free(o);
+}
+END_TEST
+
+/* A matrix row's label is its output directory: '$' was allowed. */
+START_TEST(matrix_label_that_make_would_misread_is_refused)
+{
+	char *dir = tu_tmpdir("label");
+	tu_write(dir, "rows", "a$(shell:x) profile=ceph\n");
+	char *list = path_join(dir, "rows");
+	char *arg = xasprintf("list=%s", list);
+	char *argv[] = {arg};
+	struct matrix_plan p;
+	kb_clear_error();
+	ck_assert_int_eq(matrix_parse(1, argv, 2, &p), -1);
+	ck_assert_msg(strstr(kb_last_error(), "rows:1: 'a$(shell:x)' is not a label"), "%s", kb_last_error());
+	tu_write(dir, "rows", "ok-1.0 profile=ceph\n");
+	ck_assert_msg(matrix_parse(1, argv, 2, &p) == 0, "%s", kb_last_error());
+	matrix_plan_free(&p);
+	rm_rf(dir);
+	free(dir);
+	free(list);
+	free(arg);
+}
+END_TEST
+
 Suite *faults_suite(void)
 {
 	Suite *s = suite_create("faults");
@@ -1158,6 +1225,8 @@ Suite *faults_suite(void)
 	tcase_add_test(tc, rm_rf_removes_trees_past_path_max);
 	tcase_add_test(tc, extract_bomb_is_bounded);
 	tcase_add_test(tc, extract_refuses_what_is_not_one_tree);
+	tcase_add_test(tc, o_that_make_would_misread_is_refused);
+	tcase_add_test(tc, matrix_label_that_make_would_misread_is_refused);
 	suite_add_tcase(s, tc);
 	return s;
 }
