@@ -32,6 +32,8 @@
 #include "source/pristine.h"
 #include "lib/util.h"
 #include "source/unpack.h"
+#include "fakebundle.h"
+#include "package/manifest_verify.h"
 #include "matrix/plan.h"
 #include "source/series.h"
 #include "kconfig/fragment.h"
@@ -1189,6 +1191,102 @@ START_TEST(matrix_label_that_make_would_misread_is_refused)
 }
 END_TEST
 
+/* ---- kbuild verify ---- */
+
+static int verify_to(const char *bundle, const char *root, const char *release, char **report)
+{
+	size_t len;
+	FILE *f = open_memstream(report, &len);
+	int rc = verify_bundle(bundle, root, release, f);
+	fclose(f);
+	fprintf(stderr, "%s", *report);
+	return rc;
+}
+
+/* `verify root=` with `lib -> /elsewhere` inside the root checked the
+ * host's /elsewhere and answered "all entries match". */
+START_TEST(verify_root_resolves_inside_the_root)
+{
+	struct fakebundle fb;
+	fake_stage(&fb, "verify-inroot");
+	fake_bundle(&fb, "tree", "b.tar.xz");
+	char *root = path_join(fb.dir, "host");
+	ck_assert_int_eq(extract_archive(fb.tarball, root, NULL), 0);
+	char *rep;
+	ck_assert_int_eq(verify_to(fb.tarball, root, NULL, &rep), 0); /* negative: the real root */
+	free(rep);
+	/* the root's lib moves elsewhere on the host; an absolute link replaces it */
+	char *lib = path_join(root, "lib"), *elsewhere = path_join(fb.dir, "elsewhere");
+	ck_assert_int_eq(rename(lib, elsewhere), 0);
+	ck_assert_int_eq(symlink(elsewhere, lib), 0);
+	ck_assert_int_eq(verify_to(fb.tarball, root, NULL, &rep), 1);
+	ck_assert_msg(strstr(rep, "missing lib/modules/"), "%s", rep);
+	ck_assert_msg(strstr(rep, "note: lib -> ") && strstr(rep, "leads out of"), "%s", rep);
+	ck_assert_ptr_null(strstr(rep, "all "));
+	free(rep);
+	free(lib);
+	free(elsewhere);
+	free(root);
+	fake_free(&fb);
+}
+END_TEST
+
+/* A MANIFEST listing entries below one of its own symlinks, and a second,
+ * unlisted MANIFEST in a bundle, were accepted. */
+START_TEST(verify_refuses_entries_below_links_and_second_manifest)
+{
+	struct manifest m = {0};
+	const char *text = "kbuild-manifest 1\nrelease 9\n"
+			   "dir 0755 lib\n"
+			   "link 0777 0000000000000000000000000000000000000000000000000000000000000000 lib/m -> /etc\n"
+			   "file 0644 0000000000000000000000000000000000000000000000000000000000000000 lib/m/passwd\n";
+	ck_assert_msg(manifest_parse(text, "M", &m) == 0, "%s", kb_last_error());
+	char *rep = NULL;
+	size_t len;
+	FILE *f = open_memstream(&rep, &len);
+	ck_assert_uint_eq(verify_below_links(&m, "the MANIFEST", f), 1);
+	fclose(f);
+	ck_assert_msg(strstr(rep, "below-link lib/m/passwd (lib/m in the MANIFEST is a symlink, to /etc)"), "%s", rep);
+	free(rep);
+	manifest_free(&m);
+
+	struct fakebundle fb;
+	fake_stage(&fb, "verify-second");
+	fake_bundle(&fb, "tree", "b.tar.xz");
+	ck_assert_int_eq(verify_to(fb.tree, NULL, FAKE_KREL, &rep), 0); /* negative */
+	free(rep);
+	tu_write(fb.tree, "usr/share/kbuild/8.8.8/MANIFEST", "kbuild-manifest 1\n");
+	ck_assert_int_eq(verify_to(fb.tree, NULL, FAKE_KREL, &rep), 1);
+	ck_assert_msg(strstr(rep, "extra usr/share/kbuild/8.8.8/MANIFEST (a second MANIFEST"), "%s", rep);
+	free(rep);
+	fake_free(&fb);
+}
+END_TEST
+
+/* A NUL in a MANIFEST (a file or inside a tarball) is refused with its line. */
+START_TEST(nul_in_manifest_is_refused)
+{
+	struct fakebundle fb;
+	fake_stage(&fb, "verify-nul");
+	fake_bundle(&fb, "tree", "b.tar.xz");
+	char *mp = xasprintf("%s/usr/share/kbuild/%s/MANIFEST", fb.tree, FAKE_KREL);
+	size_t len;
+	char *text = read_file(mp, &len);
+	ck_assert_ptr_nonnull(text);
+	char *nl = strchr(text, '\n');
+	nl[1] = '\0'; /* line 2 starts with a NUL */
+	ck_assert_int_eq(write_file_atomic(mp, text, len), 0);
+	char *rep;
+	kb_clear_error();
+	ck_assert_int_eq(verify_to(fb.tree, NULL, NULL, &rep), -1);
+	ck_assert_msg(strstr(kb_last_error(), "MANIFEST:2: a NUL byte"), "%s", kb_last_error());
+	free(rep);
+	free(text);
+	free(mp);
+	fake_free(&fb);
+}
+END_TEST
+
 Suite *faults_suite(void)
 {
 	Suite *s = suite_create("faults");
@@ -1227,6 +1325,9 @@ Suite *faults_suite(void)
 	tcase_add_test(tc, extract_refuses_what_is_not_one_tree);
 	tcase_add_test(tc, o_that_make_would_misread_is_refused);
 	tcase_add_test(tc, matrix_label_that_make_would_misread_is_refused);
+	tcase_add_test(tc, verify_root_resolves_inside_the_root);
+	tcase_add_test(tc, verify_refuses_entries_below_links_and_second_manifest);
+	tcase_add_test(tc, nul_in_manifest_is_refused);
 	suite_add_tcase(s, tc);
 	return s;
 }
