@@ -1287,6 +1287,49 @@ START_TEST(nul_in_manifest_is_refused)
 }
 END_TEST
 
+/* ---- a stamp and the output it vouches for ---- */
+
+/* rm -rf of the download cache and of O/src: fetch said "up to date",
+ * extract failed with no hint, status said extract done. */
+START_TEST(stage_output_gone_makes_it_stale)
+{
+	char *home = tu_tmpdir("output-gone");
+	char *tgz = path_join(home, "t.tar.gz");
+	make_text_tarball(tgz, (const char *const[]){"Makefile", "all:\n", NULL});
+	char hex[SHA256_HEX_LEN + 1];
+	ck_assert_int_eq(sha256_file(tgz, hex), 0);
+	char *ini = xasprintf("[source]\nversion = 1\nurl = file://%s\nsha256 = %s\n[config]\nbase = tinyconfig\n",
+			      tgz, hex);
+	tu_write(home, "configs/profiles/t.ini", ini);
+	char *env[] = {xasprintf("KBUILD_HOME=%s", home), xasprintf("KBUILD_CACHE=%s/cache", home), NULL};
+	char *o = xasprintf("O=%s/out", home);
+	const char *args[] = {"extract", "profile=t", o};
+	const char *status[] = {"status", "profile=t", o};
+	char *out = NULL;
+	ck_assert_int_eq(tu_kbuild("gone", args, 3, env, &out), 0);
+	free(out);
+	char *cache = path_join(home, "cache"), *src = path_join(home, "out/src");
+	ck_assert_int_eq(rm_rf(cache), 0);
+	ck_assert_int_eq(rm_rf(src), 0);
+	ck_assert_int_eq(tu_kbuild("gone-status", status, 3, env, &out), 0);
+	ck_assert_msg(strstr(out, "fetch       stale") && strstr(out, "is gone"), "%s", out);
+	free(out);
+	ck_assert_int_eq(tu_kbuild("gone-again", args, 3, env, &out), 0);
+	ck_assert_msg(strstr(out, "] fetch      done") && strstr(out, "] extract    done"), "%s", out);
+	free(out);
+	ck_assert(is_dir(src));
+	rm_rf(home);
+	free(home);
+	free(tgz);
+	free(ini);
+	free(env[0]);
+	free(env[1]);
+	free(o);
+	free(cache);
+	free(src);
+}
+END_TEST
+
 Suite *faults_suite(void)
 {
 	Suite *s = suite_create("faults");
@@ -1328,6 +1371,7 @@ Suite *faults_suite(void)
 	tcase_add_test(tc, verify_root_resolves_inside_the_root);
 	tcase_add_test(tc, verify_refuses_entries_below_links_and_second_manifest);
 	tcase_add_test(tc, nul_in_manifest_is_refused);
+	tcase_add_test(tc, stage_output_gone_makes_it_stale);
 	suite_add_tcase(s, tc);
 	return s;
 }

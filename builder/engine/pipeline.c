@@ -69,7 +69,10 @@ int pipeline_run(struct run *r, const struct stage *const *stages, size_t n, siz
 			free(sp);
 			return 1;
 		}
-		if (!rerun_rest && stamp_compare(sp, &s, &why) == STAMP_MATCH) {
+		enum stamp_state state = rerun_rest ? STAMP_DIFFERS : stamp_compare(sp, &s, &why);
+		if (state == STAMP_MATCH && st->missing && (why = st->missing(r)))
+			state = STAMP_DIFFERS; /* inputs unchanged, output gone: run again */
+		if (state == STAMP_MATCH) {
 			stagelog_line(i, n, st->name, "up to date", now_seconds() - t0, NULL);
 			metadata_stage(r, st->name, "skip", now_seconds() - t0);
 			stamp_free(&s);
@@ -135,6 +138,8 @@ int pipeline_status(struct run *r, const struct stage *const *stages, size_t n, 
 			why = xasprintf("cannot read inputs: %s", kb_last_error());
 		else
 			state = stamp_compare(sp, &s, &why);
+		if (state == STAMP_MATCH && st->missing && (why = st->missing(r)))
+			state = STAMP_DIFFERS;
 		if (!st->run)
 			fprintf(out, "%-10s  not implemented yet\n", st->name);
 		else if (state == STAMP_MATCH)

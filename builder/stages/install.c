@@ -122,6 +122,9 @@ static int install_run(struct run *r)
 	}
 	if (rc == 0 && rename(tmp, r->stagedir) < 0)
 		rc = kb_fail("cannot rename %s to %s", tmp, r->stagedir);
+	/* the installed tree on disk before a stamp vouches for it */
+	if (rc == 0)
+		rc = sync_tree(r->stagedir);
 	if (rc == 0) {
 		struct install_rec rec = {rel};
 		rc = install_rec_put(r, &rec);
@@ -145,10 +148,16 @@ static void install_artifacts(struct run *r, struct strv *paths)
 	install_rec_free(&inst);
 }
 
+static char *install_missing(struct run *r)
+{
+	return is_dir(r->stagedir) ? NULL : xasprintf("%s is gone", r->stagedir);
+}
+
 const struct stage stage_install = {
 	.name = "install",
 	.summary = "modules_install, depmod, boot files, module and symbol checks",
 	.inputs = install_inputs,
+	.missing = install_missing,
 	.run = install_run,
 	.artifacts = install_artifacts,
 };
