@@ -32,6 +32,7 @@
 #include "source/pristine.h"
 #include "lib/util.h"
 #include "source/unpack.h"
+#include "source/patch_apply.h"
 #include "fakebundle.h"
 #include "package/manifest_verify.h"
 #include "matrix/plan.h"
@@ -1330,6 +1331,70 @@ START_TEST(stage_output_gone_makes_it_stale)
 }
 END_TEST
 
+/* ---- patch failures the user can act on ---- */
+
+/* series_apply of one patch (text) on a tree holding x; the error. */
+static char *apply_one(const char *tag, const char *patch_text)
+{
+	char *dir = tu_tmpdir(tag);
+	tu_write(dir, "tree/x", "a\n");
+	tu_write(dir, "p/one.patch", patch_text);
+	tu_write(dir, "p/series", "one.patch\n");
+	char *series = path_join(dir, "p/series"), *tree = path_join(dir, "tree"), *rec = path_join(dir, "applied");
+	struct series ser;
+	ck_assert_msg(series_load(series, &ser) == 0, "%s", kb_last_error());
+	kb_clear_error();
+	ck_assert_int_ne(series_apply(&ser, tree, rec, NULL), 0);
+	char *err = xstrdup(kb_last_error());
+	series_free(&ser);
+	rm_rf(dir);
+	free(dir);
+	free(series);
+	free(tree);
+	free(rec);
+	return err;
+}
+
+/* "git binary diffs are not supported" and "Ignoring potentially dangerous
+ * file name" reached the user as "status 1" / "wrong -p level?". */
+START_TEST(patch_failures_say_why)
+{
+	char *err = apply_one("patch-binary", "diff --git a/x.bin b/x.bin\nnew file mode 100644\n"
+					      "index 0000000..1111111\nGIT binary patch\nliteral 3\n"
+					      "KcmZ>Y%>e)a0{{R3\n\nliteral 0\nHcmV?d00001\n\n");
+	ck_assert_msg(strstr(err, "git binary diffs are not supported") && strstr(err, "binary diff"), "%s", err);
+	free(err);
+	err = apply_one("patch-dangerous", "--- a/../evil\n+++ b/../evil\n@@ -0,0 +1 @@\n+x\n");
+	ck_assert_msg(strstr(err, "unsafe path ../evil"), "%s", err);
+	ck_assert_ptr_null(strstr(err, "wrong -p"));
+	free(err);
+}
+END_TEST
+
+/* An empty patch (or prose only) was recorded as applied. */
+START_TEST(empty_patch_is_refused)
+{
+	char *dir = tu_tmpdir("patch-empty");
+	tu_write(dir, "p/empty.patch", "");
+	tu_write(dir, "p/prose.patch", "Just a description, the diff was lost.\n");
+	const char *names[] = {"empty.patch", "prose.patch"};
+	for (size_t i = 0; i < 2; i++) {
+		char *text = xasprintf("%s\n", names[i]);
+		tu_write(dir, "p/series", text);
+		char *series = path_join(dir, "p/series");
+		struct series ser;
+		kb_clear_error();
+		ck_assert_int_eq(series_load(series, &ser), -1);
+		ck_assert_msg(strstr(kb_last_error(), "series:1: patch") && strstr(kb_last_error(), "holds no diff"),
+			      "%s", kb_last_error());
+		free(series);
+		free(text);
+	}
+	rm_rf(dir);
+	free(dir);
+}
+END_TEST
+
 Suite *faults_suite(void)
 {
 	Suite *s = suite_create("faults");
@@ -1372,6 +1437,8 @@ Suite *faults_suite(void)
 	tcase_add_test(tc, verify_refuses_entries_below_links_and_second_manifest);
 	tcase_add_test(tc, nul_in_manifest_is_refused);
 	tcase_add_test(tc, stage_output_gone_makes_it_stale);
+	tcase_add_test(tc, patch_failures_say_why);
+	tcase_add_test(tc, empty_patch_is_refused);
 	suite_add_tcase(s, tc);
 	return s;
 }
