@@ -32,6 +32,8 @@
 #include "source/pristine.h"
 #include "lib/util.h"
 #include "source/unpack.h"
+#include "kconfig/verify.h"
+#include "kconfig/resolve.h"
 #include "source/patch_apply.h"
 #include "fakebundle.h"
 #include "package/manifest_verify.h"
@@ -1395,6 +1397,80 @@ START_TEST(empty_patch_is_refused)
 }
 END_TEST
 
+/* ---- the base config ---- */
+
+/* A powerpc base on x86_64 "succeeded" with its lines gone: what the base
+ * asked for and lost is reported with counts. */
+START_TEST(base_options_lost_are_reported)
+{
+	char *dir = tu_tmpdir("base-lost");
+	tu_write(dir, "base", "CONFIG_PPC=y\n# CONFIG_SMP is not set\nCONFIG_A=y\nCONFIG_FROM_FRAG=y\n");
+	tu_write(dir, "result", "CONFIG_A=y\nCONFIG_X86_64=y\n");
+	char *base = path_join(dir, "base"), *result = path_join(dir, "result");
+	struct kopt_set req = {0};
+	kopt_set_put(&req, "FROM_FRAG", "n", "frag", 1);
+	char *log = NULL, *summary = NULL;
+	size_t len;
+	FILE *f = open_memstream(&log, &len);
+	ck_assert_uint_eq(config_base_losses(base, result, &req, f, &summary), 1);
+	fclose(f);
+	ck_assert_msg(strstr(log, "CONFIG_PPC=y, now not set"), "%s", log);
+	ck_assert_msg(summary && strstr(summary, "1 of the 3 options of the base") && strstr(summary, "CONFIG_PPC=y"),
+		      "%s", summary ? summary : "(none)");
+	free(log);
+	free(summary);
+	/* negative: all kept */
+	tu_write(dir, "result", "CONFIG_PPC=y\nCONFIG_A=y\n");
+	f = open_memstream(&log, &len);
+	ck_assert_uint_eq(config_base_losses(base, result, &req, f, &summary), 0);
+	fclose(f);
+	ck_assert_ptr_null(summary);
+	free(log);
+	kopt_set_free(&req);
+	rm_rf(dir);
+	free(dir);
+	free(base);
+	free(result);
+}
+END_TEST
+
+/* Blank CRLF lines in a base were rejected; a BOM was not named. The base
+ * check is config_resolve's (kconfig/resolve.c): run it with a make that
+ * is never reached for a refused base. */
+START_TEST(base_crlf_and_bom)
+{
+	char *dir = tu_tmpdir("base-crlf");
+	tu_write(dir, "src/Makefile", "olddefconfig:\n\t@true\n");
+	char *src = path_join(dir, "src"), *obj = path_join(dir, "obj");
+	char *mk[] = {"make", "-s", "-C", src, NULL};
+	struct config_job j = {.srctree = src, .objdir = obj, .make = mk, .timeout_sec = 30};
+	tu_write(dir, "crlf.config", "CONFIG_A=y\r\n\r\n# comment\r\nCONFIG_B=m\r\n");
+	char *crlf = path_join(dir, "crlf.config");
+	j.base = crlf;
+	kb_clear_error();
+	int rc = config_resolve(&j);
+	ck_assert_msg(!strstr(kb_last_error(), "not a kernel config line"), "%s", kb_last_error());
+	(void)rc; /* make's own result does not matter here */
+	tu_write(dir, "bom.config", "\xef\xbb\xbf" "CONFIG_A=y\n");
+	char *bom = path_join(dir, "bom.config");
+	j.base = bom;
+	kb_clear_error();
+	ck_assert_int_eq(config_resolve(&j), -1);
+	ck_assert_msg(strstr(kb_last_error(), "bom.config:1: starts with a UTF-8 byte order mark"), "%s",
+		      kb_last_error());
+	struct kopt_set set = {0};
+	ck_assert_int_eq(fragment_parse(bom, &set, false, NULL), -1);
+	ck_assert_msg(strstr(kb_last_error(), "byte order mark"), "%s", kb_last_error());
+	kopt_set_free(&set);
+	rm_rf(dir);
+	free(dir);
+	free(src);
+	free(obj);
+	free(crlf);
+	free(bom);
+}
+END_TEST
+
 Suite *faults_suite(void)
 {
 	Suite *s = suite_create("faults");
@@ -1439,6 +1515,8 @@ Suite *faults_suite(void)
 	tcase_add_test(tc, stage_output_gone_makes_it_stale);
 	tcase_add_test(tc, patch_failures_say_why);
 	tcase_add_test(tc, empty_patch_is_refused);
+	tcase_add_test(tc, base_options_lost_are_reported);
+	tcase_add_test(tc, base_crlf_and_bom);
 	suite_add_tcase(s, tc);
 	return s;
 }

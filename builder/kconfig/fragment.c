@@ -170,6 +170,11 @@ static int each_option(const char *path, kopt_line_fn fn, void *ctx)
 		if (next)
 			*next++ = '\0';
 		lineno++;
+		if (lineno == 1 && !strncmp(line, "\xef\xbb\xbf", 3)) {
+			r = kb_fail("%s:1: starts with a UTF-8 byte order mark (bytes EF BB BF); save it without one",
+				    path);
+			break;
+		}
 		size_t len = strlen(line);
 		if (len && line[len - 1] == '\r')
 			line[len - 1] = '\0';
