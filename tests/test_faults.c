@@ -1471,6 +1471,28 @@ START_TEST(base_crlf_and_bom)
 }
 END_TEST
 
+/* ---- values from the command line ---- */
+
+/* source.version=$'1\nkind tree' was accepted: a newline splits a record. */
+START_TEST(newline_in_command_line_value_is_refused)
+{
+	char *home = tu_tmpdir("newline-value");
+	tu_write(home, "configs/profiles/t.ini", "[source]\nversion = 1\n[config]\nbase = tinyconfig\n");
+	struct profile p;
+	ck_assert_int_eq(profile_load(home, "t", &p), 0);
+	kb_clear_error();
+	ck_assert_int_eq(profile_override(&p, "source.version=1\nkind tree"), -1);
+	ck_assert_msg(strstr(kb_last_error(), "source.version") && strstr(kb_last_error(), "a newline"), "%s",
+		      kb_last_error());
+	ck_assert_int_eq(profile_override(&p, "description=a\x1b[2Jb"), -1);
+	ck_assert_msg(strstr(kb_last_error(), "control character"), "%s", kb_last_error());
+	ck_assert_int_eq(profile_override(&p, "source.version=1.2-rc3"), 0); /* negative */
+	profile_free(&p);
+	rm_rf(home);
+	free(home);
+}
+END_TEST
+
 Suite *faults_suite(void)
 {
 	Suite *s = suite_create("faults");
@@ -1517,6 +1539,7 @@ Suite *faults_suite(void)
 	tcase_add_test(tc, empty_patch_is_refused);
 	tcase_add_test(tc, base_options_lost_are_reported);
 	tcase_add_test(tc, base_crlf_and_bom);
+	tcase_add_test(tc, newline_in_command_line_value_is_refused);
 	suite_add_tcase(s, tc);
 	return s;
 }

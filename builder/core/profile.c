@@ -106,6 +106,12 @@ static const char *value_problem(const struct key_def *d, const char *v)
 {
 	if (!*v)
 		return NULL; /* empty clears an inherited value */
+	/* a value is one line of text: a newline (possible on the command line)
+	 * would split a record or a stamp line, a control character a log line */
+	for (const char *c = v; *c; c++)
+		if (((unsigned char)*c < 0x20 && *c != '\t') || *c == 0x7f)
+			return *c == '\n' || *c == '\r' ? "a newline in the value (a value is one line)"
+							  : "a control character in the value";
 	const char *rule = d->rule ? d->rule(v) : NULL;
 	if (rule)
 		return rule;
