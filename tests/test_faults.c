@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <signal.h>
 #include <sys/types.h>
 #include <unistd.h>
 
@@ -1493,6 +1494,71 @@ START_TEST(newline_in_command_line_value_is_refused)
 }
 END_TEST
 
+/* ---- SIGINT with no child running ---- */
+
+/* SIGINT during extract (libarchive in-process: no child) exited at once:
+ * metadata.json said "running", src.tmp.* stayed, and record.json said 1. */
+START_TEST(sigint_without_child_finishes_the_run)
+{
+	char *home = tu_tmpdir("sigint-nochild");
+	tu_write(home, "configs/profiles/t.ini", "[source]\nversion = 1\n[config]\nbase = tinyconfig\n");
+	char *tgz = path_join(home, "t.tar.gz");
+	make_tarball(tgz, 400u << 20); /* poorly compressible: seconds to write */
+	char *src, *sha;
+	source_args(tgz, &src, &sha);
+	char *o_dir = path_join(home, "out");
+	char *o = xasprintf("O=%s", o_dir);
+	char *exe = path_join(tu_repo(), "kbuild");
+	char *env_home = xasprintf("KBUILD_HOME=%s", home), *env_cache = xasprintf("KBUILD_CACHE=%s/cache", home);
+	char *env[] = {env_home, env_cache, NULL};
+	char *const argv[] = {exe, "extract", "profile=t", src, sha, o, NULL};
+	struct spawn_opts so = {.stdin_fd = -1, .stdout_fd = 2, .stderr_fd = 2, .env_add = env};
+	struct spawn_proc p;
+	ck_assert_int_eq(spawn_start(argv, &so, &p), 0);
+	bool started = false;
+	for (double until = now_seconds() + 30; !started && now_seconds() < until; usleep(10000))
+		started = is_dir(o_dir) && has_entry(o_dir, "src.tmp.");
+	ck_assert_msg(started, "extract never started");
+	usleep(200000);
+	kill(p.pid, SIGINT);
+	int st = 0;
+	ck_assert_int_ge(spawn_wait(&p, 0, &st), 0);
+	ck_assert_int_eq(st, 130);
+	ck_assert(!has_entry(o_dir, "src.tmp."));
+	ck_assert(!has_entry(o_dir, "src"));
+	char *stamp = path_join(o_dir, "stamps/extract");
+	ck_assert(!path_exists(stamp));
+	char *meta_path = path_join(o_dir, "metadata.json");
+	json_t *meta = json_read_file(meta_path);
+	ck_assert_ptr_nonnull(meta);
+	const char *status = json_string_value(json_object_get(json_object_get(meta, "results"), "status"));
+	ck_assert_msg(status && strcmp(status, "running"), "metadata.json status %s", status ? status : "null");
+	json_decref(meta);
+	char *rec_path = path_join(o_dir, "record.json");
+	json_t *rec = json_read_file(rec_path);
+	if (rec) {
+		char *dump = json_dumps(rec, JSON_COMPACT);
+		ck_assert_msg(strstr(dump, "130"), "record.json does not say 130: %.400s", dump);
+		free(dump);
+		json_decref(rec);
+	}
+	kb_clear_error();
+	rm_rf(home);
+	free(home);
+	free(tgz);
+	free(src);
+	free(sha);
+	free(o_dir);
+	free(o);
+	free(exe);
+	free(env_home);
+	free(env_cache);
+	free(stamp);
+	free(meta_path);
+	free(rec_path);
+}
+END_TEST
+
 Suite *faults_suite(void)
 {
 	Suite *s = suite_create("faults");
@@ -1540,6 +1606,7 @@ Suite *faults_suite(void)
 	tcase_add_test(tc, base_options_lost_are_reported);
 	tcase_add_test(tc, base_crlf_and_bom);
 	tcase_add_test(tc, newline_in_command_line_value_is_refused);
+	tcase_add_test(tc, sigint_without_child_finishes_the_run);
 	suite_add_tcase(s, tc);
 	return s;
 }

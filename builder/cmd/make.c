@@ -3,12 +3,15 @@
 #include "cmd/cmd.h"
 #include "engine/metadata.h"
 #include "engine/pipeline.h"
+#include "lib/spawn.h"
 #include "nightly/finish.h"
 
 int command_run_chain(struct run *r)
 {
 	metadata_begin(r, r->argc, r->argv);
-	int rc = pipeline_run(r, r->stages, r->n_stages, r->last);
+	/* an interrupted run's status is the signal's (130, 143), in
+	 * metadata.json and the records as in kbuild's own exit status */
+	int rc = spawn_exit_status(pipeline_run(r, r->stages, r->n_stages, r->last));
 	metadata_end(r, rc);
 	return report_finish(r, rc);
 }

@@ -54,6 +54,10 @@ int pipeline_run(struct run *r, const struct stage *const *stages, size_t n, siz
 	for (size_t i = 0; i <= last && i < n; i++) {
 		const struct stage *st = stages[i];
 		double t0 = now_seconds();
+		if (spawn_interrupted()) { /* a signal between stages: start nothing more */
+			fprintf(stderr, "kbuild: interrupted before %s\n", st->name);
+			return 1;
+		}
 		if (!st->run) {
 			stagelog_line(i, n, st->name, "FAILED", 0, "not implemented yet");
 			fprintf(stderr, "kbuild: stage '%s' is not implemented yet\n", st->name);

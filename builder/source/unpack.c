@@ -1,5 +1,6 @@
 #include "source/unpack.h"
 #include "source/tree_links.h"
+#include "lib/children.h"
 #include "lib/util.h"
 
 #include <archive.h>
@@ -171,6 +172,8 @@ static int copy_data(struct unpack *u, const char *name)
 	size_t size;
 	la_int64_t offset;
 	for (;;) {
+		if (children_interrupted())
+			return kb_fail("%s: interrupted while writing '%.200s'", u->archive, name);
 		int r = archive_read_data_block(u->in, &buf, &size, &offset);
 		if (r == ARCHIVE_EOF)
 			return 0;
@@ -287,6 +290,8 @@ static int unpack_all(struct unpack *u)
 {
 	struct archive_entry *e;
 	for (;;) {
+		if (children_interrupted())
+			return kb_fail("%s: interrupted", u->archive);
 		int r = archive_read_next_header(u->in, &e);
 		if (r == ARCHIVE_EOF)
 			break;
