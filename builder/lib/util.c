@@ -313,7 +313,11 @@ char *read_file_max(const char *path, size_t max, size_t *len)
 	int fd = open_regular(path);
 	if (fd < 0)
 		return NULL;
+	/* the size as a hint (a /proc file says 0; a growing file reads on) */
+	struct stat st;
 	size_t cap = 4096, n = 0;
+	if (fstat(fd, &st) == 0 && st.st_size > 0)
+		cap = (size_t)st.st_size < max ? (size_t)st.st_size + 2 : max + 2;
 	char *buf = xmalloc(cap);
 	for (;;) {
 		if (n == max + 1)
