@@ -1185,6 +1185,7 @@ START_TEST(matrix_label_that_make_would_misread_is_refused)
 	kb_clear_error();
 	ck_assert_int_eq(matrix_parse(1, argv, 2, &p), -1);
 	ck_assert_msg(strstr(kb_last_error(), "rows:1: 'a$(shell:x)' is not a label"), "%s", kb_last_error());
+	matrix_plan_free(&p);
 	tu_write(dir, "rows", "ok-1.0 profile=ceph\n");
 	ck_assert_msg(matrix_parse(1, argv, 2, &p) == 0, "%s", kb_last_error());
 	matrix_plan_free(&p);
