@@ -5,6 +5,7 @@
 
 #include <stdint.h>
 #include <stdlib.h>
+#include <string.h>
 #include "source/series.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -14,8 +15,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	fuzz_file("p/sub/0002-b.patch", patch, sizeof(patch) - 1);
 	const char *path = fuzz_file("p/series", data, size);
 	struct series s;
-	if (series_load(path, &s) == 0)
+	int rc = series_load(path, &s);
+	if (rc == 0)
 		series_free(&s);
+	/* a NUL must be refused, never end the series early (docs/faults.md) */
+	if (rc == 0 && memchr(data, 0, size))
+		abort();
 	kb_clear_error();
 	return 0;
 }

@@ -61,6 +61,7 @@ static const struct {
 	{"kconfig_syntax", "unit", kconfig_syntax_suite},
 	{"kconfig_trees", "system", kconfig_trees_suite},
 	{"legacy", "e2e", legacy_suite},
+	{"faults_e2e", "e2e", faults_e2e_suite},
 	{"matrix_e2e", "e2e", matrix_e2e_suite},
 	{"bisect_e2e", "e2e", bisect_e2e_suite},
 };

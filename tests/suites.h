@@ -35,6 +35,7 @@ Suite *kconfig_syntax_suite(void);
 Suite *kconfig_trees_suite(void);
 Suite *legacy_suite(void);
 Suite *faults_suite(void);
+Suite *faults_e2e_suite(void);
 Suite *console_verdict_suite(void);
 Suite *report_suite(void);
 Suite *compare_suite(void);

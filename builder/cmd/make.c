@@ -6,6 +6,7 @@
 #include "core/rundoc.h"
 #include "engine/metadata.h"
 #include "engine/pipeline.h"
+#include "lib/spawn.h"
 #include "nightly/finish.h"
 #include "report/html.h"
 #include "report/summary.h"
@@ -18,7 +19,9 @@ int command_run_chain_then(struct run *r, int (*after)(struct run *r))
 	rundoc_begin(&doc, r->set->name, r->outdir, r->set->build.arch, r->argc, r->argv);
 	r->doc = &doc;
 	metadata_write(r);
-	int rc = pipeline_run(r, r->stages, r->n_stages, r->last);
+	/* an interrupted run's status is the signal's (130, 143), in
+	 * metadata.json and the records as in kbuild's own exit status */
+	int rc = spawn_exit_status(pipeline_run(r, r->stages, r->n_stages, r->last));
 	if (rc == 0 && after)
 		rc = after(r);
 	rundoc_end(&doc, rc, r->logdir);

@@ -1,6 +1,7 @@
 #include "core/outdir.h"
 #include "lib/outfile.h"
 #include "core/lock.h"
+#include "core/profile_values.h"
 #include "lib/util.h"
 
 #include <errno.h>
@@ -61,8 +62,21 @@ int outdir_open(struct run *r, const char *dir, enum outdir_use use, int *lock_f
 		set_paths(r);
 		return 1;
 	}
-	if (use == OUTDIR_RUN && mkdir_p(dir, 0755) < 0)
-		return -1;
+	if (use == OUTDIR_RUN) {
+		/* O reaches make (O=, -C, KCFLAGS, CCACHE_BASEDIR): checked before
+		 * anything is created, as cc, arch and cross are */
+		char *cwd = dir[0] == '/' ? NULL : getcwd(NULL, 0);
+		char *abs = cwd ? path_join(cwd, dir) : xstrdup(dir);
+		const char *why = value_rule_make_path(abs);
+		if (why)
+			kb_fail("O=%s: the output directory %s: %s", dir, abs, why);
+		free(cwd);
+		free(abs);
+		if (why)
+			return -1;
+		if (mkdir_p(dir, 0755) < 0)
+			return -1;
+	}
 	r->outdir = path_abs(dir);
 	if (!r->outdir)
 		return -1;

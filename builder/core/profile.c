@@ -10,7 +10,7 @@
 /* inih only reports the line of the first error, so the reader callback
  * counts lines itself; the handler then knows where each key came from. */
 struct parse_ctx {
-	FILE *f;
+	const char *pos;     /* the rest of the file's text (read_text: bounded, no NUL) */
 	const char *file;
 	unsigned line;
 	unsigned section_line; /* where the current [section] header is */
@@ -28,9 +28,19 @@ static char *reader(char *str, int num, void *stream)
 	struct parse_ctx *c = stream;
 	if (c->too_long)
 		return NULL;
-	char *r = fgets(str, num, c->f);
-	size_t got = r ? strlen(r) : 0;
-	if (r && got == (size_t)num - 1 && str[got - 1] != '\n' && !feof(c->f)) {
+	char *r = NULL;
+	size_t got = 0;
+	if (*c->pos) {
+		/* one line, as fgets would give it: up to num - 1 bytes, the newline kept */
+		const char *nl = strchr(c->pos, '\n');
+		size_t line_len = nl ? (size_t)(nl - c->pos) + 1 : strlen(c->pos);
+		got = line_len < (size_t)num - 1 ? line_len : (size_t)num - 1;
+		memcpy(str, c->pos, got);
+		str[got] = '\0';
+		c->pos += got;
+		r = str;
+	}
+	if (r && got == (size_t)num - 1 && str[got - 1] != '\n' && *c->pos) {
 		/* inih cuts lines at its compile-time limit and parses the rest
 		 * as a new line: refuse instead, naming the line */
 		c->line++;
@@ -96,6 +106,12 @@ static const char *value_problem(const struct key_def *d, const char *v)
 {
 	if (!*v)
 		return NULL; /* empty clears an inherited value */
+	/* a value is one line of text: a newline (possible on the command line)
+	 * would split a record or a stamp line, a control character a log line */
+	for (const char *c = v; *c; c++)
+		if (((unsigned char)*c < 0x20 && *c != '\t') || *c == 0x7f)
+			return *c == '\n' || *c == '\r' ? "a newline in the value (a value is one line)"
+							  : "a control character in the value";
 	const char *rule = d->rule ? d->rule(v) : NULL;
 	if (rule)
 		return rule;
@@ -303,19 +319,26 @@ static int load_chain(const char *home, const char *name, struct profile *p, str
 	strv_push(chain, name);
 
 	char *path = profile_path(home, name);
-	FILE *f = fopen(path, "r");
-	if (!f) {
+	if (!path_exists(path)) {
 		kb_fail("no profile '%s' (%s: %s); `kbuild list` shows the profiles", name, path,
-			strerror(errno));
+			strerror(ENOENT));
+		free(path);
+		return -1;
+	}
+	/* a regular file of bounded size, without NUL bytes (a NUL would end
+	 * the line early and drop the rest of it): a symlink to /dev/zero or a
+	 * FIFO is refused instead of read forever */
+	char *text = read_text(path, NULL);
+	if (!text) {
 		free(path);
 		return -1;
 	}
 	/* The file is parsed into a scratch profile first so that the parent's
 	 * values can be laid underneath it. */
 	struct profile own = {0};
-	struct parse_ctx c = {.f = f, .file = path, .p = &own};
+	struct parse_ctx c = {.pos = text, .file = path, .p = &own};
 	int r = ini_parse_stream(reader, &c, handler, &c);
-	fclose(f);
+	free(text);
 	if (c.too_long && !c.failed) {
 		kb_fail("%s:%u: line longer than %d bytes; split it (a list continues on indented lines)",
 			path, c.line, c.too_long - 2);

@@ -56,3 +56,13 @@ const char *value_rule_cross(const char *v)
 		return "expected a toolchain prefix such as aarch64-linux-gnu- (letters, digits and _./-)";
 	return NULL;
 }
+
+const char *value_rule_make_path(const char *v)
+{
+	if (!*v)
+		return "an empty path";
+	if (!all_of(v, ALNUM "_.+,@-/"))
+		return "make would misread it: only letters, digits and _.+,@-/ are allowed (no blank, '$', "
+		       "':', '#', '%', '=', quote or other shell character)";
+	return NULL;
+}

@@ -151,7 +151,7 @@ int record_get(const struct run *r, const struct record_desc *d, void *rec)
 		free(path);
 		return -1;
 	}
-	char *text = read_file(path, NULL);
+	char *text = read_text(path, NULL);
 	free(path);
 	if (!text)
 		return -1;

@@ -63,7 +63,7 @@ int stamp_write(const char *path, const struct stamp *s)
 
 char *stamp_read_digest(const char *path)
 {
-	char *text = read_file(path, NULL);
+	char *text = read_text(path, NULL);
 	if (!text) {
 		kb_clear_error();
 		return NULL;
@@ -102,7 +102,7 @@ enum stamp_state stamp_compare(const char *path, const struct stamp *s, char **w
 	free(now);
 	if (same)
 		return STAMP_MATCH;
-	char *text = read_file(path, NULL);
+	char *text = read_text(path, NULL);
 	for (size_t i = 0; text && i < s->keys.n && !*why; i++) {
 		char *was = old_value(text, s->keys.v[i]);
 		if (!was)

@@ -3,6 +3,7 @@
 #include "engine/stagelog.h"
 #include "lib/spawn.h"
 
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -40,6 +41,24 @@ static void record_stage(struct run *r, const struct stage *st, enum stage_statu
 	metadata_write(r);
 }
 
+/* Removes the stamps of stages[from..n): a stage that runs (re)makes its
+ * output, so no later stage's stamp may vouch for what that stage made from
+ * the old one. Stamps hash inputs only: without this, a re-run that brings
+ * back the earlier inputs (extract X, extract Y, extract X) gives the earlier
+ * digest, and a later stage would match its old stamp over the new output
+ * (the patch stage "up to date" over an unpatched tree). */
+static int invalidate_from(const struct run *r, const struct stage *const *stages, size_t from, size_t n)
+{
+	for (size_t k = from; k < n; k++) {
+		char *sp = stamp_path(r, stages[k]);
+		int rc = unlink(sp) < 0 && errno != ENOENT ? kb_fail("cannot remove %s: %s", sp, strerror(errno)) : 0;
+		free(sp);
+		if (rc < 0)
+			return -1;
+	}
+	return 0;
+}
+
 int pipeline_run(struct run *r, const struct stage *const *stages, size_t n, size_t last)
 {
 	bool rerun_rest = false;
@@ -48,6 +67,10 @@ int pipeline_run(struct run *r, const struct stage *const *stages, size_t n, siz
 	for (size_t i = 0; i <= last && i < n; i++) {
 		const struct stage *st = stages[i];
 		double t0 = now_seconds();
+		if (spawn_interrupted()) { /* a signal between stages: start nothing more */
+			fprintf(stderr, "kbuild: interrupted before %s\n", st->name);
+			return 1;
+		}
 		struct stamp s = {0};
 		char *sp = stamp_path(r, st);
 		char *why = NULL;
@@ -58,7 +81,10 @@ int pipeline_run(struct run *r, const struct stage *const *stages, size_t n, siz
 			free(sp);
 			return 1;
 		}
-		if (!rerun_rest && stamp_compare(sp, &s, &why) == STAMP_MATCH) {
+		enum stamp_state state = rerun_rest ? STAMP_DIFFERS : stamp_compare(sp, &s, &why);
+		if (state == STAMP_MATCH && st->missing && (why = st->missing(r)))
+			state = STAMP_DIFFERS; /* inputs unchanged, output gone: run again */
+		if (state == STAMP_MATCH) {
 			stagelog_line(i, n, st->name, "up to date", now_seconds() - t0, NULL);
 			record_stage(r, st, STAGE_SKIP, now_seconds() - t0);
 			stamp_free(&s);
@@ -66,9 +92,17 @@ int pipeline_run(struct run *r, const struct stage *const *stages, size_t n, siz
 			continue;
 		}
 		rerun_rest = true;
-		/* The old stamp goes first: a run killed from here on must not leave
-		 * a stamp that vouches for a half-written output. */
-		unlink(sp);
+		/* The old stamp goes first, and every later stage's with it: a run
+		 * killed from here on must not leave a stamp that vouches for a
+		 * half-written output, nor for one made from the old output. */
+		if (invalidate_from(r, stages, i, n) < 0) {
+			stagelog_line(i, n, st->name, "FAILED", now_seconds() - t0, NULL);
+			fprintf(stderr, "kbuild: %s: %s\n", st->name, kb_last_error());
+			free(why);
+			stamp_free(&s);
+			free(sp);
+			return 1;
+		}
 		stagelog_begin(r, st->name, why);
 		free(why);
 		kb_clear_error();
@@ -116,6 +150,8 @@ int pipeline_status(struct run *r, const struct stage *const *stages, size_t n, 
 			why = xasprintf("cannot read inputs: %s", kb_last_error());
 		else
 			state = stamp_compare(sp, &s, &why);
+		if (state == STAMP_MATCH && st->missing && (why = st->missing(r)))
+			state = STAMP_DIFFERS;
 		if (state == STAMP_MATCH)
 			fprintf(out, "%-10s  done\n", st->name);
 		else if (state == STAMP_DIFFERS || why)

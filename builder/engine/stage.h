@@ -18,6 +18,10 @@ struct stage {
 	 * digest is added by the pipeline). Returns -1 when an input cannot be
 	 * read (kb_fail says which). */
 	int (*inputs)(struct run *r, struct stamp *s);
+	/* Whether the output a matching stamp vouches for is still there (a
+	 * cheap check: the file or tree exists). NULL when it is, else why not
+	 * (malloc'd): the stage is then stale and runs. NULL hook: not checked. */
+	char *(*missing)(struct run *r);
 	/* Does the work, logging to r->log. */
 	int (*run)(struct run *r);
 	/* Adds its part of the run document (core/rundoc.h) from its records

@@ -10,7 +10,7 @@
 static int read_list(const struct run *r, struct strv *names, struct strv *concurrent)
 {
 	char *path = home_path(r, QA_TESTS_LIST);
-	char *text = read_file(path, NULL);
+	char *text = read_text(path, NULL);
 	free(path);
 	if (!text)
 		return -1;

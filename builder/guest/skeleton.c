@@ -57,7 +57,7 @@ static int add_line(struct cpio_tree *t, const char *dir, char **w, size_t n, co
 int skeleton_add(struct cpio_tree *t, const char *dir)
 {
 	char *list = path_join(dir, SKELETON_LIST);
-	char *text = read_file(list, NULL);
+	char *text = read_text(list, NULL);
 	if (!text) {
 		free(list);
 		return -1;

@@ -160,7 +160,7 @@ typedef int (*kopt_line_fn)(void *ctx, const char *path, unsigned lineno, char *
 
 static int each_option(const char *path, kopt_line_fn fn, void *ctx)
 {
-	char *text = read_file(path, NULL);
+	char *text = read_text(path, NULL);
 	if (!text)
 		return -1;
 	int r = 0;
@@ -170,6 +170,11 @@ static int each_option(const char *path, kopt_line_fn fn, void *ctx)
 		if (next)
 			*next++ = '\0';
 		lineno++;
+		if (lineno == 1 && !strncmp(line, "\xef\xbb\xbf", 3)) {
+			r = kb_fail("%s:1: starts with a UTF-8 byte order mark (bytes EF BB BF); save it without one",
+				    path);
+			break;
+		}
 		size_t len = strlen(line);
 		if (len && line[len - 1] == '\r')
 			line[len - 1] = '\0';
@@ -249,7 +254,7 @@ static bool line_sets_one_of(const char *line, const struct kopt_set *req)
 int dotconfig_apply(const char *dotconfig, const struct kopt_set *req)
 {
 	size_t len;
-	char *text = read_file(dotconfig, &len);
+	char *text = read_text(dotconfig, &len);
 	if (!text)
 		return -1;
 	size_t cap = len + 64, n = 0;

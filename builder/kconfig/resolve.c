@@ -74,10 +74,13 @@ static int run_make(const struct config_job *j, const char *target, FILE *log, i
 static int check_config_text(const char *base, const char *data)
 {
 	unsigned line = 0, options = 0;
+	if (!strncmp(data, "\xef\xbb\xbf", 3))
+		return kb_fail("%s:1: starts with a UTF-8 byte order mark (bytes EF BB BF); save it without one",
+			       base);
 	for (const char *p = data; *p;) {
 		size_t len = strcspn(p, "\n");
 		line++;
-		size_t ws = strspn(p, " \t");
+		size_t ws = strspn(p, " \t\r"); /* a CRLF file's blank line is "\r" */
 		bool blank = ws == len;
 		if (!blank && p[ws] != '#') {
 			if (strncmp(p + ws, "CONFIG_", 7) || !memchr(p + ws, '=', len - ws))
@@ -100,9 +103,9 @@ static int check_config_text(const char *base, const char *data)
 static int copy_base(const char *base, const char *dotconfig)
 {
 	size_t len;
-	char *data = read_file(base, &len);
+	char *data = read_text(base, &len);
 	if (!data)
-		return -1; /* read_file named the file and the error */
+		return -1; /* read_text named the file and the error */
 	if (check_config_text(base, data) < 0) {
 		free(data);
 		return -1;

@@ -372,7 +372,7 @@ static void explain_value(const struct ksym *sym, const char *want, const char *
 
 char *dotconfig_srcarch(const char *dotconfig)
 {
-	char *text = read_file(dotconfig, NULL);
+	char *text = read_text(dotconfig, NULL);
 	if (!text)
 		return NULL;
 	char *arch = NULL;
@@ -504,4 +504,40 @@ int config_verify(const char *srctree, const char *dotconfig, const struct kopt_
 	int r = config_verify_db(db, dotconfig, req, report);
 	kconfig_db_free(db);
 	return r;
+}
+
+size_t config_base_losses(const char *base_file, const char *dotconfig, const struct kopt_set *req, FILE *log,
+			  char **summary)
+{
+	*summary = NULL;
+	struct kopt_set base = {0}, have = {0};
+	size_t lost = 0, asked = 0;
+	if (dotconfig_read(base_file, &base) < 0 || dotconfig_read(dotconfig, &have) < 0) {
+		fprintf(log, "cannot compare the base with the result: %s\n", kb_last_error());
+		kb_clear_error();
+		goto out;
+	}
+	const struct kopt *first = NULL;
+	for (size_t i = 0; i < base.n; i++) {
+		const struct kopt *b = &base.v[i];
+		if (req && kopt_set_find(req, b->name))
+			continue; /* a fragment set it: verified as the fragment's */
+		asked++;
+		const struct kopt *h = kopt_set_find(&have, b->name);
+		if (kopt_value_equal(b->value, h ? h->value : "n"))
+			continue;
+		if (!lost++)
+			first = b;
+		fprintf(log, "base %s:%u: CONFIG_%s=%s, now %s\n", b->file, b->line, b->name, b->value,
+			h ? h->value : "not set");
+	}
+	fprintf(log, "the base asked for %zu options; %zu of them differ in the result\n", asked, lost);
+	if (lost)
+		*summary = xasprintf("%zu of the %zu options of the base %s are not in the result (first: "
+				     "CONFIG_%s=%s at line %u)", lost, asked, base_file, first->name, first->value,
+				     first->line);
+out:
+	kopt_set_free(&base);
+	kopt_set_free(&have);
+	return lost;
 }

@@ -28,4 +28,13 @@ int config_verify_db(const struct kconfig_db *db, const char *dotconfig,
 /* SRCARCH named by a .config's header, or NULL (malloc'd). */
 char *dotconfig_srcarch(const char *dotconfig);
 
+/* What the base file asked for and dotconfig (the result) does not have:
+ * another architecture's options, or ones dropped for an unmet dependency.
+ * Options a fragment sets (req) are left to the verification above. Each
+ * difference is a line in log; *summary (malloc'd, NULL when none) gives
+ * the counts and the first. A base is often a whole .config of another
+ * kernel, so this is a warning, not a failure. Returns the number lost. */
+size_t config_base_losses(const char *base_file, const char *dotconfig, const struct kopt_set *req, FILE *log,
+			  char **summary);
+
 #endif

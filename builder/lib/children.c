@@ -86,8 +86,8 @@ void children_drain_group(pid_t pgid, double grace_s)
 
 /* First signal: SIGTERM to every group (make removes its half-written
  * targets); a second one: SIGKILL. The waits in spawn.c see the flag, reap
- * the groups and fail, and the pipeline unwinds to main. With no child
- * there is nothing to wait for: exit now, as a default SIGINT would. */
+ * the groups and fail, and the pipeline unwinds to main, as it does with
+ * no child running. */
 static bool signal_groups(int sig)
 {
 	bool any = false;
@@ -106,7 +106,11 @@ static void on_stop_signal(int sig)
 	bool again = interrupted != 0;
 	if (!again)
 		interrupted = sig;
-	if (!signal_groups(again ? SIGKILL : SIGTERM))
+	/* No child: the flag alone stops the run, which unwinds (the stage
+	 * fails, metadata.json and the records are finished, temporary trees
+	 * removed); in-process loops (extract, download) check it. A second
+	 * signal still exits at once. */
+	if (!signal_groups(again ? SIGKILL : SIGTERM) && again)
 		_exit(128 + sig);
 	if (!again)
 		alarm(KILL_AFTER_S); /* a child ignoring SIGTERM is killed by on_alarm */

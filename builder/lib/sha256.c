@@ -49,20 +49,16 @@ void sha256_hex(const void *data, size_t len, char hex[SHA256_HEX_LEN + 1])
 
 int sha256_file(const char *path, char hex[SHA256_HEX_LEN + 1])
 {
-	FILE *f = fopen(path, "rb");
-	if (!f)
-		return kb_fail("cannot open %s: %s", path, strerror(errno));
-	struct sha256_ctx *c = sha256_new();
-	char buf[1 << 16];
-	size_t n;
-	while ((n = fread(buf, 1, sizeof(buf), f)) > 0)
-		sha256_update(c, buf, n);
-	int err = ferror(f);
-	fclose(f);
-	sha256_final_hex(c, hex);
-	if (err)
-		return kb_fail("cannot read %s", path);
-	return 0;
+	/* a regular file only: /dev/zero or a FIFO would be hashed forever */
+	int fd = open_regular(path);
+	if (fd < 0) {
+		memset(hex, '0', SHA256_HEX_LEN);
+		hex[SHA256_HEX_LEN] = '\0';
+		return -1;
+	}
+	int rc = sha256_fd(fd, path, hex);
+	close(fd);
+	return rc;
 }
 
 int sha256_valid_hex(const char *s)

@@ -2,7 +2,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <ftw.h>
+#include <dirent.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -153,14 +153,49 @@ int mkdir_p(const char *path, unsigned mode)
 	return r;
 }
 
-static int rm_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+/* One directory level of rm_rf's walk: its name in the parent and its
+ * identity, to check that ".." leads back to the parent. */
+struct rm_level {
+	char *name;
+	dev_t dev;
+	ino_t ino;
+};
+
+/* Empties the directory open as fd: unlinks what is not a directory and
+ * returns the name of the first subdirectory (malloc'd), or NULL when fd is
+ * empty of everything but subdirectories it could not see (none). *err is
+ * set on an error. */
+static char *rm_pass(int fd, const char *top, int *err)
 {
-	(void)st;
-	(void)ftw;
-	int r = (flag == FTW_DP) ? rmdir(path) : unlink(path);
-	if (r < 0 && errno != ENOENT)
-		return kb_fail("cannot remove %s: %s", path, strerror(errno));
-	return 0;
+	int dfd = dup(fd);
+	DIR *d = dfd >= 0 ? fdopendir(dfd) : NULL;
+	if (!d) {
+		if (dfd >= 0)
+			close(dfd);
+		*err = kb_fail("cannot read a directory in %s: %s", top, strerror(errno));
+		return NULL;
+	}
+	rewinddir(d);
+	char *sub = NULL;
+	struct dirent *de;
+	while (!sub && (de = readdir(d))) {
+		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
+			continue;
+		if (unlinkat(fd, de->d_name, 0) == 0 || errno == ENOENT)
+			continue;
+		if (errno == EISDIR || errno == EPERM) {
+			struct stat st;
+			if (fstatat(fd, de->d_name, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISDIR(st.st_mode)) {
+				sub = xstrdup(de->d_name);
+				continue;
+			}
+			errno = EPERM;
+		}
+		*err = kb_fail("cannot remove '%.200s' in %s: %s", de->d_name, top, strerror(errno));
+		break;
+	}
+	closedir(d);
+	return sub;
 }
 
 int rm_rf(const char *path)
@@ -168,7 +203,70 @@ int rm_rf(const char *path)
 	struct stat st;
 	if (lstat(path, &st) < 0)
 		return errno == ENOENT ? 0 : kb_fail("cannot stat %s: %s", path, strerror(errno));
-	return nftw(path, rm_one, 64, FTW_DEPTH | FTW_PHYS) ? -1 : 0;
+	if (!S_ISDIR(st.st_mode))
+		return unlink(path) < 0 && errno != ENOENT ? kb_fail("cannot remove %s: %s", path, strerror(errno))
+							   : 0;
+	/* Walked with openat/unlinkat from one directory descriptor at a time:
+	 * no path is ever longer than one name, so neither PATH_MAX nor the
+	 * number of open descriptors limits the depth of what can be removed.
+	 * Going up is through "..", checked against the level's identity. */
+	int fd = open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0)
+		return kb_fail("cannot open %s: %s", path, strerror(errno));
+	struct rm_level *stack = NULL;
+	size_t depth = 0, cap = 0;
+	int err = 0;
+	for (;;) {
+		char *sub = rm_pass(fd, path, &err);
+		if (err)
+			break;
+		if (sub) {
+			int nfd = openat(fd, sub, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+			struct stat pst;
+			if (nfd < 0 || fstat(fd, &pst) < 0) {
+				err = kb_fail("cannot open '%.200s' in %s: %s", sub, path, strerror(errno));
+				free(sub);
+				if (nfd >= 0)
+					close(nfd);
+				break;
+			}
+			if (depth == cap)
+				stack = xrealloc(stack, (cap = cap ? cap * 2 : 64) * sizeof(*stack));
+			stack[depth++] = (struct rm_level){sub, pst.st_dev, pst.st_ino};
+			close(fd);
+			fd = nfd;
+			continue;
+		}
+		if (depth == 0)
+			break;
+		/* fd is empty: back to its parent, then remove it there */
+		struct rm_level *lv = &stack[depth - 1];
+		int pfd = openat(fd, "..", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		struct stat pst;
+		if (pfd < 0 || fstat(pfd, &pst) < 0 || pst.st_dev != lv->dev || pst.st_ino != lv->ino) {
+			err = kb_fail("cannot remove %s: a directory in it moved during the removal", path);
+			if (pfd >= 0)
+				close(pfd);
+			break;
+		}
+		close(fd);
+		fd = pfd;
+		if (unlinkat(fd, lv->name, AT_REMOVEDIR) < 0 && errno != ENOENT) {
+			err = kb_fail("cannot remove '%.200s' in %s: %s", lv->name, path, strerror(errno));
+			break;
+		}
+		free(lv->name);
+		depth--;
+	}
+	close(fd);
+	for (size_t i = 0; i < depth; i++)
+		free(stack[i].name);
+	free(stack);
+	if (err)
+		return -1;
+	if (rmdir(path) < 0 && errno != ENOENT)
+		return kb_fail("cannot remove %s: %s", path, strerror(errno));
+	return 0;
 }
 
 bool path_exists(const char *path)
@@ -183,32 +281,109 @@ bool is_dir(const char *path)
 	return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
 }
 
-char *read_file(const char *path, size_t *len)
+int open_regular(const char *path)
 {
-	FILE *f = fopen(path, "rb");
-	if (!f) {
-		kb_fail("cannot open %s: %s", path, strerror(errno));
-		return NULL;
+	int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	if (fd < 0)
+		return kb_fail("cannot open %s: %s", path, strerror(errno));
+	struct stat st;
+	if (fstat(fd, &st) < 0) {
+		int e = errno;
+		close(fd);
+		return kb_fail("cannot stat %s: %s", path, strerror(e));
 	}
+	if (!S_ISREG(st.st_mode)) {
+		close(fd);
+		const char *kind = S_ISDIR(st.st_mode)	 ? "a directory"
+				   : S_ISFIFO(st.st_mode) ? "a fifo"
+				   : S_ISCHR(st.st_mode)  ? "a character device"
+				   : S_ISBLK(st.st_mode)  ? "a block device"
+				   : S_ISSOCK(st.st_mode) ? "a socket"
+							  : "not a regular file";
+		return kb_fail("%s is %s, not a regular file; refusing to read it", path, kind);
+	}
+	int fl = fcntl(fd, F_GETFL);
+	if (fl >= 0)
+		fcntl(fd, F_SETFL, fl & ~O_NONBLOCK);
+	return fd;
+}
+
+char *read_file_max(const char *path, size_t max, size_t *len)
+{
+	int fd = open_regular(path);
+	if (fd < 0)
+		return NULL;
+	/* the size as a hint (a /proc file says 0; a growing file reads on) */
+	struct stat st;
 	size_t cap = 4096, n = 0;
+	if (fstat(fd, &st) == 0 && st.st_size > 0)
+		cap = (size_t)st.st_size < max ? (size_t)st.st_size + 2 : max + 2;
 	char *buf = xmalloc(cap);
-	size_t got;
-	while ((got = fread(buf + n, 1, cap - n - 1, f)) > 0) {
-		n += got;
+	for (;;) {
+		if (n == max + 1)
+			break;
 		if (cap - n - 1 == 0)
 			buf = xrealloc(buf, cap *= 2);
+		size_t want = cap - n - 1;
+		if (want > max + 1 - n)
+			want = max + 1 - n; /* one byte past max tells "too large" */
+		ssize_t got = read(fd, buf + n, want);
+		if (got < 0 && errno == EINTR)
+			continue;
+		if (got < 0) {
+			int e = errno;
+			close(fd);
+			free(buf);
+			kb_fail("cannot read %s: %s", path, strerror(e));
+			return NULL;
+		}
+		if (got == 0)
+			break;
+		n += (size_t)got;
 	}
-	int err = ferror(f);
-	fclose(f);
-	if (err) {
+	close(fd);
+	if (n > max) {
 		free(buf);
-		kb_fail("cannot read %s", path);
+		kb_fail("%s is larger than %zu bytes; refusing to read it", path, max);
 		return NULL;
 	}
 	buf[n] = '\0';
 	if (len)
 		*len = n;
 	return buf;
+}
+
+char *read_file(const char *path, size_t *len)
+{
+	return read_file_max(path, READ_FILE_MAX, len);
+}
+
+size_t nul_line(const char *data, size_t len)
+{
+	const char *nul = memchr(data, '\0', len);
+	if (!nul)
+		return 0;
+	size_t line = 1;
+	for (const char *p = data; p < nul; p++)
+		line += *p == '\n';
+	return line;
+}
+
+char *read_text(const char *path, size_t *len)
+{
+	size_t n;
+	char *text = read_file_max(path, READ_TEXT_MAX, &n);
+	if (!text)
+		return NULL;
+	size_t line = nul_line(text, n);
+	if (line) {
+		free(text);
+		kb_fail("%s:%zu: a NUL byte in a text file; refusing it (a binary file?)", path, line);
+		return NULL;
+	}
+	if (len)
+		*len = n;
+	return text;
 }
 
 char *path_join(const char *a, const char *b)

@@ -49,8 +49,27 @@ bool is_dir(const char *path);
 /* The last max_lines lines of a file, at most max_bytes of them (a cut
  * line is kept whole only when it fits), malloc'd; "" when unreadable. */
 char *file_tail(const char *path, int max_lines, size_t max_bytes);
-/* Read a whole file (NUL-terminated); *len may be NULL. */
+/* Opens path for reading only when it is a regular file: a FIFO, device,
+ * socket or directory is refused without blocking on it (O_NONBLOCK until
+ * fstat has said what it is). Returns the fd, or -1 with kb_fail(). */
+int open_regular(const char *path);
+/* Bounds of the whole-file readers: any file kbuild reads whole (a serial
+ * log, a file copied into an image), and a text input (profile, series,
+ * fragment, base config, record, stamp, MANIFEST). */
+#define READ_FILE_MAX ((size_t)1 << 30)
+#define READ_TEXT_MAX ((size_t)16 << 20)
+/* Read a whole regular file (NUL-terminated) of at most max bytes; *len may
+ * be NULL. Returns NULL with kb_fail() naming the file (not a regular file,
+ * larger than max, unreadable). */
+char *read_file_max(const char *path, size_t max, size_t *len);
+/* read_file_max(path, READ_FILE_MAX, len). */
 char *read_file(const char *path, size_t *len);
+/* A text input: read_file_max(path, READ_TEXT_MAX), and a NUL byte is
+ * refused naming path:line (a NUL would end every C string parser early and
+ * silently drop the rest of the file). */
+char *read_text(const char *path, size_t *len);
+/* The line (from 1) of the first NUL in data[0..len), 0 when none. */
+size_t nul_line(const char *data, size_t len);
 /* Join two path components with exactly one '/'. */
 char *path_join(const char *a, const char *b);
 /* Absolute, canonical form of an existing path (realpath). */

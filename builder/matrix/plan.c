@@ -1,3 +1,4 @@
+#include "core/profile_values.h"
 #include "matrix/plan.h"
 #include "stages/chain.h"
 #include "lib/util.h"
@@ -33,19 +34,16 @@ static bool has_profile_arg(const struct strv *a)
 	return false;
 }
 
+/* A label names the row's output directory, which reaches make: the
+ * characters of value_rule_make_path, without '/'. */
 static bool valid_label(const char *s)
 {
-	if (!*s || s[0] == '.')
-		return false;
-	for (; *s; s++)
-		if (*s == '/' || *s == '=' || *s == ' ')
-			return false;
-	return true;
+	return *s && s[0] != '.' && !strchr(s, '/') && !value_rule_make_path(s);
 }
 
 static int parse_list_file(const char *path, struct matrix_plan *p)
 {
-	char *text = read_file(path, NULL);
+	char *text = read_text(path, NULL);
 	if (!text)
 		return -1;
 	unsigned lineno = 0;

@@ -35,7 +35,7 @@ struct row {
  * reason (malloc'd, or NULL). */
 static char *last_line(const char *path)
 {
-	char *text = read_file(path, NULL);
+	char *text = read_text(path, NULL);
 	if (!text) {
 		kb_clear_error();
 		return NULL;

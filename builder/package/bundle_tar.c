@@ -172,6 +172,9 @@ static int read_entry(struct archive *a, struct archive_entry *ae, const char *a
 			fclose(mem);
 		if (r != ARCHIVE_EOF)
 			rc = kb_fail("%s: reading %s: %s", archive_path, p, archive_error_string(a));
+		else if (keep && nul_line(buf, len))
+			rc = kb_fail("%s:%s:%zu: a NUL byte in a text file; refusing it", archive_path, p,
+				     nul_line(buf, len));
 		else if (keep)
 			*manifest_text = buf, buf = NULL;
 		else

@@ -1,6 +1,9 @@
 #include "package/manifest.h"
 
 #include <dirent.h>
+#include <fcntl.h>
+#include <linux/openat2.h>
+#include <sys/syscall.h>
 #include <errno.h>
 #include <limits.h>
 #include <stdio.h>
@@ -48,6 +51,14 @@ void manifest_set(struct manifest *m, const char *key, const char *value)
 	strv_push(&m->vals, value);
 }
 
+const char *manifest_get(const struct manifest *m, const char *key)
+{
+	for (size_t i = 0; i < m->keys.n; i++)
+		if (!strcmp(m->keys.v[i], key))
+			return m->vals.v[i];
+	return NULL;
+}
+
 void manifest_push(struct manifest *m, enum mf_kind kind, const char *path, unsigned mode,
 		   const char *sha256, const char *target)
 {
@@ -61,12 +72,44 @@ void manifest_push(struct manifest *m, enum mf_kind kind, const char *path, unsi
 	snprintf(e->sha256, sizeof(e->sha256), "%s", sha256 ? sha256 : "");
 }
 
+int manifest_open_in_root(const char *root, const char *relpath, int flags)
+{
+	int rootfd = open(root, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (rootfd < 0)
+		return -1;
+	if (!relpath || !*relpath)
+		relpath = ".";
+	/* the root is the installed system's "/": an absolute symlink in it
+	 * (lib -> /elsewhere) means root/elsewhere, never the host's */
+	struct open_how how = {.flags = (unsigned long long)(flags | O_CLOEXEC),
+			       .resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS};
+	int fd = (int)syscall(SYS_openat2, rootfd, relpath, &how, sizeof(how));
+	int e = errno;
+	close(rootfd);
+	errno = e;
+	return fd;
+}
+
+/* The directory holding relpath, resolved inside root, as an O_PATH fd;
+ * *base is relpath's last component. -1 with errno when it cannot be reached. */
+static int parent_in_root(const char *root, const char *relpath, const char **base)
+{
+	const char *slash = strrchr(relpath, '/');
+	*base = slash ? slash + 1 : relpath;
+	char *parent = slash ? xstrndup(relpath, (size_t)(slash - relpath)) : xstrdup(".");
+	int fd = manifest_open_in_root(root, parent, O_PATH | O_DIRECTORY);
+	free(parent);
+	return fd;
+}
+
 int manifest_add_path(struct manifest *m, const char *root, const char *relpath)
 {
 	char *full = path_join(root, relpath);
 	struct stat st;
 	int rc = 0;
-	if (lstat(full, &st) < 0) {
+	const char *base;
+	int dfd = parent_in_root(root, relpath, &base);
+	if (dfd < 0 || fstatat(dfd, base, &st, AT_SYMLINK_NOFOLLOW) < 0) {
 		rc = errno == ENOENT || errno == ENOTDIR ? 1 : kb_fail("%s: %s", full, strerror(errno));
 	} else if (!manifest_path_ok(relpath)) {
 		rc = kb_fail("%s: a path outside the safe character set (letters, digits, . _ + , @ = : - /)", full);
@@ -74,12 +117,15 @@ int manifest_add_path(struct manifest *m, const char *root, const char *relpath)
 		manifest_push(m, MF_DIR, relpath, st.st_mode, NULL, NULL);
 	} else if (S_ISREG(st.st_mode)) {
 		char hex[SHA256_HEX_LEN + 1];
-		rc = sha256_file(full, hex);
+		int fd = openat(dfd, base, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+		rc = fd < 0 ? kb_fail("%s: %s", full, strerror(errno)) : sha256_fd(fd, full, hex);
+		if (fd >= 0)
+			close(fd);
 		if (rc == 0)
 			manifest_push(m, MF_FILE, relpath, st.st_mode, hex, NULL);
 	} else if (S_ISLNK(st.st_mode)) {
 		char target[PATH_MAX];
-		ssize_t n = readlink(full, target, sizeof(target) - 1);
+		ssize_t n = readlinkat(dfd, base, target, sizeof(target) - 1);
 		if (n < 0) {
 			rc = kb_fail("%s: %s", full, strerror(errno));
 		} else {
@@ -94,16 +140,21 @@ int manifest_add_path(struct manifest *m, const char *root, const char *relpath)
 	} else {
 		rc = kb_fail("%s: not a file, directory or symlink", full);
 	}
+	if (dfd >= 0)
+		close(dfd);
 	free(full);
 	return rc;
 }
 
 static int scan_below(struct manifest *m, const char *root, const char *sub)
 {
-	char *dir = sub && *sub ? path_join(root, sub) : xstrdup(root);
-	DIR *d = opendir(dir);
+	int fd = manifest_open_in_root(root, sub, O_RDONLY | O_DIRECTORY);
+	DIR *d = fd >= 0 ? fdopendir(fd) : NULL;
 	if (!d) {
+		char *dir = sub && *sub ? path_join(root, sub) : xstrdup(root);
 		int rc = kb_fail("%s: %s", dir, strerror(errno));
+		if (fd >= 0)
+			close(fd);
 		free(dir);
 		return rc;
 	}
@@ -119,7 +170,6 @@ static int scan_below(struct manifest *m, const char *root, const char *sub)
 		free(rel);
 	}
 	closedir(d);
-	free(dir);
 	return rc < 0 ? -1 : 0;
 }
 

@@ -46,7 +46,14 @@ bool manifest_is_manifest_path(const char *path);
 bool manifest_path_ok(const char *path);
 
 void manifest_set(struct manifest *m, const char *key, const char *value);
-/* Add the entry at root/relpath (lstat; files and link targets hashed).
+/* First header value for key, or NULL. */
+const char *manifest_get(const struct manifest *m, const char *key);
+/* Open relpath resolved inside root (openat2 RESOLVE_IN_ROOT: "..", and
+ * absolute symlinks, stay below root, as they do for the system installed
+ * there). Returns the fd, or -1 with errno. */
+int manifest_open_in_root(const char *root, const char *relpath, int flags);
+/* Add the entry at root/relpath, resolved inside root (lstat; files and link
+ * targets hashed).
  * Returns 0, 1 when it does not exist, -1 with kb_fail(). */
 int manifest_add_path(struct manifest *m, const char *root, const char *relpath);
 /* Add root/sub and everything below it (sub "" or NULL: the whole root). */

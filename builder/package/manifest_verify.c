@@ -1,7 +1,9 @@
 #include "package/manifest_verify.h"
 #include "package/bundle_tar.h"
 
+#include <fcntl.h>
 #include <glob.h>
+#include <unistd.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -32,7 +34,30 @@ static size_t compare_entry(const struct mf_entry *w, const struct mf_entry *h, 
 	return bad;
 }
 
-size_t verify_compare(const struct manifest *want, const struct manifest *have, bool installed, FILE *out)
+size_t verify_below_links(const struct manifest *m, const char *what, FILE *out)
+{
+	size_t bad = 0;
+	for (size_t i = 0; i < m->n; i++) {
+		char *p = xstrdup(m->e[i].path);
+		for (char *slash = strchr(p, '/'); slash; slash = strchr(slash + 1, '/')) {
+			*slash = '\0';
+			const struct mf_entry *up = manifest_find(m, p);
+			*slash = '/';
+			if (up && up->kind == MF_LINK) {
+				*slash = '\0';
+				fprintf(out, "below-link %s (%s in %s is a symlink, to %s)\n", m->e[i].path, p, what,
+					up->target);
+				bad++;
+				break;
+			}
+		}
+		free(p);
+	}
+	return bad;
+}
+
+size_t verify_compare(const struct manifest *want, const struct manifest *have, bool installed,
+		      const char *manifest_rel, FILE *out)
 {
 	size_t bad = 0;
 	for (size_t i = 0; i < want->n; i++) {
@@ -51,8 +76,13 @@ size_t verify_compare(const struct manifest *want, const struct manifest *have, 
 			bad++;
 			continue;
 		}
-		if (manifest_find(want, p) || manifest_is_manifest_path(p))
+		if (manifest_find(want, p) || (manifest_rel && !strcmp(p, manifest_rel)))
 			continue;
+		if (manifest_is_manifest_path(p)) {
+			fprintf(out, "extra %s (a second MANIFEST, not the one verified)\n", p);
+			bad++;
+			continue;
+		}
 		if (installed && !manifest_owned(want, p))
 			continue;
 		fprintf(out, "extra %s\n", p);
@@ -106,7 +136,7 @@ int verify_load_manifest(const char *bundle, const char *release, struct manifes
 		char *p = find_manifest_in(bundle, release);
 		if (!p)
 			return -1;
-		text = read_file(p, NULL);
+		text = read_text(p, NULL);
 		*origin = p;
 		if (!text)
 			return -1;
@@ -132,15 +162,34 @@ static int scan_have(const char *dir, const struct manifest *want, bool installe
 		/* Shared directories (boot, lib, usr/share) belong to the host: they
 		 * only have to be directories, possibly through a symlink (/lib on
 		 * a merged-/usr system). */
-		char *full = path_join(dir, w->path);
-		bool shared_dir = w->kind == MF_DIR && is_dir(full);
-		free(full);
+		int fd = w->kind == MF_DIR ? manifest_open_in_root(dir, w->path, O_PATH | O_DIRECTORY) : -1;
+		bool shared_dir = fd >= 0;
+		if (fd >= 0)
+			close(fd);
 		if (shared_dir)
 			manifest_push(have, MF_DIR, w->path, w->mode, NULL, NULL);
 		else if (manifest_add_path(have, dir, w->path) < 0)
 			return -1;
 	}
 	return 0;
+}
+
+/* A listed directory that is, in root, a symlink leaving it (absolute, or
+ * climbing with ".."): followed inside root, as the installed system sees
+ * it, and said so. */
+static void note_links_leaving(const char *root, const struct manifest *want, FILE *out)
+{
+	for (size_t i = 0; i < want->n; i++) {
+		if (want->e[i].kind != MF_DIR)
+			continue;
+		struct manifest one = {0};
+		if (manifest_add_path(&one, root, want->e[i].path) == 0 && one.n && one.e[0].kind == MF_LINK &&
+		    (one.e[0].target[0] == '/' || strstr(one.e[0].target, "..")))
+			fprintf(out, "note: %s -> %s leads out of %s; followed inside %s, as the installed system "
+				"sees it\n", want->e[i].path, one.e[0].target, root, root);
+		kb_clear_error();
+		manifest_free(&one);
+	}
 }
 
 int verify_bundle(const char *bundle, const char *root, const char *release, FILE *out)
@@ -162,7 +211,22 @@ int verify_bundle(const char *bundle, const char *root, const char *release, FIL
 	}
 	if (rc == 0) {
 		manifest_sort(&have);
-		size_t bad = verify_compare(&want, &have, root != NULL, out);
+		/* which MANIFEST was read, as a path in the tree (a tarball's is
+		 * not among its entries: any MANIFEST there is a second one) */
+		char *rel = NULL;
+		size_t tl = strlen(bundle ? bundle : "");
+		const char *krel = manifest_get(&want, "release");
+		if (root && krel)
+			rel = manifest_relpath(krel); /* the installed copy of the verified one */
+		else if (bundle && !strncmp(origin, bundle, tl) && origin[tl] == '/')
+			rel = xstrdup(origin + tl + 1);
+		size_t bad = verify_below_links(&want, "the MANIFEST", out);
+		if (root)
+			note_links_leaving(root, &want, out);
+		if (!root)
+			bad += verify_below_links(&have, bundle, out);
+		bad += verify_compare(&want, &have, root != NULL, rel, out);
+		free(rel);
 		const char *what = root ? root : bundle;
 		if (bad)
 			fprintf(out, "%s: %zu difference%s from %s\n", what, bad, bad == 1 ? "" : "s", origin);

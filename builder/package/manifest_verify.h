@@ -13,8 +13,14 @@
 /* Prints "missing PATH", "extra PATH" or "changed PATH (what)" to out for
  * every difference between want (a MANIFEST) and have (what is there).
  * installed: have is a host's root, where only paths in want's owned
- * directories can be extra. Returns the number of differences. */
-size_t verify_compare(const struct manifest *want, const struct manifest *have, bool installed, FILE *out);
+ * directories can be extra. manifest_rel: the MANIFEST want came from (not
+ * extra); any other MANIFEST in have is. Returns the number of differences. */
+size_t verify_compare(const struct manifest *want, const struct manifest *have, bool installed,
+		      const char *manifest_rel, FILE *out);
+/* Prints "below-link PATH (SYMLINK is a symlink of the same tree)" for every
+ * entry of m that lies below one of m's own symlinks (unpacking it would
+ * write through the link). Returns their number. */
+size_t verify_below_links(const struct manifest *m, const char *what, FILE *out);
 
 /* Load the MANIFEST of a bundle: a tarball, an unpacked bundle directory
  * or an installed root (its usr/share/kbuild/<release>/MANIFEST, which must

@@ -54,7 +54,7 @@ char *template_fill(const char *text, const char *origin, const struct strv *nam
 
 char *template_fill_file(const char *path, const struct strv *names, const struct strv *values)
 {
-	char *text = read_file(path, NULL);
+	char *text = read_text(path, NULL);
 	if (!text)
 		return NULL;
 	char *out = template_fill(text, path, names, values);

@@ -4,6 +4,7 @@
 #include "source/download.h"
 #include "lib/progress.h"
 #include "lib/sha256.h"
+#include "lib/children.h"
 #include "lib/util.h"
 
 #include <ctype.h>
@@ -150,6 +151,8 @@ static int on_progress(void *userdata, curl_off_t dltotal, curl_off_t dlnow, cur
 	(void)ultotal;
 	(void)ulnow;
 	struct sink *s = userdata;
+	if (children_interrupted())
+		return 1; /* curl aborts the transfer: the fetch stage fails, the run unwinds */
 	progress_update(&s->prog, (long long)dlnow, (long long)dltotal);
 
 	double now = now_seconds();

@@ -32,7 +32,7 @@ int applied_load(const char *path, struct applied *rec)
 	*rec = (struct applied){0};
 	if (!path_exists(path))
 		return 0;
-	char *text = read_file(path, NULL);
+	char *text = read_text(path, NULL);
 	if (!text)
 		return -1;
 	unsigned line = 0;
@@ -232,6 +232,20 @@ static char *explain_failure(const char *out, int status)
 			if (!first)
 				first = xasprintf("can't find file to patch: %s (wrong -p level?)",
 						  missing_name ? missing_name : "?");
+		} else if (strstr(line, ": git binary diffs are not supported")) {
+			/* "File x.bin: git binary diffs are not supported." */
+			if (!first) {
+				size_t l = strlen(line);
+				if (l && line[l - 1] == '.')
+					line[l - 1] = '\0';
+				first = xasprintf("%s (GNU patch cannot apply a binary diff: make the file "
+						  "another way, or ship it beside the series)", line);
+			}
+		} else if (starts(line, "Ignoring potentially dangerous file name ")) {
+			/* GNU patch skips an absolute or ".." name, then cannot find the file */
+			if (!first)
+				first = xasprintf("the patch names the unsafe path %s (absolute or with '..'); "
+						  "refusing it", line + 41);
 		} else if (starts(line, "Reversed (or previously applied) patch detected")) {
 			if (!first)
 				first = xasprintf("file %s: reversed or previously applied", file ? file : "?");

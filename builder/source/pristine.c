@@ -6,6 +6,8 @@
 #include "lib/outfile.h"
 #include "lib/sha256.h"
 
+#include <dirent.h>
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -44,6 +46,47 @@ static int verify_recorded(struct run *r, const struct source_rec *src)
 	return 0;
 }
 
+/* What a source tarball unpacked to is one tree: its root holds a file
+ * (the kernel's Makefile, ...), not only directories side by side (an
+ * archive of two top-level directories, which extract does not strip) and
+ * not nothing (an archive of one empty directory). */
+static int cmp_names(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static int check_one_tree(const char *archive, const char *dir)
+{
+	DIR *d = opendir(dir);
+	if (!d)
+		return kb_fail("cannot read %s: %s", dir, strerror(errno));
+	struct strv dirs = {0};
+	bool file = false;
+	struct dirent *de;
+	while (!file && (de = readdir(d))) {
+		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
+			continue;
+		char *p = path_join(dir, de->d_name);
+		struct stat st;
+		if (lstat(p, &st) == 0 && S_ISDIR(st.st_mode))
+			strv_push(&dirs, de->d_name);
+		else
+			file = true;
+		free(p);
+	}
+	closedir(d);
+	if (dirs.n > 1)
+		qsort(dirs.v, dirs.n, sizeof(*dirs.v), cmp_names);
+	int rc = 0;
+	if (!file && dirs.n == 0)
+		rc = kb_fail("%s: the archive unpacked to an empty tree; refusing it", archive);
+	else if (!file && dirs.n > 1)
+		rc = kb_fail("%s: %zu top-level directories ('%s/', '%s/', ...) and no file beside them; a source "
+			     "tarball holds one tree; refusing it", archive, dirs.n, dirs.v[0], dirs.v[1]);
+	strv_free(&dirs);
+	return rc;
+}
+
 int pristine_tree(struct run *r)
 {
 	struct source_rec src;
@@ -69,6 +112,13 @@ int pristine_tree(struct run *r)
 	} else {
 		fprintf(r->log, "extracting %s to %s\n", src.path, r->srcdir);
 		rc = extract_archive(src.path, r->srcdir, r->log);
+	}
+	if (rc == 0 && strcmp(src.kind, "tree") && (rc = check_one_tree(src.path, r->srcdir)) < 0) {
+		/* not a tree a later stage may use: nothing is left as src */
+		char *saved = xstrdup(kb_last_error());
+		rm_rf(r->srcdir);
+		kb_fail("%s", saved);
+		free(saved);
 	}
 	/* on disk (and its write-back errors seen) before a stamp vouches for it */
 	if (rc == 0)

@@ -83,6 +83,30 @@ static int parse_strip(const char *file, unsigned line, const char *arg, int *st
 }
 
 /* One line: "name [-pN] [# comment]". Returns 1 when it held a patch. */
+/* A patch must change something: GNU patch takes an empty file (or one of
+ * prose only) with exit status 0, and the series would record it applied. */
+static int check_has_diff(const char *file, unsigned line, const char *name, const char *path)
+{
+	size_t len;
+	char *text = read_file(path, &len);
+	if (!text)
+		return -1;
+	static const char *const marks[] = {"@@ ", "*** ", "GIT binary patch", "Binary files ", "rename from ",
+					    "new file mode ", "deleted file mode ", "old mode ", NULL};
+	bool found = false;
+	for (const char *p = text; !found && p < text + len;) {
+		for (const char *const *m = marks; *m && !found; m++)
+			found = (size_t)(text + len - p) >= strlen(*m) && !strncmp(p, *m, strlen(*m));
+		const char *nl = memchr(p, '\n', (size_t)(text + len - p));
+		p = nl ? nl + 1 : text + len;
+	}
+	free(text);
+	if (!found)
+		return kb_fail("%s:%u: patch %s holds no diff (no hunk, no git header): an empty patch would be "
+			       "recorded as applied; refusing it", file, line, name);
+	return 0;
+}
+
 static int parse_line(const char *file, const char *dir, unsigned line, char *text,
 		      struct series_entry *e)
 {
@@ -125,7 +149,7 @@ static int parse_line(const char *file, const char *dir, unsigned line, char *te
 		e->path = NULL;
 		return -1;
 	}
-	if (sha256_file(e->path, e->sha256) < 0) {
+	if (sha256_file(e->path, e->sha256) < 0 || check_has_diff(file, line, name, e->path) < 0) {
 		free(e->path);
 		e->path = NULL;
 		return -1;
@@ -150,7 +174,7 @@ static char *series_dir(const char *series_path)
 int series_load(const char *series_path, struct series *out)
 {
 	*out = (struct series){0};
-	char *text = read_file(series_path, NULL);
+	char *text = read_text(series_path, NULL);
 	if (!text)
 		return -1;
 	char *dir = series_dir(series_path);

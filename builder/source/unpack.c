@@ -1,5 +1,6 @@
 #include "source/unpack.h"
 #include "source/tree_links.h"
+#include "lib/children.h"
 #include "lib/util.h"
 
 #include <archive.h>
@@ -7,6 +8,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -142,7 +144,18 @@ struct unpack {
 	char *top;           /* first component shared by every entry, if any */
 	bool several_tops;
 	unsigned long entries;
+	unsigned long files; /* entries that are not directories */
+	size_t tmp_len;      /* length of the temporary tree's path */
+	unsigned long long written, max_bytes; /* data written, and its bound */
 };
+
+/* Bounds of what one archive may write: a kernel tree (6.x: about 1.5 GB in
+ * 90,000 entries from a 140 MB tar.xz) is far inside them; a decompression
+ * bomb (10 GiB of zeros in a 1.5 MB tar.xz) is stopped early. */
+#define UNPACK_MAX_RATIO 100ULL                  /* extracted bytes per archive byte */
+#define UNPACK_MIN_BYTES (64ULL << 20)           /* always allowed, for tiny archives */
+#define UNPACK_MAX_BYTES (32ULL << 30)           /* never more */
+#define UNPACK_MAX_ENTRIES 2000000UL
 
 static void note_top(struct unpack *u, const char *norm)
 {
@@ -159,11 +172,18 @@ static int copy_data(struct unpack *u, const char *name)
 	size_t size;
 	la_int64_t offset;
 	for (;;) {
+		if (children_interrupted())
+			return kb_fail("%s: interrupted while writing '%.200s'", u->archive, name);
 		int r = archive_read_data_block(u->in, &buf, &size, &offset);
 		if (r == ARCHIVE_EOF)
 			return 0;
 		if (r < ARCHIVE_WARN)
 			return kb_fail("%s: reading '%s': %s", u->archive, name, aerr(u->in));
+		u->written += size;
+		if (u->written > u->max_bytes)
+			return kb_fail("%s: the entries add up to more than %llu bytes (at '%.200s'), over %llu times "
+				       "the archive's size; refusing to extract it (a decompression bomb?)",
+				       u->archive, u->max_bytes, name, UNPACK_MAX_RATIO);
 		/* libarchive reports a failed data write (ENOSPC, EIO) as a mere
 		 * ARCHIVE_WARN: anything short of OK leaves a damaged file */
 		if (archive_write_data_block(u->out, buf, size, offset) != ARCHIVE_OK) {
@@ -188,10 +208,25 @@ static int unpack_entry(struct unpack *u, struct archive_entry *e)
 		free(norm);
 		return 0;
 	}
+	/* Every path of the tree must fit PATH_MAX, or nothing (make, rm,
+	 * kbuild's own walks) can name it afterwards. */
+	if (u->tmp_len + 1 + strlen(norm) >= PATH_MAX) {
+		kb_fail("%s: entry '%.100s...' (%zu bytes) is too long a path: in %s it would exceed PATH_MAX "
+			"(%d bytes); refusing to extract", u->archive, norm, strlen(norm), "the tree", PATH_MAX);
+		free(norm);
+		return -1;
+	}
+	if (u->entries >= UNPACK_MAX_ENTRIES) {
+		kb_fail("%s: more than %lu entries; refusing to extract it", u->archive, UNPACK_MAX_ENTRIES);
+		free(norm);
+		return -1;
+	}
 	note_top(u, norm);
 
 	const char *hardlink = archive_entry_hardlink(e);
 	mode_t type = archive_entry_filetype(e);
+	if (type != AE_IFDIR || hardlink)
+		u->files++;
 	if (hardlink) {
 		if (hardlink[0] == '/' || normalise_name(u->archive, "hardlink target of", hardlink, &hnorm) < 0) {
 			kb_fail("%s: hardlink '%s' points to '%s', outside the tree; refusing to extract",
@@ -255,6 +290,8 @@ static int unpack_all(struct unpack *u)
 {
 	struct archive_entry *e;
 	for (;;) {
+		if (children_interrupted())
+			return kb_fail("%s: interrupted", u->archive);
 		int r = archive_read_next_header(u->in, &e);
 		if (r == ARCHIVE_EOF)
 			break;
@@ -268,6 +305,9 @@ static int unpack_all(struct unpack *u)
 		return kb_fail("%s: finishing extraction: %s", u->archive, aerr(u->out));
 	if (u->entries == 0)
 		return kb_fail("%s: the archive holds no files", u->archive);
+	if (u->files == 0)
+		return kb_fail("%s: the archive holds only directories (%s/), no file; refusing it", u->archive,
+			       u->top ? u->top : ".");
 	return 0;
 }
 
@@ -387,9 +427,15 @@ int extract_archive(const char *archive, const char *dest, FILE *log)
 
 	if (access(archive, R_OK) < 0)
 		return kb_fail("cannot read %s: %s", archive, strerror(errno));
+	struct stat ast;
+	if (stat(archive, &ast) < 0 || !S_ISREG(ast.st_mode))
+		return kb_fail("%s is not a regular file; refusing to extract it", archive);
+	unsigned long long bound = (unsigned long long)ast.st_size * UNPACK_MAX_RATIO;
+	u.max_bytes = bound < UNPACK_MIN_BYTES ? UNPACK_MIN_BYTES : bound > UNPACK_MAX_BYTES ? UNPACK_MAX_BYTES : bound;
 	char *tmp = extract_prepare_dest(dest);
 	if (!tmp)
 		return -1;
+	u.tmp_len = strlen(tmp);
 
 	if (open_input(&u, &feeder) < 0)
 		goto out;

@@ -1,6 +1,7 @@
 /* build: the boot image and modules, every object under <out>/build (make O=),
  * the source tree left clean. */
 #include "kernel/buildlog.h"
+#include "lib/outfile.h"
 #include "kernel/kmake.h"
 #include "lib/json.h"
 #include "stages/chain.h"
@@ -71,7 +72,10 @@ static int build_run(struct run *r)
 		free(log);
 	} else {
 		struct build_rec rec = {b.steps, b.warnings, b.errors, secs, jobs};
-		rc = build_rec_put(r, &rec);
+		/* the objects on disk (and write-back errors seen) before a stamp vouches for them */
+		rc = sync_tree(r->objdir);
+		if (rc == 0)
+			rc = build_rec_put(r, &rec);
 		fprintf(r->log, "%zu steps, %zu warnings, %.1f s\n", b.steps, b.warnings, secs);
 	}
 	buildlog_free(&b);
@@ -150,10 +154,16 @@ static void build_describe(struct run *r, struct rundoc *doc)
 	}
 }
 
+static char *build_missing(struct run *r)
+{
+	return is_dir(r->objdir) ? NULL : xasprintf("%s is gone", r->objdir);
+}
+
 const struct stage stage_build = {
 	.name = "build",
 	.summary = "make the boot image and modules",
 	.inputs = build_inputs,
+	.missing = build_missing,
 	.run = build_run,
 	.describe = build_describe,
 };

@@ -159,6 +159,10 @@ static int config_run(struct run *r)
 		free(kept);
 		free(text);
 		fprintf(r->log, "all %zu requested options are in %s\n", req.n, dotconfig);
+		char *warning = NULL;
+		if (rc == 0 && f.base_file && config_base_losses(f.base_file, dotconfig, &req, r->log, &warning) > 0)
+			fprintf(stderr, "kbuild: config: warning: %s (all in %s/config.log)\n", warning, r->logdir);
+		free(warning);
 	}
 	free(report_path);
 	free(report);

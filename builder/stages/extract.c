@@ -29,9 +29,15 @@ static int extract_inputs(struct run *r, struct stamp *s)
 	return 0;
 }
 
+static char *tree_missing(struct run *r)
+{
+	return is_dir(r->srcdir) ? NULL : xasprintf("%s is gone", r->srcdir);
+}
+
 const struct stage stage_extract = {
 	.name = "extract",
 	.summary = "unpack a pristine tree",
 	.inputs = extract_inputs,
+	.missing = tree_missing,
 	.run = pristine_tree,
 };

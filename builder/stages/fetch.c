@@ -158,10 +158,25 @@ static void fetch_describe(struct run *r, struct rundoc *doc)
 	source_rec_free(&src);
 }
 
+/* The fetched file (the cache's copy, a local tarball) is still there. */
+static char *fetch_missing(struct run *r)
+{
+	struct source_rec src;
+	char *why = NULL;
+	if (source_rec_get(r, &src) < 0)
+		why = xasprintf("its record is unreadable: %s", kb_last_error());
+	else if (src.path && !path_exists(src.path))
+		why = xasprintf("%s is gone", src.path);
+	kb_clear_error();
+	source_rec_free(&src);
+	return why;
+}
+
 const struct stage stage_fetch = {
 	.name = "fetch",
 	.summary = "download or locate the source and verify it",
 	.inputs = fetch_inputs,
+	.missing = fetch_missing,
 	.run = fetch_run,
 	.describe = fetch_describe,
 };

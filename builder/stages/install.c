@@ -116,6 +116,9 @@ static int install_run(struct run *r)
 	}
 	if (rc == 0 && rename(tmp, r->installroot) < 0)
 		rc = kb_fail("cannot rename %s to %s", tmp, r->installroot);
+	/* the installed tree on disk before a stamp vouches for it */
+	if (rc == 0)
+		rc = sync_tree(r->installroot);
 	if (rc == 0) {
 		struct install_rec rec = {rel};
 		rc = install_rec_put(r, &rec);
@@ -195,10 +198,16 @@ static void install_describe(struct run *r, struct rundoc *doc)
 	install_rec_free(&inst);
 }
 
+static char *install_missing(struct run *r)
+{
+	return is_dir(r->installroot) ? NULL : xasprintf("%s is gone", r->installroot);
+}
+
 const struct stage stage_install = {
 	.name = "install",
 	.summary = "modules_install, depmod, boot files, module and symbol checks",
 	.inputs = install_inputs,
+	.missing = install_missing,
 	.run = install_run,
 	.describe = install_describe,
 };

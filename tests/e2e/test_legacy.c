@@ -250,6 +250,64 @@ START_TEST(series_2638_dry_run)
 }
 END_TEST
 
+/* The critical stamp case on a real tree (docs/faults.md): 2.6.39.4
+ * patched with the ceph profile's series; `extract` of another tarball;
+ * `extract` of 2.6.39.4 again (the first run's inputs, so the first run's
+ * extract digest); then `build` must apply the series again and build.
+ * Before the fix the patch stamp matched and the tree stayed unpatched. */
+START_TEST(reextract_then_build_repatches_2639)
+{
+	struct legacy_case c;
+	if (!legacy_begin(TREE_2639, "re-extract then build (2.6.39.4)", "faults-2639-reextract", &c))
+		return;
+	/* The first pass stops after patch: one kernel build in the test (two
+	 * pushed a loaded machine past Check's 2,147 s duration limit). */
+	const char *first[] = {"patch", "profile=ceph", c.o, c.src, c.sha};
+	const char *args[] = {"build", "profile=ceph", c.o, c.src, c.sha};
+	char *out;
+	ck_assert_int_eq(kb(&out, first, 5), 0);
+	free(out);
+	/* another tarball, as `source=` or a `mirror=file://` would give */
+	char *work = tu_tmpdir("faults-2639-other");
+	tu_write(work, "linux-other/Makefile", "all:\n");
+	char *tarball = path_join(work, "other.tar");
+	char *const tar[] = {"tar", "-C", work, "-cf", tarball, "linux-other", NULL};
+	ck_assert_int_eq(tu_run(tar), 0);
+	char hex[SHA256_HEX_LEN + 1];
+	ck_assert_int_eq(sha256_file(tarball, hex), 0);
+	char *osrc = xasprintf("source=%s", tarball), *osha = xasprintf("sha256=%s", hex);
+	const char *other[] = {"extract", "profile=ceph", c.o, osrc, osha};
+	ck_assert_int_eq(kb(&out, other, 5), 0);
+	free(out);
+	const char *back[] = {"extract", "profile=ceph", c.o, c.src, c.sha};
+	ck_assert_int_eq(kb(&out, back, 5), 0);
+	free(out);
+	ck_assert_int_eq(kb(&out, args, 5), 0);
+	ck_assert_msg(strstr(out, "] patch      done"), "the patch stage did not run again:\n%s", out);
+	ck_assert_msg(strstr(out, "] build      done"), "the build stage did not run again:\n%s", out);
+	free(out);
+	char *hdr = path_join(c.dir, "src/include/linux/compiler-gcc5plus.h");
+	ck_assert_msg(path_exists(hdr), "%s: the series is not applied", hdr);
+	free(hdr);
+	rm_rf(work);
+	free(work);
+	free(tarball);
+	free(osrc);
+	free(osha);
+	legacy_end(&c, true);
+}
+END_TEST
+
+Suite *faults_e2e_suite(void)
+{
+	Suite *s = suite_create("faults_e2e");
+	TCase *tc = tcase_create("stamps");
+	tcase_set_timeout(tc, 3600);
+	tcase_add_test(tc, reextract_then_build_repatches_2639);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
 Suite *legacy_suite(void)
 {
 	Suite *s = suite_create("legacy");

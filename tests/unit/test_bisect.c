@@ -120,9 +120,9 @@ static void setup(void)
 	char *series = xstrdup("");
 	for (int i = 1; i <= NPATCH; i++) {
 		char *name = xasprintf("patches/%04d-p.patch", i);
-		char *text =
-			xasprintf("From: x\nSubject: [PATCH %d/%d] patch number %d\n\n--- a/f\n+++ b/f\n", i,
-				  NPATCH, i);
+		char *text = xasprintf(
+			"From: x\nSubject: [PATCH %d/%d] patch number %d\n\n--- a/f\n+++ b/f\n@@ -1 +1 @@\n-a\n+b\n",
+			i, NPATCH, i);
 		tu_write(g_home, name, text);
 		char *t = xasprintf("%s%04d-p.patch\n", series, i);
 		free(series);

@@ -175,7 +175,7 @@ static int apply(const struct series *s)
 
 START_TEST(parses_series)
 {
-	tu_write(g_dir, "patches/sub/x.patch", "--- x\n+++ x\n");
+	tu_write(g_dir, "patches/sub/x.patch", "--- x\n+++ x\n@@ -0,0 +1 @@\n+x\n");
 	struct series s;
 	load("# the series\n"
 	     "\n"
