@@ -108,10 +108,9 @@ check-unit: kbuild $(QA_OUT)/qa-runner $(CHECK_KBUILD) $(HELPERS)
 # make lint: shellcheck over the shell scripts, clang-format's verdict on the
 # C under LINT_FORMAT_DIRS (.clang-format), codespell over sources and docs
 # (.codespellrc), and the test table against the test folders. make format
-# rewrites the C under LINT_FORMAT_DIRS in place. builder/ joins
-# LINT_FORMAT_DIRS once it has been formatted in one commit of its own.
+# rewrites the C under LINT_FORMAT_DIRS in place.
 CLANG_FORMAT     ?= clang-format-14
-LINT_FORMAT_DIRS ?= tests fuzz qa
+LINT_FORMAT_DIRS ?= builder tests fuzz qa
 LINT_FORMAT_SRCS  = $(shell find $(LINT_FORMAT_DIRS) -name '*.[ch]' -not -path 'tests/data/*' | sort)
 # scripts with a #! line; the RPM %post tails are bodies for /bin/sh without one
 LINT_SH          := $(shell grep -l '^\#!/bin/\(ba\)\?sh' tools/* .ci/run initramfs/* packaging/*/*.in)

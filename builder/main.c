@@ -73,8 +73,9 @@ int main(int argc, char **argv)
 	spawn_stop_children_on_signals();
 	/* status reads (shared lock, creates nothing), clean removes only what
 	 * kbuild made, the stage commands create and mark O (core/outdir.c) */
-	enum outdir_use use = cmd == &command_status ? OUTDIR_STATUS
-		: cmd == &command_clean ? OUTDIR_CLEAN : OUTDIR_RUN;
+	enum outdir_use use = cmd == &command_status  ? OUTDIR_STATUS
+			      : cmd == &command_clean ? OUTDIR_CLEAN
+						      : OUTDIR_RUN;
 	char *dir = r.outdir;
 	int lock;
 	if (outdir_open(&r, dir, use, &lock) < 0) {

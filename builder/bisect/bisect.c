@@ -34,12 +34,12 @@ struct step {
 struct bisect {
 	struct run *r;
 	int (*run_chain)(struct run *r);
-	struct series ser;    /* the whole series */
+	struct series ser; /* the whole series */
 	size_t good, bad;
 	struct bisect_check check;
-	bool check_given;     /* until= given; else the whole series' first failure */
-	bool check_known;     /* given, or found from the whole series' run */
-	char *dir, *hist;     /* O/bisect, O/bisect/history */
+	bool check_given; /* until= given; else the whole series' first failure */
+	bool check_known; /* given, or found from the whole series' run */
+	char *dir, *hist; /* O/bisect, O/bisect/history */
 	struct step *steps;
 	size_t nsteps;
 	double t0;
@@ -213,12 +213,15 @@ static json_t *steps_json(const struct bisect *b)
 	json_t *a = json_array();
 	for (size_t i = 0; i < b->nsteps; i++) {
 		const struct step *st = &b->steps[i];
-		const char *v = st->outcome == STEP_ERROR ? "error" : bisect_verdict_name((enum bisect_verdict)st->outcome);
-		json_array_append_new(a, json_pack("{s:I,s:I,s:s,s:s,s:s,s:s?,s:s?,s:f,s:i,s:s?}", "step", (json_int_t)(i + 1),
-						   "prefix", (json_int_t)st->prefix, "last_patch",
-						   patch_name(b, st->prefix), "chain_to", st->stage, "verdict", v,
-						   "why", st->why, "value", st->value, "seconds", st->seconds,
-						   "exit_code", st->exit_code, "record", st->record));
+		const char *v = st->outcome == STEP_ERROR
+					? "error"
+					: bisect_verdict_name((enum bisect_verdict)st->outcome);
+		json_array_append_new(a, json_pack("{s:I,s:I,s:s,s:s,s:s,s:s?,s:s?,s:f,s:i,s:s?}", "step",
+						   (json_int_t)(i + 1), "prefix", (json_int_t)st->prefix,
+						   "last_patch", patch_name(b, st->prefix), "chain_to",
+						   st->stage, "verdict", v, "why", st->why, "value",
+						   st->value, "seconds", st->seconds, "exit_code",
+						   st->exit_code, "record", st->record));
 	}
 	return a;
 }
@@ -235,8 +238,8 @@ static double total_seconds(const struct bisect *b)
  * lines on stdout (the first is the one-line answer). */
 struct answer {
 	enum bisect_result result;
-	char *line;           /* the one-line answer */
-	size_t first, last;   /* the first bad patch is one of first..last */
+	char *line;         /* the one-line answer */
+	size_t first, last; /* the first bad patch is one of first..last */
 	const struct step *good_step, *bad_step;
 };
 
@@ -246,8 +249,8 @@ static json_t *patch_json(const struct bisect *b, size_t n)
 		return json_null();
 	const struct series_entry *e = &b->ser.e[n - 1];
 	char *subject = patch_subject(e->path);
-	json_t *j = json_pack("{s:I,s:s,s:s,s:s}", "index", (json_int_t)n, "name", e->name, "subject", subject,
-			      "sha256", e->sha256);
+	json_t *j = json_pack("{s:I,s:s,s:s,s:s}", "index", (json_int_t)n, "name", e->name, "subject",
+			      subject, "sha256", e->sha256);
 	free(subject);
 	return j;
 }
@@ -262,15 +265,16 @@ static json_t *answer_json(const struct bisect *b, const struct answer *a, int e
 		json_t *names = json_array();
 		for (size_t n = a->first > 0 ? a->first : 1; n <= a->last; n++)
 			json_array_append_new(names, json_string(patch_name(b, n)));
-		range = json_pack("{s:I,s:I,s:o}", "first", (json_int_t)a->first, "last", (json_int_t)a->last, "patches",
-				  names);
+		range = json_pack("{s:I,s:I,s:o}", "first", (json_int_t)a->first, "last", (json_int_t)a->last,
+				  "patches", names);
 	}
 	if (a->bad_step) {
 		verdict = json_pack("{s:s,s:s?,s:s?,s:I}", "check", check_name(&b->check), "good",
-				    a->good_step ? a->good_step->value : NULL, "bad", a->bad_step->value, "bad_prefix",
-				    (json_int_t)a->bad_step->prefix);
+				    a->good_step ? a->good_step->value : NULL, "bad", a->bad_step->value,
+				    "bad_prefix", (json_int_t)a->bad_step->prefix);
 		json_object_set_new(verdict, "good_prefix",
-				    a->good_step ? json_integer((json_int_t)a->good_step->prefix) : json_null());
+				    a->good_step ? json_integer((json_int_t)a->good_step->prefix)
+						 : json_null());
 	}
 	json_t *regressions = json_null();
 	if (a->good_step && a->bad_step && a->good_step->record && a->bad_step->record) {
@@ -286,17 +290,19 @@ static json_t *answer_json(const struct bisect *b, const struct answer *a, int e
 		json_decref(g);
 		json_decref(bd);
 	}
-	json_t *doc = json_pack("{s:s,s:i,s:s,s:s,s:s,s:s,s:{s:s?,s:I},s:I,s:I,s:s,s:b,s:s,s:i,s:s,s:o,s:o,s:o,"
-				"s:s?,s:o,s:o,s:I,s:f}",
-				"format", BISECT_FORMAT, "version", BISECT_VERSION, "profile", b->r->set->name,
-				"outdir", b->r->outdir, "started", b->started, "finished", finished, "series", "file",
-				b->ser.file, "length", (json_int_t)b->ser.n, "good", (json_int_t)b->good, "bad",
-				(json_int_t)b->bad, "until", b->check_known ? check_name(&b->check) : "every check",
-				"until_given", b->check_given,
-				"result", bisect_result_name(a->result), "exit_code", exit_code, "answer", a->line,
-				"first_bad", first_bad, "range", range, "verdict", verdict, "excerpt",
-				a->bad_step ? a->bad_step->excerpt : NULL, "regressions", regressions, "steps",
-				steps_json(b), "builds", (json_int_t)b->nsteps, "seconds", total_seconds(b));
+	json_t *doc =
+		json_pack("{s:s,s:i,s:s,s:s,s:s,s:s,s:{s:s?,s:I},s:I,s:I,s:s,s:b,s:s,s:i,s:s,s:o,s:o,s:o,"
+			  "s:s?,s:o,s:o,s:I,s:f}",
+			  "format", BISECT_FORMAT, "version", BISECT_VERSION, "profile", b->r->set->name,
+			  "outdir", b->r->outdir, "started", b->started, "finished", finished, "series",
+			  "file", b->ser.file, "length", (json_int_t)b->ser.n, "good", (json_int_t)b->good,
+			  "bad", (json_int_t)b->bad, "until",
+			  b->check_known ? check_name(&b->check) : "every check", "until_given",
+			  b->check_given, "result", bisect_result_name(a->result), "exit_code", exit_code,
+			  "answer", a->line, "first_bad", first_bad, "range", range, "verdict", verdict,
+			  "excerpt", a->bad_step ? a->bad_step->excerpt : NULL, "regressions", regressions,
+			  "steps", steps_json(b), "builds", (json_int_t)b->nsteps, "seconds",
+			  total_seconds(b));
 	free(finished);
 	return doc;
 }
@@ -310,11 +316,12 @@ static void carry_in_records(const struct bisect *b, const json_t *doc)
 		kb_clear_error();
 		return;
 	}
-	json_t *summary = json_pack("{s:O,s:O,s:O,s:O,s:O,s:O,s:O,s:s}", "result", json_object_get(doc, "result"),
-				    "answer", json_object_get(doc, "answer"), "until", json_object_get(doc, "until"),
-				    "first_bad", json_object_get(doc, "first_bad"), "range", json_object_get(doc, "range"),
-				    "verdict", json_object_get(doc, "verdict"), "builds", json_object_get(doc, "builds"),
-				    "document", OUT_BISECT_JSON);
+	json_t *summary = json_pack("{s:O,s:O,s:O,s:O,s:O,s:O,s:O,s:s}", "result",
+				    json_object_get(doc, "result"), "answer", json_object_get(doc, "answer"),
+				    "until", json_object_get(doc, "until"), "first_bad",
+				    json_object_get(doc, "first_bad"), "range", json_object_get(doc, "range"),
+				    "verdict", json_object_get(doc, "verdict"), "builds",
+				    json_object_get(doc, "builds"), "document", OUT_BISECT_JSON);
 	json_object_set_new(rec, "bisect", summary);
 	char *rp = run_file(b, OUT_RECORD_JSON), *kp = run_file(b, OUT_KCIDB_JSON);
 	json_t *k = kcidb_from_record(rec, b->r->set->report.origin);
@@ -336,8 +343,9 @@ static void print_answer(const struct bisect *b, const struct answer *a, const j
 	if (a->bad_step) {
 		const char *what = check_name(&b->check);
 		if (a->good_step)
-			printf("  %s: %s with the first %zu patches, %s with the first %zu\n", what, a->good_step->value,
-			       a->good_step->prefix, a->bad_step->value, a->bad_step->prefix);
+			printf("  %s: %s with the first %zu patches, %s with the first %zu\n", what,
+			       a->good_step->value, a->good_step->prefix, a->bad_step->value,
+			       a->bad_step->prefix);
 		if (a->bad_step->excerpt && *a->bad_step->excerpt) {
 			printf("  log excerpt (the first %zu patches):\n", a->bad_step->prefix);
 			for (const char *p = a->bad_step->excerpt; *p;) {
@@ -351,7 +359,8 @@ static void print_answer(const struct bisect *b, const struct answer *a, const j
 	for (size_t i = 0; i < b->nsteps; i++) {
 		const struct step *st = &b->steps[i];
 		printf("    %zu. the first %2zu patches  %-5s %-40s %7.1f s\n", i + 1, st->prefix,
-		       st->outcome == STEP_ERROR ? "error" : bisect_verdict_name((enum bisect_verdict)st->outcome),
+		       st->outcome == STEP_ERROR ? "error"
+						 : bisect_verdict_name((enum bisect_verdict)st->outcome),
 		       st->why ? st->why : "", st->seconds);
 	}
 	char *p = run_file(b, OUT_BISECT_JSON);
@@ -435,24 +444,32 @@ static char *one_line(const struct bisect *b, struct answer *a, const struct sea
 		return l;
 	}
 	if (a->result == BISECT_NOT_FOUND)
-		return b->check_given ? xasprintf("not found: the first %zu patches pass %s%s", b->bad, what,
-						  b->bad == b->ser.n ? " (the whole series)" : "")
-				      : xasprintf("not found: the first %zu patches pass build, boot and every self-test: "
-						  "nothing to bisect", b->bad);
+		return b->check_given
+			       ? xasprintf("not found: the first %zu patches pass %s%s", b->bad, what,
+					   b->bad == b->ser.n ? " (the whole series)" : "")
+			       : xasprintf(
+					 "not found: the first %zu patches pass build, boot and every self-test: "
+					 "nothing to bisect",
+					 b->bad);
 	if (o->good_fails) {
 		const struct step *g = step_at(b, b->good);
-		return xasprintf("inconclusive: the first %zu patches (good=%zu) fail %s too (%s): give good= a "
-				 "prefix that passes", b->good, b->good, what,
-				 g && g->why ? g->why : "cannot be tested");
+		return xasprintf(
+			"inconclusive: the first %zu patches (good=%zu) fail %s too (%s): give good= a "
+			"prefix that passes",
+			b->good, b->good, what, g && g->why ? g->why : "cannot be tested");
 	}
 	char *sk = skipped_text(b, a->first, a->last);
 	char *l;
 	if (o->last > b->ser.n || !a->bad_step)
-		l = xasprintf("inconclusive: no tested prefix fails %s, but prefixes %s could not be tested: the "
-			      "first bad patch, if any, is one of %zu..%zu", what, sk, a->first, a->last);
+		l = xasprintf(
+			"inconclusive: no tested prefix fails %s, but prefixes %s could not be tested: the "
+			"first bad patch, if any, is one of %zu..%zu",
+			what, sk, a->first, a->last);
 	else
-		l = xasprintf("inconclusive: the first bad patch is one of %zu..%zu (%s .. %s): prefixes %s could "
-			      "not be tested", a->first, a->last, patch_name(b, a->first), patch_name(b, a->last), sk);
+		l = xasprintf(
+			"inconclusive: the first bad patch is one of %zu..%zu (%s .. %s): prefixes %s could "
+			"not be tested",
+			a->first, a->last, patch_name(b, a->first), patch_name(b, a->last), sk);
 	free(sk);
 	return l;
 }
@@ -462,7 +479,8 @@ static int check_input(struct bisect *b, char **why)
 	const struct settings *set = b->r->set;
 	*why = NULL;
 	if (set->patches.upto >= 0) {
-		*why = xstrdup("patches.upto is kbuild bisect's own (each step sets it): give good= and bad= instead");
+		*why = xstrdup(
+			"patches.upto is kbuild bisect's own (each step sets it): give good= and bad= instead");
 		return -1;
 	}
 	if (!set->patches.series) {
@@ -484,14 +502,16 @@ static int check_input(struct bisect *b, char **why)
 	b->bad = set->bisect.bad < 0 ? n : (size_t)set->bisect.bad;
 	b->good = (size_t)set->bisect.good;
 	if (b->bad > n)
-		*why = xasprintf("bad=%zu is out of range: the series %s has %zu patches (bad=1..%zu)", b->bad,
-				 b->ser.file, n, n);
+		*why = xasprintf("bad=%zu is out of range: the series %s has %zu patches (bad=1..%zu)",
+				 b->bad, b->ser.file, n, n);
 	else if (b->good >= n)
-		*why = xasprintf("good=%zu is out of range: the series %s has %zu patches (good=0..%zu)", b->good,
-				 b->ser.file, n, n - 1);
+		*why = xasprintf("good=%zu is out of range: the series %s has %zu patches (good=0..%zu)",
+				 b->good, b->ser.file, n, n - 1);
 	else if (b->good >= b->bad)
-		*why = xasprintf("good=%zu is not below bad=%zu: good is a prefix that passes, bad a longer one that "
-				 "fails", b->good, b->bad);
+		*why = xasprintf(
+			"good=%zu is not below bad=%zu: good is a prefix that passes, bad a longer one that "
+			"fails",
+			b->good, b->bad);
 	if (*why)
 		return -1;
 	if (set->bisect.until) {
@@ -529,7 +549,8 @@ int bisect_main(struct run *r, int (*run_chain)(struct run *r))
 		goto out;
 	}
 	fprintf(stderr, "bisect: %s, patches %zu..%zu of %zu (good=%zu bad=%zu), until %s\n", b.ser.file,
-		b.good + 1, b.bad, b.ser.n, b.good, b.bad, b.check_given ? check_name(&b.check) : "the first failure");
+		b.good + 1, b.bad, b.ser.n, b.good, b.bad,
+		b.check_given ? check_name(&b.check) : "the first failure");
 
 	struct bisect_search s;
 	search_init(&s, b.good, b.bad);
@@ -550,8 +571,10 @@ int bisect_main(struct run *r, int (*run_chain)(struct run *r))
 		}
 		if (c == 0 && st->outcome == STEP_BAD) {
 			char *rp = run_file(&b, OUT_RESULTS_JSON), *sp = run_file(&b, OUT_SERIAL_LOG);
-			json_t *results = b.check.kind == CHECK_TEST && path_exists(rp) ? json_read_file(rp) : NULL;
-			char *serial = b.check.kind == CHECK_BOOT ? file_tail(sp, 20, SERIAL_TAIL_BYTES) : NULL;
+			json_t *results = b.check.kind == CHECK_TEST && path_exists(rp) ? json_read_file(rp)
+											: NULL;
+			char *serial = b.check.kind == CHECK_BOOT ? file_tail(sp, 20, SERIAL_TAIL_BYTES)
+								  : NULL;
 			kb_clear_error();
 			st->excerpt = step_excerpt(rec, &b.check, results, serial);
 			json_decref(results);
@@ -582,8 +605,8 @@ int bisect_main(struct run *r, int (*run_chain)(struct run *r))
 			code = bad_input(&b, xasprintf("the first %zu patches: %s", b.bad, st->why));
 			goto out_search;
 		}
-		fprintf(stderr, "bisect: step 1: the first %zu patches fail %s (%s)\n", b.bad, check_name(&b.check),
-			st->why ? st->why : "");
+		fprintf(stderr, "bisect: step 1: the first %zu patches fail %s (%s)\n", b.bad,
+			check_name(&b.check), st->why ? st->why : "");
 		search_record(&s, b.bad, BISECT_BAD);
 	}
 	long next;
@@ -597,8 +620,8 @@ int bisect_main(struct run *r, int (*run_chain)(struct run *r))
 		}
 		const struct step *st = &b.steps[b.nsteps - 1];
 		if (st->outcome == STEP_ERROR) {
-			fprintf(stderr, "kbuild bisect: step %zu (the first %zu patches): %s; see %s\n", b.nsteps,
-				st->prefix, st->why, st->record);
+			fprintf(stderr, "kbuild bisect: step %zu (the first %zu patches): %s; see %s\n",
+				b.nsteps, st->prefix, st->why, st->record);
 			code = BISECT_EXIT_ERROR;
 			break;
 		}

@@ -17,7 +17,9 @@ void search_free(struct bisect_search *s)
 void search_record(struct bisect_search *s, size_t prefix, enum bisect_verdict v)
 {
 	if (prefix <= s->bad)
-		s->state[prefix] = v == BISECT_GOOD ? SEARCH_GOOD : v == BISECT_BAD ? SEARCH_BAD : SEARCH_SKIP;
+		s->state[prefix] = v == BISECT_GOOD  ? SEARCH_GOOD
+				   : v == BISECT_BAD ? SEARCH_BAD
+						     : SEARCH_SKIP;
 }
 
 /* hi: the first prefix above good known to fail, or bad+1 (none yet: the

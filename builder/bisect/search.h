@@ -21,16 +21,16 @@
 enum search_state { SEARCH_UNTESTED, SEARCH_GOOD, SEARCH_BAD, SEARCH_SKIP };
 
 struct bisect_search {
-	size_t good, bad;          /* the prefixes given (good < bad) */
-	enum search_state *state;  /* per prefix 0..bad */
+	size_t good, bad;         /* the prefixes given (good < bad) */
+	enum search_state *state; /* per prefix 0..bad */
 };
 
 /* The outcome once search_next() has nothing more to test. */
 struct search_outcome {
 	enum bisect_result result;
-	size_t first, last;        /* the first bad patch is one of first..last (found: first == last) */
-	size_t good_prefix;        /* the last prefix known to pass (good, or one tested) */
-	bool good_fails;           /* inconclusive because prefix good fails (or cannot be tested) */
+	size_t first, last; /* the first bad patch is one of first..last (found: first == last) */
+	size_t good_prefix; /* the last prefix known to pass (good, or one tested) */
+	bool good_fails;    /* inconclusive because prefix good fails (or cannot be tested) */
 };
 
 void search_init(struct bisect_search *s, size_t good, size_t bad);

@@ -61,8 +61,9 @@ static enum stage_kind kind_of(const char *stage)
 		const char *name;
 		enum stage_kind kind;
 	} kinds[] = {
-		{"fetch", KIND_SOURCE}, {"extract", KIND_SOURCE}, {"patch", KIND_PATCH}, {"config", KIND_BUILD},
-		{"build", KIND_BUILD},	{"install", KIND_BUILD},  {"boot", KIND_BOOT},	 {"qa", KIND_QA},
+		{"fetch", KIND_SOURCE}, {"extract", KIND_SOURCE}, {"patch", KIND_PATCH},
+		{"config", KIND_BUILD}, {"build", KIND_BUILD},    {"install", KIND_BUILD},
+		{"boot", KIND_BOOT},    {"qa", KIND_QA},
 	};
 	for (size_t i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++)
 		if (!strcmp(kinds[i].name, stage))
@@ -104,7 +105,8 @@ static const char *first_failed_test(const json_t *rec)
 {
 	const char *k;
 	json_t *v;
-	json_object_foreach((json_t *)json_object_get(rec, "tests"), k, v) {
+	json_object_foreach((json_t *)json_object_get(rec, "tests"), k, v)
+	{
 		enum test_status s;
 		if (strchr(k, '.') || !test_status_parse(json_member_str(v, "status"), &s))
 			continue;
@@ -190,8 +192,9 @@ int check_from_record(const json_t *rec, struct bisect_check *c, char **why)
 		*why = xasprintf("the %s stage failed: the source could not be prepared", failed);
 		return -1;
 	case KIND_PATCH:
-		*why = xstrdup("the series does not apply (the patch stage failed): that is no build, boot or "
-			       "self-test failure; fix the series, or give bad= a prefix that applies");
+		*why = xstrdup(
+			"the series does not apply (the patch stage failed): that is no build, boot or "
+			"self-test failure; fix the series, or give bad= a prefix that applies");
 		return -2;
 	case KIND_BUILD:
 		c->kind = CHECK_BUILD;
@@ -207,7 +210,8 @@ int check_from_record(const json_t *rec, struct bisect_check *c, char **why)
 	case KIND_QA: {
 		const char *test = first_failed_test(rec);
 		if (!test) {
-			*why = xstrdup("the qa stage failed without a failed self-test (the guest never reported)");
+			*why = xstrdup(
+				"the qa stage failed without a failed self-test (the guest never reported)");
 			return -2;
 		}
 		*c = (struct bisect_check){.kind = CHECK_TEST, .test = xstrdup(test)};
@@ -241,7 +245,8 @@ static char *lines_of(const char *text, const char *only, size_t max)
 	return out;
 }
 
-char *step_excerpt(const json_t *rec, const struct bisect_check *c, const json_t *results, const char *serial_tail)
+char *step_excerpt(const json_t *rec, const struct bisect_check *c, const json_t *results,
+		   const char *serial_tail)
 {
 	const json_t *failure = json_object_get(rec, "failure");
 	const char *stage = json_member_str(failure, "stage"), *tail = json_member_str(failure, "log_tail");
@@ -252,9 +257,11 @@ char *step_excerpt(const json_t *rec, const struct bisect_check *c, const json_t
 	if (c->kind == CHECK_TEST) {
 		size_t i;
 		json_t *t;
-		json_array_foreach(json_object_get(results, "tests"), i, t)
-			if (!strcmp(json_member_str(t, "name") ?: "", c->test) && json_member_str(t, "log"))
-				return lines_of(json_member_str(t, "log"), NULL, 2 * EXCERPT_LINES);
+		json_array_foreach(json_object_get(results, "tests"), i,
+				   t) if (!strcmp(json_member_str(t, "name") ?: "", c->test) &&
+					  json_member_str(t, "log")) return lines_of(json_member_str(t,
+												     "log"),
+										     NULL, 2 * EXCERPT_LINES);
 	}
 	return stage ? lines_of(tail, NULL, EXCERPT_LINES) : xstrdup("");
 }

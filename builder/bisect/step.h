@@ -47,6 +47,7 @@ int check_from_record(const json_t *rec, struct bisect_check *c, char **why);
  * test's KTAP from results (results.json's document, may be NULL), or the
  * failed stage's log tail. serial_tail: the end of the guest's console
  * (may be NULL). */
-char *step_excerpt(const json_t *rec, const struct bisect_check *c, const json_t *results, const char *serial_tail);
+char *step_excerpt(const json_t *rec, const struct bisect_check *c, const json_t *results,
+		   const char *serial_tail);
 
 #endif

@@ -60,7 +60,8 @@ int boot_entry_check(const struct boot_entry *e)
 	if (boot_check_charset("boot.id", e->id, "._-") < 0)
 		return -1;
 	if (!e->root || !*e->root)
-		return kb_fail("boot.root: not set (the fleet hosts' root device: /dev/sda2, UUID=..., LABEL=...)");
+		return kb_fail(
+			"boot.root: not set (the fleet hosts' root device: /dev/sda2, UUID=..., LABEL=...)");
 	if (boot_check_charset("boot.root", e->root, "=/._:-") < 0)
 		return -1;
 	if (e->cmdline && boot_check_cmdline("boot.cmdline", e->cmdline) < 0)
@@ -75,7 +76,8 @@ int boot_entry_check(const struct boot_entry *e)
 				       e->bootdir);
 	}
 	if (e->panic < 0 || e->panic > 3600)
-		return kb_fail("boot.panic: %ld is out of range (0..3600 seconds; 0: no panic= argument)", e->panic);
+		return kb_fail("boot.panic: %ld is out of range (0..3600 seconds; 0: no panic= argument)",
+			       e->panic);
 	return 0;
 }
 

@@ -7,14 +7,15 @@
 #include "lib/util.h"
 
 struct boot_entry {
-	const char *release;      /* R: vmlinuz-R, initramfs-R.img */
-	const char *title;        /* menu title */
-	const char *id;           /* GRUB2 --id prefix and BLS file name prefix, e.g. "kbuild" */
-	const char *root;         /* the kernel's root= value: /dev/sda2, UUID=..., LABEL=... */
-	const char *cmdline;      /* further kernel arguments, or NULL */
-	const char *legacy_root;  /* GRUB legacy device of /boot, e.g. "(hd0,0)" */
-	const char *bootdir;      /* directory of the kernel files on that device: "" (a /boot partition) or "/boot" */
-	long panic;               /* panic=N seconds; 0: none */
+	const char *release;     /* R: vmlinuz-R, initramfs-R.img */
+	const char *title;       /* menu title */
+	const char *id;          /* GRUB2 --id prefix and BLS file name prefix, e.g. "kbuild" */
+	const char *root;        /* the kernel's root= value: /dev/sda2, UUID=..., LABEL=... */
+	const char *cmdline;     /* further kernel arguments, or NULL */
+	const char *legacy_root; /* GRUB legacy device of /boot, e.g. "(hd0,0)" */
+	const char *
+		bootdir; /* directory of the kernel files on that device: "" (a /boot partition) or "/boot" */
+	long panic;      /* panic=N seconds; 0: none */
 };
 
 /* 0, or -1 with kb_fail() naming the boot.* key of the first value that

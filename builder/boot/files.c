@@ -96,7 +96,9 @@ int boot_files_write(struct boot_plan *bp, const char *dir, FILE *log)
 		size_t len;
 		char *conf = read_file(bp->grubconf, &len);
 		char *kernel = boot_entry_kernel_path(e);
-		char *edited = conf ? grubconf_add_entry(conf, bp->grubconf, stanza, kernel, bp->mode, &bp->ed) : NULL;
+		char *edited = conf ? grubconf_add_entry(conf, bp->grubconf, stanza, kernel, bp->mode,
+							 &bp->ed)
+				    : NULL;
 		if (!edited)
 			rc = -1;
 		else
@@ -107,9 +109,10 @@ int boot_files_write(struct boot_plan *bp, const char *dir, FILE *log)
 				rc = -1;
 		}
 		if (rc == 0 && log)
-			fprintf(log, "grub.conf: %zu entries; default %ld -> %ld, fallback %ld -> %ld (mode %s)\n",
-				bp->ed.old_entries, bp->ed.old_default, bp->ed.new_default, bp->ed.old_fallback,
-				bp->ed.new_fallback, boot_mode_names[bp->mode]);
+			fprintf(log,
+				"grub.conf: %zu entries; default %ld -> %ld, fallback %ld -> %ld (mode %s)\n",
+				bp->ed.old_entries, bp->ed.old_default, bp->ed.new_default,
+				bp->ed.old_fallback, bp->ed.new_fallback, boot_mode_names[bp->mode]);
 		free(edited);
 		free(kernel);
 		free(conf);

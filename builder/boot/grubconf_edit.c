@@ -7,11 +7,11 @@
 
 /* One line of the file: its span, and its command word and argument. */
 struct line {
-	const char *start;   /* first byte */
-	size_t len;          /* up to, not including, '\n' */
-	const char *cmd;     /* first word, or NULL for blank/comment lines */
+	const char *start; /* first byte */
+	size_t len;        /* up to, not including, '\n' */
+	const char *cmd;   /* first word, or NULL for blank/comment lines */
 	size_t cmd_len;
-	const char *arg;     /* after the separator, up to the line's end */
+	const char *arg; /* after the separator, up to the line's end */
 	size_t arg_len;
 };
 
@@ -75,8 +75,8 @@ static long entry_number(const char *arg, size_t len)
 struct inspect_ctx {
 	const char *name;
 	struct grubconf_edit *ed;
-	bool details;        /* second pass: the default stanza's root and kernel */
-	long entry;          /* current stanza, -1 in the header */
+	bool details; /* second pass: the default stanza's root and kernel */
+	long entry;   /* current stanza, -1 in the header */
 	size_t default_line, fallback_line;
 };
 
@@ -110,9 +110,10 @@ static int inspect_line(const struct line *l, size_t lineno, void *ctx)
 		long n = entry_number(l->arg, l->arg_len);
 		if (n < 0) {
 			if (is_default && l->arg_len >= 5 && !strncmp(l->arg, "saved", 5))
-				return kb_fail("%s:%zu: 'default saved' is not supported: the saved entry number "
-					       "would point at another entry once the new one is first",
-					       c->name, lineno);
+				return kb_fail(
+					"%s:%zu: 'default saved' is not supported: the saved entry number "
+					"would point at another entry once the new one is first",
+					c->name, lineno);
 			return kb_fail("%s:%zu: %s needs one entry number", c->name, lineno,
 				       is_default ? "default" : "fallback");
 		}
@@ -138,7 +139,10 @@ static int inspect_line(const struct line *l, size_t lineno, void *ctx)
 
 int grubconf_inspect(const char *conf, const char *name, struct grubconf_edit *ed)
 {
-	*ed = (struct grubconf_edit){.old_default = 0, .old_fallback = -1, .new_fallback = -1, .once_entry = -1};
+	*ed = (struct grubconf_edit){.old_default = 0,
+				     .old_fallback = -1,
+				     .new_fallback = -1,
+				     .once_entry = -1};
 	/* Two passes: `default` names the stanza whose details are copied, and
 	 * nothing forces it to come before that stanza's lines are read. */
 	struct inspect_ctx c = {.name = name, .ed = ed, .entry = -1};
@@ -170,7 +174,7 @@ static int find_duplicate(const struct line *l, size_t lineno, void *ctx)
 	size_t n = strlen(c->kernel_path);
 	const char *a = l->arg;
 	if (l->arg_len >= 5 && !strncmp(a, "/boot", 5) && strncmp(c->kernel_path, "/boot/", 6))
-		a += 5;   /* the same file seen from / instead of /boot */
+		a += 5; /* the same file seen from / instead of /boot */
 	size_t rest = l->arg_len - (size_t)(a - l->arg);
 	if (rest >= n && !strncmp(a, c->kernel_path, n) && (rest == n || a[n] == ' ' || a[n] == '\t'))
 		return kb_fail("%s:%zu: there is an entry for %s already", c->name, lineno, c->kernel_path);
@@ -244,7 +248,7 @@ static int write_line(const struct line *l, size_t lineno, void *ctx)
 				put(c, "\n", 1);
 			return 0;
 		}
-		return 0;   /* unreachable: both modes keep a number for every line they saw */
+		return 0; /* unreachable: both modes keep a number for every line they saw */
 	}
 	put(c, l->start, l->len + (has_nl ? 1 : 0));
 	return 0;

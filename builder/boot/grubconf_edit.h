@@ -10,12 +10,12 @@
 
 /* What the edit found and chose (entry numbers count from 0, as GRUB's do). */
 struct grubconf_edit {
-	size_t old_entries;   /* stanzas in the original */
-	long old_default;     /* the original default entry */
-	long old_fallback;    /* the original fallback, or -1 */
-	long new_default;     /* in the edited file */
-	long new_fallback;    /* in the edited file, or -1 */
-	long once_entry;      /* the entry to boot once (mode once: 0), or -1 */
+	size_t old_entries; /* stanzas in the original */
+	long old_default;   /* the original default entry */
+	long old_fallback;  /* the original fallback, or -1 */
+	long new_default;   /* in the edited file */
+	long new_fallback;  /* in the edited file, or -1 */
+	long once_entry;    /* the entry to boot once (mode once: 0), or -1 */
 	/* From the original default entry, for entries that copy it (grubby's
 	 * --copy-default): its `root` device and the root= of its kernel line,
 	 * and whether its kernel path starts with /boot/. NULL when absent. */

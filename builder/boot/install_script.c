@@ -9,28 +9,27 @@
 /* Common start: the kernel's files must be on the host already. */
 static char *prologue(const char *name, const struct boot_entry *e, enum boot_mode mode, const char *what)
 {
-	char *s = xasprintf(
-		"#!/bin/sh\n"
-		"# Written by kbuild: the staged upgrade to %s on a %s host, mode %s.\n"
-		"# Run on the fleet host, as root, from the directory kbuild wrote it to:\n"
-		"#   sh %s          add the entry and select it for the next boot%s\n"
-		"#   sh %s bless    after a good boot of %s: make it the saved default\n"
-		"# ROOT (default /) is the host's root directory; vmlinuz-%s and\n"
-		"# initramfs-%s.img must be installed in ROOT/boot first.\n"
-		"set -eu\n"
-		"release=%s\n"
-		"root=${ROOT:-/}\n"
-		"boot=${root%%/}/boot\n"
-		"die() {\n"
-		"\techo \"%s: $*\" >&2\n"
-		"\texit 1\n"
-		"}\n"
-		"for f in \"$boot/vmlinuz-$release\" \"$boot/initramfs-$release.img\"; do\n"
-		"\t[ -f \"$f\" ] || die \"$f is missing: install the kernel's files first\"\n"
-		"done\n",
-		e->release, what, boot_mode_names[mode], name,
-		mode == BOOT_MODE_ONCE ? " only" : " and after", name, e->release, e->release, e->release,
-		e->release, name);
+	char *s = xasprintf("#!/bin/sh\n"
+			    "# Written by kbuild: the staged upgrade to %s on a %s host, mode %s.\n"
+			    "# Run on the fleet host, as root, from the directory kbuild wrote it to:\n"
+			    "#   sh %s          add the entry and select it for the next boot%s\n"
+			    "#   sh %s bless    after a good boot of %s: make it the saved default\n"
+			    "# ROOT (default /) is the host's root directory; vmlinuz-%s and\n"
+			    "# initramfs-%s.img must be installed in ROOT/boot first.\n"
+			    "set -eu\n"
+			    "release=%s\n"
+			    "root=${ROOT:-/}\n"
+			    "boot=${root%%/}/boot\n"
+			    "die() {\n"
+			    "\techo \"%s: $*\" >&2\n"
+			    "\texit 1\n"
+			    "}\n"
+			    "for f in \"$boot/vmlinuz-$release\" \"$boot/initramfs-$release.img\"; do\n"
+			    "\t[ -f \"$f\" ] || die \"$f is missing: install the kernel's files first\"\n"
+			    "done\n",
+			    e->release, what, boot_mode_names[mode], name,
+			    mode == BOOT_MODE_ONCE ? " only" : " and after", name, e->release, e->release,
+			    e->release, e->release, name);
 	return s;
 }
 
@@ -89,10 +88,11 @@ char *install_script_legacy(const struct boot_entry *e, enum boot_mode mode, con
 	} else {
 		char *title = sh_quote_word(e->title), *args = boot_entry_kernel_args(e);
 		char *qargs = sh_quote_word(args);
-		add = xasprintf("\t# grubby puts the new entry first, as kbuild's own edit does\n"
-				"\tgrubby --add-kernel=\"$boot/vmlinuz-$release\" --initrd=\"$boot/initramfs-$release.img\" \\\n"
-				"\t\t--title=%s --copy-default --args=%s\n",
-				title, qargs);
+		add = xasprintf(
+			"\t# grubby puts the new entry first, as kbuild's own edit does\n"
+			"\tgrubby --add-kernel=\"$boot/vmlinuz-$release\" --initrd=\"$boot/initramfs-$release.img\" \\\n"
+			"\t\t--title=%s --copy-default --args=%s\n",
+			title, qargs);
 		free(title);
 		free(args);
 		free(qargs);

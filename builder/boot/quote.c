@@ -9,7 +9,8 @@ int boot_check_line(const char *key, const char *v)
 {
 	for (const unsigned char *p = (const unsigned char *)v; *p; p++) {
 		if (*p == '\n')
-			return kb_fail("%s: a newline would end the line early and start a command of its own", key);
+			return kb_fail(
+				"%s: a newline would end the line early and start a command of its own", key);
 		if (*p < 0x20 || *p == 0x7f)
 			return kb_fail("%s: control character 0x%02x is not allowed", key, *p);
 	}
@@ -25,9 +26,11 @@ int boot_check_charset(const char *key, const char *v, const char *extra)
 			  strchr(extra, *p);
 		if (!ok) {
 			if ((unsigned char)*p < 0x20)
-				return kb_fail("%s: control character 0x%02x is not allowed", key, (unsigned char)*p);
-			return kb_fail("%s: character '%c' is not allowed in '%s' (letters, digits and %s only)",
-				       key, *p, v, extra);
+				return kb_fail("%s: control character 0x%02x is not allowed", key,
+					       (unsigned char)*p);
+			return kb_fail(
+				"%s: character '%c' is not allowed in '%s' (letters, digits and %s only)",
+				key, *p, v, extra);
 		}
 	}
 	return 0;
@@ -41,8 +44,9 @@ int boot_check_cmdline(const char *key, const char *v)
 	for (const char *p = v; *p; p++)
 		quotes += *p == '"';
 	if (quotes % 2)
-		return kb_fail("%s: unbalanced '\"' in '%s' (the kernel would read the rest of the line as one value)",
-			       key, v);
+		return kb_fail(
+			"%s: unbalanced '\"' in '%s' (the kernel would read the rest of the line as one value)",
+			key, v);
 	return 0;
 }
 

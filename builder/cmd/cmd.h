@@ -17,8 +17,8 @@ struct command {
 	const char *help;
 };
 
-extern const struct command command_make, command_rollout, command_status, command_clean,
-	command_list, command_keys, command_matrix, command_compare, command_verify, command_report, command_bisect;
+extern const struct command command_make, command_rollout, command_status, command_clean, command_list,
+	command_keys, command_matrix, command_compare, command_verify, command_report, command_bisect;
 /* `kbuild STAGE`: the chain up to and including that stage (r->last). */
 extern const struct command command_stage;
 

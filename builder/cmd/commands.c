@@ -12,17 +12,19 @@ static int cmd_version(struct run *r);
 
 static const struct command command_help = {"help", CMD_HOME, cmd_help, "this text (also --help, -h)"};
 static const struct command command_version = {"version", CMD_HOME, cmd_version,
-	"kbuild's version (also --version)"};
+					       "kbuild's version (also --version)"};
 
 static const struct command *const commands[] = {
-	&command_make, &command_rollout, &command_bisect, &command_status, &command_clean, &command_list, &command_keys,
-	&command_matrix, &command_compare, &command_verify, &command_report, &command_help, &command_version,
+	&command_make,   &command_rollout, &command_bisect,  &command_status,  &command_clean,
+	&command_list,   &command_keys,    &command_matrix,  &command_compare, &command_verify,
+	&command_report, &command_help,    &command_version,
 };
 #define N_COMMANDS (sizeof(commands) / sizeof(commands[0]))
 
 void command_usage(FILE *f)
 {
-	fprintf(f, "usage: kbuild COMMAND [profile=NAME] [O=DIR] [key=value | key+=value ...]\n\ncommands:\n");
+	fprintf(f,
+		"usage: kbuild COMMAND [profile=NAME] [O=DIR] [key=value | key+=value ...]\n\ncommands:\n");
 	for (size_t i = 0; i < N_COMMANDS; i++)
 		fprintf(f, "  %-10s %s\n", commands[i]->name, commands[i]->help);
 	fprintf(f, "\nstages (kbuild STAGE runs the chain up to and including STAGE):\n");

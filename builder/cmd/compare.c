@@ -44,9 +44,11 @@ static int compare_main(int argc, char **argv)
 		} else if (!strchr(a, '=') && np < 2)
 			paths[np++] = a;
 		else {
-			fprintf(stderr, "kbuild compare: unexpected argument '%s'\n"
-					"usage: kbuild compare OLD NEW [format=text|json] [size-threshold=PCT] "
-					"[time-threshold=PCT]\n", a);
+			fprintf(stderr,
+				"kbuild compare: unexpected argument '%s'\n"
+				"usage: kbuild compare OLD NEW [format=text|json] [size-threshold=PCT] "
+				"[time-threshold=PCT]\n",
+				a);
 			return 2;
 		}
 	}
@@ -61,8 +63,7 @@ static int compare_main(int argc, char **argv)
 		return 2;
 	}
 	json_t *ch = compare_records(old, new, &o);
-	char *text = json ? json_dumps(ch, JSON_DOC_FLAGS)
-			  : compare_text(ch);
+	char *text = json ? json_dumps(ch, JSON_DOC_FLAGS) : compare_text(ch);
 	fputs(text, stdout);
 	if (json)
 		fputc('\n', stdout);
@@ -80,4 +81,4 @@ static int cmd_compare(struct run *r)
 }
 
 const struct command command_compare = {"compare", CMD_HOME, cmd_compare,
-	"what changed between two runs: compare OLD NEW [format=json]"};
+					"what changed between two runs: compare OLD NEW [format=json]"};

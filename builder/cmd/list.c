@@ -31,7 +31,8 @@ static int cmd_list(struct run *r)
 			} else {
 				struct settings s;
 				settings_resolve(&p, &s);
-				printf("%-20s %s\n", name, s.profile.description ? s.profile.description : "");
+				printf("%-20s %s\n", name,
+				       s.profile.description ? s.profile.description : "");
 				settings_free(&s);
 				profile_free(&p);
 			}

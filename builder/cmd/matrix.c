@@ -10,4 +10,4 @@ static int cmd_matrix(struct run *r)
 }
 
 const struct command command_matrix = {"matrix", CMD_HOME, cmd_matrix,
-	"several profiles at once: matrix profile=a,b|LIST [O=DIR] [jobs=N]"};
+				       "several profiles at once: matrix profile=a,b|LIST [O=DIR] [jobs=N]"};

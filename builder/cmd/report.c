@@ -30,8 +30,10 @@ static int cmd_report(struct run *r)
 	if (rc < 0)
 		fprintf(stderr, "kbuild: report: %s\n", kb_last_error());
 	else
-		fprintf(stderr, "report: %s from %zu kept run%s: history read in %.3f s, page written in %.3f s\n", page,
-			json_array_size(runs), json_array_size(runs) == 1 ? "" : "s", t_load, now_seconds() - t0);
+		fprintf(stderr,
+			"report: %s from %zu kept run%s: history read in %.3f s, page written in %.3f s\n",
+			page, json_array_size(runs), json_array_size(runs) == 1 ? "" : "s", t_load,
+			now_seconds() - t0);
 	report_summary(stderr, doc, rc == 0 ? page : NULL, report_use_color(stderr));
 	free(title);
 	free(page);
@@ -41,5 +43,6 @@ static int cmd_report(struct run *r)
 	return rc < 0 ? 1 : 0;
 }
 
-const struct command command_report = {"report", CMD_RUN, cmd_report,
-	"write O/report.html again from O/record.json and the history, and print the summary"};
+const struct command command_report =
+	{"report", CMD_RUN, cmd_report,
+	 "write O/report.html again from O/record.json and the history, and print the summary"};

@@ -10,5 +10,6 @@ static int cmd_rollout(struct run *r)
 	return command_run_chain_then(r, rollout_run);
 }
 
-const struct command command_rollout = {"rollout", CMD_RUN, cmd_rollout,
+const struct command command_rollout = {
+	"rollout", CMD_RUN, cmd_rollout,
 	"up to grub, then prove the staged upgrade on a QEMU fleet host (exit 0 passed, 4 rolled back, 1 failed)"};

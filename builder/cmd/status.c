@@ -9,4 +9,4 @@ static int cmd_status(struct run *r)
 }
 
 const struct command command_status = {"status", CMD_RUN, cmd_status,
-	"show each stage as done, stale (and why) or not run"};
+				       "show each stage as done, stale (and why) or not run"};

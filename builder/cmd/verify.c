@@ -24,18 +24,23 @@ static int cmd_verify(struct run *r)
 		else if (!strncmp(argv[i], "pubkey=", 7))
 			pubkey = argv[i] + 7;
 		else {
-			fprintf(stderr, "kbuild: verify: unknown argument '%s' (bundle=PATH, root=DIR, release=R, provenance=FILE, pubkey=FILE)\n", argv[i]);
+			fprintf(stderr,
+				"kbuild: verify: unknown argument '%s' (bundle=PATH, root=DIR, release=R, provenance=FILE, pubkey=FILE)\n",
+				argv[i]);
 			return 2;
 		}
 	}
 	if ((!bundle || !*bundle) && (!root || !*root)) {
-		fprintf(stderr, "kbuild: verify needs bundle=PATH (a bundle tarball or directory) or root=DIR\n");
+		fprintf(stderr,
+			"kbuild: verify needs bundle=PATH (a bundle tarball or directory) or root=DIR\n");
 		return 2;
 	}
-	int rc = verify_bundle(bundle && *bundle ? bundle : NULL, root && *root ? root : NULL, release, stdout);
+	int rc = verify_bundle(bundle && *bundle ? bundle : NULL, root && *root ? root : NULL, release,
+			       stdout);
 	/* The SBOM and provenance are the bundle's: checked on a bundle, not on a root. */
 	if (rc >= 0 && bundle && *bundle && !(root && *root)) {
-		int ra = verify_attestations(bundle, prov && *prov ? prov : NULL, pubkey && *pubkey ? pubkey : NULL, stdout);
+		int ra = verify_attestations(bundle, prov && *prov ? prov : NULL,
+					     pubkey && *pubkey ? pubkey : NULL, stdout);
 		rc = ra < 0 ? -1 : rc > ra ? rc : ra;
 	}
 	if (rc < 0) {
@@ -45,5 +50,6 @@ static int cmd_verify(struct run *r)
 	return rc;
 }
 
-const struct command command_verify = {"verify", CMD_HOME, cmd_verify,
+const struct command command_verify = {
+	"verify", CMD_HOME, cmd_verify,
 	"bundle=PATH [root=DIR] [pubkey=FILE]: check a bundle (MANIFEST, SBOM, provenance) or an installed root"};

@@ -133,7 +133,8 @@ int outdir_check_removable(const char *dir, const char *home)
 		r = kb_fail("refusing to clean %s: it is %s", abs, what);
 	else if (!path_exists(marker))
 		r = kb_fail("refusing to clean %s: not a kbuild output directory (no %s in it; "
-			    "remove it by hand if it is one from an older kbuild)", abs, OUTDIR_MARKER);
+			    "remove it by hand if it is one from an older kbuild)",
+			    abs, OUTDIR_MARKER);
 	free(marker);
 	free(cwd);
 	free(abs);

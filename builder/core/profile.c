@@ -10,17 +10,17 @@
 /* inih only reports the line of the first error, so the reader callback
  * counts lines itself; the handler then knows where each key came from. */
 struct parse_ctx {
-	const char *pos;     /* the rest of the file's text (read_text: bounded, no NUL) */
+	const char *pos; /* the rest of the file's text (read_text: bounded, no NUL) */
 	const char *file;
 	unsigned line;
 	unsigned section_line; /* where the current [section] header is */
 	bool continuation;     /* the line is indented: it continues the last key */
 	char *last_key;        /* "section.key" of the last entry */
 	struct profile *p;
-	char *inherit;       /* [profile] inherit of this file */
-	struct strv seen;    /* "section.key" set in this file, to refuse duplicates */
-	bool failed;         /* inih goes on after an error; the first one is kept */
-	int too_long;        /* a line did not fit inih's buffer: its size */
+	char *inherit;    /* [profile] inherit of this file */
+	struct strv seen; /* "section.key" set in this file, to refuse duplicates */
+	bool failed;      /* inih goes on after an error; the first one is kept */
+	int too_long;     /* a line did not fit inih's buffer: its size */
 };
 
 static char *reader(char *str, int num, void *stream)
@@ -111,7 +111,7 @@ static const char *value_problem(const struct key_def *d, const char *v)
 	for (const char *c = v; *c; c++)
 		if (((unsigned char)*c < 0x20 && *c != '\t') || *c == 0x7f)
 			return *c == '\n' || *c == '\r' ? "a newline in the value (a value is one line)"
-							  : "a control character in the value";
+							: "a control character in the value";
 	const char *rule = d->rule ? d->rule(v) : NULL;
 	if (rule)
 		return rule;
@@ -149,13 +149,15 @@ static const char *value_problem(const struct key_def *d, const char *v)
 		return r;
 	}
 	case KEY_PKG_TOKEN:
-		if (!isalnum((unsigned char)v[0]) || strspn(v, "abcdefghijklmnopqrstuvwxyz0123456789.+~") != strlen(v))
+		if (!isalnum((unsigned char)v[0]) ||
+		    strspn(v, "abcdefghijklmnopqrstuvwxyz0123456789.+~") != strlen(v))
 			return "expected lowercase letters, digits, '.', '+' or '~', starting with a letter or digit";
 		return NULL;
 	case KEY_PKG_VENDOR: {
 		const char *lt = strchr(v, '<');
 		size_t l = strlen(v);
-		if (!lt || lt == v || v[l - 1] != '>' || strchr(lt + 1, '<') || strchr(v, '%') || strchr(v, '\\'))
+		if (!lt || lt == v || v[l - 1] != '>' || strchr(lt + 1, '<') || strchr(v, '%') ||
+		    strchr(v, '\\'))
 			return "expected 'Name <address>' (no '%' or backslash)";
 		return NULL;
 	}

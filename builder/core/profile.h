@@ -16,9 +16,18 @@
 /* The profile kbuild uses when neither profile= nor $KBUILD_PROFILE names one. */
 #define PROFILE_DEFAULT "debian-6.1-ceph"
 
-enum key_type { KEY_STRING, KEY_LIST, KEY_INT, KEY_BOOL, KEY_SHA256, KEY_URL, KEY_URL_LIST, KEY_CHOICE,
-		KEY_PKG_TOKEN /* lowercase letters, digits, . + ~ : a package name part or release */,
-		KEY_PKG_VENDOR /* "Name <address>" */ };
+enum key_type {
+	KEY_STRING,
+	KEY_LIST,
+	KEY_INT,
+	KEY_BOOL,
+	KEY_SHA256,
+	KEY_URL,
+	KEY_URL_LIST,
+	KEY_CHOICE,
+	KEY_PKG_TOKEN /* lowercase letters, digits, . + ~ : a package name part or release */,
+	KEY_PKG_VENDOR /* "Name <address>" */
+};
 
 /* One key of the schema (core/schema.c). */
 struct key_def {
@@ -32,7 +41,7 @@ struct key_def {
 	/* A further check of the value's shape: NULL when acceptable, else why
 	 * (a static string). NULL: the type's check only. */
 	const char *(*rule)(const char *value);
-	size_t offset;              /* where settings_resolve puts the value in struct settings */
+	size_t offset; /* where settings_resolve puts the value in struct settings */
 	const char *help;
 };
 #define KEY_NO_FIELD ((size_t)-1) /* a key that is not a setting (profile.inherit) */
@@ -42,14 +51,14 @@ extern const struct key_def profile_keys[];
 
 struct profile_value {
 	const struct key_def *def;
-	char *value;      /* lists are stored blank-separated */
-	char *origin;     /* "file:line" or "command line" */
-	bool extends;     /* set by "+=": extends the inherited list */
+	char *value;  /* lists are stored blank-separated */
+	char *origin; /* "file:line" or "command line" */
+	bool extends; /* set by "+=": extends the inherited list */
 };
 
 struct profile {
 	char *name;
-	char *file;       /* the profile's own file */
+	char *file; /* the profile's own file */
 	struct profile_value *v;
 	size_t n;
 };

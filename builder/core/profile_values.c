@@ -25,9 +25,9 @@ const char *value_rule_base(const char *v)
 
 /* ARCH values of the kernel's arch/ directories (and make's x86 aliases). */
 static const char *const arches[] = {
-	"x86_64", "x86", "i386", "arm", "arm64", "riscv", "powerpc", "s390", "mips", "sparc",
-	"sparc64", "um", "loongarch", "m68k", "parisc", "alpha", "sh", "xtensa", "microblaze",
-	"openrisc", "arc", "csky", "hexagon", "nios2", "ia64", NULL,
+	"x86_64",     "x86",      "i386", "arm",       "arm64",   "riscv",  "powerpc", "s390", "mips",
+	"sparc",      "sparc64",  "um",   "loongarch", "m68k",    "parisc", "alpha",   "sh",   "xtensa",
+	"microblaze", "openrisc", "arc",  "csky",      "hexagon", "nios2",  "ia64",    NULL,
 };
 
 const char *value_rule_arch(const char *v)

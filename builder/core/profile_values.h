@@ -6,10 +6,10 @@
 
 /* Each returns NULL when value is acceptable, else the reason (a static
  * string); the schema (core/schema.c) names the rule of each key. */
-const char *value_rule_base(const char *value);   /* config.base: a *config target or a file */
-const char *value_rule_arch(const char *value);   /* build.arch: a kernel architecture */
-const char *value_rule_cc(const char *value);     /* build.cc: words make's shell will not interpret */
-const char *value_rule_cross(const char *value);  /* build.cross: a toolchain prefix */
+const char *value_rule_base(const char *value);  /* config.base: a *config target or a file */
+const char *value_rule_arch(const char *value);  /* build.arch: a kernel architecture */
+const char *value_rule_cc(const char *value);    /* build.cc: words make's shell will not interpret */
+const char *value_rule_cross(const char *value); /* build.cross: a toolchain prefix */
 /* A path that reaches make's command line (O=, and so src/ and build/ below
  * it, a matrix row's label): letters, digits and _.+,@-/ only. make expands
  * '$' in a command-line variable (O='x$(shell cmd)' runs cmd), splits on

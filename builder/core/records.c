@@ -8,11 +8,14 @@
 #include <string.h>
 #include <unistd.h>
 
-#define FIELD(type, member, kind) {#member, kind, offsetof(struct type, member)}
+#define FIELD(type, member, kind)                            \
+	{                                                    \
+#member, kind, offsetof(struct type, member) \
+	}
 /* The field table and the descriptor of struct type, in one statement. */
-#define RECORD_DESC(type, file, producer, ...)                                                    \
-	static const struct record_field type##_fields[] = {__VA_ARGS__};                         \
-	const struct record_desc type##_desc = {file, producer, type##_fields,                    \
+#define RECORD_DESC(type, file, producer, ...)                                 \
+	static const struct record_field type##_fields[] = {__VA_ARGS__};      \
+	const struct record_desc type##_desc = {file, producer, type##_fields, \
 						sizeof(type##_fields) / sizeof(type##_fields[0])}
 
 RECORD_DESC(source_rec, "source.rec", "fetch", FIELD(source_rec, kind, REC_STRING),
@@ -134,10 +137,18 @@ static void clear(const struct record_desc *d, void *rec)
 	for (size_t i = 0; i < d->n_fields; i++) {
 		void *m = member(rec, &d->fields[i]);
 		switch (d->fields[i].type) {
-		case REC_STRING: *(char **)m = NULL; break;
-		case REC_LLONG: *(long long *)m = 0; break;
-		case REC_SIZE: *(size_t *)m = 0; break;
-		case REC_DOUBLE: *(double *)m = 0; break;
+		case REC_STRING:
+			*(char **)m = NULL;
+			break;
+		case REC_LLONG:
+			*(long long *)m = 0;
+			break;
+		case REC_SIZE:
+			*(size_t *)m = 0;
+			break;
+		case REC_DOUBLE:
+			*(double *)m = 0;
+			break;
 		}
 	}
 }
@@ -189,7 +200,8 @@ char *record_applied_path(const struct run *r)
 int record_remove(const struct run *r, const struct record_desc *d)
 {
 	char *path = run_path(r, d->file);
-	int rc = unlink(path) < 0 && errno != ENOENT ? kb_fail("cannot remove %s: %s", path, strerror(errno)) : 0;
+	int rc = unlink(path) < 0 && errno != ENOENT ? kb_fail("cannot remove %s: %s", path, strerror(errno))
+						     : 0;
 	free(path);
 	return rc;
 }

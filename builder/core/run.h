@@ -13,11 +13,11 @@ struct rundoc;
 
 struct run {
 	const struct settings *set; /* the profile, resolved (core/settings.h) */
-	const char *home;   /* kbuild's own directory: configs/, patches/, qa/ */
-	char *outdir;       /* out/<profile> or O= */
-	char *cache;        /* shared download cache (KBUILD_CACHE) */
-	char *srcdir;       /* outdir/src: the extracted, patched tree */
-	char *objdir;       /* outdir/build: every object file (make O=) */
+	const char *home;           /* kbuild's own directory: configs/, patches/, qa/ */
+	char *outdir;               /* out/<profile> or O= */
+	char *cache;                /* shared download cache (KBUILD_CACHE) */
+	char *srcdir;               /* outdir/src: the extracted, patched tree */
+	char *objdir;               /* outdir/build: every object file (make O=) */
 	char *installroot;  /* outdir/stage: the install root (lib/modules/R, boot/) the bundle packs */
 	char *logdir;       /* outdir/logs */
 	char *stampdir;     /* outdir/stamps */
@@ -26,8 +26,8 @@ struct run {
 	bool tty;           /* stderr is a terminal: progress bars */
 	const struct stage *const *stages; /* the chain the command runs (stages/chain.h) */
 	size_t n_stages;
-	size_t last;        /* the last stage the command runs */
-	int argc;           /* kbuild's command line, for the reproducer */
+	size_t last; /* the last stage the command runs */
+	int argc;    /* kbuild's command line, for the reproducer */
 	char **argv;
 };
 

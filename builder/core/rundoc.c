@@ -43,8 +43,9 @@ void rundoc_begin(struct rundoc *d, const char *profile, const char *outdir, con
 {
 	char *started = now_iso(), *repro = reproducer(profile, argc, argv);
 	d->root = json_pack("{s:s,s:i,s:s,s:s,s:s,s:s,s:s,s:s,s:{}}", "format", RUNDOC_FORMAT, "version",
-			    RUNDOC_VERSION, "profile", profile, "status", run_status_name(RUN_RUNNING), "outdir",
-			    outdir, "arch", arch, "started", started, "reproducer", repro, "stages");
+			    RUNDOC_VERSION, "profile", profile, "status", run_status_name(RUN_RUNNING),
+			    "outdir", outdir, "arch", arch, "started", started, "reproducer", repro,
+			    "stages");
 	free(repro);
 	free(started);
 }
@@ -97,7 +98,8 @@ static json_t *first_failure(const json_t *stages, const char *logdir)
 {
 	const char *k;
 	json_t *v;
-	json_object_foreach((json_t *)stages, k, v) {
+	json_object_foreach((json_t *)stages, k, v)
+	{
 		enum stage_status s;
 		if (!stage_status_parse(json_member_str(v, "status"), &s) || s != STAGE_FAIL)
 			continue;
@@ -117,7 +119,8 @@ void rundoc_end(struct rundoc *d, int exit_code, const char *logdir)
 {
 	char *done = now_iso();
 	json_object_set_new(d->root, "exit_code", json_integer(exit_code));
-	json_object_set_new(d->root, "status", json_string(run_status_name(exit_code == 0 ? RUN_PASS : RUN_FAIL)));
+	json_object_set_new(d->root, "status",
+			    json_string(run_status_name(exit_code == 0 ? RUN_PASS : RUN_FAIL)));
 	json_object_set_new(d->root, "finished", json_string(done));
 	json_object_set_new(d->root, "failure", first_failure(json_object_get(d->root, "stages"), logdir));
 	free(done);
@@ -125,7 +128,8 @@ void rundoc_end(struct rundoc *d, int exit_code, const char *logdir)
 
 bool rundoc_stage_status(const json_t *doc, const char *stage, enum stage_status *out)
 {
-	return stage_status_parse(json_member_str(json_object_get(json_object_get(doc, "stages"), stage), "status"),
+	return stage_status_parse(json_member_str(json_object_get(json_object_get(doc, "stages"), stage),
+						  "status"),
 				  out);
 }
 

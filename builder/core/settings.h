@@ -14,12 +14,12 @@ struct profile;
 
 /* qa.accel: which QEMU accelerator (guest/accel.h decides for auto). */
 enum accel_mode { ACCEL_AUTO, ACCEL_KVM, ACCEL_TCG };
-extern const char *const accel_mode_names[];   /* in enum order, NULL-terminated */
+extern const char *const accel_mode_names[]; /* in enum order, NULL-terminated */
 
 /* boot.mode: how the grub stage installs the new entry. */
 enum boot_mode {
-	BOOT_MODE_ONCE,     /* the old default stays; the new entry is booted once */
-	BOOT_MODE_DEFAULT,  /* the new entry becomes the default, the old one its fallback */
+	BOOT_MODE_ONCE,    /* the old default stays; the new entry is booted once */
+	BOOT_MODE_DEFAULT, /* the new entry becomes the default, the old one its fallback */
 };
 extern const char *const boot_mode_names[];
 
@@ -30,8 +30,8 @@ extern const char *const rollout_scenario_names[];
 /* Strings point into the profile (valid while it lives); NULL is unset
  * where the key has no default. Lists are owned here. */
 struct settings {
-	const char *name;           /* the profile's name */
-	const char *file;           /* its own file */
+	const char *name; /* the profile's name */
+	const char *file; /* its own file */
 	struct profile_settings {
 		const char *description;
 	} profile;
@@ -41,7 +41,7 @@ struct settings {
 	} source;
 	struct patches_settings {
 		const char *series;
-		long upto;          /* apply only the first upto patches; -1: all */
+		long upto; /* apply only the first upto patches; -1: all */
 	} patches;
 	struct config_settings {
 		const char *base;
@@ -70,8 +70,8 @@ struct settings {
 		long timeout;
 	} rollout;
 	struct bisect_settings {
-		long good, bad;     /* prefixes: known to pass, to fail (-1: the whole series) */
-		const char *until;  /* build, boot or a self-test; NULL: the whole series' first failure */
+		long good, bad;    /* prefixes: known to pass, to fail (-1: the whole series) */
+		const char *until; /* build, boot or a self-test; NULL: the whole series' first failure */
 	} bisect;
 	struct report_settings {
 		const char *history, *origin;

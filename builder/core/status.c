@@ -2,20 +2,25 @@
 
 #include <string.h>
 
-static const char *const stage_names[] = {[STAGE_PASS] = "pass", [STAGE_FAIL] = "fail", [STAGE_SKIP] = "skip"};
+static const char *const stage_names[] =
+	{[STAGE_PASS] = "pass", [STAGE_FAIL] = "fail", [STAGE_SKIP] = "skip"};
 static const char *const run_names[] = {[RUN_RUNNING] = "running", [RUN_PASS] = "pass", [RUN_FAIL] = "fail"};
-static const char *const test_names[] = {[TEST_PASS] = "pass", [TEST_FAIL] = "fail", [TEST_SKIP] = "skip",
-					 [TEST_TODO] = "todo", [TEST_MISSING] = "missing"};
+static const char *const test_names[] = {[TEST_PASS] = "pass",
+					 [TEST_FAIL] = "fail",
+					 [TEST_SKIP] = "skip",
+					 [TEST_TODO] = "todo",
+					 [TEST_MISSING] = "missing"};
 static const char *const verdict_names[] = {
-	[BOOT_PASSED] = "passed",   [BOOT_TESTS_FAILED] = "tests-failed", [BOOT_PANIC] = "panic",
-	[BOOT_TIMEOUT] = "timeout", [BOOT_NO_REPORT] = "no-report",	  [BOOT_ERROR] = "error",
+	[BOOT_PASSED] = "passed",         [BOOT_TESTS_FAILED] = "tests-failed", [BOOT_PANIC] = "panic",
+	[BOOT_TIMEOUT] = "timeout",       [BOOT_NO_REPORT] = "no-report",       [BOOT_ERROR] = "error",
 	[BOOT_KVM_SILENT] = "kvm-silent",
 };
-static const char *const bisect_verdict_names[] = {[BISECT_GOOD] = "good", [BISECT_BAD] = "bad",
-						  [BISECT_SKIP] = "skip"};
-static const char *const bisect_result_names[] = {[BISECT_FOUND] = "found", [BISECT_NOT_FOUND] = "not-found",
-						 [BISECT_INCONCLUSIVE] = "inconclusive",
-						 [BISECT_BAD_INPUT] = "bad-input"};
+static const char *const bisect_verdict_names[] =
+	{[BISECT_GOOD] = "good", [BISECT_BAD] = "bad", [BISECT_SKIP] = "skip"};
+static const char *const bisect_result_names[] = {[BISECT_FOUND] = "found",
+						  [BISECT_NOT_FOUND] = "not-found",
+						  [BISECT_INCONCLUSIVE] = "inconclusive",
+						  [BISECT_BAD_INPUT] = "bad-input"};
 
 #define N(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -86,13 +91,15 @@ const char *bisect_result_name(enum bisect_result r)
 bool bisect_verdict_parse(const char *name, enum bisect_verdict *out)
 {
 	int v;
-	return parse(bisect_verdict_names, N(bisect_verdict_names), name, &v) ? (*out = (enum bisect_verdict)v, true)
-									       : false;
+	return parse(bisect_verdict_names, N(bisect_verdict_names), name, &v)
+		       ? (*out = (enum bisect_verdict)v, true)
+		       : false;
 }
 
 bool bisect_result_parse(const char *name, enum bisect_result *out)
 {
 	int v;
-	return parse(bisect_result_names, N(bisect_result_names), name, &v) ? (*out = (enum bisect_result)v, true)
-									     : false;
+	return parse(bisect_result_names, N(bisect_result_names), name, &v)
+		       ? (*out = (enum bisect_result)v, true)
+		       : false;
 }

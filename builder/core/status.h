@@ -15,13 +15,13 @@ enum run_status { RUN_RUNNING, RUN_PASS, RUN_FAIL };
 enum test_status { TEST_PASS, TEST_FAIL, TEST_SKIP, TEST_TODO, TEST_MISSING };
 /* How a boot ended (guest/qemu.c decides). */
 enum boot_verdict {
-	BOOT_PASSED,        /* guest wrote 0 to the exit port */
-	BOOT_TESTS_FAILED,  /* guest wrote 1 */
-	BOOT_PANIC,         /* kernel panic or oops on the console */
-	BOOT_TIMEOUT,       /* still running at the deadline */
-	BOOT_NO_REPORT,     /* guest powered off without a result */
-	BOOT_ERROR,         /* QEMU failed or exited in an unexpected way */
-	BOOT_KVM_SILENT,    /* under KVM the guest printed nothing within the grace period */
+	BOOT_PASSED,       /* guest wrote 0 to the exit port */
+	BOOT_TESTS_FAILED, /* guest wrote 1 */
+	BOOT_PANIC,        /* kernel panic or oops on the console */
+	BOOT_TIMEOUT,      /* still running at the deadline */
+	BOOT_NO_REPORT,    /* guest powered off without a result */
+	BOOT_ERROR,        /* QEMU failed or exited in an unexpected way */
+	BOOT_KVM_SILENT,   /* under KVM the guest printed nothing within the grace period */
 };
 
 /* A prefix of a series under `kbuild bisect`: passes the check, fails it,

@@ -47,9 +47,10 @@ static json_t *render(const json_t *doc)
 		json_object_set_new(m, "kernel_release", copy(doc, "kernel_release"));
 	if (boot)
 		json_object_set_new(m, "boot",
-				    json_pack("{s:o,s:o,s:o,s:o}", "verdict", member(boot, "verdict"), "accel",
-					      member(boot, "accel"), "accel-why", member(boot, "accel_why"),
-					      "accel-asked", member(boot, "accel_asked")));
+				    json_pack("{s:o,s:o,s:o,s:o}", "verdict", member(boot, "verdict"),
+					      "accel", member(boot, "accel"), "accel-why",
+					      member(boot, "accel_why"), "accel-asked",
+					      member(boot, "accel_asked")));
 	if (json_object_get(doc, "finished"))
 		json_object_set_new(m, "finished", copy(doc, "finished"));
 	return m;

@@ -51,7 +51,9 @@ static int invalidate_from(const struct run *r, const struct stage *const *stage
 {
 	for (size_t k = from; k < n; k++) {
 		char *sp = stamp_path(r, stages[k]);
-		int rc = unlink(sp) < 0 && errno != ENOENT ? kb_fail("cannot remove %s: %s", sp, strerror(errno)) : 0;
+		int rc = unlink(sp) < 0 && errno != ENOENT
+				 ? kb_fail("cannot remove %s: %s", sp, strerror(errno))
+				 : 0;
 		free(sp);
 		if (rc < 0)
 			return -1;

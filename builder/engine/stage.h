@@ -13,7 +13,7 @@
 
 struct stage {
 	const char *name;
-	const char *summary;   /* one line, for `kbuild --help` */
+	const char *summary; /* one line, for `kbuild --help` */
 	/* Adds every input the stage's output depends on (the previous stage's
 	 * digest is added by the pipeline). Returns -1 when an input cannot be
 	 * read (kb_fail says which). */

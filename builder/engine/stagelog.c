@@ -20,8 +20,8 @@ static char *log_path(const struct run *r, const char *stage)
 void stagelog_line(size_t index, size_t total, const char *stage, const char *status, double seconds,
 		   const char *note)
 {
-	fprintf(stderr, "[%2zu/%zu] %-10s %-11s %7.1fs%s%s\n", index + 1, total, stage,
-		status, seconds, note ? "  " : "", note ? note : "");
+	fprintf(stderr, "[%2zu/%zu] %-10s %-11s %7.1fs%s%s\n", index + 1, total, stage, status, seconds,
+		note ? "  " : "", note ? note : "");
 }
 
 void stagelog_begin(struct run *r, const char *stage, const char *why)

@@ -120,8 +120,8 @@ int accel_decide(enum accel_mode mode, const struct accel_facts *f, struct accel
 		c->kvm = false;
 		return 0;
 	}
-	snprintf(c->why, sizeof(c->why), "auto: /dev/kvm opens, the CPU has %s and %s is loaded",
-		 "vmx/svm", f->modules_known ? "kvm_intel/kvm_amd" : "KVM");
+	snprintf(c->why, sizeof(c->why), "auto: /dev/kvm opens, the CPU has %s and %s is loaded", "vmx/svm",
+		 f->modules_known ? "kvm_intel/kvm_amd" : "KVM");
 	c->kvm = true;
 	c->fallback_allowed = true;
 	return 0;

@@ -14,19 +14,19 @@
 
 /* What the decision reads about the host. */
 struct accel_facts {
-	bool kvm_dev_present;   /* /dev/kvm exists */
-	bool kvm_dev_opens;     /* ... and opens read-write for us */
-	int kvm_dev_errno;      /* why it did not open */
-	bool cpu_vmx_svm;       /* "vmx" or "svm" among the CPU flags */
-	bool hw_module;         /* kvm_intel or kvm_amd is loaded */
-	bool pvm_module;        /* kvm_pvm is loaded */
-	bool modules_known;     /* /sys/module could be read at all */
+	bool kvm_dev_present; /* /dev/kvm exists */
+	bool kvm_dev_opens;   /* ... and opens read-write for us */
+	int kvm_dev_errno;    /* why it did not open */
+	bool cpu_vmx_svm;     /* "vmx" or "svm" among the CPU flags */
+	bool hw_module;       /* kvm_intel or kvm_amd is loaded */
+	bool pvm_module;      /* kvm_pvm is loaded */
+	bool modules_known;   /* /sys/module could be read at all */
 };
 
 struct accel_choice {
-	bool kvm;               /* true: -accel kvm -cpu host; false: -accel tcg */
-	bool fallback_allowed;  /* auto chose KVM: a silent guest may be retried under TCG */
-	char why[200];          /* one line for the boot log and metadata.json */
+	bool kvm;              /* true: -accel kvm -cpu host; false: -accel tcg */
+	bool fallback_allowed; /* auto chose KVM: a silent guest may be retried under TCG */
+	char why[200];         /* one line for the boot log and metadata.json */
 };
 
 /* Read the facts below root ("/" on a real host; a fake tree in tests). */

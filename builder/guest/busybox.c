@@ -46,4 +46,3 @@ int busybox_add(struct cpio_tree *t, const char *busybox, struct strv *lib_dirs)
 	cpio_add(t, "sbin/modprobe", CPIO_SYMLINK, 0777, "/bin/busybox", 0);
 	return 0;
 }
-

@@ -11,8 +11,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-void cpio_add(struct cpio_tree *t, const char *path, enum cpio_kind kind, unsigned perm,
-		     const char *src, size_t len)
+void cpio_add(struct cpio_tree *t, const char *path, enum cpio_kind kind, unsigned perm, const char *src,
+	      size_t len)
 {
 	while (*path == '/')
 		path++;
@@ -66,8 +66,7 @@ int cpio_finish(struct cpio_tree *t)
 		if (out && strcmp(t->e[out - 1].path, t->e[k].path) == 0) {
 			struct cpio_entry *kept = &t->e[out - 1];
 			if ((kept->kind == CPIO_DIR) != (t->e[k].kind == CPIO_DIR))
-				return kb_fail("initramfs: /%s is both a directory and a file",
-					       kept->path);
+				return kb_fail("initramfs: /%s is both a directory and a file", kept->path);
 			free(t->e[k].path);
 			free(t->e[k].src);
 			continue;
@@ -178,7 +177,8 @@ static int write_entry(struct archive *a, struct archive_entry *ae, const struct
 	if (archive_write_header(a, ae) != ARCHIVE_OK ||
 	    (len && archive_write_data(a, data, len) != (la_ssize_t)len))
 		rc = kb_fail("initramfs: writing /%s: %s%s%s", e->path, archive_error_string(a),
-			     archive_errno(a) > 0 ? ": " : "", archive_errno(a) > 0 ? strerror(archive_errno(a)) : "");
+			     archive_errno(a) > 0 ? ": " : "",
+			     archive_errno(a) > 0 ? strerror(archive_errno(a)) : "");
 	if (e->kind == CPIO_FILE)
 		free(data);
 	return rc;
@@ -217,11 +217,11 @@ int cpio_write(const struct cpio_tree *t, const char *path)
 	archive_entry_free(ae);
 	if (archive_write_close(a) != ARCHIVE_OK && rc == 0)
 		rc = kb_fail("initramfs: finishing %s: %s%s%s", path, archive_error_string(a),
-			     archive_errno(a) > 0 ? ": " : "", archive_errno(a) > 0 ? strerror(archive_errno(a)) : "");
+			     archive_errno(a) > 0 ? ": " : "",
+			     archive_errno(a) > 0 ? strerror(archive_errno(a)) : "");
 	archive_write_free(a);
 	if (rc == 0)
 		return outfile_commit(&f);
 	outfile_abort(&f);
 	return rc;
 }
-

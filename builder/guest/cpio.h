@@ -8,13 +8,13 @@
 enum cpio_kind { CPIO_DIR, CPIO_FILE, CPIO_DATA, CPIO_SYMLINK, CPIO_CHR };
 
 struct cpio_entry {
-	char *path;             /* inside the archive, no leading '/' */
+	char *path; /* inside the archive, no leading '/' */
 	enum cpio_kind kind;
 	unsigned perm;
-	char *src;              /* CPIO_FILE: host file; CPIO_SYMLINK: target; CPIO_DATA: bytes */
-	size_t len;             /* CPIO_DATA */
-	unsigned major, minor;  /* CPIO_CHR */
-	size_t seq;             /* insertion order: the first of two equal paths wins */
+	char *src;             /* CPIO_FILE: host file; CPIO_SYMLINK: target; CPIO_DATA: bytes */
+	size_t len;            /* CPIO_DATA */
+	unsigned major, minor; /* CPIO_CHR */
+	size_t seq;            /* insertion order: the first of two equal paths wins */
 };
 
 struct cpio_tree {
@@ -25,8 +25,8 @@ struct cpio_tree {
 /* Add an entry (path without or with a leading '/'). src: CPIO_FILE the host
  * file, CPIO_SYMLINK the target, CPIO_DATA len bytes (copied). The first of two
  * entries with the same path wins. */
-void cpio_add(struct cpio_tree *t, const char *path, enum cpio_kind kind, unsigned perm,
-	      const char *src, size_t len);
+void cpio_add(struct cpio_tree *t, const char *path, enum cpio_kind kind, unsigned perm, const char *src,
+	      size_t len);
 /* A character device node. */
 void cpio_add_chr(struct cpio_tree *t, const char *path, unsigned perm, unsigned major, unsigned minor);
 /* Everything below host_dir, placed under dest (symlinks kept, modules'

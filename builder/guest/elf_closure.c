@@ -13,8 +13,12 @@ const char *base_name(const char *p)
 /* Directories the guest's loader searches without ld.so.cache. */
 static bool loader_default_dir(const char *dir)
 {
-	static const char *const dirs[] = {"/lib/x86_64-linux-gnu", "/usr/lib/x86_64-linux-gnu",
-					   "/lib64", "/usr/lib64", "/lib", "/usr/lib"};
+	static const char *const dirs[] = {"/lib/x86_64-linux-gnu",
+					   "/usr/lib/x86_64-linux-gnu",
+					   "/lib64",
+					   "/usr/lib64",
+					   "/lib",
+					   "/usr/lib"};
 	for (size_t k = 0; k < sizeof(dirs) / sizeof(dirs[0]); k++)
 		if (strcmp(dir, dirs[k]) == 0)
 			return true;
@@ -46,10 +50,9 @@ int closure_add_libs(struct cpio_tree *t, const char *binary, struct strv *lib_d
 	}
 	for (size_t k = 0; k < libs.n; k++) {
 		cpio_add(t, libs.v[k], CPIO_FILE, 0755, libs.v[k], 0);
-		if (k > 0 || !strstr(libs.v[k], "/ld-"))   /* the interpreter is found by path */
+		if (k > 0 || !strstr(libs.v[k], "/ld-")) /* the interpreter is found by path */
 			note_lib_dir(lib_dirs, libs.v[k]);
 	}
 	strv_free(&libs);
 	return 0;
 }
-

@@ -34,8 +34,7 @@ static int add_qa(struct cpio_tree *t, const struct initramfs_spec *s, struct st
 	return 0;
 }
 
-static int add_modules(struct cpio_tree *t, const struct initramfs_spec *s, const char *tmp,
-		       FILE *log)
+static int add_modules(struct cpio_tree *t, const struct initramfs_spec *s, const char *tmp, FILE *log)
 {
 	if (!s->modules_root)
 		return 0;

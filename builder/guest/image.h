@@ -8,18 +8,18 @@
 #include <stdio.h>
 
 struct initramfs_spec {
-	const char *busybox;          /* static busybox on the host (Debian: /bin/busybox) */
-	const char *const *qa_bins;   /* host paths, installed as /qa/<basename> */
+	const char *busybox;        /* static busybox on the host (Debian: /bin/busybox) */
+	const char *const *qa_bins; /* host paths, installed as /qa/<basename> */
 	size_t n_qa_bins;
-	const char *plan;             /* text of /qa/plan ("<name> <binary> [args]" lines) */
-	const char *const *sysctls;   /* "key=value" applied by /init */
+	const char *plan;           /* text of /qa/plan ("<name> <binary> [args]" lines) */
+	const char *const *sysctls; /* "key=value" applied by /init */
 	size_t n_sysctls;
-	const char *modules_root;     /* staging root holding lib/modules/<release>, or NULL */
+	const char *modules_root; /* staging root holding lib/modules/<release>, or NULL */
 	const char *release;
-	const char *const *modules;   /* names, with dependencies and soft dependencies; */
-	size_t n_modules;             /* 0: every module of the staging root */
-	const char *init_extra;       /* shell /init sources before the runner (tests), or NULL */
-	const char *skeleton_dir;     /* the initramfs/ folder (skeleton list, /init); NULL: kbuild's */
+	const char *const *modules; /* names, with dependencies and soft dependencies; */
+	size_t n_modules;           /* 0: every module of the staging root */
+	const char *init_extra;     /* shell /init sources before the runner (tests), or NULL */
+	const char *skeleton_dir;   /* the initramfs/ folder (skeleton list, /init); NULL: kbuild's */
 };
 
 /* Build the archive at out_path (via out_path.tmp, renamed when complete).

@@ -16,7 +16,8 @@ char *init_sysctl_conf(const char *const *sysctls, size_t n)
 		    strchr(eq + 1, '\n')) {
 			free(text);
 			kb_fail("sysctl \"%s\": expected key=value with a key of letters, digits, "
-				"'.', '_', '-', '/' and a one-line value", sysctls[k]);
+				"'.', '_', '-', '/' and a one-line value",
+				sysctls[k]);
 			return NULL;
 		}
 		char *more = xasprintf("%s%s\n", text, sysctls[k]);

@@ -19,7 +19,7 @@ struct frame {
 	struct ktap_test *parent; /* results at this level go to parent->sub */
 	struct ktap_test *cur;    /* the next result's node, built lazily */
 	long last_number;
-	bool named;               /* cur got a name from "# Subtest:" */
+	bool named; /* cur got a name from "# Subtest:" */
 };
 
 struct parser {
@@ -384,7 +384,7 @@ int ktap_parse(const char *text, size_t len, struct ktap_report *out)
 {
 	memset(out, 0, sizeof(*out));
 	node_init(&out->root, -1);
-	struct parser p = { .r = out, .n = 0 };
+	struct parser p = {.r = out, .n = 0};
 	const char *s = text, *end = text + len;
 	while (s < end) {
 		const char *nl = memchr(s, '\n', (size_t)(end - s));

@@ -13,14 +13,14 @@
 #include "lib/util.h"
 
 struct ktap_test {
-	char *name;        /* description; "" when unknown */
-	long number;       /* number on the result line; 0 when absent */
+	char *name;  /* description; "" when unknown */
+	long number; /* number on the result line; 0 when absent */
 	enum test_status status;
-	char *reason;      /* text after "# SKIP"/"# TODO", or NULL */
-	long duration_ms;  /* from a "# duration_ms: N" line; -1 when absent */
-	int depth;         /* 0 for top-level tests */
-	long plan;         /* the subtests' plan "1..N"; -1 when none */
-	struct strv log;   /* this test's output lines, indentation removed */
+	char *reason;     /* text after "# SKIP"/"# TODO", or NULL */
+	long duration_ms; /* from a "# duration_ms: N" line; -1 when absent */
+	int depth;        /* 0 for top-level tests */
+	long plan;        /* the subtests' plan "1..N"; -1 when none */
+	struct strv log;  /* this test's output lines, indentation removed */
 	struct ktap_test *sub;
 	size_t nsub, capsub;
 };

@@ -3,7 +3,6 @@
 #include <libkmod.h>
 #include <string.h>
 
-
 static bool modset_has(const struct modset *m, const char *name)
 {
 	for (size_t k = 0; k < m->names.n; k++)
@@ -12,15 +11,14 @@ static bool modset_has(const struct modset *m, const char *name)
 	return false;
 }
 
-static int modset_add_list(struct kmod_ctx *ctx, struct modset *m, struct kmod_list *list,
-			   int depth);
+static int modset_add_list(struct kmod_ctx *ctx, struct modset *m, struct kmod_list *list, int depth);
 
 static int modset_add(struct kmod_ctx *ctx, struct modset *m, struct kmod_module *mod, int depth)
 {
 	const char *name = kmod_module_get_name(mod);
 	const char *path = kmod_module_get_path(mod);
 	if (!path || modset_has(m, name) || depth > 64)
-		return 0;   /* built in, already chosen, or a softdep cycle */
+		return 0; /* built in, already chosen, or a softdep cycle */
 	strv_push(&m->names, name);
 	strv_push(&m->paths, path);
 	struct kmod_list *deps = kmod_module_get_dependencies(mod);
@@ -37,11 +35,11 @@ static int modset_add(struct kmod_ctx *ctx, struct modset *m, struct kmod_module
 	return rc;
 }
 
-static int modset_add_list(struct kmod_ctx *ctx, struct modset *m, struct kmod_list *list,
-			   int depth)
+static int modset_add_list(struct kmod_ctx *ctx, struct modset *m, struct kmod_list *list, int depth)
 {
 	struct kmod_list *it;
-	kmod_list_foreach(it, list) {
+	kmod_list_foreach(it, list)
+	{
 		struct kmod_module *mod = kmod_module_get_module(it);
 		int rc = modset_add(ctx, m, mod, depth);
 		kmod_module_unref(mod);
@@ -62,7 +60,8 @@ int modsel_choose(const char *moddir, const char *const *names, size_t n, struct
 		struct kmod_list *list = NULL;
 		if (kmod_module_new_from_lookup(ctx, names[k], &list) < 0 || !list) {
 			rc = kb_fail("module %s: not found in %s/modules.dep (or its aliases, "
-				     "modules.builtin)", names[k], moddir);
+				     "modules.builtin)",
+				     names[k], moddir);
 			break;
 		}
 		rc = modset_add_list(ctx, m, list, 0);
@@ -71,7 +70,6 @@ int modsel_choose(const char *moddir, const char *const *names, size_t n, struct
 	kmod_unref(ctx);
 	return rc;
 }
-
 
 void modsel_free(struct modset *m)
 {

@@ -6,7 +6,7 @@
 #include "lib/util.h"
 
 struct modset {
-	struct strv paths;   /* host paths of the chosen .ko files */
+	struct strv paths; /* host paths of the chosen .ko files */
 	struct strv names;
 };
 

@@ -16,16 +16,15 @@ static int link_or_copy(const char *from, const char *to)
 /* Copy the chosen modules into tmp/lib/modules/<release> and regenerate the
  * index files there with depmod, so the guest's modules.dep lists only what
  * it has. */
-int modtree_build(const char *moddir, const char *release, const struct modset *m,
-			 const char *tmp, FILE *log)
+int modtree_build(const char *moddir, const char *release, const struct modset *m, const char *tmp, FILE *log)
 {
 	char *dest = xasprintf("%s/lib/modules/%s", tmp, release);
 	int rc = mkdir_p(dest, 0755);
 	size_t dl = strlen(moddir);
 	for (size_t k = 0; rc == 0 && k < m->paths.n; k++) {
 		const char *p = m->paths.v[k];
-		char *rel = strncmp(p, moddir, dl) == 0 && p[dl] == '/'
-				    ? xstrdup(p + dl + 1) : xasprintf("extra/%s", base_name(p));
+		char *rel = strncmp(p, moddir, dl) == 0 && p[dl] == '/' ? xstrdup(p + dl + 1)
+									: xasprintf("extra/%s", base_name(p));
 		char *to = path_join(dest, rel);
 		char *dir = xstrdup(to);
 		*strrchr(dir, '/') = '\0';
@@ -36,8 +35,7 @@ int modtree_build(const char *moddir, const char *release, const struct modset *
 		free(to);
 		free(rel);
 	}
-	static const char *const keep[] = {"modules.order", "modules.builtin",
-					   "modules.builtin.modinfo"};
+	static const char *const keep[] = {"modules.order", "modules.builtin", "modules.builtin.modinfo"};
 	for (size_t k = 0; rc == 0 && k < sizeof(keep) / sizeof(keep[0]); k++) {
 		char *from = path_join(moddir, keep[k]), *to = path_join(dest, keep[k]);
 		if (path_exists(from))
@@ -50,4 +48,3 @@ int modtree_build(const char *moddir, const char *release, const struct modset *
 	free(dest);
 	return rc;
 }
-

@@ -11,6 +11,6 @@
  * and modules.builtin* into tmp/lib/modules/<release>, then run `depmod -b
  * tmp release` so the guest's modules.dep lists only what it has. */
 int modtree_build(const char *moddir, const char *release, const struct modset *m, const char *tmp,
-		 FILE *log);
+		  FILE *log);
 
 #endif

@@ -66,7 +66,8 @@ int qaplan_tests(const struct run *r, struct strv *names)
 		if (!ok) {
 			char *list = strv_join(&known, " ");
 			rc = kb_fail("%s: unknown self-test '%s' (known, from %s: %s)",
-				     settings_origin(r->set, &r->set->qa.tests), names->v[i], QA_TESTS_LIST, list);
+				     settings_origin(r->set, &r->set->qa.tests), names->v[i], QA_TESTS_LIST,
+				     list);
 			free(list);
 		}
 	}

@@ -11,10 +11,10 @@
 #include <string.h>
 #include <unistd.h>
 
-#define POLL_S 0.1          /* how often the console is read */
-#define STOP_GRACE_S 2.0    /* SIGTERM to SIGKILL when QEMU is stopped */
+#define POLL_S 0.1       /* how often the console is read */
+#define STOP_GRACE_S 2.0 /* SIGTERM to SIGKILL when QEMU is stopped */
 #define DEFAULT_KVM_GRACE_S 20
-#define PANIC_GRACE_S 2.0   /* let the trace reach the log before QEMU is killed */
+#define PANIC_GRACE_S 2.0 /* let the trace reach the log before QEMU is killed */
 #define EXCERPT_BEFORE 8
 #define EXCERPT_AFTER 16
 #define TAIL_LINES 30
@@ -145,8 +145,9 @@ static void build_argv(const struct qemu_opts *o, bool kvm, struct strv *a)
 {
 	strv_push(a, "qemu-system-x86_64");
 	static const char *const fixed[] = {
-		"-nodefaults", "-no-user-config", "-machine", "pc", "-display", "none",
-		"-no-reboot", "-device", "isa-debug-exit,iobase=0xf4,iosize=0x04",
+		"-nodefaults", "-no-user-config", "-machine",
+		"pc",          "-display",        "none",
+		"-no-reboot",  "-device",         "isa-debug-exit,iobase=0xf4,iosize=0x04",
 	};
 	for (size_t k = 0; k < sizeof(fixed) / sizeof(fixed[0]); k++)
 		strv_push(a, fixed[k]);
@@ -187,13 +188,13 @@ static void copy_stream(FILE *from, FILE *to)
  * start ends the run with BOOT_KVM_SILENT. */
 static int boot_once(const struct qemu_opts *o, bool kvm, unsigned silent_s, struct boot_result *r)
 {
-	unlink(o->serial_log);   /* never judge a previous boot's console */
+	unlink(o->serial_log); /* never judge a previous boot's console */
 	struct strv argv = {0};
 	build_argv(o, kvm, &argv);
 	char *cmd = argv_to_string(strv_argv(&argv));
 	if (o->log)
 		fprintf(o->log, "qemu: %s\n", cmd);
-	FILE *qerr = tmpfile();   /* QEMU's own messages, for the log and an ERROR excerpt */
+	FILE *qerr = tmpfile(); /* QEMU's own messages, for the log and an ERROR excerpt */
 	int null_fd = open("/dev/null", O_RDWR | O_CLOEXEC);
 	int err_fd = qerr ? fileno(qerr) : null_fd;
 	struct spawn_opts so = {.stdin_fd = -1, .stdout_fd = err_fd, .stderr_fd = err_fd};
@@ -220,7 +221,7 @@ static int boot_once(const struct qemu_opts *o, bool kvm, unsigned silent_s, str
 			exited = true;
 			break;
 		}
-		if (w < 0) {   /* interrupted, or reaped behind our back: an ERROR verdict */
+		if (w < 0) { /* interrupted, or reaped behind our back: an ERROR verdict */
 			status = 255;
 			break;
 		}
@@ -239,7 +240,7 @@ static int boot_once(const struct qemu_opts *o, bool kvm, unsigned silent_s, str
 	}
 	console_poll(&con, o->serial_log);
 	r->seconds = now_seconds() - t0;
-	r->qemu_status = status;   /* 128+signal when QEMU was killed */
+	r->qemu_status = status; /* 128+signal when QEMU was killed */
 
 	bool has_output = con.len > 0;
 	/* Under KVM, QEMU failing before the guest printed a byte (KVM_CREATE_VM
@@ -251,8 +252,8 @@ static int boot_once(const struct qemu_opts *o, bool kvm, unsigned silent_s, str
 	else if (timed_out)
 		r->verdict = BOOT_TIMEOUT;
 	else if (status >= 128)
-		r->verdict = BOOT_ERROR;   /* killed: QEMU's own statuses are 0, 1 and 3 */
-	else if (r->qemu_status == 1 && has_output)   /* QEMU's own errors also exit 1 */
+		r->verdict = BOOT_ERROR;            /* killed: QEMU's own statuses are 0, 1 and 3 */
+	else if (r->qemu_status == 1 && has_output) /* QEMU's own errors also exit 1 */
 		r->verdict = BOOT_PASSED;
 	else if (r->qemu_status == 3)
 		r->verdict = BOOT_TESTS_FAILED;
@@ -309,8 +310,10 @@ int qemu_boot(const struct qemu_opts *o, struct boot_result *r)
 	int rc = boot_once(o, accel.kvm, accel.kvm ? grace : 0, r);
 	if (rc == 0 && r->verdict == BOOT_KVM_SILENT && accel.fallback_allowed) {
 		if (o->log)
-			fprintf(o->log, "qemu: the guest printed nothing in %u s under KVM; "
-				"falling back to TCG once (accel=tcg skips this)\n", grace);
+			fprintf(o->log,
+				"qemu: the guest printed nothing in %u s under KVM; "
+				"falling back to TCG once (accel=tcg skips this)\n",
+				grace);
 		boot_result_free(r);
 		accel.kvm = false;
 		accel.fallback_allowed = false;
@@ -321,7 +324,8 @@ int qemu_boot(const struct qemu_opts *o, struct boot_result *r)
 	} else if (rc == 0 && r->verdict == BOOT_KVM_SILENT) {
 		free(r->excerpt);
 		r->excerpt = xasprintf("the guest printed nothing in %u s under KVM (%s): this KVM "
-				       "cannot run it; use accel=tcg\n", grace, accel.why);
+				       "cannot run it; use accel=tcg\n",
+				       grace, accel.why);
 	}
 	r->accel = accel;
 	return rc;

@@ -13,22 +13,22 @@
 
 struct qemu_opts {
 	const char *kernel, *initrd;
-	const char *append_extra;   /* added after "console=ttyS0 panic=-1 quiet", or NULL */
-	unsigned mem_mb;            /* guest memory (qa.memory) */
-	unsigned timeout_s;         /* wall clock (qa.timeout) */
-	const char *serial_log;     /* the guest's console is written here */
-	enum accel_mode accel;      /* auto (the default): KVM only where it runs a guest */
-	unsigned kvm_grace_s;       /* under KVM, a guest silent this long is not running; 0: 20 */
-	FILE *log;                  /* command line and QEMU's own messages; may be NULL */
+	const char *append_extra; /* added after "console=ttyS0 panic=-1 quiet", or NULL */
+	unsigned mem_mb;          /* guest memory (qa.memory) */
+	unsigned timeout_s;       /* wall clock (qa.timeout) */
+	const char *serial_log;   /* the guest's console is written here */
+	enum accel_mode accel;    /* auto (the default): KVM only where it runs a guest */
+	unsigned kvm_grace_s;     /* under KVM, a guest silent this long is not running; 0: 20 */
+	FILE *log;                /* command line and QEMU's own messages; may be NULL */
 };
 
 struct boot_result {
 	enum boot_verdict verdict;
-	int qemu_status;    /* exit status, 128+signal, or -1 when it was never started */
-	double seconds;     /* QEMU start to verdict */
-	char *excerpt;      /* lines around a panic, or the last lines (malloc'd) */
-	struct accel_choice accel;  /* the accelerator of the boot that gave the verdict */
-	bool fell_back;     /* auto chose KVM, the guest stayed silent, TCG was used */
+	int qemu_status;           /* exit status, 128+signal, or -1 when it was never started */
+	double seconds;            /* QEMU start to verdict */
+	char *excerpt;             /* lines around a panic, or the last lines (malloc'd) */
+	struct accel_choice accel; /* the accelerator of the boot that gave the verdict */
+	bool fell_back;            /* auto chose KVM, the guest stayed silent, TCG was used */
 };
 
 /* Run QEMU and fill r. Returns 0 when a verdict was reached (whatever it is),

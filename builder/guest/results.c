@@ -26,8 +26,7 @@ static bool subtree_failed(const struct ktap_test *t)
 	return false;
 }
 
-static void add(struct results *res, const char *name, bool expected,
-		const struct ktap_test *t)
+static void add(struct results *res, const char *name, bool expected, const struct ktap_test *t)
 {
 	res->v = xrealloc(res->v, (res->n + 1) * sizeof(*res->v));
 	struct result *r = &res->v[res->n++];
@@ -40,8 +39,8 @@ static void add(struct results *res, const char *name, bool expected,
 	res->count[r->status]++;
 }
 
-void results_build(struct results *res, const struct ktap_report *report,
-		   const char *const *expected, size_t nexpected)
+void results_build(struct results *res, const struct ktap_report *report, const char *const *expected,
+		   size_t nexpected)
 {
 	memset(res, 0, sizeof(*res));
 	res->reported = report->header;
@@ -62,11 +61,9 @@ void results_build(struct results *res, const struct ktap_report *report,
 	for (size_t i = 0; i < ntop; i++) {
 		/* An unnamed missing result (a plan promised it) is most likely
 		 * one of the expected tests already reported missing. */
-		if (used[i] || (expected_missing && !top[i].name[0] &&
-				top[i].status == TEST_MISSING))
+		if (used[i] || (expected_missing && !top[i].name[0] && top[i].status == TEST_MISSING))
 			continue;
-		char *name = top[i].name[0] ? xstrdup(top[i].name)
-					    : xasprintf("test %ld", top[i].number);
+		char *name = top[i].name[0] ? xstrdup(top[i].name) : xasprintf("test %ld", top[i].number);
 		add(res, name, false, &top[i]);
 		free(name);
 	}
@@ -108,9 +105,9 @@ static size_t utf8_char(const unsigned char *s)
 			return 0;
 		c = (c << 6) | (s[i] & 0x3f);
 	}
-	static const unsigned long min[] = { 0, 0, 0x80, 0x800, 0x10000 };
-	if (c < min[n] || c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff) ||
-	    c == 0xfffe || c == 0xffff || (c >= 0x80 && c <= 0x9f))
+	static const unsigned long min[] = {0, 0, 0x80, 0x800, 0x10000};
+	if (c < min[n] || c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff) || c == 0xfffe || c == 0xffff ||
+	    (c >= 0x80 && c <= 0x9f))
 		return 0;
 	return n;
 }
@@ -160,8 +157,7 @@ static json_t *jstr(const char *s)
 	return j ? j : json_null();
 }
 
-static json_t *json_test(const struct ktap_test *t, const char *name,
-			 enum test_status status)
+static json_t *json_test(const struct ktap_test *t, const char *name, enum test_status status)
 {
 	json_t *o = json_object();
 	json_object_set_new(o, "name", jstr(name));
@@ -182,8 +178,7 @@ static json_t *json_test(const struct ktap_test *t, const char *name,
 	free(log);
 	json_t *subs = json_array();
 	for (size_t i = 0; t && i < t->nsub; i++)
-		json_array_append_new(subs, json_test(&t->sub[i], t->sub[i].name,
-						      t->sub[i].status));
+		json_array_append_new(subs, json_test(&t->sub[i], t->sub[i].name, t->sub[i].status));
 	json_object_set_new(o, "subtests", subs);
 	return o;
 }
@@ -216,14 +211,29 @@ static void xml_put(FILE *f, const char *s, bool attr)
 {
 	for (; *s; s++) {
 		switch (*s) {
-		case '&': fputs("&amp;", f); break;
-		case '<': fputs("&lt;", f); break;
-		case '>': fputs("&gt;", f); break;
-		case '"': fputs(attr ? "&quot;" : "\"", f); break;
-		case '\'': fputs(attr ? "&apos;" : "'", f); break;
-		case '\n': fputs(attr ? "&#10;" : "\n", f); break;
-		case '\t': fputs(attr ? "&#9;" : "\t", f); break;
-		default: fputc(*s, f);
+		case '&':
+			fputs("&amp;", f);
+			break;
+		case '<':
+			fputs("&lt;", f);
+			break;
+		case '>':
+			fputs("&gt;", f);
+			break;
+		case '"':
+			fputs(attr ? "&quot;" : "\"", f);
+			break;
+		case '\'':
+			fputs(attr ? "&apos;" : "'", f);
+			break;
+		case '\n':
+			fputs(attr ? "&#10;" : "\n", f);
+			break;
+		case '\t':
+			fputs(attr ? "&#9;" : "\t", f);
+			break;
+		default:
+			fputc(*s, f);
 		}
 	}
 }
@@ -257,8 +267,8 @@ static void tally_subtests(struct tally *c, const struct ktap_test *t)
 	}
 }
 
-static void junit_case(FILE *f, const char *classname, const char *name,
-		       enum test_status status, const struct ktap_test *t, bool with_log)
+static void junit_case(FILE *f, const char *classname, const char *name, enum test_status status,
+		       const struct ktap_test *t, bool with_log)
 {
 	fputs("    <testcase", f);
 	xml_attr(f, "classname", classname);
@@ -306,8 +316,7 @@ static void junit_case(FILE *f, const char *classname, const char *name,
 	fputs("    </testcase>\n", f);
 }
 
-static void junit_subtests(FILE *f, const char *classname, const char *prefix,
-			   const struct ktap_test *t)
+static void junit_subtests(FILE *f, const char *classname, const char *prefix, const struct ktap_test *t)
 {
 	for (size_t i = 0; t && i < t->nsub; i++) {
 		const struct ktap_test *s = &t->sub[i];
@@ -330,7 +339,7 @@ int results_write_junit(const struct results *res, const char *path)
 	FILE *f = open_memstream(&data, &size);
 	if (!f)
 		return kb_fail("cannot build %s in memory", path);
-	struct tally all = { 0 };
+	struct tally all = {0};
 	double total_time = 0;
 	for (size_t i = 0; i < res->n; i++) {
 		count(&all, res->v[i].status);
@@ -343,20 +352,21 @@ int results_write_junit(const struct results *res, const char *path)
 	fprintf(f, " tests=\"%zu\" failures=\"%zu\" errors=\"%zu\" skipped=\"%zu\" time=\"%.3f\">\n",
 		all.tests, all.failures, all.errors, all.skipped, total_time);
 	if (!res->reported) {
-		fputs("  <testsuite name=\"boot\" tests=\"1\" failures=\"0\" errors=\"1\" skipped=\"0\">\n", f);
+		fputs("  <testsuite name=\"boot\" tests=\"1\" failures=\"0\" errors=\"1\" skipped=\"0\">\n",
+		      f);
 		fputs("    <testcase classname=\"boot\" name=\"ktap-header\">\n", f);
 		fputs("      <error message=\"the guest printed no KTAP\"/>\n    </testcase>\n", f);
 		fputs("  </testsuite>\n", f);
 	}
 	for (size_t i = 0; i < res->n; i++) {
 		const struct result *r = &res->v[i];
-		struct tally c = { 0 };
+		struct tally c = {0};
 		count(&c, r->status);
 		tally_subtests(&c, r->test);
 		fputs("  <testsuite", f);
 		xml_attr(f, "name", r->name);
-		fprintf(f, " tests=\"%zu\" failures=\"%zu\" errors=\"%zu\" skipped=\"%zu\"",
-			c.tests, c.failures, c.errors, c.skipped);
+		fprintf(f, " tests=\"%zu\" failures=\"%zu\" errors=\"%zu\" skipped=\"%zu\"", c.tests,
+			c.failures, c.errors, c.skipped);
 		if (r->test && r->test->duration_ms >= 0)
 			fprintf(f, " time=\"%.3f\"", (double)r->test->duration_ms / 1000);
 		fputs(">\n", f);
@@ -407,7 +417,8 @@ static void flatten(const json_t *arr, const char *prefix, json_t *tests, json_t
 {
 	size_t i;
 	json_t *t;
-	json_array_foreach(arr, i, t) {
+	json_array_foreach(arr, i, t)
+	{
 		const char *name = json_member_str(t, "name"), *status = json_member_str(t, "status");
 		const char *log = json_member_str(t, "log");
 		char *part = path_part(name ? name : "");

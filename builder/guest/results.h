@@ -19,20 +19,20 @@ struct result {
 	/* The verdict: the reported status, except that a "pass" with a
 	 * failed or missing subtest counts as a failure. */
 	enum test_status status;
-	bool expected;               /* named in the expected list */
+	bool expected;                /* named in the expected list */
 	const struct ktap_test *test; /* NULL when it never reported */
 };
 
 struct results {
-	bool reported;               /* the guest printed a KTAP header */
-	struct result *v;            /* expected tests in order, then others */
+	bool reported;    /* the guest printed a KTAP header */
+	struct result *v; /* expected tests in order, then others */
 	size_t n;
 	size_t count[TEST_MISSING + 1]; /* per status */
 };
 
 /* The report must outlive res (results point into it). */
-void results_build(struct results *res, const struct ktap_report *report,
-		   const char *const *expected, size_t nexpected);
+void results_build(struct results *res, const struct ktap_report *report, const char *const *expected,
+		   size_t nexpected);
 void results_free(struct results *res);
 int results_exit_code(const struct results *res);
 

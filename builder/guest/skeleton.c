@@ -71,7 +71,8 @@ int skeleton_add(struct cpio_tree *t, const char *dir)
 		lineno++;
 		char *w[9], *save = NULL;
 		size_t n = 0;
-		for (char *tok = strtok_r(line, " \t", &save); tok && n < 9; tok = strtok_r(NULL, " \t", &save))
+		for (char *tok = strtok_r(line, " \t", &save); tok && n < 9;
+		     tok = strtok_r(NULL, " \t", &save))
 			w[n++] = tok;
 		if (!n || w[0][0] == '#')
 			continue;

@@ -48,9 +48,11 @@ struct kconfig_db {
 
 const char *kconfig_srcarch(const char *arch)
 {
-	static const struct { const char *arch, *src; } map[] = {
-		{"x86_64", "x86"}, {"i386", "x86"}, {"sparc32", "sparc"}, {"sparc64", "sparc"},
-		{"sh64", "sh"}, {"parisc64", "parisc"}, {"tilepro", "tile"}, {"tilegx", "tile"},
+	static const struct {
+		const char *arch, *src;
+	} map[] = {
+		{"x86_64", "x86"}, {"i386", "x86"},        {"sparc32", "sparc"}, {"sparc64", "sparc"},
+		{"sh64", "sh"},    {"parisc64", "parisc"}, {"tilepro", "tile"},  {"tilegx", "tile"},
 	};
 	for (size_t i = 0; i < sizeof(map) / sizeof(map[0]); i++)
 		if (strcmp(arch, map[i].arch) == 0)
@@ -76,8 +78,7 @@ static const char *db_str(struct kconfig_db *db, const char *s)
 	return db_strn(db, s, strlen(s));
 }
 
-static void db_warn(struct kconfig_db *db, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+static void db_warn(struct kconfig_db *db, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static void db_warn(struct kconfig_db *db, const char *fmt, ...)
 {
 	va_list ap;
@@ -214,8 +215,9 @@ static const char *find_if(const char *s)
 			level++;
 		} else if (*p == ')') {
 			level--;
-		} else if (level == 0 && p[0] == 'i' && p[1] == 'f' && (p == s || !kconfig_is_sym_char(p[-1])) &&
-			   !kconfig_is_sym_char(p[2]) && p[2] != '$') {
+		} else if (level == 0 && p[0] == 'i' && p[1] == 'f' &&
+			   (p == s || !kconfig_is_sym_char(p[-1])) && !kconfig_is_sym_char(p[2]) &&
+			   p[2] != '$') {
 			return p;
 		}
 	}
@@ -237,7 +239,8 @@ static char *expand_path(const struct kconfig_db *db, const char *in)
 			while (isalnum((unsigned char)name[l]) || name[l] == '_')
 				l++;
 			if (l && (!paren || name[l] == ')')) {
-				if ((l == 7 && !strncmp(name, "SRCARCH", 7)) || (l == 4 && !strncmp(name, "ARCH", 4)) ||
+				if ((l == 7 && !strncmp(name, "SRCARCH", 7)) ||
+				    (l == 4 && !strncmp(name, "ARCH", 4)) ||
 				    (l == 11 && !strncmp(name, "HEADER_ARCH", 11)))
 					val = db->srcarch;
 				skip = 1 + paren + l + paren;
@@ -289,8 +292,7 @@ static void note(struct reader *r, enum ksyntax what)
 /* An expression of an attribute, interned; counted as unknown when it does
  * not parse (an expression the reader cannot evaluate would silently count
  * as met). */
-static const char *expr_of(struct reader *r, unsigned line, const char *text, size_t len,
-			   const char *what)
+static const char *expr_of(struct reader *r, unsigned line, const char *text, size_t len, const char *what)
 {
 	while (len && (text[len - 1] == ' ' || text[len - 1] == '\t'))
 		len--;
@@ -354,8 +356,8 @@ static void push_frame(struct kconfig_db *db, enum frame_kind kind)
 	db->stack[db->depth++] = (struct frame){.kind = kind, .choice = -1};
 }
 
-static void pop_frame(struct kconfig_db *db, struct reader *r, enum frame_kind kind,
-		      unsigned line, const char *kw)
+static void pop_frame(struct kconfig_db *db, struct reader *r, enum frame_kind kind, unsigned line,
+		      const char *kw)
 {
 	if (db->depth == 0 || db->stack[db->depth - 1].kind != kind) {
 		db_warn(db, "%s:%u: %s without its opening statement", r->file, line, kw);
@@ -429,8 +431,7 @@ static void add_own_dep(struct reader *r, struct kdep dep)
 {
 	struct kdef *d = r->cur_def;
 	d->deps = xrealloc(d->deps, (d->ndeps + 1) * sizeof(*d->deps));
-	memmove(&d->deps[r->cur_own + 1], &d->deps[r->cur_own],
-		(d->ndeps - r->cur_own) * sizeof(*d->deps));
+	memmove(&d->deps[r->cur_own + 1], &d->deps[r->cur_own], (d->ndeps - r->cur_own) * sizeof(*d->deps));
 	d->deps[r->cur_own++] = dep;
 	d->ndeps++;
 }
@@ -441,8 +442,8 @@ static void set_type(struct reader *r, enum ksym_type t)
 		r->cur_sym->type = t;
 }
 
-static void add_default(struct reader *r, struct kdefault **v, size_t *n, const char *expr,
-			const char *cond, unsigned line)
+static void add_default(struct reader *r, struct kdefault **v, size_t *n, const char *expr, const char *cond,
+			unsigned line)
 {
 	*v = xrealloc(*v, (*n + 1) * sizeof(**v));
 	(*v)[(*n)++] = (struct kdefault){expr, cond, r->file, line};
@@ -464,8 +465,8 @@ static void add_select(struct reader *r, const char *args, unsigned line, bool i
 	struct ksym *target = sym_get(db, args, l);
 	target->selected_by = xrealloc(target->selected_by,
 				       (target->nselected_by + 1) * sizeof(*target->selected_by));
-	target->selected_by[target->nselected_by++] = (struct kselect){
-		r->cur_sym->name, cond, r->file, line, imply, (int)(r->cur_sym->ndefs - 1)};
+	target->selected_by[target->nselected_by++] =
+		(struct kselect){r->cur_sym->name, cond, r->file, line, imply, (int)(r->cur_sym->ndefs - 1)};
 }
 
 /* `range A B [if EXPR]` */
@@ -488,8 +489,8 @@ static void add_range(struct reader *r, const char *args, unsigned line)
 	d->ranges[d->nranges++] = (struct krange){lo, hi, cond, r->file, line};
 }
 
-static void source_file(struct reader *r, const char *args, unsigned line, bool relative,
-			bool optional, int depth)
+static void source_file(struct reader *r, const char *args, unsigned line, bool relative, bool optional,
+			int depth)
 {
 	struct kconfig_db *db = r->db;
 	const char *p = kconfig_skip_ws(args);
@@ -570,8 +571,7 @@ static void add_depends(struct reader *r, char *args, unsigned line)
 
 static struct kchoice *cur_choice(struct reader *r)
 {
-	return r->cur_frame && r->cur_frame->kind == F_CHOICE ? &r->db->choices[r->cur_frame->choice]
-							       : NULL;
+	return r->cur_frame && r->cur_frame->kind == F_CHOICE ? &r->db->choices[r->cur_frame->choice] : NULL;
 }
 
 static enum ksym_type type_of_keyword(const char *p, size_t kl)
@@ -679,15 +679,22 @@ static void handle_line(struct reader *r, char *text, unsigned line, int depth, 
 		}
 		push_frame(db, F_CHOICE);
 		db->choices = xrealloc(db->choices, (db->nchoices + 1) * sizeof(*db->choices));
-		db->choices[db->nchoices] = (struct kchoice){.file = r->file, .line = line, .type = KSYM_BOOL};
+		db->choices[db->nchoices] =
+			(struct kchoice){.file = r->file, .line = line, .type = KSYM_BOOL};
 		db->stack[db->depth - 1].choice = (int)db->nchoices++;
 		r->cur_frame = &db->stack[db->depth - 1];
 	} else if (KW("endchoice") || KW("endmenu") || KW("endif")) {
 		clear_current(r);
 		if (*args)
 			unknown(r, line, "text after the end of a block", p);
-		pop_frame(db, r, p[3] == 'c' ? F_CHOICE : p[3] == 'm' ? F_MENU : F_IF, line,
-			  p[3] == 'c' ? "endchoice" : p[3] == 'm' ? "endmenu" : "endif");
+		pop_frame(db, r,
+			  p[3] == 'c'   ? F_CHOICE
+			  : p[3] == 'm' ? F_MENU
+					: F_IF,
+			  line,
+			  p[3] == 'c'   ? "endchoice"
+			  : p[3] == 'm' ? "endmenu"
+					: "endif");
 	} else if (KW("menu")) {
 		clear_current(r);
 		const char *cond;
@@ -734,8 +741,7 @@ static void handle_line(struct reader *r, char *text, unsigned line, int depth, 
 			note(r, KSYN_CHOICE_OPTIONAL);
 			choice->optional = true;
 		}
-	} else if (KW("bool") || KW("boolean") || KW("tristate") || KW("string") || KW("int") ||
-		   KW("hex")) {
+	} else if (KW("bool") || KW("boolean") || KW("tristate") || KW("string") || KW("int") || KW("hex")) {
 		enum ksym_type t = type_of_keyword(p, kl);
 		if (KW("boolean"))
 			note(r, KSYN_BOOLEAN);
@@ -808,9 +814,11 @@ static void handle_line(struct reader *r, char *text, unsigned line, int depth, 
 		} else if (!strcmp(args, "allnoconfig_y")) {
 			note(r, KSYN_OPTION_ALLNOCONFIG_Y);
 		} else if (!strncmp(args, "env=", 4) && (args[4] == '"' || args[4] == '\'') &&
-			   kconfig_quote_end(args + 4) && !*kconfig_skip_ws(kconfig_quote_end(args + 4) + 1)) {
+			   kconfig_quote_end(args + 4) &&
+			   !*kconfig_skip_ws(kconfig_quote_end(args + 4) + 1)) {
 			note(r, KSYN_OPTION_ENV);
-			r->cur_def->env = db_strn(db, args + 5, (size_t)(kconfig_quote_end(args + 4) - args - 5));
+			r->cur_def->env = db_strn(db, args + 5,
+						  (size_t)(kconfig_quote_end(args + 4) - args - 5));
 		} else {
 			unknown(r, line, "unknown option", args);
 		}
@@ -1170,8 +1178,10 @@ static void walk_for_kconfig(struct elsewhere *es, const char *rel)
 		if (type == DT_UNKNOWN) {
 			char *full = path_join(es->srctree, sub);
 			struct stat st;
-			type = lstat(full, &st) < 0 ? DT_UNKNOWN : S_ISDIR(st.st_mode) ? DT_DIR
-			       : S_ISREG(st.st_mode) ? DT_REG : DT_UNKNOWN;
+			type = lstat(full, &st) < 0  ? DT_UNKNOWN
+			       : S_ISDIR(st.st_mode) ? DT_DIR
+			       : S_ISREG(st.st_mode) ? DT_REG
+						     : DT_UNKNOWN;
 			free(full);
 		}
 		if (type == DT_DIR) {
@@ -1190,8 +1200,7 @@ static void walk_for_kconfig(struct elsewhere *es, const char *rel)
 	closedir(d);
 }
 
-void kconfig_find_elsewhere(const struct kconfig_db *db, const char *const *names, size_t n,
-			    char **where)
+void kconfig_find_elsewhere(const struct kconfig_db *db, const char *const *names, size_t n, char **where)
 {
 	struct elsewhere es = {db, db->srctree, names, n, n, where};
 	for (size_t i = 0; i < n; i++)

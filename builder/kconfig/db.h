@@ -35,10 +35,10 @@ enum kdep_kind {
 };
 
 struct kdep {
-	const char *expr; /* continuations joined; `X if Y` already turned into !(Y) || (X) */
+	const char *expr;    /* continuations joined; `X if Y` already turned into !(Y) || (X) */
 	const char *written; /* `X if Y` as written when it differs from expr, else NULL */
 	const char *blame;   /* what to blame when unmet: X of `X if Y`, else expr */
-	const char *file; /* relative to srctree */
+	const char *file;    /* relative to srctree */
 	unsigned line;
 	enum kdep_kind kind;
 };
@@ -80,13 +80,13 @@ struct kdef {
 	size_t ndeps;
 	struct krange *ranges;
 	size_t nranges;
-	int choice; /* index into the db's choices, -1 if none */
+	int choice;                /* index into the db's choices, -1 if none */
 	struct kdep *menu_visible; /* `visible if` of enclosing menus: hide the prompt only */
 	size_t nmenu_visible;
 	struct kdefault *defaults; /* in order; each applies only where the deps hold */
 	size_t ndefaults;
 	const char *env; /* `option env="NAME"` (2.6.x to 4.17): value from the environment */
-	size_t nouter; /* choice member: the last nouter deps are the choice's own and those
+	size_t nouter;   /* choice member: the last nouter deps are the choice's own and those
 			* around it (kconfig before 6.11 puts the choice's value there instead) */
 };
 
@@ -148,18 +148,18 @@ enum ksyntax {
 	KSYN_OPTION_MODULES,   /* option modules (until 5.12) */
 	KSYN_MODULES,          /* modules (5.13+) */
 	KSYN_OPTION_ALLNOCONFIG_Y,
-	KSYN_OLD_HELP,         /* ---help--- (until 5.x) */
-	KSYN_BOOLEAN,          /* boolean, an old spelling of bool */
-	KSYN_IMPLY,            /* imply (4.11+) */
-	KSYN_VISIBLE_IF,       /* visible if, on menus (2.6.39+) */
-	KSYN_CHOICE_OPTIONAL,  /* optional, on choices (until 6.10) */
-	KSYN_TRISTATE_CHOICE,  /* a choice of tristate type (until 6.10) */
-	KSYN_NAMED_CHOICE,     /* choice NAME */
-	KSYN_DEPENDS_IF,       /* depends on X if Y (2025+) */
-	KSYN_TRANSITIONAL,     /* transitional (6.18+) */
-	KSYN_SOURCE_VARIANT,   /* osource, rsource, orsource */
-	KSYN_CONTINUATION,     /* a logical line continued with '\' */
-	KSYN_IGNORED_CHAR,     /* a line with characters kconfig's lexer skips ("--- help ---", `;`) */
+	KSYN_OLD_HELP,        /* ---help--- (until 5.x) */
+	KSYN_BOOLEAN,         /* boolean, an old spelling of bool */
+	KSYN_IMPLY,           /* imply (4.11+) */
+	KSYN_VISIBLE_IF,      /* visible if, on menus (2.6.39+) */
+	KSYN_CHOICE_OPTIONAL, /* optional, on choices (until 6.10) */
+	KSYN_TRISTATE_CHOICE, /* a choice of tristate type (until 6.10) */
+	KSYN_NAMED_CHOICE,    /* choice NAME */
+	KSYN_DEPENDS_IF,      /* depends on X if Y (2025+) */
+	KSYN_TRANSITIONAL,    /* transitional (6.18+) */
+	KSYN_SOURCE_VARIANT,  /* osource, rsource, orsource */
+	KSYN_CONTINUATION,    /* a logical line continued with '\' */
+	KSYN_IGNORED_CHAR,    /* a line with characters kconfig's lexer skips ("--- help ---", `;`) */
 	KSYN__COUNT
 };
 size_t kconfig_db_syntax(const struct kconfig_db *db, enum ksyntax what);
@@ -178,8 +178,7 @@ const struct kconfig_rules *kconfig_db_rules(const struct kconfig_db *db);
  * in the tree that kconfig does not read for this arch (another architecture's,
  * one never sourced) with a `config NAME` line. where[i] is set to a malloc'd
  * "file:line" or NULL. Walks the whole tree: meant for the failure path only. */
-void kconfig_find_elsewhere(const struct kconfig_db *db, const char *const *names, size_t n,
-			    char **where);
+void kconfig_find_elsewhere(const struct kconfig_db *db, const char *const *names, size_t n, char **where);
 
 /* arch/ directory for an ARCH value: x86_64 and i386 -> x86, sparc64 -> sparc, ... */
 const char *kconfig_srcarch(const char *arch);

@@ -136,7 +136,10 @@ static struct enode *parse_atom(struct eparser *ep)
 static struct enode *parse_cmp(struct eparser *ep)
 {
 	struct enode *a = parse_atom(ep);
-	static const struct { const char *tok; enum cmp_op op; } ops[] = {
+	static const struct {
+		const char *tok;
+		enum cmp_op op;
+	} ops[] = {
 		{"!=", C_NE}, {"<=", C_LE}, {">=", C_GE}, {"=", C_EQ}, {"<", C_LT}, {">", C_GT},
 	};
 	for (size_t i = 0; i < sizeof(ops) / sizeof(ops[0]); i++) {
@@ -262,12 +265,17 @@ static int eval_node(const struct enode *n, const struct eval_ctx *ec)
 		}
 		long long x, y;
 		/* kconfig compares bool/tristate values as n < m < y, numbers as numbers */
-		int c = tri_number(a, &x) && tri_number(b, &y) ? (x > y) - (x < y)
-			: parse_number(a, &x) && parse_number(b, &y) ? (x > y) - (x < y) : strcmp(a, b);
+		int c = tri_number(a, &x) && tri_number(b, &y)       ? (x > y) - (x < y)
+			: parse_number(a, &x) && parse_number(b, &y) ? (x > y) - (x < y)
+								     : strcmp(a, b);
 		free(a);
 		free(b);
-		bool r = n->op == C_EQ ? c == 0 : n->op == C_NE ? c != 0 : n->op == C_LT ? c < 0
-			 : n->op == C_LE ? c <= 0 : n->op == C_GT ? c > 0 : c >= 0;
+		bool r = n->op == C_EQ   ? c == 0
+			 : n->op == C_NE ? c != 0
+			 : n->op == C_LT ? c < 0
+			 : n->op == C_LE ? c <= 0
+			 : n->op == C_GT ? c > 0
+					 : c >= 0;
 		return r ? 2 : 0;
 	}
 	}
@@ -426,7 +434,6 @@ size_t kexpr_blame(const char *expr, int need, kexpr_lookup_fn lookup, void *ctx
 	enode_free(n);
 	return count;
 }
-
 
 static void move_list(struct strv *to, struct strv *from)
 {

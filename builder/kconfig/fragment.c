@@ -128,8 +128,7 @@ static void kopt_fill(struct kopt *o, const char *value, const char *file, unsig
 	o->line = line;
 }
 
-void kopt_set_put(struct kopt_set *s, const char *name, const char *value, const char *file,
-		  unsigned line)
+void kopt_set_put(struct kopt_set *s, const char *name, const char *value, const char *file, unsigned line)
 {
 	struct kopt *o = (struct kopt *)kopt_set_find(s, name);
 	if (!o) {
@@ -155,8 +154,7 @@ void kopt_set_free(struct kopt_set *s)
 }
 
 /* Call fn for each option line of path; stops at the first error. */
-typedef int (*kopt_line_fn)(void *ctx, const char *path, unsigned lineno, char *name,
-			    char *value);
+typedef int (*kopt_line_fn)(void *ctx, const char *path, unsigned lineno, char *name, char *value);
 
 static int each_option(const char *path, kopt_line_fn fn, void *ctx)
 {
@@ -171,8 +169,9 @@ static int each_option(const char *path, kopt_line_fn fn, void *ctx)
 			*next++ = '\0';
 		lineno++;
 		if (lineno == 1 && !strncmp(line, "\xef\xbb\xbf", 3)) {
-			r = kb_fail("%s:1: starts with a UTF-8 byte order mark (bytes EF BB BF); save it without one",
-				    path);
+			r = kb_fail(
+				"%s:1: starts with a UTF-8 byte order mark (bytes EF BB BF); save it without one",
+				path);
 			break;
 		}
 		size_t len = strlen(line);
@@ -209,11 +208,11 @@ static int merge_one(void *vctx, const char *path, unsigned lineno, char *name, 
 	const struct kopt *old = kopt_set_find(c->set, name);
 	if (old && !kopt_value_equal(old->value, value)) {
 		if (!c->allow_override)
-			return kb_fail("CONFIG_%s is set to %s at %s:%u and to %s at %s:%u", name,
-				       old->value, old->file, old->line, value, path, lineno);
+			return kb_fail("CONFIG_%s is set to %s at %s:%u and to %s at %s:%u", name, old->value,
+				       old->file, old->line, value, path, lineno);
 		if (c->log)
-			fprintf(c->log, "%s:%u: CONFIG_%s=%s overrides %s from %s:%u\n", path, lineno,
-				name, value, old->value, old->file, old->line);
+			fprintf(c->log, "%s:%u: CONFIG_%s=%s overrides %s from %s:%u\n", path, lineno, name,
+				value, old->value, old->file, old->line);
 	} else if (old) {
 		return 0; /* same value again: keep the first place */
 	}

@@ -10,9 +10,9 @@
 #include <stdio.h>
 
 struct kopt {
-	char *name;     /* without CONFIG_ */
-	char *value;    /* "y", "m", "n", "\"str\"", "10", "0x10" */
-	char *file;     /* where it was set (for messages) */
+	char *name;  /* without CONFIG_ */
+	char *value; /* "y", "m", "n", "\"str\"", "10", "0x10" */
+	char *file;  /* where it was set (for messages) */
 	unsigned line;
 };
 
@@ -38,8 +38,7 @@ int dotconfig_apply(const char *dotconfig, const struct kopt_set *req);
 /* Lookup by name (without CONFIG_); NULL when absent. Linear. */
 const struct kopt *kopt_set_find(const struct kopt_set *s, const char *name);
 /* Add or replace name=value (copies all strings). */
-void kopt_set_put(struct kopt_set *s, const char *name, const char *value, const char *file,
-		  unsigned line);
+void kopt_set_put(struct kopt_set *s, const char *name, const char *value, const char *file, unsigned line);
 void kopt_set_free(struct kopt_set *s);
 
 /* True when two values mean the same: identical, or equal numbers (10 / 0xa

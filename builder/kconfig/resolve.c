@@ -36,8 +36,7 @@ bool config_tree_has_olddefconfig(const char *srctree)
  * the timeout instead of filling the log at full speed. */
 #define MAX_EMPTY_ANSWERS 100000
 
-static int run_make(const struct config_job *j, const char *target, FILE *log, int out_fd,
-		    bool feed_answers)
+static int run_make(const struct config_job *j, const char *target, FILE *log, int out_fd, bool feed_answers)
 {
 	if (tool_require("make") < 0)
 		return -1;
@@ -53,7 +52,10 @@ static int run_make(const struct config_job *j, const char *target, FILE *log, i
 	}
 	static const char newlines[4096] = {[0 ... 4095] = '\n'}; /* `yes ''` without a shell */
 	struct spawn_opts o = {
-		.stdin_fd = -1, .stdout_fd = out_fd, .stderr_fd = out_fd, .env_add = j->env,
+		.stdin_fd = -1,
+		.stdout_fd = out_fd,
+		.stderr_fd = out_fd,
+		.env_add = j->env,
 		.timeout_sec = j->timeout_sec ? j->timeout_sec : DEFAULT_TIMEOUT_SEC,
 	};
 	if (feed_answers) {
@@ -75,8 +77,9 @@ static int check_config_text(const char *base, const char *data)
 {
 	unsigned line = 0, options = 0;
 	if (!strncmp(data, "\xef\xbb\xbf", 3))
-		return kb_fail("%s:1: starts with a UTF-8 byte order mark (bytes EF BB BF); save it without one",
-			       base);
+		return kb_fail(
+			"%s:1: starts with a UTF-8 byte order mark (bytes EF BB BF); save it without one",
+			base);
 	for (const char *p = data; *p;) {
 		size_t len = strcspn(p, "\n");
 		line++;
@@ -85,7 +88,8 @@ static int check_config_text(const char *base, const char *data)
 		if (!blank && p[ws] != '#') {
 			if (strncmp(p + ws, "CONFIG_", 7) || !memchr(p + ws, '=', len - ws))
 				return kb_fail("%s:%u: not a kernel config line (config.base must be a "
-					       ".config file or a *config make target)", base, line);
+					       ".config file or a *config make target)",
+					       base, line);
 			options++;
 		} else if (!blank && !strncmp(p + ws, "# CONFIG_", 9)) {
 			options++;
@@ -96,7 +100,8 @@ static int check_config_text(const char *base, const char *data)
 	}
 	if (!options)
 		return kb_fail("%s: no CONFIG_ option in it (config.base must be a .config file or a "
-			       "*config make target)", base);
+			       "*config make target)",
+			       base);
 	return 0;
 }
 

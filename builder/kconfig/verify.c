@@ -110,7 +110,8 @@ static const char *type_problem(const struct ksym *sym, const char *want)
 	case KSYM_TRISTATE:
 		return is_tristate_value(want) ? NULL : "a tristate takes y, m or n";
 	case KSYM_INT:
-		return !strcmp(want, "n") || parse_num(want, false, &x) ? NULL : "an int takes a decimal number";
+		return !strcmp(want, "n") || parse_num(want, false, &x) ? NULL
+									: "an int takes a decimal number";
 	case KSYM_HEX:
 		return !strcmp(want, "n") || parse_num(want, true, &x) ? NULL : "a hex takes a 0x number";
 	case KSYM_STRING:
@@ -189,8 +190,7 @@ static void blame_into(const char *expr, struct values *vals, struct sbuf *out)
 }
 
 /* Selects that hold the symbol at or above level: the reason it cannot be lower. */
-static size_t explain_selects(const struct ksym *sym, int level, struct values *vals,
-			      struct sbuf *out)
+static size_t explain_selects(const struct ksym *sym, int level, struct values *vals, struct sbuf *out)
 {
 	size_t shown = 0, active = 0;
 	for (size_t i = 0; i < sym->nselected_by; i++) {
@@ -223,8 +223,7 @@ static const char *choice_pick(const struct kchoice *c, struct values *vals)
 }
 
 /* The active range for an int/hex request that lies outside it. */
-static bool explain_range(const struct ksym *sym, const char *want, struct values *vals,
-			  struct sbuf *out)
+static bool explain_range(const struct ksym *sym, const char *want, struct values *vals, struct sbuf *out)
 {
 	bool hex = sym->type == KSYM_HEX;
 	long long w;
@@ -286,8 +285,7 @@ static void explain_prompt(const struct ksym *sym, struct values *vals, struct s
 }
 
 /* A tristate/bool request that came out lower than asked: deps, prompt, choice. */
-static void explain_too_low(const struct ksym *sym, int want, struct values *vals,
-			    struct sbuf *out)
+static void explain_too_low(const struct ksym *sym, int want, struct values *vals, struct sbuf *out)
 {
 	int need = sym->type == KSYM_TRISTATE && want == 2 ? 2 : 1;
 	size_t before = out->n;
@@ -308,14 +306,13 @@ static void explain_too_low(const struct ksym *sym, int want, struct values *val
 		const struct kchoice *c = kconfig_db_choice(vals->db, sym->defs[k].choice);
 		const char *pick = c ? choice_pick(c, vals) : NULL;
 		if (pick && strcmp(pick, sym->name))
-			sb_printf(out, "; member of the choice at %s:%u, which picked %s", c->file,
-				  c->line, pick);
+			sb_printf(out, "; member of the choice at %s:%u, which picked %s", c->file, c->line,
+				  pick);
 	}
 }
 
 /* A request that came out higher than asked (n -> y/m, m -> y). */
-static void explain_too_high(const struct ksym *sym, int want, struct values *vals,
-			     struct sbuf *out)
+static void explain_too_high(const struct ksym *sym, int want, struct values *vals, struct sbuf *out)
 {
 	size_t before = out->n;
 	explain_selects(sym, want + 1, vals, out);
@@ -324,8 +321,10 @@ static void explain_too_high(const struct ksym *sym, int want, struct values *va
 	for (size_t k = 0; k < sym->ndefs; k++) {
 		const struct kchoice *c = kconfig_db_choice(vals->db, sym->defs[k].choice);
 		if (c && !c->optional) {
-			sb_printf(out, "; member of the choice at %s:%u, which must pick one member: "
-				  "request another member =y instead", c->file, c->line);
+			sb_printf(out,
+				  "; member of the choice at %s:%u, which must pick one member: "
+				  "request another member =y instead",
+				  c->file, c->line);
 			return;
 		}
 	}
@@ -336,15 +335,15 @@ static void explain_too_high(const struct ksym *sym, int want, struct values *va
 		explain_prompt(sym, vals, out);
 }
 
-static void explain_value(const struct ksym *sym, const char *want, const char *got,
-			  struct values *vals, struct sbuf *out)
+static void explain_value(const struct ksym *sym, const char *want, const char *got, struct values *vals,
+			  struct sbuf *out)
 {
 	size_t before = out->n;
 	if (!got && sym->type != KSYM_STRING && sym->type != KSYM_INT && sym->type != KSYM_HEX)
 		got = "n";
 	if (sym->type == KSYM_INT || sym->type == KSYM_HEX)
 		explain_range(sym, want, vals, out); /* and go on: it may be hidden too */
-	if (!got) { /* not written: the symbol is invisible */
+	if (!got) {                                  /* not written: the symbol is invisible */
 		for (size_t k = 0; k < sym->ndefs; k++)
 			explain_deps(&sym->defs[k], 1, vals, out);
 		if (out->n == before)
@@ -401,8 +400,10 @@ static char *explain_request(const struct kopt *o, const struct ksym *sym, const
 		return line.s;
 	}
 	if (!got)
-		sb_printf(&line, "got %s", sym->type == KSYM_STRING || sym->type == KSYM_INT ||
-			  sym->type == KSYM_HEX ? "no value (not in .config)" : "n (not set)");
+		sb_printf(&line, "got %s",
+			  sym->type == KSYM_STRING || sym->type == KSYM_INT || sym->type == KSYM_HEX
+				  ? "no value (not in .config)"
+				  : "n (not set)");
 	else
 		sb_printf(&line, "got %s%s", got, strcmp(got, "n") ? "" : " (not set)");
 	explain_value(sym, o->value, got, vals, &line);
@@ -414,16 +415,16 @@ static char *explain_undefined(const struct kopt *o, const char *elsewhere, cons
 {
 	if (elsewhere)
 		return xasprintf("CONFIG_%s: requested %s, but %s is not defined for this architecture: "
-				 "%s defines it, and kconfig does not read that file for %s", o->name,
-				 o->value, o->name, elsewhere, srcarch);
+				 "%s defines it, and kconfig does not read that file for %s",
+				 o->name, o->value, o->name, elsewhere, srcarch);
 	return xasprintf("CONFIG_%s: requested %s, but %s does not exist in this kernel: no Kconfig "
 			 "in this tree defines it (typo, an option from another kernel line, or one "
 			 "added by a patch not applied)",
 			 o->name, o->value, o->name);
 }
 
-int config_verify_db(const struct kconfig_db *db, const char *dotconfig,
-		     const struct kopt_set *req, char **report)
+int config_verify_db(const struct kconfig_db *db, const char *dotconfig, const struct kopt_set *req,
+		     char **report)
 {
 	struct kopt_set final = {0};
 	if (dotconfig_read(dotconfig, &final) < 0)
@@ -464,8 +465,8 @@ int config_verify_db(const struct kconfig_db *db, const char *dotconfig,
 
 	struct sbuf text = {0};
 	if (bad)
-		sb_printf(&text, "config: %zu of %zu requested options did not survive in %s\n", bad,
-			  req->n, dotconfig);
+		sb_printf(&text, "config: %zu of %zu requested options did not survive in %s\n", bad, req->n,
+			  dotconfig);
 	else
 		sb_printf(&text, "config: all %zu requested options are set in %s\n", req->n, dotconfig);
 	for (size_t i = 0; i < req->n; i++) {
@@ -476,7 +477,8 @@ int config_verify_db(const struct kconfig_db *db, const char *dotconfig,
 	if (bad && kconfig_db_nunknown(db)) {
 		/* the reasons come from the reader: say when it may have missed one */
 		const char *u = kconfig_db_unknown(db);
-		sb_printf(&text, "note: kbuild's Kconfig reader did not understand %zu line%s of this "
+		sb_printf(&text,
+			  "note: kbuild's Kconfig reader did not understand %zu line%s of this "
 			  "tree (the reasons above may miss what they say), first: %.*s\n",
 			  kconfig_db_nunknown(db), kconfig_db_nunknown(db) == 1 ? "" : "s",
 			  (int)strcspn(u, "\n"), u);
@@ -491,8 +493,7 @@ int config_verify_db(const struct kconfig_db *db, const char *dotconfig,
 	return (int)bad;
 }
 
-int config_verify(const char *srctree, const char *dotconfig, const struct kopt_set *req,
-		  char **report)
+int config_verify(const char *srctree, const char *dotconfig, const struct kopt_set *req, char **report)
 {
 	char *arch = dotconfig_srcarch(dotconfig);
 	if (!arch && !path_exists(dotconfig))
@@ -534,8 +535,8 @@ size_t config_base_losses(const char *base_file, const char *dotconfig, const st
 	fprintf(log, "the base asked for %zu options; %zu of them differ in the result\n", asked, lost);
 	if (lost)
 		*summary = xasprintf("%zu of the %zu options of the base %s are not in the result (first: "
-				     "CONFIG_%s=%s at line %u)", lost, asked, base_file, first->name, first->value,
-				     first->line);
+				     "CONFIG_%s=%s at line %u)",
+				     lost, asked, base_file, first->name, first->value, first->line);
 out:
 	kopt_set_free(&base);
 	kopt_set_free(&have);

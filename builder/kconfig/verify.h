@@ -18,12 +18,11 @@
  * (first line a summary, then one line per problem, then, when the Kconfig
  * reader met lines it did not understand, a note naming the first), or -1
  * on error. */
-int config_verify(const char *srctree, const char *dotconfig, const struct kopt_set *req,
-		  char **report);
+int config_verify(const char *srctree, const char *dotconfig, const struct kopt_set *req, char **report);
 
 /* The same with a db already loaded (and reusable). */
-int config_verify_db(const struct kconfig_db *db, const char *dotconfig,
-		     const struct kopt_set *req, char **report);
+int config_verify_db(const struct kconfig_db *db, const char *dotconfig, const struct kopt_set *req,
+		     char **report);
 
 /* SRCARCH named by a .config's header, or NULL (malloc'd). */
 char *dotconfig_srcarch(const char *dotconfig);

@@ -159,14 +159,14 @@ static int def_visible(const struct kdef *d, const struct ksym *sym, struct valu
 
 /* What kconfig computes for a symbol, for one value of the macros. */
 struct model {
-	int dir;     /* direct dependency: OR over the definitions of their deps */
-	int vis;     /* visibility: OR over the prompts */
-	int rev;     /* select: OR over the active selects */
-	int imp;     /* imply, likewise */
-	int dflt;    /* the first default that applies, 0 if none */
+	int dir;                      /* direct dependency: OR over the definitions of their deps */
+	int vis;                      /* visibility: OR over the prompts */
+	int rev;                      /* select: OR over the active selects */
+	int imp;                      /* imply, likewise */
+	int dflt;                     /* the first default that applies, 0 if none */
 	const struct kdefault *dprop; /* that default */
 	const struct kdef *ddef;      /* and its definition */
-	int value;   /* the bool/tristate value kconfig would give under allmodconfig */
+	int value;                    /* the bool/tristate value kconfig would give under allmodconfig */
 };
 
 static int selects(const struct ksym *sym, bool imply, struct values *vals)
@@ -251,8 +251,8 @@ struct census {
 	const struct kconfig_db *db;
 	struct values *vals;
 	struct kwhy_report *out;
-	struct strv pending;   /* the undefined names blamed for the symbol being explained */
-	struct strv *undef;    /* per entry: its undefined names blamed */
+	struct strv pending; /* the undefined names blamed for the symbol being explained */
+	struct strv *undef;  /* per entry: its undefined names blamed */
 };
 
 static bool defined(const struct kconfig_db *db, const char *name)
@@ -286,15 +286,15 @@ static enum kwhy explain_deps(struct census *c, const struct ksym *sym, const st
 			const struct kdep *dep = &d->deps[i];
 			if (eval(dep->expr, c->vals) > 0)
 				continue;
-			static const char *how[] = {"depends on", "inside if", "inside a menu that depends on",
+			static const char *how[] = {"depends on", "inside if",
+						    "inside a menu that depends on",
 						    "inside a choice that depends on"};
 			sb_printf(t, "%s%s:%u: %s %s", t->n ? "; " : "", dep->file, dep->line, how[dep->kind],
 				  dep->written ? dep->written : dep->expr);
 			sb_printf(&all, "%s(%s)", unmet++ ? " && " : "", dep->blame);
 		}
 	}
-	kexpr_blame_names(all.s ? all.s : "y", 1, lookup, c->vals, &c->vals->mode, &off, &mustoff,
-			  &compared);
+	kexpr_blame_names(all.s ? all.s : "y", 1, lookup, c->vals, &c->vals->mode, &off, &mustoff, &compared);
 	sb_list(t, "; off: ", &off);
 	sb_list(t, "; must be off: ", &mustoff);
 	sb_list(t, "; compared: ", &compared);
@@ -308,7 +308,8 @@ static enum kwhy explain_deps(struct census *c, const struct ksym *sym, const st
 		}
 	}
 	enum kwhy kind = off.n && undef == off.n && !mustoff.n && !compared.n ? KWHY_UNDEFINED
-			 : macros ? KWHY_TOOLCHAIN : KWHY_DEPENDS;
+			 : macros                                             ? KWHY_TOOLCHAIN
+									      : KWHY_DEPENDS;
 	strv_free(&off);
 	strv_free(&mustoff);
 	strv_free(&compared);
@@ -327,7 +328,10 @@ static void list_selectors(const struct ksym *sym, struct values *vals, struct s
 			break;
 		}
 		const char *v = lookup(vals, s->by);
-		sb_printf(t, "%s%s=%s%s%s (%s:%u)", i ? ", " : s->imply ? "; implied by " : "; selected by ",
+		sb_printf(t, "%s%s=%s%s%s (%s:%u)",
+			  i          ? ", "
+			  : s->imply ? "; implied by "
+				     : "; selected by ",
 			  s->by, v ? v : "undefined", s->cond ? " if " : "", s->cond ? s->cond : "", s->file,
 			  s->line);
 	}
@@ -355,7 +359,8 @@ static void explain_hidden_prompt(struct census *c, const struct ksym *sym, stru
 		if (!d->has_prompt || !def_deps(d, sym, vals))
 			continue;
 		if (d->prompt_cond && !eval_prop(d->prompt_cond, sym, vals)) {
-			sb_printf(t, "%s:%u: its prompt is shown only if %s", d->file, d->line, d->prompt_cond);
+			sb_printf(t, "%s:%u: its prompt is shown only if %s", d->file, d->line,
+				  d->prompt_cond);
 			char *culprits = NULL;
 			kexpr_blame(d->prompt_cond, 1, lookup, vals, &culprits);
 			if (culprits)
@@ -471,9 +476,14 @@ static bool explain_on(struct census *c, const struct ksym *sym, int actual, str
 	int lo = min2(m.value, m0.value), hi = max2(m.value, m0.value);
 	if (actual >= lo && actual <= hi)
 		return true;
-	sb_printf(t, "kconfig wrote %s, the model gives %s (deps %d, visible %d, select %d, imply %d, "
-		  "default %d)", actual == 2 ? "y" : "m", m.value == 2 ? "y" : m.value ? "m" : "n", m.dir,
-		  m.vis, m.rev, m.imp, m.dflt);
+	sb_printf(t,
+		  "kconfig wrote %s, the model gives %s (deps %d, visible %d, select %d, imply %d, "
+		  "default %d)",
+		  actual == 2 ? "y" : "m",
+		  m.value == 2 ? "y"
+		  : m.value    ? "m"
+			       : "n",
+		  m.dir, m.vis, m.rev, m.imp, m.dflt);
 	return false;
 }
 
@@ -506,8 +516,8 @@ static bool parse_num(const char *s, bool hex, long long *out)
  * unset: its first default that applies (a symbol's value, or the constant),
  * then, for int/hex, moved into the first active range. Returns the value
  * (malloc'd); *ranged names the range that moved it (appended to t). */
-static char *predict_value(const struct ksym *sym, const struct model *m, struct values *vals,
-			   bool *ranged, struct sbuf *t)
+static char *predict_value(const struct ksym *sym, const struct model *m, struct values *vals, bool *ranged,
+			   struct sbuf *t)
 {
 	*ranged = false;
 	char *want;
@@ -538,7 +548,8 @@ static char *predict_value(const struct ksym *sym, const struct model *m, struct
 				return want;
 			*ranged = true;
 			sb_printf(t, "%s:%u: range %s %s moved the default %s to its %s bound", r->file,
-				  r->line, r->lo, r->hi, *want ? want : "(none)", have && w > hi ? "upper" : "lower");
+				  r->line, r->lo, r->hi, *want ? want : "(none)",
+				  have && w > hi ? "upper" : "lower");
 			free(want);
 			return xstrdup(have && w > hi ? (hs ? hs : r->hi) : (ls ? ls : r->lo));
 		}
@@ -558,8 +569,7 @@ static bool same_value(const struct ksym *sym, const char *want, const char *got
 
 /* A string/int/hex symbol: its value from the model's default (and range)
  * against the .config's; absent: why it has none. */
-static enum kwhy explain_value(struct census *c, const struct ksym *sym, const char *actual,
-			       struct sbuf *t)
+static enum kwhy explain_value(struct census *c, const struct ksym *sym, const char *actual, struct sbuf *t)
 {
 	struct values *vals = c->vals;
 	const char *env = env_of(sym);
@@ -690,7 +700,8 @@ static void refine_undefined(struct census *c)
 			char **hit = bsearch(&name, names.v, n, sizeof(*names.v), cmp_str);
 			const char *w = hit ? where[hit - names.v] : NULL;
 			if (w)
-				sb_printf(&more, "%s%s in %s", more.n ? ", " : "; defined only elsewhere: ", name, w);
+				sb_printf(&more, "%s%s in %s",
+					  more.n ? ", " : "; defined only elsewhere: ", name, w);
 		}
 		if (more.n) {
 			out->counts[KWHY_UNDEFINED]--;
@@ -716,8 +727,12 @@ int kconfig_why(const struct kconfig_db *db, const char *dotconfig, const char *
 	if (dotconfig_read(dotconfig, &final) < 0)
 		return -1;
 	char *arch = arch_given ? xstrdup(arch_given) : dotconfig_arch(dotconfig);
-	struct values vals = {db, xcalloc(final.n + 1, sizeof(*vals.v)), final.n, arch ? arch : "",
-			      kconfig_db_rules(db), {.macro = 2}};
+	struct values vals = {db,
+			      xcalloc(final.n + 1, sizeof(*vals.v)),
+			      final.n,
+			      arch ? arch : "",
+			      kconfig_db_rules(db),
+			      {.macro = 2}};
 	for (size_t i = 0; i < final.n; i++)
 		vals.v[i] = &final.v[i];
 	qsort(vals.v, vals.n, sizeof(*vals.v), cmp_kopt);
@@ -786,13 +801,20 @@ void kwhy_report_free(struct kwhy_report *r)
 const char *kwhy_name(enum kwhy kind)
 {
 	static const char *names[KWHY__COUNT] = {
-		[KWHY_DEPENDS] = "depends",       [KWHY_ARCH] = "arch",
-		[KWHY_UNDEFINED] = "undefined",   [KWHY_TOOLCHAIN] = "toolchain",
-		[KWHY_CHOICE] = "choice",         [KWHY_SELECT] = "select",
-		[KWHY_PROMPT_HIDDEN] = "hidden",  [KWHY_DEFAULT] = "default",
-		[KWHY_VALUE] = "value",           [KWHY_RANGE] = "range",
-		[KWHY_ENV] = "env",               [KWHY_NO_TYPE] = "no-type",
-		[KWHY_NONE] = "none",             [KWHY_DISAGREE] = "disagree",
+		[KWHY_DEPENDS] = "depends",
+		[KWHY_ARCH] = "arch",
+		[KWHY_UNDEFINED] = "undefined",
+		[KWHY_TOOLCHAIN] = "toolchain",
+		[KWHY_CHOICE] = "choice",
+		[KWHY_SELECT] = "select",
+		[KWHY_PROMPT_HIDDEN] = "hidden",
+		[KWHY_DEFAULT] = "default",
+		[KWHY_VALUE] = "value",
+		[KWHY_RANGE] = "range",
+		[KWHY_ENV] = "env",
+		[KWHY_NO_TYPE] = "no-type",
+		[KWHY_NONE] = "none",
+		[KWHY_DISAGREE] = "disagree",
 	};
 	return kind < KWHY__COUNT ? names[kind] : "?";
 }

@@ -38,16 +38,16 @@ struct kwhy_entry {
 	const char *name;  /* the symbol (the db's string) */
 	const char *value; /* as in the .config, NULL when absent (the report's string) */
 	enum kwhy kind;
-	char *text;        /* e.g. "drivers/x/Kconfig:12: depends on PCI && FOO; off: PCI" */
+	char *text; /* e.g. "drivers/x/Kconfig:12: depends on PCI && FOO; off: PCI" */
 };
 
 struct kwhy_report {
-	size_t nsyms;       /* symbols the tree defines for the arch */
-	size_t nbool;       /* of them bool/tristate */
-	size_t ny, nm;      /* bool/tristate at y, at m */
-	size_t nnot;        /* defined symbols not at y or m (each has one entry) */
-	size_t nundefined;  /* named by a select but defined by no Kconfig read */
-	size_t ndisagree_on; /* y/m symbols the model says cannot be so (entries too, KWHY_DISAGREE) */
+	size_t nsyms;               /* symbols the tree defines for the arch */
+	size_t nbool;               /* of them bool/tristate */
+	size_t ny, nm;              /* bool/tristate at y, at m */
+	size_t nnot;                /* defined symbols not at y or m (each has one entry) */
+	size_t nundefined;          /* named by a select but defined by no Kconfig read */
+	size_t ndisagree_on;        /* y/m symbols the model says cannot be so (entries too, KWHY_DISAGREE) */
 	size_t counts[KWHY__COUNT]; /* entries by kind */
 	struct kwhy_entry *v;
 	size_t n;

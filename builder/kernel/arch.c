@@ -6,8 +6,8 @@
 
 /* srcarch is filled from kconfig_srcarch(), the one map of arch to folder. */
 static struct kernel_arch arches[] = {
-	{"x86_64", NULL, "bzImage"}, {"x86", NULL, "bzImage"},   {"i386", NULL, "bzImage"},
-	{"arm64", NULL, "Image"},    {"arm", NULL, "zImage"},    {"riscv", NULL, "Image"},
+	{"x86_64", NULL, "bzImage"}, {"x86", NULL, "bzImage"}, {"i386", NULL, "bzImage"},
+	{"arm64", NULL, "Image"},    {"arm", NULL, "zImage"},  {"riscv", NULL, "Image"},
 };
 
 const char *kernel_arch_name(const struct run *r)

@@ -5,11 +5,10 @@
 
 #include "core/run.h"
 
-
 struct kernel_arch {
-	const char *arch;      /* ARCH= as the profile names it */
-	const char *srcarch;   /* its folder under arch/ (x86 for x86_64) */
-	const char *image;     /* the boot image: a make target and a file in arch/<srcarch>/boot/ */
+	const char *arch;    /* ARCH= as the profile names it */
+	const char *srcarch; /* its folder under arch/ (x86 for x86_64) */
+	const char *image;   /* the boot image: a make target and a file in arch/<srcarch>/boot/ */
 };
 
 /* build.arch (the schema gives its default). */

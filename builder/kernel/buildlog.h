@@ -7,10 +7,10 @@
 #include <stddef.h>
 
 struct buildlog {
-	size_t steps;        /* "  CC      foo.o"-style lines */
-	size_t warnings;     /* "...: warning: ..." */
-	size_t errors;       /* "...: error: ...", "Error ..." from make */
-	char *first_error;   /* the first compiler/linker error line, malloc'd */
+	size_t steps;      /* "  CC      foo.o"-style lines */
+	size_t warnings;   /* "...: warning: ..." */
+	size_t errors;     /* "...: error: ...", "Error ..." from make */
+	char *first_error; /* the first compiler/linker error line, malloc'd */
 };
 
 /* One warning line split into its parts (malloc'd): the compiler's and the

@@ -7,7 +7,7 @@ int depmod_run(const char *root, const char *release, FILE *log)
 {
 	const char *depmod = path_exists("/usr/sbin/depmod") ? "/usr/sbin/depmod"
 			     : path_exists("/sbin/depmod")   ? "/sbin/depmod"
-							      : "depmod";
+							     : "depmod";
 	if (tool_require(depmod) < 0)
 		return -1;
 	char *argv[] = {(char *)depmod, "-b", (char *)root, (char *)release, NULL};

@@ -13,10 +13,10 @@
 
 struct elf_info {
 	int cls, machine;
-	char *interp;           /* PT_INTERP, or NULL */
-	struct strv needed;     /* DT_NEEDED names */
-	struct strv runpath;    /* DT_RUNPATH entries (or DT_RPATH when no RUNPATH) */
-	bool has_runpath;       /* RUNPATH present: RPATH is then ignored */
+	char *interp;        /* PT_INTERP, or NULL */
+	struct strv needed;  /* DT_NEEDED names */
+	struct strv runpath; /* DT_RUNPATH entries (or DT_RPATH when no RUNPATH) */
+	bool has_runpath;    /* RUNPATH present: RPATH is then ignored */
 };
 
 struct file_id {
@@ -25,13 +25,13 @@ struct file_id {
 };
 
 struct resolver {
-	const char *root;        /* sysroot prefix, "" for / */
+	const char *root; /* sysroot prefix, "" for / */
 	const char *binary;
 	int cls, machine;
-	struct strv conf_dirs;   /* from ld.so.conf */
-	struct strv exe_rpath;   /* DT_RPATH of the executable, searched for every object */
-	struct strv names;       /* DT_NEEDED names already satisfied */
-	struct file_id *ids;     /* files already in the closure */
+	struct strv conf_dirs; /* from ld.so.conf */
+	struct strv exe_rpath; /* DT_RPATH of the executable, searched for every object */
+	struct strv names;     /* DT_NEEDED names already satisfied */
+	struct file_id *ids;   /* files already in the closure */
 	size_t n_ids;
 };
 
@@ -196,7 +196,7 @@ static void parse_ld_conf(struct resolver *r, const char *guest_path, int depth)
 			free(dir);
 			continue;
 		}
-		char *eq = strchr(line, '=');   /* libc5 "dir=TYPE" form */
+		char *eq = strchr(line, '='); /* libc5 "dir=TYPE" form */
 		if (eq)
 			*eq = '\0';
 		strv_push(&r->conf_dirs, line);
@@ -275,8 +275,8 @@ static char *find_library(struct resolver *r, const char *name, const struct elf
 
 /* Resolve the DT_NEEDED entries of one object (read at host path hp, seen by
  * the loader at guest_path), appending new libraries to out and queue. */
-static int add_object_deps(struct resolver *r, const char *hp, const char *guest_path,
-			   struct strv *queue, struct strv *out)
+static int add_object_deps(struct resolver *r, const char *hp, const char *guest_path, struct strv *queue,
+			   struct strv *out)
 {
 	struct elf_info info;
 	int rc = elf_info_read(hp, &info);
@@ -324,7 +324,7 @@ int elf_needed_closure(const char *binary, const char *sysroot, struct strv *out
 	}
 	int rc = 0;
 	if (!exe.interp && exe.needed.n == 0)
-		goto done;      /* static */
+		goto done; /* static */
 	r.cls = exe.cls;
 	r.machine = exe.machine;
 	if (!exe.has_runpath)

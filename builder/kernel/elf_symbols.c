@@ -64,8 +64,7 @@ int elf_has_symbols(const char *vmlinux, const char *const *symbols, size_t n)
 			missing++;
 		}
 		if (missing)
-			rc = kb_fail("%s: symbol%s not defined: %s", vmlinux, missing > 1 ? "s" : "",
-				     list);
+			rc = kb_fail("%s: symbol%s not defined: %s", vmlinux, missing > 1 ? "s" : "", list);
 		free(list);
 	}
 	free(found);

@@ -28,13 +28,12 @@ void kmake_env(const struct run *r, struct strv *env)
 	strv_push(env, "KBUILD_BUILD_VERSION=1");
 	strv_push_owned(env, xasprintf("SOURCE_DATE_EPOCH=%lld", epoch));
 	/* Object files must not record where this output directory lives. */
-	strv_push_owned(env, xasprintf("KCFLAGS=-ffile-prefix-map=%s/= -ffile-prefix-map=%s/=",
-				       r->srcdir, r->objdir));
+	strv_push_owned(env, xasprintf("KCFLAGS=-ffile-prefix-map=%s/= -ffile-prefix-map=%s/=", r->srcdir,
+				       r->objdir));
 	/* Lets ccache hit across output directories (paths become relative). */
 	strv_push_owned(env, xasprintf("CCACHE_BASEDIR=%s", r->outdir));
 	strv_push(env, "LC_ALL=C");
 }
-
 
 void kmake_command(const struct run *r, struct strv *argv, struct strv *env)
 {
@@ -91,10 +90,11 @@ int kmake(struct run *r, const char *const *targets, size_t n, long jobs, struct
 	fprintf(r->log, "$ %s\n", cmd);
 	free(cmd);
 	struct buildlog local = {0};
-	struct stream_ctx ctx = {.r = r, .b = b ? b : &local, .total = progress_total,
+	struct stream_ctx ctx = {.r = r,
+				 .b = b ? b : &local,
+				 .total = progress_total,
 				 .last_report = now_seconds()};
-	struct spawn_opts o = {.stdin_fd = -1, .stdout_fd = -1, .stderr_fd = -1,
-			       .env_add = strv_argv(&env)};
+	struct spawn_opts o = {.stdin_fd = -1, .stdout_fd = -1, .stderr_fd = -1, .env_add = strv_argv(&env)};
 	int st = spawn_lines(strv_argv(&argv), &o, on_line, &ctx);
 	if (r->tty)
 		fprintf(stderr, "%60s\r", "");

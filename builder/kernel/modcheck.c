@@ -37,8 +37,8 @@ static void problem(struct problems *p, const char *fmt, ...)
 }
 
 /* libkmod's own diagnostics go to the stage log, not the terminal. */
-static void kmod_log_to_file(void *data, int priority, const char *file, int line,
-			     const char *fn, const char *format, va_list args)
+static void kmod_log_to_file(void *data, int priority, const char *file, int line, const char *fn,
+			     const char *format, va_list args)
 {
 	(void)priority, (void)file, (void)line, (void)fn;
 	FILE *log = data;
@@ -54,7 +54,8 @@ static char *module_vermagic(struct kmod_module *mod)
 	char *vermagic = NULL;
 	if (kmod_module_get_info(mod, &info) < 0)
 		return NULL;
-	kmod_list_foreach(it, info) {
+	kmod_list_foreach(it, info)
+	{
 		if (strcmp(kmod_module_info_get_key(it), "vermagic") == 0) {
 			vermagic = xstrdup(kmod_module_info_get_value(it));
 			break;
@@ -65,8 +66,8 @@ static char *module_vermagic(struct kmod_module *mod)
 }
 
 /* One modules.dep entry: the file, its vermagic, its dependencies' files. */
-static void check_module(struct kmod_ctx *ctx, const char *dir, const char *rel,
-			 const char *release, struct problems *p)
+static void check_module(struct kmod_ctx *ctx, const char *dir, const char *rel, const char *release,
+			 struct problems *p)
 {
 	char *full = rel[0] == '/' ? xstrdup(rel) : path_join(dir, rel);
 	struct kmod_module *mod = NULL;
@@ -86,12 +87,13 @@ static void check_module(struct kmod_ctx *ctx, const char *dir, const char *rel,
 	if (!vermagic)
 		problem(p, "module %s (%s): no vermagic in its .modinfo", name, rel);
 	else if (strncmp(vermagic, release, rl) != 0 || vermagic[rl] != ' ')
-		problem(p, "module %s (%s): vermagic \"%s\" does not start with \"%s \"", name,
-			rel, vermagic, release);
+		problem(p, "module %s (%s): vermagic \"%s\" does not start with \"%s \"", name, rel, vermagic,
+			release);
 	free(vermagic);
 
 	struct kmod_list *deps = kmod_module_get_dependencies(mod), *it;
-	kmod_list_foreach(it, deps) {
+	kmod_list_foreach(it, deps)
+	{
 		struct kmod_module *dep = kmod_module_get_module(it);
 		const char *dpath = kmod_module_get_path(dep);
 		if (!dpath)
@@ -111,16 +113,18 @@ static void check_expected(struct kmod_ctx *ctx, const char *name, struct proble
 {
 	struct kmod_list *list = NULL, *it;
 	if (kmod_module_new_from_lookup(ctx, name, &list) < 0 || !list) {
-		problem(p, "expected module %s: not found in modules.dep, modules.alias or "
-			   "modules.builtin", name);
+		problem(p,
+			"expected module %s: not found in modules.dep, modules.alias or "
+			"modules.builtin",
+			name);
 		return;
 	}
-	kmod_list_foreach(it, list) {
+	kmod_list_foreach(it, list)
+	{
 		struct kmod_module *mod = kmod_module_get_module(it);
 		const char *path = kmod_module_get_path(mod);
 		if (p->log)
-			fprintf(p->log, "modcheck: expected %s -> %s\n", name,
-				path ? path : "built in");
+			fprintf(p->log, "modcheck: expected %s -> %s\n", name, path ? path : "built in");
 		if (path && access(path, R_OK) < 0)
 			problem(p, "expected module %s: file %s is missing", name, path);
 		kmod_module_unref(mod);
@@ -128,8 +132,8 @@ static void check_expected(struct kmod_ctx *ctx, const char *name, struct proble
 	kmod_module_unref_list(list);
 }
 
-int modcheck_tree(const char *root, const char *release,
-		   const char *const *expected_modules, size_t n, FILE *log)
+int modcheck_tree(const char *root, const char *release, const char *const *expected_modules, size_t n,
+		  FILE *log)
 {
 	char *dir = xasprintf("%s/lib/modules/%s", root, release);
 	char *dep_file = path_join(dir, "modules.dep");
@@ -161,8 +165,8 @@ int modcheck_tree(const char *root, const char *release,
 		check_expected(ctx, expected_modules[k], &p);
 	kmod_unref(ctx);
 	if (log)
-		fprintf(log, "modcheck: %zu modules in %s, %zu expected, %zu problems\n", modules,
-			dir, n, p.count);
+		fprintf(log, "modcheck: %zu modules in %s, %zu expected, %zu problems\n", modules, dir, n,
+			p.count);
 	if (p.count == 1)
 		rc = kb_fail("%s: %s", dir, p.first);
 	else if (p.count > 1)

@@ -12,7 +12,7 @@
  * vermagic begins with "<release> ". Each problem is written to log (may be
  * NULL); returns 0, or -1 with kb_fail() naming the first failing module and
  * the count of problems. */
-int modcheck_tree(const char *root, const char *release,
-		   const char *const *expected_modules, size_t n, FILE *log);
+int modcheck_tree(const char *root, const char *release, const char *const *expected_modules, size_t n,
+		  FILE *log);
 
 #endif

@@ -14,11 +14,11 @@
 #include <sys/types.h>
 
 struct outfile {
-	int fd;          /* the temporary file, -1 when closed */
-	char *path;      /* the final name */
-	char *tmp;       /* the temporary name */
-	int err;         /* first errno met, 0 while all is well */
-	const char *op;  /* what failed first: "write", "fsync", ... */
+	int fd;         /* the temporary file, -1 when closed */
+	char *path;     /* the final name */
+	char *tmp;      /* the temporary name */
+	int err;        /* first errno met, 0 while all is well */
+	const char *op; /* what failed first: "write", "fsync", ... */
 };
 
 /* Create path's temporary file with mode. Returns 0, or -1 with kb_fail(). */

@@ -4,12 +4,12 @@
 #include <unistd.h>
 
 #define BAR_WIDTH 30
-#define BAR_INTERVAL 0.2   /* seconds between redraws of the bar */
-#define LINE_INTERVAL 5.0  /* seconds between plain lines */
+#define BAR_INTERVAL 0.2  /* seconds between redraws of the bar */
+#define LINE_INTERVAL 5.0 /* seconds between plain lines */
 
 static void human(char *buf, size_t len, double bytes)
 {
-	static const char *const unit[] = { "B", "KiB", "MiB", "GiB", "TiB" };
+	static const char *const unit[] = {"B", "KiB", "MiB", "GiB", "TiB"};
 	size_t i = 0;
 	while (bytes >= 1024 && i + 1 < sizeof(unit) / sizeof(unit[0])) {
 		bytes /= 1024;
@@ -23,7 +23,7 @@ static void human(char *buf, size_t len, double bytes)
 
 void progress_start(struct progress *p, FILE *out, int mode, const char *label, long long base)
 {
-	*p = (struct progress){ .out = out ? out : stderr, .label = label, .base = base };
+	*p = (struct progress){.out = out ? out : stderr, .label = label, .base = base};
 	p->mode = mode < 0 ? PROGRESS_QUIET : mode > 0 ? PROGRESS_BAR : PROGRESS_LINES;
 	if (p->mode == PROGRESS_BAR && !isatty(fileno(p->out)))
 		p->mode = PROGRESS_LINES;

@@ -15,10 +15,10 @@ struct progress {
 	FILE *out;
 	enum progress_mode mode;
 	const char *label;
-	double start, last;        /* now_seconds() at start and at the last output */
-	long long base;            /* bytes already present before this transfer (resume) */
-	long long done, total;     /* total 0 when unknown */
-	int drawn;                 /* a bar is on screen and needs a newline */
+	double start, last;    /* now_seconds() at start and at the last output */
+	long long base;        /* bytes already present before this transfer (resume) */
+	long long done, total; /* total 0 when unknown */
+	int drawn;             /* a bar is on screen and needs a newline */
 };
 
 /* mode BAR falls back to LINES when out is not a terminal. out NULL = stderr. */

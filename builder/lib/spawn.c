@@ -87,8 +87,7 @@ static pid_t start_feeder(const struct spawn_opts *o, int fds[2], pid_t child, c
 }
 
 /* The common start: fds as given, stdin from a feeder when o->feed is set. */
-static int start(char *const argv[], const struct spawn_opts *o, struct child_fds fds,
-		 struct spawn_proc *p)
+static int start(char *const argv[], const struct spawn_opts *o, struct child_fds fds, struct spawn_proc *p)
 {
 	*p = (struct spawn_proc){.pid = -1, .feeder = -1};
 	if (children_interrupted())
@@ -379,7 +378,11 @@ char *argv_to_string(char *const argv[])
 	s[0] = '\0';
 	for (size_t i = 0; argv[i]; i++) {
 		const char *a = argv[i];
-		bool plain = *a && strspn(a, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-+=/.,:@%") == strlen(a);
+		bool plain =
+			*a &&
+			strspn(a,
+			       "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-+=/.,:@%") ==
+				strlen(a);
 		size_t need = strlen(a) * 4 + 4;
 		while (n + need + 1 > cap)
 			s = xrealloc(s, cap *= 2);

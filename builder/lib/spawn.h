@@ -11,12 +11,12 @@
 #include <sys/types.h>
 
 struct spawn_opts {
-	const char *cwd;        /* NULL: current directory */
-	int stdin_fd;           /* -1: /dev/null (or the feed, below) */
-	int stdout_fd;          /* -1: inherit; usually a stage log */
-	int stderr_fd;          /* -1: same as stdout_fd */
-	char *const *env_add;   /* NULL or "KEY=VALUE" entries added to the environment */
-	unsigned timeout_sec;   /* 0: none; on expiry the process group is killed */
+	const char *cwd;      /* NULL: current directory */
+	int stdin_fd;         /* -1: /dev/null (or the feed, below) */
+	int stdout_fd;        /* -1: inherit; usually a stage log */
+	int stderr_fd;        /* -1: same as stdout_fd */
+	char *const *env_add; /* NULL or "KEY=VALUE" entries added to the environment */
+	unsigned timeout_sec; /* 0: none; on expiry the process group is killed */
 	/* Stdin fed from a pipe: feed (feed_len bytes) written over and over,
 	 * feed_total bytes in all; stdin then stays open without EOF until the
 	 * program ends, so one that keeps asking blocks (and its timeout ends
@@ -27,9 +27,9 @@ struct spawn_opts {
 
 /* A started child. */
 struct spawn_proc {
-	pid_t pid;              /* the child, leader of its own process group */
-	pid_t feeder;           /* the stdin feeder (in the child's group), or -1 */
-	char *name;             /* argv[0], for messages */
+	pid_t pid;    /* the child, leader of its own process group */
+	pid_t feeder; /* the stdin feeder (in the child's group), or -1 */
+	char *name;   /* argv[0], for messages */
 };
 
 /* Start argv[0] (searched in PATH). Returns 0, or -1 with kb_fail() (also

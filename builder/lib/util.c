@@ -204,8 +204,9 @@ int rm_rf(const char *path)
 	if (lstat(path, &st) < 0)
 		return errno == ENOENT ? 0 : kb_fail("cannot stat %s: %s", path, strerror(errno));
 	if (!S_ISDIR(st.st_mode))
-		return unlink(path) < 0 && errno != ENOENT ? kb_fail("cannot remove %s: %s", path, strerror(errno))
-							   : 0;
+		return unlink(path) < 0 && errno != ENOENT
+			       ? kb_fail("cannot remove %s: %s", path, strerror(errno))
+			       : 0;
 	/* Walked with openat/unlinkat from one directory descriptor at a time:
 	 * no path is ever longer than one name, so neither PATH_MAX nor the
 	 * number of open descriptors limits the depth of what can be removed.
@@ -294,7 +295,7 @@ int open_regular(const char *path)
 	}
 	if (!S_ISREG(st.st_mode)) {
 		close(fd);
-		const char *kind = S_ISDIR(st.st_mode)	 ? "a directory"
+		const char *kind = S_ISDIR(st.st_mode)    ? "a directory"
 				   : S_ISFIFO(st.st_mode) ? "a fifo"
 				   : S_ISCHR(st.st_mode)  ? "a character device"
 				   : S_ISBLK(st.st_mode)  ? "a block device"

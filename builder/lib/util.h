@@ -29,8 +29,8 @@ struct strv {
 	char **v;
 	size_t n, cap;
 };
-void strv_push(struct strv *s, const char *str);     /* copies str */
-void strv_push_owned(struct strv *s, char *str);     /* takes str */
+void strv_push(struct strv *s, const char *str); /* copies str */
+void strv_push_owned(struct strv *s, char *str); /* takes str */
 void strv_free(struct strv *s);
 /* NULL-terminated view for execv and friends (valid until the next push). */
 char **strv_argv(struct strv *s);

@@ -58,8 +58,9 @@ static int parse_list_file(const char *path, struct matrix_plan *p)
 		if (!words.n)
 			continue;
 		if (!valid_label(words.v[0]) || strchr(words.v[0], '=')) {
-			rc = kb_fail("%s:%u: '%s' is not a label (a name for the row and its output directory)",
-				     path, lineno, words.v[0]);
+			rc = kb_fail(
+				"%s:%u: '%s' is not a label (a name for the row and its output directory)",
+				path, lineno, words.v[0]);
 			strv_free(&words);
 			break;
 		}
@@ -74,8 +75,8 @@ static int parse_list_file(const char *path, struct matrix_plan *p)
 		if (rc == 0 && !has_profile_arg(&args))
 			strv_push_owned(&args, xasprintf("profile=%s", words.v[0]));
 		if (rc == 0 && add_entry(p, words.v[0], &args) < 0)
-			rc = kb_fail("%s:%u: '%s' is listed twice (give each row its own label)", path, lineno,
-				     words.v[0]);
+			rc = kb_fail("%s:%u: '%s' is listed twice (give each row its own label)", path,
+				     lineno, words.v[0]);
 		strv_free(&args);
 		strv_free(&words);
 	}

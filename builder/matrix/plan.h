@@ -8,18 +8,18 @@
 #include <stddef.h>
 
 struct matrix_entry {
-	char *label;           /* output directory name under DIR, and the table's row */
-	char **args;           /* the child's arguments after the command (NULL-terminated) */
+	char *label; /* output directory name under DIR, and the table's row */
+	char **args; /* the child's arguments after the command (NULL-terminated) */
 	size_t nargs;
 };
 
 struct matrix_plan {
 	struct matrix_entry *v;
 	size_t n;
-	char *outdir;          /* DIR (O=), default out/matrix */
-	char *command;         /* what each child runs: make (default) or a stage (stage=NAME) */
-	long jobs;             /* make jobs per profile (jobs=N), 0: each profile's default */
-	long parallel;         /* profiles at once */
+	char *outdir;  /* DIR (O=), default out/matrix */
+	char *command; /* what each child runs: make (default) or a stage (stage=NAME) */
+	long jobs;     /* make jobs per profile (jobs=N), 0: each profile's default */
+	long parallel; /* profiles at once */
 };
 
 /* Parses the matrix command line: profile=a,b,c and/or list=FILE (lines
@@ -31,6 +31,5 @@ struct matrix_plan {
  * kb_fail() naming the argument or file:line. */
 int matrix_parse(int argc, char **argv, long cpus, struct matrix_plan *plan);
 void matrix_plan_free(struct matrix_plan *plan);
-
 
 #endif

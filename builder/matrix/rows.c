@@ -27,7 +27,7 @@ struct row {
 	int exit_code;
 	double started, seconds;
 	struct spawn_proc proc;
-	int fd;                 /* the row's log while it runs, else -1 */
+	int fd; /* the row's log while it runs, else -1 */
 	enum { ROW_WAITING, ROW_RUNNING, ROW_DONE } state;
 };
 
@@ -97,7 +97,10 @@ static void row_start(struct row *r, const char *self, const char *command, char
 		row_finished(r, 1);
 	} else {
 		char *env[] = {pristine_env, NULL};
-		struct spawn_opts o = {.stdin_fd = -1, .stdout_fd = r->fd, .stderr_fd = r->fd, .env_add = env};
+		struct spawn_opts o = {.stdin_fd = -1,
+				       .stdout_fd = r->fd,
+				       .stderr_fd = r->fd,
+				       .env_add = env};
 		fprintf(stderr, "matrix: %-20s started   (log %s)\n", r->e->label, r->log);
 		if (spawn_start(strv_argv(&argv), &o, &r->proc) < 0) {
 			fprintf(stderr, "matrix: %s: %s\n", r->e->label, kb_last_error());
@@ -135,7 +138,9 @@ static void run_rows(struct row *rows, size_t n, size_t parallel, const char *se
 			int status = 0;
 			int w = spawn_wait(&rows[i].proc, now_seconds() + 0.2 / (double)running, &status);
 			if (w != 0) {
-				row_finished(&rows[i], w > 0 ? status : spawn_interrupted() ? 128 + spawn_interrupted() : 1);
+				row_finished(&rows[i], w > 0                 ? status
+						       : spawn_interrupted() ? 128 + spawn_interrupted()
+									     : 1);
 				running--;
 				done++;
 			}
@@ -163,7 +168,8 @@ static void count_tests(const json_t *rec, int *pass, int *fail)
 	*pass = *fail = 0;
 	const char *k;
 	json_t *v;
-	json_object_foreach(json_object_get(rec, "tests"), k, v) {
+	json_object_foreach(json_object_get(rec, "tests"), k, v)
+	{
 		if (strchr(k, '.'))
 			continue; /* subtests are inside their test's verdict */
 		enum test_status s;
@@ -209,10 +215,11 @@ static char *summary(const struct matrix_plan *plan, const struct row *rows, jso
 		snprintf(t, sizeof(t), "%d/%d", pass, fail);
 		fprintf(f, " %9s %4d %5.0fs\n", json_object_size(json_object_get(rec, "tests")) ? t : "-",
 			rows[i].exit_code, rows[i].seconds);
-		json_array_append_new(arr, json_pack("{s:s,s:s,s:s,s:i,s:f,s:O?,s:i,s:i}", "label", rows[i].e->label,
-						     "outdir", rows[i].outdir, "log", rows[i].log, "exit_code",
-						     rows[i].exit_code, "seconds", rows[i].seconds, "stages", stages,
-						     "tests_passed", pass, "tests_failed", fail));
+		json_array_append_new(arr, json_pack("{s:s,s:s,s:s,s:i,s:f,s:O?,s:i,s:i}", "label",
+						     rows[i].e->label, "outdir", rows[i].outdir, "log",
+						     rows[i].log, "exit_code", rows[i].exit_code, "seconds",
+						     rows[i].seconds, "stages", stages, "tests_passed", pass,
+						     "tests_failed", fail));
 		json_decref(rec);
 	}
 	fclose(f);
@@ -232,8 +239,10 @@ static int matrix_report(const char *dir, const struct matrix_plan *plan, const 
 		kb_clear_error();
 		char *hist = path_join(rows[i].outdir, "history");
 		links[i] = xasprintf("%s/%s", rows[i].e->label, REPORT_HTML);
-		rr[i] = (struct report_run){.doc = doc, .history = doc ? history_runs(hist) : NULL,
-					    .label = rows[i].e->label, .link = links[i]};
+		rr[i] = (struct report_run){.doc = doc,
+					    .history = doc ? history_runs(hist) : NULL,
+					    .label = rows[i].e->label,
+					    .link = links[i]};
 		labels[i] = rows[i].e->label;
 		docs[i] = doc;
 		free(hist);
@@ -283,8 +292,8 @@ int matrix_main(const char *home, int argc, char **argv)
 		rows[i].log = xasprintf("%s/%s.log", dir, plan.v[i].label);
 	}
 	size_t parallel = (size_t)plan.parallel < plan.n ? (size_t)plan.parallel : plan.n;
-	fprintf(stderr, "matrix: %zu profiles, %zu at a time, `kbuild %s` each, output in %s\n", plan.n, parallel,
-		plan.command, dir);
+	fprintf(stderr, "matrix: %zu profiles, %zu at a time, `kbuild %s` each, output in %s\n", plan.n,
+		parallel, plan.command, dir);
 	double t0 = now_seconds();
 	run_rows(rows, plan.n, parallel, self ? self : "kbuild", plan.command, pristine_env);
 	double wall = now_seconds() - t0;
@@ -293,7 +302,8 @@ int matrix_main(const char *home, int argc, char **argv)
 	for (size_t i = 0; i < plan.n; i++)
 		worst = rows[i].exit_code > worst ? rows[i].exit_code : worst;
 	json_t *doc = json_pack("{s:s,s:s,s:I,s:f,s:i,s:[]}", "command", plan.command, "pristine", pristine,
-				"parallel", (json_int_t)parallel, "seconds", wall, "exit_code", worst, "profiles");
+				"parallel", (json_int_t)parallel, "seconds", wall, "exit_code", worst,
+				"profiles");
 	char *table = summary(&plan, rows, doc);
 	fprintf(stdout, "%s", table);
 	printf("matrix: %zu profiles in %.0f s, exit %d (the worst)\n", plan.n, wall, worst);

@@ -30,8 +30,8 @@ static bool same_str(const char *a, const char *b)
 static json_t *side(const json_t *rec)
 {
 	return json_pack("{s:O?,s:O?,s:O?,s:O?}", "profile", json_object_get(rec, "profile"), "started",
-			 json_object_get(rec, "started"), "outdir", json_object_get(rec, "outdir"),
-			 "status", json_object_get(rec, "status"));
+			 json_object_get(rec, "started"), "outdir", json_object_get(rec, "outdir"), "status",
+			 json_object_get(rec, "status"));
 }
 
 static json_t *cmp_source(const json_t *old, const json_t *new)
@@ -41,8 +41,9 @@ static json_t *cmp_source(const json_t *old, const json_t *new)
 	static const char *keys[] = {"version", "sha256", "origin", "kind"};
 	for (size_t i = 0; i < 4; i++)
 		if (!same_str(json_member_str(a, keys[i]), json_member_str(b, keys[i])))
-			json_object_set_new(diff, keys[i], json_pack("{s:s?,s:s?}", "old", json_member_str(a, keys[i]), "new",
-								    json_member_str(b, keys[i])));
+			json_object_set_new(diff, keys[i],
+					    json_pack("{s:s?,s:s?}", "old", json_member_str(a, keys[i]),
+						      "new", json_member_str(b, keys[i])));
 	return diff;
 }
 
@@ -60,7 +61,8 @@ static json_t *cmp_patches(const json_t *old, const json_t *new)
 	json_t *added = json_array(), *removed = json_array(), *changed = json_array();
 	size_t i;
 	json_t *p;
-	json_array_foreach(b, i, p) {
+	json_array_foreach(b, i, p)
+	{
 		const json_t *q = find_patch(a, json_member_str(p, "name"));
 		if (!q)
 			json_array_append_new(added, json_string(json_member_str(p, "name")));
@@ -79,23 +81,27 @@ static json_t *cmp_config(const json_t *old, const json_t *new, json_t *ch)
 	       *dropped = json_object();
 	const char *k;
 	json_t *v;
-	json_object_foreach((json_t *)b, k, v) {
+	json_object_foreach((json_t *)b, k, v)
+	{
 		const char *was = json_member_str(a, k);
 		if (!was)
 			json_object_set(added, k, v);
 		else if (!kopt_value_equal(was, json_string_value(v)))
 			json_object_set_new(changed, k, json_pack("{s:s,s:O}", "old", was, "new", v));
 	}
-	json_object_foreach((json_t *)a, k, v) if (!json_object_get(b, k))
-		json_object_set(removed, k, v);
+	json_object_foreach((json_t *)a, k, v) if (!json_object_get(b, k)) json_object_set(removed, k, v);
 	/* A requested option that the resolved config does not carry: only
 	 * meaningful once the new run has a config at all. */
 	if (json_object_size(b)) {
-		json_object_foreach(json_object_get(new, "requested"), k, v) {
-			const char *want = json_string_value(v), *got = json_member_str(b, k) ? json_member_str(b, k) : "n";
+		json_object_foreach(json_object_get(new, "requested"), k, v)
+		{
+			const char *want = json_string_value(v),
+				   *got = json_member_str(b, k) ? json_member_str(b, k) : "n";
 			if (want && !kopt_value_equal(want, got)) {
-				json_object_set_new(dropped, k, json_pack("{s:s,s:s}", "requested", want, "got", got));
-				add_regression(ch, xasprintf("config: CONFIG_%s requested %s, got %s", k, want, got));
+				json_object_set_new(dropped, k,
+						    json_pack("{s:s,s:s}", "requested", want, "got", got));
+				add_regression(ch, xasprintf("config: CONFIG_%s requested %s, got %s", k,
+							     want, got));
 			}
 		}
 	}
@@ -116,12 +122,14 @@ static json_t *cmp_warnings(const json_t *old, const json_t *new)
 	json_t *ka = json_object(), *kb = json_object(), *fresh = json_array();
 	size_t i, gone = 0;
 	json_t *w;
-	json_array_foreach(a, i, w) {
+	json_array_foreach(a, i, w)
+	{
 		char *k = warning_key(w);
 		json_object_set_new(ka, k, json_true());
 		free(k);
 	}
-	json_array_foreach(b, i, w) {
+	json_array_foreach(b, i, w)
+	{
 		char *k = warning_key(w);
 		if (!json_object_get(ka, k))
 			json_array_append(fresh, w);
@@ -169,7 +177,8 @@ static json_t *cmp_sizes(const json_t *old, const json_t *new, double limit)
 	const char *k;
 	json_t *v;
 	json_object_foreach((json_t *)mb, k, v) size_entry(out, k, json_object_get(ma, k), v, limit);
-	json_object_foreach((json_t *)ma, k, v) if (!json_object_get(mb, k)) size_entry(out, k, v, NULL, limit);
+	json_object_foreach((json_t *)ma, k, v) if (!json_object_get(mb, k))
+		size_entry(out, k, v, NULL, limit);
 	return out;
 }
 
@@ -191,7 +200,8 @@ static json_t *cmp_tests(const json_t *old, const json_t *new, json_t *ch)
 	       *changed = json_array();
 	const char *k;
 	json_t *v;
-	json_object_foreach((json_t *)b, k, v) {
+	json_object_foreach((json_t *)b, k, v)
+	{
 		const char *now = json_member_str(v, "status");
 		const json_t *w = json_object_get(a, k);
 		if (!w) {
@@ -215,10 +225,13 @@ static json_t *cmp_tests(const json_t *old, const json_t *new, json_t *ch)
 	 * subtest is named by what it checked, values included ("vermagic
 	 * matches 6.1.192"): one that vanished while its test still passes was
 	 * renamed, not lost. */
-	json_object_foreach((json_t *)a, k, v) if (!json_object_get(b, k)) {
-		json_array_append_new(missing, json_pack("{s:s,s:s?}", "name", k, "status", json_member_str(v, "status")));
+	json_object_foreach((json_t *)a, k, v) if (!json_object_get(b, k))
+	{
+		json_array_append_new(missing, json_pack("{s:s,s:s?}", "name", k, "status",
+							 json_member_str(v, "status")));
 		char *top = xstrndup(k, strcspn(k, "."));
-		bool top_passes = strchr(k, '.') && passed(json_member_str(json_object_get(b, top), "status"));
+		bool top_passes = strchr(k, '.') &&
+				  passed(json_member_str(json_object_get(b, top), "status"));
 		if (passed(json_member_str(v, "status")) && !top_passes)
 			add_regression(ch, xasprintf("test %s: pass -> not run", k));
 		free(top);
@@ -242,7 +255,8 @@ static json_t *cmp_timings(const json_t *old, const json_t *new, const struct co
 	const json_t *sa = json_object_get(old, "stages"), *sb = json_object_get(new, "stages");
 	const char *k;
 	json_t *v;
-	json_object_foreach((json_t *)sb, k, v) {
+	json_object_foreach((json_t *)sb, k, v)
+	{
 		const json_t *w = json_object_get(sa, k);
 		if (passed(json_member_str(v, "status")) && passed(json_member_str(w, "status")))
 			time_entry(out, k, json_number_value(json_object_get(w, "duration")),
@@ -270,8 +284,8 @@ json_t *compare_records(const json_t *old, const json_t *new, const struct compa
 	json_object_set_new(ch, "size_threshold_pct", json_real(o->size_pct));
 	json_object_set_new(ch, "tests", cmp_tests(old, new, ch));
 	json_object_set_new(ch, "timings", cmp_timings(old, new, o));
-	json_object_set_new(ch, "time_threshold", json_pack("{s:f,s:f}", "pct", o->time_pct, "seconds",
-							     o->time_min_s));
+	json_object_set_new(ch, "time_threshold",
+			    json_pack("{s:f,s:f}", "pct", o->time_pct, "seconds", o->time_min_s));
 	json_object_set_new(ch, "regression",
 			    json_boolean(json_array_size(json_object_get(ch, "regressions")) > 0));
 	/* a run of a prefix of its series (patches.upto, e.g. a bisect step) says so;

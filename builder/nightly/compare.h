@@ -7,9 +7,9 @@
 #include <jansson.h>
 
 struct compare_opts {
-	double size_pct;     /* report sizes that changed by more than this (percent) */
-	double time_pct;     /* report stage timings that changed by more than this... */
-	double time_min_s;   /* ...and by more than this many seconds */
+	double size_pct;   /* report sizes that changed by more than this (percent) */
+	double time_pct;   /* report stage timings that changed by more than this... */
+	double time_min_s; /* ...and by more than this many seconds */
 };
 
 /* Defaults: sizes 10 %, timings 25 % and 5 s. */
@@ -23,6 +23,5 @@ json_t *compare_records(const json_t *old, const json_t *new, const struct compa
 
 /* The same for people: one section per kind of change (malloc'd). */
 char *compare_text(const json_t *changes);
-
 
 #endif

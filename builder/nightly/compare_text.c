@@ -25,11 +25,13 @@ static void section_config(FILE *f, const json_t *c)
 	const char *k;
 	json_t *v;
 	json_object_foreach((json_t *)drop, k, v)
-		fprintf(f, "  DROPPED CONFIG_%s: requested %s, got %s\n", k, json_member_str(v, "requested"), json_member_str(v, "got"));
+		fprintf(f, "  DROPPED CONFIG_%s: requested %s, got %s\n", k, json_member_str(v, "requested"),
+			json_member_str(v, "got"));
 	json_object_foreach((json_t *)add, k, v) fprintf(f, "  + CONFIG_%s=%s\n", k, json_string_value(v));
 	json_object_foreach((json_t *)rem, k, v) fprintf(f, "  - CONFIG_%s=%s\n", k, json_string_value(v));
 	json_object_foreach((json_t *)chg, k, v)
-		fprintf(f, "  ~ CONFIG_%s: %s -> %s\n", k, json_member_str(v, "old"), json_member_str(v, "new"));
+		fprintf(f, "  ~ CONFIG_%s: %s -> %s\n", k, json_member_str(v, "old"),
+			json_member_str(v, "new"));
 }
 
 static void section_sizes(FILE *f, const json_t *ch)
@@ -39,12 +41,15 @@ static void section_sizes(FILE *f, const json_t *ch)
 		json_number_value(json_object_get(ch, "size_threshold_pct")), json_array_size(s));
 	size_t i;
 	json_t *e;
-	json_array_foreach(s, i, e) {
+	json_array_foreach(s, i, e)
+	{
 		const json_t *a = json_object_get(e, "old"), *b = json_object_get(e, "new");
 		if (!json_is_integer(a))
-			fprintf(f, "  + %s: %lld bytes (new)\n", json_member_str(e, "name"), (long long)json_integer_value(b));
+			fprintf(f, "  + %s: %lld bytes (new)\n", json_member_str(e, "name"),
+				(long long)json_integer_value(b));
 		else if (!json_is_integer(b))
-			fprintf(f, "  - %s: %lld bytes (gone)\n", json_member_str(e, "name"), (long long)json_integer_value(a));
+			fprintf(f, "  - %s: %lld bytes (gone)\n", json_member_str(e, "name"),
+				(long long)json_integer_value(a));
 		else
 			fprintf(f, "  ~ %s: %lld -> %lld bytes (%+.1f %%)\n", json_member_str(e, "name"),
 				(long long)json_integer_value(a), (long long)json_integer_value(b),
@@ -56,12 +61,14 @@ static void test_list(FILE *f, const char *label, const json_t *arr)
 {
 	size_t i;
 	json_t *e;
-	json_array_foreach(arr, i, e) {
+	json_array_foreach(arr, i, e)
+	{
 		if (json_object_get(e, "old"))
-			fprintf(f, "  %s %s: %s -> %s\n", label, json_member_str(e, "name"), json_member_str(e, "old") ?: "?",
-				json_member_str(e, "new") ?: "?");
+			fprintf(f, "  %s %s: %s -> %s\n", label, json_member_str(e, "name"),
+				json_member_str(e, "old") ?: "?", json_member_str(e, "new") ?: "?");
 		else
-			fprintf(f, "  %s %s (%s)\n", label, json_member_str(e, "name"), json_member_str(e, "status") ?: "?");
+			fprintf(f, "  %s %s (%s)\n", label, json_member_str(e, "name"),
+				json_member_str(e, "status") ?: "?");
 	}
 }
 
@@ -71,8 +78,9 @@ char *compare_text(const json_t *ch)
 	size_t len = 0;
 	FILE *f = open_memstream(&buf, &len);
 	const json_t *o = json_object_get(ch, "old"), *n = json_object_get(ch, "new");
-	fprintf(f, "old: %s (%s, %s)\nnew: %s (%s, %s)\n", json_member_str(o, "outdir") ?: "?", json_member_str(o, "profile") ?: "?",
-		json_member_str(o, "started") ?: "?", json_member_str(n, "outdir") ?: "?", json_member_str(n, "profile") ?: "?",
+	fprintf(f, "old: %s (%s, %s)\nnew: %s (%s, %s)\n", json_member_str(o, "outdir") ?: "?",
+		json_member_str(o, "profile") ?: "?", json_member_str(o, "started") ?: "?",
+		json_member_str(n, "outdir") ?: "?", json_member_str(n, "profile") ?: "?",
 		json_member_str(n, "started") ?: "?");
 
 	const json_t *src = json_object_get(ch, "source");
@@ -81,9 +89,11 @@ char *compare_text(const json_t *ch)
 	const char *k;
 	json_t *v;
 	json_object_foreach((json_t *)src, k, v)
-		fprintf(f, "source: %s %s -> %s\n", k, json_member_str(v, "old") ?: "none", json_member_str(v, "new") ?: "none");
+		fprintf(f, "source: %s %s -> %s\n", k, json_member_str(v, "old") ?: "none",
+			json_member_str(v, "new") ?: "none");
 	const json_t *p = json_object_get(ch, "patches");
-	size_t np = json_array_size(json_object_get(p, "added")) + json_array_size(json_object_get(p, "removed")) +
+	size_t np = json_array_size(json_object_get(p, "added")) +
+		    json_array_size(json_object_get(p, "removed")) +
 		    json_array_size(json_object_get(p, "changed"));
 	fprintf(f, "patches: %s\n", np ? "changed" : "unchanged");
 	names(f, "+", json_object_get(p, "added"));
@@ -107,15 +117,17 @@ char *compare_text(const json_t *ch)
 	size_t i;
 	json_t *e;
 	json_array_foreach(json_object_get(w, "new"), i, e)
-		fprintf(f, "  + %s:%lld: %s\n", json_member_str(e, "file"), (long long)json_integer_value(json_object_get(e, "line")),
+		fprintf(f, "  + %s:%lld: %s\n", json_member_str(e, "file"),
+			(long long)json_integer_value(json_object_get(e, "line")),
 			json_member_str(e, "message"));
 
 	section_sizes(f, ch);
 
 	const json_t *t = json_object_get(ch, "tests");
 	fprintf(f, "tests: %zu regressions, %zu fixes, %zu new, %zu missing, %zu other changes\n",
-		json_array_size(json_object_get(t, "regressions")), json_array_size(json_object_get(t, "fixes")),
-		json_array_size(json_object_get(t, "new")), json_array_size(json_object_get(t, "missing")),
+		json_array_size(json_object_get(t, "regressions")),
+		json_array_size(json_object_get(t, "fixes")), json_array_size(json_object_get(t, "new")),
+		json_array_size(json_object_get(t, "missing")),
 		json_array_size(json_object_get(t, "changed")));
 	test_list(f, "REGRESSION", json_object_get(t, "regressions"));
 	test_list(f, "fixed", json_object_get(t, "fixes"));
@@ -125,16 +137,19 @@ char *compare_text(const json_t *ch)
 
 	const json_t *tt = json_object_get(ch, "time_threshold");
 	fprintf(f, "timings (changes beyond %.0f %% and %.0f s): %zu\n",
-		json_number_value(json_object_get(tt, "pct")), json_number_value(json_object_get(tt, "seconds")),
+		json_number_value(json_object_get(tt, "pct")),
+		json_number_value(json_object_get(tt, "seconds")),
 		json_array_size(json_object_get(ch, "timings")));
 	json_array_foreach(json_object_get(ch, "timings"), i, e)
 		fprintf(f, "  ~ %s: %.1f s -> %.1f s (%+.0f %%)\n", json_member_str(e, "name"),
-			json_number_value(json_object_get(e, "old")), json_number_value(json_object_get(e, "new")),
+			json_number_value(json_object_get(e, "old")),
+			json_number_value(json_object_get(e, "new")),
 			json_number_value(json_object_get(e, "change_pct")));
 
 	const json_t *bi = json_object_get(ch, "bisect");
 	if (bi)
-		fprintf(f, "bisect: %s (%s)\n", json_member_str(bi, "answer") ?: "?", json_member_str(bi, "document") ?: "?");
+		fprintf(f, "bisect: %s (%s)\n", json_member_str(bi, "answer") ?: "?",
+			json_member_str(bi, "document") ?: "?");
 
 	const json_t *regs = json_object_get(ch, "regressions");
 	if (json_array_size(regs)) {

@@ -10,8 +10,11 @@
 
 const char *kcidb_test_status(const char *s)
 {
-	static const char *const kcidb[] = {[TEST_PASS] = "PASS", [TEST_FAIL] = "FAIL", [TEST_SKIP] = "SKIP",
-					    [TEST_TODO] = "SKIP", [TEST_MISSING] = "MISS"};
+	static const char *const kcidb[] = {[TEST_PASS] = "PASS",
+					    [TEST_FAIL] = "FAIL",
+					    [TEST_SKIP] = "SKIP",
+					    [TEST_TODO] = "SKIP",
+					    [TEST_MISSING] = "MISS"};
 	enum test_status t;
 	return test_status_parse(s, &t) ? kcidb[t] : "MISS";
 }
@@ -25,7 +28,8 @@ static char *patchset_hash(const json_t *patches)
 	struct sha256_ctx *c = sha256_new();
 	size_t i;
 	json_t *p;
-	json_array_foreach(patches, i, p) {
+	json_array_foreach(patches, i, p)
+	{
 		const char *h = json_member_str(p, "sha256");
 		sha256_update(c, h ? h : "", h ? strlen(h) : 0);
 		sha256_update(c, "\n", 1);
@@ -64,7 +68,9 @@ static const char *boot_status(const json_t *rec)
 {
 	enum boot_verdict v;
 	if (boot_verdict_parse(json_member_str(json_object_get(rec, "boot"), "verdict"), &v))
-		return v == BOOT_PASSED || v == BOOT_TESTS_FAILED ? "PASS" : v == BOOT_PANIC ? "FAIL" : "ERROR";
+		return v == BOOT_PASSED || v == BOOT_TESTS_FAILED ? "PASS"
+		       : v == BOOT_PANIC                          ? "FAIL"
+								  : "ERROR";
 	return failed(rec, "boot") ? "ERROR" : "MISS";
 }
 
@@ -114,8 +120,9 @@ json_t *kcidb_from_record(const json_t *rec, const char *origin)
 	json_t *checkout = json_pack("{s:s,s:s,s:s,s:s,s:s,s:b,s:{s:s?,s:s?,s:s?,s:o}}", "id", checkout_id,
 				     "origin", origin, "tree_name", json_member_str(src, "origin") ?: "local",
 				     "patchset_hash", ph, "comment", comment, "valid", !failed(rec, "patch"),
-				     "misc", "source_sha256", json_member_str(src, "sha256"), "source_kind", json_member_str(src, "kind"),
-				     "verified", json_member_str(src, "verified"), "patches", names);
+				     "misc", "source_sha256", json_member_str(src, "sha256"), "source_kind",
+				     json_member_str(src, "kind"), "verified",
+				     json_member_str(src, "verified"), "patches", names);
 	if (started)
 		json_object_set_new(checkout, "start_time", json_string(started));
 	/* kbuild bisect's answer: the patch of this checkout's series that broke it */
@@ -131,44 +138,51 @@ json_t *kcidb_from_record(const json_t *rec, const char *origin)
 	const json_t *bsecs = json_object_get(json_object_get(rec, "build"), "seconds");
 	const char *bstat = build_status(rec);
 	json_t *build = json_pack("{s:s,s:s,s:s,s:s,s:s,s:s}", "checkout_id", checkout_id, "id", build_id,
-				  "origin", origin, "architecture", json_member_str(rec, "arch") ?: "x86_64", "config_name",
-				  json_member_str(rec, "profile") ?: "", "status", bstat);
+				  "origin", origin, "architecture", json_member_str(rec, "arch") ?: "x86_64",
+				  "config_name", json_member_str(rec, "profile") ?: "", "status", bstat);
 	if (started)
 		json_object_set_new(build, "start_time", json_string(started));
 	if (json_is_number(bsecs))
 		json_object_set_new(build, "duration", json_real(json_number_value(bsecs)));
 	else if (bstage)
-		json_object_set_new(build, "duration", json_real(json_number_value(json_object_get(bstage, "duration"))));
+		json_object_set_new(build, "duration",
+				    json_real(json_number_value(json_object_get(bstage, "duration"))));
 	if (json_member_str(rec, "compiler"))
 		json_object_set_new(build, "compiler", json_string(json_member_str(rec, "compiler")));
 	if (json_member_str(rec, "reproducer"))
 		json_object_set_new(build, "command", json_string(json_member_str(rec, "reproducer")));
 	if (fstage && ftail && (!strcmp(fstage, "config") || !strcmp(fstage, "build")))
 		json_object_set_new(build, "log_excerpt", json_string(ftail));
-	json_object_set_new(build, "misc", json_pack("{s:O?,s:O?,s:O?,s:O?}", "kernel_release",
-						     json_object_get(rec, "kernel_release"), "build",
-						     json_object_get(rec, "build"), "sizes",
-						     json_object_get(rec, "sizes"), "fragments",
-						     json_object_get(rec, "fragments")));
+	json_object_set_new(build, "misc",
+			    json_pack("{s:O?,s:O?,s:O?,s:O?}", "kernel_release",
+				      json_object_get(rec, "kernel_release"), "build",
+				      json_object_get(rec, "build"), "sizes", json_object_get(rec, "sizes"),
+				      "fragments", json_object_get(rec, "fragments")));
 
 	json_t *tests = json_array();
 	if (!strcmp(bstat, "PASS")) {
-		json_array_append_new(tests, test_entry(build_id, origin, "kbuild.boot", boot_status(rec), started));
+		json_array_append_new(tests,
+				      test_entry(build_id, origin, "kbuild.boot", boot_status(rec), started));
 		const char *k;
 		json_t *v;
-		json_object_foreach(json_object_get(rec, "tests"), k, v) {
+		json_object_foreach(json_object_get(rec, "tests"), k, v)
+		{
 			char *path = xasprintf("kbuild.%s", k);
-			json_t *t = test_entry(build_id, origin, path, kcidb_test_status(json_member_str(v, "status")), started);
+			json_t *t = test_entry(build_id, origin, path,
+					       kcidb_test_status(json_member_str(v, "status")), started);
 			if (json_is_number(json_object_get(v, "duration")))
 				json_object_set(t, "duration", json_object_get(v, "duration"));
 			json_array_append_new(tests, t);
 			free(path);
 		}
 		/* Measurements: DONE with the number, the way KCIDB carries them. */
-		json_object_foreach(json_object_get(rec, "measurements"), k, v) {
+		json_object_foreach(json_object_get(rec, "measurements"), k, v)
+		{
 			char *path = xasprintf("kbuild.tcp_timewait.%s", k);
 			json_t *t = test_entry(build_id, origin, path, "DONE", started);
-			json_object_set_new(t, "number", json_pack("{s:f,s:s}", "value", json_number_value(v), "unit", "s"));
+			json_object_set_new(t, "number",
+					    json_pack("{s:f,s:s}", "value", json_number_value(v), "unit",
+						      "s"));
 			json_array_append_new(tests, t);
 			free(path);
 		}

@@ -15,8 +15,8 @@
 
 /* One input with its digest: a patch, a profile file, a fragment. */
 struct attest_item {
-	char *name;   /* as the user knows it: "patches/6.1/0001-x.patch", "configs/6.1/ceph.config" */
-	char *path;   /* where it is read (NULL: not on disk) */
+	char *name; /* as the user knows it: "patches/6.1/0001-x.patch", "configs/6.1/ceph.config" */
+	char *path; /* where it is read (NULL: not on disk) */
 	char sha256[SHA256_HEX_LEN + 1];
 };
 
@@ -33,7 +33,7 @@ void attest_items_free(struct attest_items *l);
 struct attest_input {
 	const char *profile, *krel, *arch, *vendor;
 	const char *kbuild_version, *compiler, *binutils; /* version lines */
-	long long epoch;             /* the build's epoch: the SBOM's only time */
+	long long epoch;                                  /* the build's epoch: the SBOM's only time */
 	/* the kernel source */
 	const char *src_version, *src_kind, *src_origin, *src_sha256, *src_verified;
 	const char *series;          /* the patch series file (relative to kbuild's home) or NULL */
@@ -42,9 +42,9 @@ struct attest_input {
 	const char *config_name;     /* the resolved .config as the bundle holds it: boot/config-R */
 	char config_sha256[SHA256_HEX_LEN + 1];
 	const char *rpm_name, *rpm_file, *deb_name, *deb_file; /* package names and file names */
-	const char *pkg_version;     /* R-<package.release> */
-	const char *command;         /* the build command (the run's reproducer) */
-	const char *started, *finished; /* ISO 8601 UTC: the provenance's run times */
+	const char *pkg_version;                               /* R-<package.release> */
+	const char *command;                                   /* the build command (the run's reproducer) */
+	const char *started, *finished;                        /* ISO 8601 UTC: the provenance's run times */
 };
 
 /* Where the SBOM lies in the bundle tree, malloc'd. */

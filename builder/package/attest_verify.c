@@ -23,9 +23,9 @@ static const char *checksum(const json_t *f, const char *alg)
 {
 	size_t i;
 	json_t *c;
-	json_array_foreach(json_object_get(f, "checksums"), i, c)
-		if (!strcmp(json_member_str(c, "algorithm") ?: "", alg))
-			return json_member_str(c, "checksumValue");
+	json_array_foreach(json_object_get(f, "checksums"), i,
+			   c) if (!strcmp(json_member_str(c, "algorithm") ?: "",
+					  alg)) return json_member_str(c, "checksumValue");
 	return NULL;
 }
 
@@ -36,7 +36,8 @@ static size_t compare_sbom(const json_t *sbom, const struct manifest *have, FILE
 	size_t i;
 	json_t *f;
 	json_t *seen = json_object();
-	json_array_foreach(json_object_get(sbom, "files"), i, f) {
+	json_array_foreach(json_object_get(sbom, "files"), i, f)
+	{
 		const char *id = json_member_str(f, "SPDXID"), *name = json_member_str(f, "fileName");
 		if (!id || strncmp(id, "SPDXRef-File-", 13) || !name)
 			continue; /* patches are the build's inputs, not the bundle's files */
@@ -49,14 +50,15 @@ static size_t compare_sbom(const json_t *sbom, const struct manifest *have, FILE
 			fprintf(out, "sbom: missing %s (named in the SBOM)\n", path);
 			bad++;
 		} else if (!want || strcmp(want, e->sha256)) {
-			fprintf(out, "sbom: changed %s (sha256 %s, the SBOM says %s)\n", path, e->sha256, want ? want : "none");
+			fprintf(out, "sbom: changed %s (sha256 %s, the SBOM says %s)\n", path, e->sha256,
+				want ? want : "none");
 			bad++;
 		}
 	}
 	for (i = 0; i < have->n; i++) {
 		const struct mf_entry *e = &have->e[i];
-		if (e->kind != MF_FILE || manifest_is_manifest_path(e->path) || ends_with(e->path, SBOM_SUFFIX) ||
-		    json_object_get(seen, e->path))
+		if (e->kind != MF_FILE || manifest_is_manifest_path(e->path) ||
+		    ends_with(e->path, SBOM_SUFFIX) || json_object_get(seen, e->path))
 			continue;
 		fprintf(out, "sbom: not in the SBOM %s\n", e->path);
 		bad++;
@@ -80,7 +82,8 @@ static size_t compare_provenance(const json_t *st, const char *prov, const char 
 	const char *base = bundle ? (strrchr(bundle, '/') ? strrchr(bundle, '/') + 1 : bundle) : NULL;
 	size_t i;
 	json_t *s;
-	json_array_foreach(json_object_get(st, "subject"), i, s) {
+	json_array_foreach(json_object_get(st, "subject"), i, s)
+	{
 		const char *name = json_member_str(s, "name");
 		const char *want = json_member_str(json_object_get(s, "digest"), "sha256");
 		if (!name || strchr(name, '/') || !want) {
@@ -99,7 +102,8 @@ static size_t compare_provenance(const json_t *st, const char *prov, const char 
 			fprintf(out, "provenance: cannot read %s: %s\n", name, kb_last_error());
 			bad++;
 		} else if (strcmp(hex, want)) {
-			fprintf(out, "provenance: changed %s (sha256 %s, the provenance says %s)\n", name, hex, want);
+			fprintf(out, "provenance: changed %s (sha256 %s, the provenance says %s)\n", name,
+				hex, want);
 			bad++;
 		}
 		free(p);
@@ -168,7 +172,8 @@ int verify_attestations(const char *bundle, const char *provenance, const char *
 		json_error_t err;
 		json_t *sbom = json_loads(text, 0, &err);
 		if (!sbom || strcmp(json_member_str(sbom, "spdxVersion") ?: "", "SPDX-2.3")) {
-			fprintf(out, "sbom: not an SPDX 2.3 document (%s)\n", sbom ? "spdxVersion" : err.text);
+			fprintf(out, "sbom: not an SPDX 2.3 document (%s)\n",
+				sbom ? "spdxVersion" : err.text);
 			bad++;
 		} else {
 			bad += compare_sbom(sbom, &have, out);
@@ -190,7 +195,8 @@ int verify_attestations(const char *bundle, const char *provenance, const char *
 		return -1;
 	char *prov = provenance ? xstrdup(provenance) : tarball ? sibling(bundle, ".intoto.json") : NULL;
 	if (!prov) {
-		fprintf(out, "provenance: none given (provenance=FILE)%s\n", tarball ? " or next to the bundle" : "");
+		fprintf(out, "provenance: none given (provenance=FILE)%s\n",
+			tarball ? " or next to the bundle" : "");
 		if (pubkey)
 			return kb_fail("pubkey= given, but there is no provenance to check");
 	} else {
@@ -202,7 +208,8 @@ int verify_attestations(const char *bundle, const char *provenance, const char *
 		} else {
 			if (sig)
 				fprintf(out, "provenance: signed (DSSE), %s\n",
-					pubkey ? "every signature verifies with pubkey=" : "signature not checked (give pubkey=FILE)");
+					pubkey ? "every signature verifies with pubkey="
+					       : "signature not checked (give pubkey=FILE)");
 			else
 				fprintf(out, "provenance: unsigned\n");
 			bad += compare_provenance(st, prov, tarball ? bundle : NULL, out);

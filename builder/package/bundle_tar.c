@@ -79,8 +79,7 @@ int bundle_tar_write(const char *root, const struct manifest *m, long long mtime
 	struct archive *a = archive_write_new();
 	int rc = 0;
 	if (archive_write_set_format_pax_restricted(a) != ARCHIVE_OK ||
-	    archive_write_add_filter_xz(a) != ARCHIVE_OK ||
-	    archive_write_open_filename(a, tmp) != ARCHIVE_OK)
+	    archive_write_add_filter_xz(a) != ARCHIVE_OK || archive_write_open_filename(a, tmp) != ARCHIVE_OK)
 		rc = kb_fail("%s: %s", tmp, archive_error_string(a));
 	struct archive_entry *ae = archive_entry_new();
 	for (size_t i = 0; rc == 0 && i < m->n; i++)

@@ -13,7 +13,9 @@ static int set_time(const char *tree, const char *rel, long long epoch)
 {
 	char *full = path_join(tree, rel);
 	struct timespec t[2] = {{.tv_sec = epoch}, {.tv_sec = epoch}};
-	int rc = utimensat(AT_FDCWD, full, t, AT_SYMLINK_NOFOLLOW) < 0 ? kb_fail("%s: %s", full, strerror(errno)) : 0;
+	int rc = utimensat(AT_FDCWD, full, t, AT_SYMLINK_NOFOLLOW) < 0
+			 ? kb_fail("%s: %s", full, strerror(errno))
+			 : 0;
 	free(full);
 	return rc;
 }
@@ -25,9 +27,8 @@ int bundle_make_tree(const char *installroot, const char *grubdir, const char *k
 }
 
 int bundle_make_tree_with(const char *installroot, const char *grubdir, const char *krel, long long epoch,
-			  struct manifest *m, const char *tree, int (*before_manifest)(void *ctx, const char *tree,
-										       struct manifest *m),
-			  void *ctx)
+			  struct manifest *m, const char *tree,
+			  int (*before_manifest)(void *ctx, const char *tree, struct manifest *m), void *ctx)
 {
 	if (!is_dir(installroot))
 		return kb_fail("%s: no staged kernel (run the install stage)", installroot);

@@ -19,9 +19,8 @@ int bundle_make_tree(const char *installroot, const char *grubdir, const char *k
  * the tree (the SBOM) and to m (manifest_add_path, manifest_sort) is listed
  * in the MANIFEST and packed like the others. */
 int bundle_make_tree_with(const char *installroot, const char *grubdir, const char *krel, long long epoch,
-			  struct manifest *m, const char *tree, int (*before_manifest)(void *ctx, const char *tree,
-										       struct manifest *m),
-			  void *ctx);
+			  struct manifest *m, const char *tree,
+			  int (*before_manifest)(void *ctx, const char *tree, struct manifest *m), void *ctx);
 
 /* The tarball of such a tree: its entries and the MANIFEST, in path order. */
 int bundle_write_tarball(const char *tree, const struct manifest *m, const char *krel, long long epoch,

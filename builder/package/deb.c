@@ -59,7 +59,8 @@ static const char *wants_initrd(const struct pkg_info *p)
 {
 	char *cfg = xasprintf("%s/boot/config-%s", p->tree, p->krel);
 	char *text = read_file(cfg, NULL);
-	bool yes = text && (!strncmp(text, "CONFIG_BLK_DEV_INITRD=y\n", 24) || strstr(text, "\nCONFIG_BLK_DEV_INITRD=y\n"));
+	bool yes = text && (!strncmp(text, "CONFIG_BLK_DEV_INITRD=y\n", 24) ||
+			    strstr(text, "\nCONFIG_BLK_DEV_INITRD=y\n"));
 	if (!text)
 		kb_clear_error();
 	free(text);
@@ -153,7 +154,8 @@ static char *md5sums_text(const struct pkg_info *p, const char *tree, unsigned l
 	return buf;
 }
 
-static int write_debian_file(const char *dir, const char *name, const char *text, unsigned mode, long long epoch)
+static int write_debian_file(const char *dir, const char *name, const char *text, unsigned mode,
+			     long long epoch)
 {
 	char *path = path_join(dir, name);
 	int rc = text ? write_file_atomic(path, text, strlen(text)) : -1;
@@ -260,9 +262,11 @@ int deb_build(const struct pkg_info *p, const char *workdir, const char *outdir,
 	if (!arch)
 		return kb_fail(".deb packaging knows only arch x86_64, not %s", p->arch);
 	/* The release is part of the package name: Debian allows a-z 0-9 + - . there. */
-	if (strspn(p->krel, "abcdefghijklmnopqrstuvwxyz0123456789+-.") != strlen(p->krel) || !isdigit((unsigned char)p->krel[0]))
+	if (strspn(p->krel, "abcdefghijklmnopqrstuvwxyz0123456789+-.") != strlen(p->krel) ||
+	    !isdigit((unsigned char)p->krel[0]))
 		return kb_fail("kernel release '%s' cannot name a Debian package (lowercase letters, digits, "
-			       "'+', '-', '.'; starting with a digit): change CONFIG_LOCALVERSION", p->krel);
+			       "'+', '-', '.'; starting with a digit): change CONFIG_LOCALVERSION",
+			       p->krel);
 	char *tree = path_join(workdir, "deb");
 	int rc = rm_rf(tree);
 	if (rc == 0)

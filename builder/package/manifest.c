@@ -59,15 +59,17 @@ const char *manifest_get(const struct manifest *m, const char *key)
 	return NULL;
 }
 
-void manifest_push(struct manifest *m, enum mf_kind kind, const char *path, unsigned mode,
-		   const char *sha256, const char *target)
+void manifest_push(struct manifest *m, enum mf_kind kind, const char *path, unsigned mode, const char *sha256,
+		   const char *target)
 {
 	if (m->n == m->cap) {
 		m->cap = m->cap ? 2 * m->cap : 256;
 		m->e = xrealloc(m->e, m->cap * sizeof(*m->e));
 	}
 	struct mf_entry *e = &m->e[m->n++];
-	*e = (struct mf_entry){.kind = kind, .path = xstrdup(path), .mode = mode & 07777,
+	*e = (struct mf_entry){.kind = kind,
+			       .path = xstrdup(path),
+			       .mode = mode & 07777,
 			       .target = target ? xstrdup(target) : NULL};
 	snprintf(e->sha256, sizeof(e->sha256), "%s", sha256 ? sha256 : "");
 }
@@ -112,7 +114,8 @@ int manifest_add_path(struct manifest *m, const char *root, const char *relpath)
 	if (dfd < 0 || fstatat(dfd, base, &st, AT_SYMLINK_NOFOLLOW) < 0) {
 		rc = errno == ENOENT || errno == ENOTDIR ? 1 : kb_fail("%s: %s", full, strerror(errno));
 	} else if (!manifest_path_ok(relpath)) {
-		rc = kb_fail("%s: a path outside the safe character set (letters, digits, . _ + , @ = : - /)", full);
+		rc = kb_fail("%s: a path outside the safe character set (letters, digits, . _ + , @ = : - /)",
+			     full);
 	} else if (S_ISDIR(st.st_mode)) {
 		manifest_push(m, MF_DIR, relpath, st.st_mode, NULL, NULL);
 	} else if (S_ISREG(st.st_mode)) {
@@ -133,7 +136,8 @@ int manifest_add_path(struct manifest *m, const char *root, const char *relpath)
 			char hex[SHA256_HEX_LEN + 1];
 			sha256_hex(target, (size_t)n, hex);
 			if (!manifest_path_ok(target) && !(target[0] == '/' && manifest_path_ok(target + 1)))
-				rc = kb_fail("%s: symlink target '%s' outside the safe character set", full, target);
+				rc = kb_fail("%s: symlink target '%s' outside the safe character set", full,
+					     target);
 			else
 				manifest_push(m, MF_LINK, relpath, 0777, hex, target);
 		}

@@ -26,9 +26,9 @@ enum mf_kind { MF_DIR, MF_FILE, MF_LINK };
 struct mf_entry {
 	enum mf_kind kind;
 	char *path;
-	unsigned mode;                  /* permission bits (07777) */
+	unsigned mode;                   /* permission bits (07777) */
 	char sha256[SHA256_HEX_LEN + 1]; /* file content or link target; "" for dirs */
-	char *target;                   /* symlinks only */
+	char *target;                    /* symlinks only */
 };
 
 struct manifest {
@@ -70,7 +70,7 @@ char *manifest_format(const struct manifest *m);
 int manifest_parse(const char *text, const char *origin, struct manifest *m);
 void manifest_free(struct manifest *m);
 /* Add an entry (copies the strings). */
-void manifest_push(struct manifest *m, enum mf_kind kind, const char *path, unsigned mode,
-		   const char *sha256, const char *target);
+void manifest_push(struct manifest *m, enum mf_kind kind, const char *path, unsigned mode, const char *sha256,
+		   const char *target);
 
 #endif

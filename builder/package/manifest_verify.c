@@ -15,7 +15,8 @@ static const char *kind_name(enum mf_kind k)
 static size_t compare_entry(const struct mf_entry *w, const struct mf_entry *h, FILE *out)
 {
 	if (w->kind != h->kind) {
-		fprintf(out, "changed %s (a %s, expected a %s)\n", w->path, kind_name(h->kind), kind_name(w->kind));
+		fprintf(out, "changed %s (a %s, expected a %s)\n", w->path, kind_name(h->kind),
+			kind_name(w->kind));
 		return 1;
 	}
 	size_t bad = 0;
@@ -45,8 +46,8 @@ size_t verify_below_links(const struct manifest *m, const char *what, FILE *out)
 			*slash = '/';
 			if (up && up->kind == MF_LINK) {
 				*slash = '\0';
-				fprintf(out, "below-link %s (%s in %s is a symlink, to %s)\n", m->e[i].path, p, what,
-					up->target);
+				fprintf(out, "below-link %s (%s in %s is a symlink, to %s)\n", m->e[i].path,
+					p, what, up->target);
 				bad++;
 				break;
 			}
@@ -183,10 +184,12 @@ static void note_links_leaving(const char *root, const struct manifest *want, FI
 		if (want->e[i].kind != MF_DIR)
 			continue;
 		struct manifest one = {0};
-		if (manifest_add_path(&one, root, want->e[i].path) == 0 && one.n && one.e[0].kind == MF_LINK &&
-		    (one.e[0].target[0] == '/' || strstr(one.e[0].target, "..")))
-			fprintf(out, "note: %s -> %s leads out of %s; followed inside %s, as the installed system "
-				"sees it\n", want->e[i].path, one.e[0].target, root, root);
+		if (manifest_add_path(&one, root, want->e[i].path) == 0 && one.n &&
+		    one.e[0].kind == MF_LINK && (one.e[0].target[0] == '/' || strstr(one.e[0].target, "..")))
+			fprintf(out,
+				"note: %s -> %s leads out of %s; followed inside %s, as the installed system "
+				"sees it\n",
+				want->e[i].path, one.e[0].target, root, root);
 		kb_clear_error();
 		manifest_free(&one);
 	}
@@ -229,7 +232,8 @@ int verify_bundle(const char *bundle, const char *root, const char *release, FIL
 		free(rel);
 		const char *what = root ? root : bundle;
 		if (bad)
-			fprintf(out, "%s: %zu difference%s from %s\n", what, bad, bad == 1 ? "" : "s", origin);
+			fprintf(out, "%s: %zu difference%s from %s\n", what, bad, bad == 1 ? "" : "s",
+				origin);
 		else
 			fprintf(out, "%s: all %zu entries match %s\n", what, want.n, origin);
 		rc = bad ? 1 : 0;

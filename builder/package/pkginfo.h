@@ -8,17 +8,17 @@
 #include "lib/util.h"
 
 struct pkg_info {
-	const char *home;        /* kbuild's directory: packaging/ templates */
-	const char *tree;        /* the bundle tree (install root layout, MANIFEST included) */
+	const char *home; /* kbuild's directory: packaging/ templates */
+	const char *tree; /* the bundle tree (install root layout, MANIFEST included) */
 	const struct manifest *m;
-	const char *krel;        /* kernel release R */
+	const char *krel; /* kernel release R */
 	const char *profile;
-	const char *suffix;      /* package name suffix: kernel-<suffix>, linux-image-R-<suffix> */
-	const char *pkgrel;      /* package release / Debian revision */
-	const char *vendor;      /* RPM Vendor/Packager, Debian Maintainer */
-	const char *boot_mode;   /* "once" or "default" (the grub stage's mode) */
-	const char *arch;        /* kernel ARCH (x86_64) */
-	long long epoch;         /* SOURCE_DATE_EPOCH for the packages' timestamps */
+	const char *suffix;    /* package name suffix: kernel-<suffix>, linux-image-R-<suffix> */
+	const char *pkgrel;    /* package release / Debian revision */
+	const char *vendor;    /* RPM Vendor/Packager, Debian Maintainer */
+	const char *boot_mode; /* "once" or "default" (the grub stage's mode) */
+	const char *arch;      /* kernel ARCH (x86_64) */
+	long long epoch;       /* SOURCE_DATE_EPOCH for the packages' timestamps */
 	FILE *log;
 };
 

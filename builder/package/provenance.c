@@ -35,20 +35,22 @@ static json_t *statement(const struct attest_input *in, const struct attest_subj
 			json_decref(subj);
 			return NULL;
 		}
-		json_array_append_new(subj, json_pack("{s:s,s:o}", "name", subjects[i].name, "digest", digest(hex)));
+		json_array_append_new(subj, json_pack("{s:s,s:o}", "name", subjects[i].name, "digest",
+						      digest(hex)));
 	}
 	json_t *deps = json_array();
 	json_t *src = json_pack("{s:s,s:s}", "name", "linux-source", "uri",
 				in->src_origin ? in->src_origin : "unknown");
 	if (in->src_sha256 && sha256_valid_hex(in->src_sha256))
 		json_object_set_new(src, "digest", digest(in->src_sha256));
-	json_object_set_new(src, "annotations", json_pack("{s:s?,s:s?,s:s?}", "version", in->src_version, "kind",
-							  in->src_kind, "verified", in->src_verified));
+	json_object_set_new(src, "annotations",
+			    json_pack("{s:s?,s:s?,s:s?}", "version", in->src_version, "kind", in->src_kind,
+				      "verified", in->src_verified));
 	json_array_append_new(deps, src);
 	for (size_t i = 0; i < in->patches.n; i++)
-		json_array_append_new(deps, json_pack("{s:s,s:o,s:{s:s?}}", "name", in->patches.v[i].name, "digest",
-						      digest(in->patches.v[i].sha256), "annotations", "series",
-						      in->series));
+		json_array_append_new(deps, json_pack("{s:s,s:o,s:{s:s?}}", "name", in->patches.v[i].name,
+						      "digest", digest(in->patches.v[i].sha256),
+						      "annotations", "series", in->series));
 	for (size_t i = 0; i < in->params.n; i++)
 		json_array_append_new(deps, json_pack("{s:s,s:o}", "name", in->params.v[i].name, "digest",
 						      digest(in->params.v[i].sha256)));
@@ -56,8 +58,8 @@ static json_t *statement(const struct attest_input *in, const struct attest_subj
 		json_array_append_new(deps, json_pack("{s:s,s:o,s:{s:s}}", "name", in->config_name, "digest",
 						      digest(in->config_sha256), "annotations", "what",
 						      "the resolved .config"));
-	json_t *params = json_pack("{s:s,s:s?,s:s?}", "profile", in->profile, "command", in->command, "series",
-				   in->series);
+	json_t *params = json_pack("{s:s,s:s?,s:s?}", "profile", in->profile, "command", in->command,
+				   "series", in->series);
 	json_t *frag = json_array();
 	for (size_t i = 0; i < in->params.n; i++)
 		json_array_append_new(frag, json_string(in->params.v[i].name));
@@ -66,11 +68,11 @@ static json_t *statement(const struct attest_input *in, const struct attest_subj
 	json_t *st = json_pack(
 		"{s:s,s:o,s:s,s:{s:{s:s,s:o,s:{s:s,s:I,s:s?},s:o},s:{s:{s:s,s:{s:s,s:s?,s:s?}},s:{s:s?,s:s?}}}}",
 		"_type", STATEMENT_TYPE, "subject", subj, "predicateType", PREDICATE_TYPE, "predicate",
-		"buildDefinition", "buildType", BUILD_TYPE, "externalParameters", params, "internalParameters", "arch",
-		in->arch, "SOURCE_DATE_EPOCH", (json_int_t)in->epoch, "release", in->krel, "resolvedDependencies", deps,
-		"runDetails", "builder", "id", builder, "version", "kbuild", in->kbuild_version, "compiler",
-		in->compiler, "binutils", in->binutils, "metadata", "startedOn", in->started, "finishedOn",
-		in->finished);
+		"buildDefinition", "buildType", BUILD_TYPE, "externalParameters", params,
+		"internalParameters", "arch", in->arch, "SOURCE_DATE_EPOCH", (json_int_t)in->epoch, "release",
+		in->krel, "resolvedDependencies", deps, "runDetails", "builder", "id", builder, "version",
+		"kbuild", in->kbuild_version, "compiler", in->compiler, "binutils", in->binutils, "metadata",
+		"startedOn", in->started, "finishedOn", in->finished);
 	free(builder);
 	return st;
 }
@@ -145,7 +147,8 @@ static json_t *envelope(const char *body, const char *key)
 	EVP_PKEY *k = PEM_read_PrivateKey(f, NULL, no_pass, NULL);
 	fclose(f);
 	if (!k) {
-		kb_fail("package.signing_key: %s is not an unencrypted PEM private key (Ed25519, ECDSA or RSA)", key);
+		kb_fail("package.signing_key: %s is not an unencrypted PEM private key (Ed25519, ECDSA or RSA)",
+			key);
 		return NULL;
 	}
 	size_t plen, slen = 0;
@@ -159,8 +162,8 @@ static json_t *envelope(const char *body, const char *key)
 		if (EVP_DigestSign(c, sig, &slen, (unsigned char *)msg, plen) == 1) {
 			char *p64 = b64((const unsigned char *)body, strlen(body)), *s64 = b64(sig, slen);
 			char *id = keyid(k);
-			env = json_pack("{s:s,s:s,s:[{s:s,s:s}]}", "payloadType", PAYLOAD_TYPE, "payload", p64,
-					"signatures", "keyid", id, "sig", s64);
+			env = json_pack("{s:s,s:s,s:[{s:s,s:s}]}", "payloadType", PAYLOAD_TYPE, "payload",
+					p64, "signatures", "keyid", id, "sig", s64);
 			free(id);
 			free(p64);
 			free(s64);
@@ -215,8 +218,9 @@ static int check_sig(const char *body, const json_t *sig, const char *pubkey)
 	free(raw);
 	free(msg);
 	EVP_PKEY_free(k);
-	return ok ? 0 : kb_fail("the signature (keyid %s) does not verify with %s", json_member_str(sig, "keyid") ?: "?",
-				pubkey);
+	return ok ? 0
+		  : kb_fail("the signature (keyid %s) does not verify with %s",
+			    json_member_str(sig, "keyid") ?: "?", pubkey);
 }
 
 int provenance_read(const char *path, const char *pubkey, json_t **out, int *signed_)
@@ -250,7 +254,8 @@ int provenance_read(const char *path, const char *pubkey, json_t **out, int *sig
 	} else {
 		st = json_incref(j);
 		if (pubkey)
-			rc = kb_fail("%s: not signed (a plain statement), but pubkey= asks for a signature", path);
+			rc = kb_fail("%s: not signed (a plain statement), but pubkey= asks for a signature",
+				     path);
 	}
 	if (rc == 0 && strcmp(json_member_str(st, "_type") ?: "", STATEMENT_TYPE))
 		rc = kb_fail("%s: not an in-toto statement (_type is not %s)", path, STATEMENT_TYPE);

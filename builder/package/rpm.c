@@ -125,8 +125,10 @@ int rpm_build(const struct pkg_info *p, const char *workdir, const char *outdir,
 		return kb_fail("RPM packaging knows only arch x86_64, not %s", p->arch);
 	/* The tree's path goes into the spec's %install script. */
 	if (p->tree[0] != '/' || !manifest_path_ok(p->tree + 1))
-		return kb_fail("%s: the output directory's path has characters rpmbuild's %%install cannot take "
-			       "(use letters, digits, . _ + , @ = : - /)", p->tree);
+		return kb_fail(
+			"%s: the output directory's path has characters rpmbuild's %%install cannot take "
+			"(use letters, digits, . _ + , @ = : - /)",
+			p->tree);
 	char *top = path_join(workdir, "rpm");
 	char *spec_path = path_join(top, "kernel.spec");
 	int rc = rm_rf(top) < 0 || mkdir_p(top, 0755) < 0 ? -1 : 0;
@@ -139,9 +141,21 @@ int rpm_build(const struct pkg_info *p, const char *workdir, const char *outdir,
 	char *d_tree = xasprintf("kbuild_tree %s", p->tree);
 	char *d_rpmdir = xasprintf("_rpmdir %s/RPMS", top);
 	char *epoch = xasprintf("SOURCE_DATE_EPOCH=%lld", p->epoch);
-	char *argv[] = {"rpmbuild", "-bb", "--quiet", "--target", "x86_64", "--define", d_top,
-			"--define", d_tree, "--define", d_rpmdir, "--define", "_build_name_fmt %{NAME}-%{VERSION}-%{RELEASE}.%{ARCH}.rpm",
-			spec_path, NULL};
+	char *argv[] = {"rpmbuild",
+			"-bb",
+			"--quiet",
+			"--target",
+			"x86_64",
+			"--define",
+			d_top,
+			"--define",
+			d_tree,
+			"--define",
+			d_rpmdir,
+			"--define",
+			"_build_name_fmt %{NAME}-%{VERSION}-%{RELEASE}.%{ARCH}.rpm",
+			spec_path,
+			NULL};
 	char *env[] = {epoch, "LC_ALL=C", NULL};
 	if (rc == 0)
 		rc = spawn_logged(argv, &(struct spawn_opts){.stdin_fd = -1, .env_add = env}, p->log);

@@ -98,7 +98,8 @@ static json_t *checksums(const char *sha256, const char *sha1)
 	if (sha1)
 		json_array_append_new(a, json_pack("{s:s,s:s}", "algorithm", "SHA1", "checksumValue", sha1));
 	if (sha256 && *sha256 && strcmp(sha256, "none"))
-		json_array_append_new(a, json_pack("{s:s,s:s}", "algorithm", "SHA256", "checksumValue", sha256));
+		json_array_append_new(a,
+				      json_pack("{s:s,s:s}", "algorithm", "SHA256", "checksumValue", sha256));
 	return a;
 }
 
@@ -149,8 +150,8 @@ static json_t *tool_package(const char *id, const char *name, const char *versio
 {
 	return json_pack("{s:s,s:s,s:s,s:s,s:b,s:s,s:s,s:s,s:s}", "SPDXID", id, "name", name, "versionInfo",
 			 version ? version : "unknown", "downloadLocation", "NOASSERTION", "filesAnalyzed", 0,
-			 "primaryPackagePurpose", "APPLICATION", "licenseConcluded", "NOASSERTION", "licenseDeclared",
-			 "NOASSERTION", "comment", comment);
+			 "primaryPackagePurpose", "APPLICATION", "licenseConcluded", "NOASSERTION",
+			 "licenseDeclared", "NOASSERTION", "comment", comment);
 }
 
 /* "patches/2.6.39/../legacy/0001-x.patch" -> "patches/legacy/0001-x.patch". */
@@ -205,9 +206,10 @@ int sbom_write(const struct attest_input *in, const struct manifest *m, const ch
 		strv_push(&sha1s, sha1);
 		char *id = spdx_id("File", i, e->path);
 		char *name = xasprintf("./%s", e->path);
-		json_t *f = json_pack("{s:s,s:s,s:o,s:s,s:s,s:s}", "SPDXID", id, "fileName", name, "checksums",
-				      checksums(e->sha256, sha1), "licenseConcluded", "NOASSERTION",
-				      "copyrightText", "NOASSERTION", "comment", "a file of the bundle (its install root)");
+		json_t *f = json_pack("{s:s,s:s,s:o,s:s,s:s,s:s}", "SPDXID", id, "fileName", name,
+				      "checksums", checksums(e->sha256, sha1), "licenseConcluded",
+				      "NOASSERTION", "copyrightText", "NOASSERTION", "comment",
+				      "a file of the bundle (its install root)");
 		const char *l = strrchr(e->path, '.');
 		if (!strncmp(e->path, "boot/", 5) || (l && !strcmp(l, ".ko"))) {
 			json_object_set_new(f, "fileTypes", json_pack("[s]", "BINARY"));
@@ -217,7 +219,8 @@ int sbom_write(const struct attest_input *in, const struct manifest *m, const ch
 			json_array_append_new(files, f);
 			vmlinuz_id = json_member_str(f, "SPDXID");
 		} else if (in->config_name && !strcmp(e->path, in->config_name)) {
-			json_object_set_new(f, "comment", json_string("the resolved .config the kernel was built with"));
+			json_object_set_new(f, "comment",
+					    json_string("the resolved .config the kernel was built with"));
 			json_object_set_new(f, "fileTypes", json_pack("[s]", "TEXT"));
 			json_array_append_new(files, f);
 			config_id = json_member_str(f, "SPDXID");
@@ -253,26 +256,29 @@ int sbom_write(const struct attest_input *in, const struct manifest *m, const ch
 	char *supplier = organization(in->vendor);
 	char *bundle_name = xasprintf("kbuild-%s-%s", in->profile, in->krel);
 	json_t *kernel = json_pack(
-		"{s:s,s:s,s:s,s:s,s:b,s:{s:s,s:[s]},s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:o}", "SPDXID", KERNEL, "name",
-		bundle_name, "versionInfo", in->krel, "downloadLocation", "NOASSERTION", "filesAnalyzed", 1,
-		"packageVerificationCode", "packageVerificationCodeValue", vcode,
-		"packageVerificationCodeExcludedFiles", excluded, "primaryPackagePurpose", "OPERATING_SYSTEM", "supplier",
-		supplier, "licenseConcluded", KERNEL_LICENSE, "licenseDeclared", KERNEL_LICENSE, "copyrightText",
-		"NOASSERTION", "builtDate", created, "comment",
-		"the Linux kernel built by kbuild: the bundle's files, laid out as the install root", "hasFiles", has);
+		"{s:s,s:s,s:s,s:s,s:b,s:{s:s,s:[s]},s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:o}", "SPDXID", KERNEL,
+		"name", bundle_name, "versionInfo", in->krel, "downloadLocation", "NOASSERTION",
+		"filesAnalyzed", 1, "packageVerificationCode", "packageVerificationCodeValue", vcode,
+		"packageVerificationCodeExcludedFiles", excluded, "primaryPackagePurpose", "OPERATING_SYSTEM",
+		"supplier", supplier, "licenseConcluded", KERNEL_LICENSE, "licenseDeclared", KERNEL_LICENSE,
+		"copyrightText", "NOASSERTION", "builtDate", created, "comment",
+		"the Linux kernel built by kbuild: the bundle's files, laid out as the install root",
+		"hasFiles", has);
 	json_array_append_new(packages, kernel);
 
 	/* The source. */
 	char *purl = debian_purl(in->src_origin);
-	bool url = in->src_origin && (!strncmp(in->src_origin, "http://", 7) || !strncmp(in->src_origin, "https://", 8));
+	bool url = in->src_origin &&
+		   (!strncmp(in->src_origin, "http://", 7) || !strncmp(in->src_origin, "https://", 8));
 	char *src_comment = xasprintf("kind %s, origin %s, verified %s", in->src_kind ? in->src_kind : "?",
-				      in->src_origin ? in->src_origin : "?", in->src_verified ? in->src_verified : "?");
-	json_t *src = json_pack("{s:s,s:s,s:s,s:s,s:b,s:o,s:s,s:s,s:s,s:s,s:s}", "SPDXID", SOURCE, "name", "linux",
-				"versionInfo", in->src_version ? in->src_version : "unknown", "downloadLocation",
-				url ? in->src_origin : "NOASSERTION", "filesAnalyzed", 0, "checksums",
-				checksums(in->src_sha256, NULL), "primaryPackagePurpose", "SOURCE", "licenseConcluded",
-				KERNEL_LICENSE, "licenseDeclared", KERNEL_LICENSE, "copyrightText", "NOASSERTION",
-				"comment", src_comment);
+				      in->src_origin ? in->src_origin : "?",
+				      in->src_verified ? in->src_verified : "?");
+	json_t *src = json_pack("{s:s,s:s,s:s,s:s,s:b,s:o,s:s,s:s,s:s,s:s,s:s}", "SPDXID", SOURCE, "name",
+				"linux", "versionInfo", in->src_version ? in->src_version : "unknown",
+				"downloadLocation", url ? in->src_origin : "NOASSERTION", "filesAnalyzed", 0,
+				"checksums", checksums(in->src_sha256, NULL), "primaryPackagePurpose",
+				"SOURCE", "licenseConcluded", KERNEL_LICENSE, "licenseDeclared",
+				KERNEL_LICENSE, "copyrightText", "NOASSERTION", "comment", src_comment);
 	if (purl)
 		json_object_set_new(src, "externalRefs", purl_ref(purl));
 	if (!json_array_size(json_object_get(src, "checksums")))
@@ -294,10 +300,11 @@ int sbom_write(const struct attest_input *in, const struct manifest *m, const ch
 		char *name = normalize(p->name);
 		char *fname = xasprintf("./%s", name);
 		char *comment = xasprintf("patch %zu of the series %s", i + 1, in->series ? in->series : "?");
-		json_array_append_new(files, json_pack("{s:s,s:s,s:o,s:[s],s:s,s:s,s:s}", "SPDXID", id, "fileName",
-						       fname, "checksums", checksums(p->sha256, *sha1 ? sha1 : NULL),
-						       "fileTypes", "SOURCE", "licenseConcluded", "NOASSERTION",
-						       "copyrightText", "NOASSERTION", "comment", comment));
+		json_array_append_new(files,
+				      json_pack("{s:s,s:s,s:o,s:[s],s:s,s:s,s:s}", "SPDXID", id, "fileName",
+						fname, "checksums", checksums(p->sha256, *sha1 ? sha1 : NULL),
+						"fileTypes", "SOURCE", "licenseConcluded", "NOASSERTION",
+						"copyrightText", "NOASSERTION", "comment", comment));
 		rel(rels, id, "PATCH_APPLIED", SOURCE);
 		rel(rels, KERNEL, "GENERATED_FROM", id);
 		free(comment);
@@ -312,8 +319,9 @@ int sbom_write(const struct attest_input *in, const struct manifest *m, const ch
 
 	/* Build tools. */
 	char *kb = xasprintf("kbuild %s", in->kbuild_version);
-	json_array_append_new(packages, tool_package("SPDXRef-Package-kbuild", "kbuild", in->kbuild_version,
-						     "the tool that configured, built, tested and packaged the kernel"));
+	json_array_append_new(
+		packages, tool_package("SPDXRef-Package-kbuild", "kbuild", in->kbuild_version,
+				       "the tool that configured, built, tested and packaged the kernel"));
 	json_array_append_new(packages, tool_package("SPDXRef-Package-compiler", "compiler", in->compiler,
 						     "the compiler, as its --version's first line"));
 	json_array_append_new(packages, tool_package("SPDXRef-Package-binutils", "binutils", in->binutils,
@@ -335,21 +343,23 @@ int sbom_write(const struct attest_input *in, const struct manifest *m, const ch
 		if (!pkgs[i].name)
 			continue;
 		char *p = xasprintf(pkgs[i].purl_fmt, pkgs[i].name, in->pkg_version);
-		json_t *pk = json_pack("{s:s,s:s,s:s,s:s,s:s,s:b,s:s,s:s,s:s,s:s,s:s,s:o}", "SPDXID", pkgs[i].id,
-				       "name", pkgs[i].name, "versionInfo", in->pkg_version, "packageFileName",
-				       pkgs[i].file, "downloadLocation", "NOASSERTION", "filesAnalyzed", 0,
-				       "primaryPackagePurpose", "INSTALL", "supplier", supplier, "licenseConcluded",
-				       KERNEL_LICENSE, "licenseDeclared", KERNEL_LICENSE, "comment",
-				       "holds the bundle's files and this document; its sha256 is in the provenance "
-				       "statement next to it (a digest here would have to cover itself)",
-				       "externalRefs", purl_ref(p));
+		json_t *pk = json_pack(
+			"{s:s,s:s,s:s,s:s,s:s,s:b,s:s,s:s,s:s,s:s,s:s,s:o}", "SPDXID", pkgs[i].id, "name",
+			pkgs[i].name, "versionInfo", in->pkg_version, "packageFileName", pkgs[i].file,
+			"downloadLocation", "NOASSERTION", "filesAnalyzed", 0, "primaryPackagePurpose",
+			"INSTALL", "supplier", supplier, "licenseConcluded", KERNEL_LICENSE,
+			"licenseDeclared", KERNEL_LICENSE, "comment",
+			"holds the bundle's files and this document; its sha256 is in the provenance "
+			"statement next to it (a digest here would have to cover itself)",
+			"externalRefs", purl_ref(p));
 		json_array_append_new(packages, pk);
 		rel(rels, pkgs[i].id, "CONTAINS", KERNEL);
 		free(p);
 	}
 
 	/* The namespace: unique per content, the same on a rebuild. */
-	json_t *body = json_pack("{s:O,s:O,s:O}", "packages", packages, "files", files, "relationships", rels);
+	json_t *body = json_pack("{s:O,s:O,s:O}", "packages", packages, "files", files, "relationships",
+				 rels);
 	char *text = json_dumps(body, JSON_COMPACT | JSON_SORT_KEYS);
 	char digest[SHA256_HEX_LEN + 1];
 	sha256_hex(text, strlen(text), digest);
@@ -358,9 +368,10 @@ int sbom_write(const struct attest_input *in, const struct manifest *m, const ch
 	char *ns = xasprintf(NAMESPACE_BASE "%s-%s", bundle_name, digest);
 	char *tool = xasprintf("Tool: kbuild-%s", in->kbuild_version);
 	json_t *doc = json_pack(
-		"{s:s,s:s,s:s,s:s,s:s,s:{s:s,s:[s,s],s:s},s:[s],s:O,s:O,s:O}", "spdxVersion", "SPDX-2.3", "dataLicense",
-		"CC0-1.0", "SPDXID", "SPDXRef-DOCUMENT", "name", bundle_name, "documentNamespace", ns, "creationInfo",
-		"created", created, "creators", tool, supplier, "comment",
+		"{s:s,s:s,s:s,s:s,s:s,s:{s:s,s:[s,s],s:s},s:[s],s:O,s:O,s:O}", "spdxVersion", "SPDX-2.3",
+		"dataLicense", "CC0-1.0", "SPDXID", "SPDXRef-DOCUMENT", "name", bundle_name,
+		"documentNamespace", ns, "creationInfo", "created", created, "creators", tool, supplier,
+		"comment",
 		"created is the build's epoch (SOURCE_DATE_EPOCH or the source's date), as every time in the bundle, "
 		"so that a rebuild gives the same bytes",
 		"documentDescribes", KERNEL, "packages", packages, "files", files, "relationships", rels);

@@ -52,12 +52,14 @@ void report_facts(const json_t *doc, struct report_facts *f)
 	f->exit_code = (int)json_integer_value(json_object_get(doc, "exit_code"));
 	const char *k;
 	json_t *v;
-	json_object_foreach(json_object_get(doc, "stages"), k, v) {
+	json_object_foreach(json_object_get(doc, "stages"), k, v)
+	{
 		f->last_stage = k;
 		f->seconds += json_number_value(json_object_get(v, "duration"));
 	}
 	f->chain_complete = f->last_stage && !strcmp(f->last_stage, LAST_STAGE);
-	json_object_foreach(json_object_get(doc, "tests"), k, v) {
+	json_object_foreach(json_object_get(doc, "tests"), k, v)
+	{
 		if (strchr(k, '.'))
 			continue; /* a subtest counts in its test's verdict */
 		enum test_status s = TEST_MISSING;

@@ -12,16 +12,16 @@
 
 struct report_facts {
 	const char *profile, *release, *accel, *outdir; /* borrowed from the document; NULL when absent */
-	bool passed, running;    /* status pass; still "running" (a killed run) */
+	bool passed, running;                           /* status pass; still "running" (a killed run) */
 	int exit_code;
-	const char *last_stage;  /* the last stage the run reached */
-	bool chain_complete;     /* that stage is the chain's last (bundle) */
+	const char *last_stage;                                  /* the last stage the run reached */
+	bool chain_complete;                                     /* that stage is the chain's last (bundle) */
 	size_t tests, tests_passed, tests_failed, tests_skipped; /* top-level self-tests */
-	struct strv failed;      /* failed or missing self-tests, in order */
-	double seconds;          /* the stages' durations added up */
-	const char *failed_stage; /* borrowed */
-	char *reason;            /* the failure's one line (malloc'd), or NULL */
-	char *log;               /* its log, outdir/logs/<stage>.log (malloc'd), or NULL */
+	struct strv failed;                                      /* failed or missing self-tests, in order */
+	double seconds;                                          /* the stages' durations added up */
+	const char *failed_stage;                                /* borrowed */
+	char *reason; /* the failure's one line (malloc'd), or NULL */
+	char *log;    /* its log, outdir/logs/<stage>.log (malloc'd), or NULL */
 };
 
 void report_facts(const json_t *doc, struct report_facts *f);

@@ -74,9 +74,10 @@ static json_t *read_json_in(const char *outdir, const char *name)
 
 static void section_verdict(FILE *f, const json_t *doc, const struct report_facts *fa)
 {
-	fprintf(f, "<section class=\"verdict-section\"><p class=\"verdict\" id=\"verdict\" data-status=\"%s\">"
-		   "<span class=\"%s\">%s</span> ", fa->passed ? "pass" : "fail", fa->passed ? "pass" : "fail",
-		fa->passed ? "PASS" : "FAIL");
+	fprintf(f,
+		"<section class=\"verdict-section\"><p class=\"verdict\" id=\"verdict\" data-status=\"%s\">"
+		"<span class=\"%s\">%s</span> ",
+		fa->passed ? "pass" : "fail", fa->passed ? "pass" : "fail", fa->passed ? "PASS" : "FAIL");
 	const char *sep = "";
 	if (fa->release) {
 		fprintf(f, "kernel <b class=\"release\">");
@@ -85,8 +86,10 @@ static void section_verdict(FILE *f, const json_t *doc, const struct report_fact
 		sep = ", ";
 	}
 	if (fa->tests) {
-		fprintf(f, "%s<span class=\"tests-passed\" data-passed=\"%zu\" data-total=\"%zu\">%zu/%zu self-tests "
-			   "passed</span>", sep, fa->tests_passed, fa->tests, fa->tests_passed, fa->tests);
+		fprintf(f,
+			"%s<span class=\"tests-passed\" data-passed=\"%zu\" data-total=\"%zu\">%zu/%zu self-tests "
+			"passed</span>",
+			sep, fa->tests_passed, fa->tests, fa->tests_passed, fa->tests);
 		sep = ", ";
 	}
 	if (fa->accel) {
@@ -169,10 +172,10 @@ static void test_row(FILE *f, const json_t *t, const char *parent)
 	/* Subtests that passed are counted here; the others get a row. */
 	size_t i, n = json_array_size(subs), passed = 0;
 	json_t *s;
-	json_array_foreach(subs, i, s)
-		passed += !strcmp(json_member_str(s, "status") ?: "", "pass");
+	json_array_foreach(subs, i, s) passed += !strcmp(json_member_str(s, "status") ?: "", "pass");
 	if (n)
-		fprintf(f, "<span class=\"subtests\" data-passed=\"%zu\" data-total=\"%zu\">%zu/%zu subtests pass</span> ",
+		fprintf(f,
+			"<span class=\"subtests\" data-passed=\"%zu\" data-total=\"%zu\">%zu/%zu subtests pass</span> ",
 			passed, n, passed, n);
 	if (log && *log) {
 		fprintf(f, "<details%s><summary>KTAP diagnostics</summary><pre class=\"ktap\">",
@@ -182,9 +185,8 @@ static void test_row(FILE *f, const json_t *t, const char *parent)
 	}
 	fprintf(f, "</td></tr>\n");
 	if (!parent)
-		json_array_foreach(subs, i, s)
-			if (strcmp(json_member_str(s, "status") ?: "", "pass"))
-				test_row(f, s, name ? name : "?");
+		json_array_foreach(subs, i, s) if (strcmp(json_member_str(s, "status") ?: "", "pass"))
+			test_row(f, s, name ? name : "?");
 }
 
 static void section_tests(FILE *f, const json_t *doc, const json_t *results)
@@ -201,14 +203,15 @@ static void section_tests(FILE *f, const json_t *doc, const json_t *results)
 	if (json_array_size(arr)) {
 		size_t i;
 		json_t *t;
-		json_array_foreach(arr, i, t)
-			test_row(f, t, NULL);
+		json_array_foreach(arr, i, t) test_row(f, t, NULL);
 	} else {
 		/* results.json is gone: the document's verdicts without diagnostics. */
 		const char *k;
 		json_t *v;
-		json_object_foreach(tests, k, v) {
-			json_t *t = json_pack("{s:s,s:O?}", "name", k, "status", json_object_get(v, "status"));
+		json_object_foreach(tests, k, v)
+		{
+			json_t *t = json_pack("{s:s,s:O?}", "name", k, "status",
+					      json_object_get(v, "status"));
 			json_object_set(t, "duration", json_object_get(v, "duration"));
 			test_row(f, t, NULL);
 			json_decref(t);
@@ -255,21 +258,25 @@ static void tcp_line(struct tcp_figs *fs, const char *test, const char *l, long 
 		if (!num || sscanf(num, "%lf s (bounds %lf..%lf s", &t, &lo, &hi) != 3)
 			return;
 		struct tcp_fig *g = fig_add(fs, test);
-		snprintf(g->what, sizeof(g->what), "%s", strstr(p, "TIME_WAIT") ? "TIME_WAIT length" : "FIN-WAIT-2 length (fin_timeout)");
+		snprintf(g->what, sizeof(g->what), "%s",
+			 strstr(p, "TIME_WAIT") ? "TIME_WAIT length" : "FIN-WAIT-2 length (fin_timeout)");
 		snprintf(g->set, sizeof(g->set), "%.*s s", (int)(p - l) > 80 ? 80 : (int)(p - l), l);
-		snprintf(g->measured, sizeof(g->measured), "%s%.2f s", strstr(p, "still") ? "still there after " : "", t);
+		snprintf(g->measured, sizeof(g->measured), "%s%.2f s",
+			 strstr(p, "still") ? "still there after " : "", t);
 		snprintf(g->bounds, sizeof(g->bounds), "%.2f..%.2f s", lo, hi);
 		g->ok = !strstr(p, "still") && t >= lo && t <= hi;
 	} else if ((p = strstr(l, "peer dropping every segment: "))) {
 		const char *after = strstr(p, " after ");
-		if (!after || sscanf(after, " after %lf s (expected %ld s = %ld + %ld x %ld, bounds %lf..%lf s", &t, &n,
-				     &a, &b, &c, &lo, &hi) != 7)
+		if (!after ||
+		    sscanf(after, " after %lf s (expected %ld s = %ld + %ld x %ld, bounds %lf..%lf s", &t, &n,
+			   &a, &b, &c, &lo, &hi) != 7)
 			return;
 		struct tcp_fig *g = fig_add(fs, test);
 		snprintf(g->what, sizeof(g->what), "keepalive: dead peer declared");
 		snprintf(g->set, sizeof(g->set), "time %ld + intvl %ld x probes %ld = %ld s", a, b, c, n);
 		const char *why = p + strlen("peer dropping every segment: ");
-		snprintf(g->measured, sizeof(g->measured), "%.2f s (%.*s)", t, (int)(after - why) > 40 ? 40 : (int)(after - why), why);
+		snprintf(g->measured, sizeof(g->measured), "%.2f s (%.*s)", t,
+			 (int)(after - why) > 40 ? 40 : (int)(after - why), why);
 		snprintf(g->bounds, sizeof(g->bounds), "%.2f..%.2f s", lo, hi);
 		g->ok = t >= lo && t <= hi && !strncmp(why, "Connection timed out", 20);
 	} else if ((p = strstr(l, "listener maximum backlog (inet_diag idiag_wqueue): ")) &&
@@ -280,8 +287,10 @@ static void tcp_line(struct tcp_figs *fs, const char *test, const char *l, long 
 		snprintf(g->measured, sizeof(g->measured), "%u", u);
 		g->ok = -2 - (int)u; /* judged when somaxconn is known */
 	} else if ((p = strstr(l, " clients connected without accept(): ")) &&
-		   sscanf(p, " clients connected without accept(): %d established on the client side, %d in the "
-			     "accept queue (somaxconn %ld", &e, &q, &n) == 3) {
+		   sscanf(p,
+			  " clients connected without accept(): %d established on the client side, %d in the "
+			  "accept queue (somaxconn %ld",
+			  &e, &q, &n) == 3) {
 		*somaxconn = n;
 		struct tcp_fig *g = fig_add(fs, test);
 		snprintf(g->what, sizeof(g->what), "accept queue without accept()");
@@ -311,8 +320,7 @@ static void tcp_scan(struct tcp_figs *fs, const json_t *t, const char *test, lon
 		return;
 	size_t i;
 	json_t *sub;
-	json_array_foreach(json_object_get(t, "subtests"), i, sub)
-		tcp_scan(fs, sub, test, somaxconn);
+	json_array_foreach(json_object_get(t, "subtests"), i, sub) tcp_scan(fs, sub, test, somaxconn);
 }
 
 static void section_tcp(FILE *f, const json_t *results)
@@ -320,7 +328,8 @@ static void section_tcp(FILE *f, const json_t *results)
 	struct tcp_figs fs = {0};
 	size_t i;
 	json_t *t;
-	json_array_foreach(json_object_get(results, "tests"), i, t) {
+	json_array_foreach(json_object_get(results, "tests"), i, t)
+	{
 		long somaxconn = -1;
 		size_t first = fs.n;
 		const char *name = json_member_str(t, "name");
@@ -329,7 +338,8 @@ static void section_tcp(FILE *f, const json_t *results)
 			if (fs.v[j].ok <= -2) {
 				unsigned u = (unsigned)(-(fs.v[j].ok + 2));
 				if (somaxconn >= 0) {
-					snprintf(fs.v[j].set, sizeof(fs.v[j].set), "listen(1000), somaxconn %ld", somaxconn);
+					snprintf(fs.v[j].set, sizeof(fs.v[j].set),
+						 "listen(1000), somaxconn %ld", somaxconn);
 					snprintf(fs.v[j].bounds, sizeof(fs.v[j].bounds), "%ld", somaxconn);
 					fs.v[j].ok = (long)u == somaxconn;
 				} else {
@@ -358,9 +368,10 @@ static void section_tcp(FILE *f, const json_t *results)
 		esc(f, g->measured);
 		fprintf(f, "</td><td class=\"num\">");
 		esc(f, g->bounds);
-		fprintf(f, "</td><td>%s</td></tr>\n", g->ok == 1 ? "<span class=\"pass\">within</span>"
-						      : g->ok == 0 ? "<span class=\"fail\">outside</span>"
-								   : "");
+		fprintf(f, "</td><td>%s</td></tr>\n",
+			g->ok == 1   ? "<span class=\"pass\">within</span>"
+			: g->ok == 0 ? "<span class=\"fail\">outside</span>"
+				     : "");
 	}
 	fprintf(f, "</table></section>\n");
 	free(fs.v);
@@ -407,7 +418,8 @@ static void section_config(FILE *f, const json_t *doc, const char *outdir)
 	size_t kept = 0, dropped = 0;
 	const char *k;
 	json_t *v;
-	json_object_foreach(req, k, v) {
+	json_object_foreach(req, k, v)
+	{
 		const char *want = json_string_value(v), *got = json_member_str(cfg, k);
 		if (!strcmp(got ? got : "n", want ? want : "n"))
 			kept++;
@@ -417,20 +429,26 @@ static void section_config(FILE *f, const json_t *doc, const char *outdir)
 	const char *frag = NULL;
 	size_t i;
 	json_t *fr;
-	fprintf(f, "<p><span class=\"requested\" data-count=\"%zu\">%zu options requested</span> by the fragments (",
+	fprintf(f,
+		"<p><span class=\"requested\" data-count=\"%zu\">%zu options requested</span> by the fragments (",
 		json_object_size(req), json_object_size(req));
-	json_array_foreach(json_object_get(doc, "fragments"), i, fr) {
+	json_array_foreach(json_object_get(doc, "fragments"), i, fr)
+	{
 		frag = json_string_value(fr);
 		fprintf(f, "%s<code>", i ? ", " : "");
 		esc(f, frag ? frag : "?");
 		fprintf(f, "</code>");
 	}
-	fprintf(f, "), %zu resolved as asked, <span class=\"%s dropped\" data-count=\"%zu\">%zu dropped</span>; "
-		   "the resolved .config sets %zu options.</p>\n",
+	fprintf(f,
+		"), %zu resolved as asked, <span class=\"%s dropped\" data-count=\"%zu\">%zu dropped</span>; "
+		"the resolved .config sets %zu options.</p>\n",
 		kept, dropped ? "fail" : "pass", dropped, dropped, json_object_size(cfg));
-	fprintf(f, "<details%s><summary>every requested option</summary><table class=\"config\"><tr><th>option</th>"
-		   "<th>requested</th><th>resolved</th><th>why</th></tr>\n", dropped ? " open" : "");
-	json_object_foreach(req, k, v) {
+	fprintf(f,
+		"<details%s><summary>every requested option</summary><table class=\"config\"><tr><th>option</th>"
+		"<th>requested</th><th>resolved</th><th>why</th></tr>\n",
+		dropped ? " open" : "");
+	json_object_foreach(req, k, v)
+	{
 		const char *want = json_string_value(v), *got = json_member_str(cfg, k);
 		bool ok = !strcmp(got ? got : "n", want ? want : "n");
 		fprintf(f, "<tr class=\"%s\"><td><code>CONFIG_", ok ? "kept" : "dropped");
@@ -485,7 +503,8 @@ static void section_warnings(FILE *f, const json_t *doc)
 	json_t *kinds = json_object();
 	size_t i;
 	json_t *w;
-	json_array_foreach(ws, i, w) {
+	json_array_foreach(ws, i, w)
+	{
 		char *k = warning_kind(w);
 		json_t *e = json_object_get(kinds, k);
 		if (!e) {
@@ -501,17 +520,20 @@ static void section_warnings(FILE *f, const json_t *doc)
 	json_t *e;
 	json_object_foreach(kinds, k, e) v[j++] = e;
 	qsort(v, n, sizeof(*v), count_cmp);
-	fprintf(f, "<p><span class=\"warning-count\" data-count=\"%zu\">%zu warnings</span> in %zu kinds.</p>\n",
+	fprintf(f,
+		"<p><span class=\"warning-count\" data-count=\"%zu\">%zu warnings</span> in %zu kinds.</p>\n",
 		json_array_size(ws), json_array_size(ws), n);
 	if (n)
-		fprintf(f, "<table class=\"warnings\"><tr><th>kind</th><th>count</th><th>first seen</th></tr>\n");
+		fprintf(f,
+			"<table class=\"warnings\"><tr><th>kind</th><th>count</th><th>first seen</th></tr>\n");
 	for (j = 0; j < n; j++) {
 		json_t *ex = json_object_get(v[j], "example");
 		fprintf(f, "<tr data-kind=\"");
 		esc(f, json_member_str(v[j], "kind"));
 		fprintf(f, "\"><td><code>");
 		esc(f, json_member_str(v[j], "kind"));
-		fprintf(f, "</code></td><td class=\"num\">%lld</td><td><code>", (long long)json_integer_value(json_object_get(v[j], "n")));
+		fprintf(f, "</code></td><td class=\"num\">%lld</td><td><code>",
+			(long long)json_integer_value(json_object_get(v[j], "n")));
 		esc(f, json_member_str(ex, "file"));
 		fprintf(f, ":%lld</code> ", (long long)json_integer_value(json_object_get(ex, "line")));
 		esc(f, json_member_str(ex, "message"));
@@ -537,12 +559,14 @@ static void section_artifacts(FILE *f, const json_t *doc, const char *outdir)
 	fprintf(f, "<table class=\"artifacts\"><tr><th>file</th><th>size</th><th>sha256</th></tr>\n");
 	size_t i;
 	json_t *a;
-	json_array_foreach(arts, i, a) {
+	json_array_foreach(arts, i, a)
+	{
 		const char *p = json_member_str(a, "path");
 		char *size = report_human_size((long long)json_integer_value(json_object_get(a, "size")));
 		fprintf(f, "<tr><td><code>");
 		esc(f, p ? rel(p, outdir) : "?");
-		fprintf(f, "</code></td><td class=\"num\" data-bytes=\"%lld\">%s</td><td><code class=\"sha256\">",
+		fprintf(f,
+			"</code></td><td class=\"num\" data-bytes=\"%lld\">%s</td><td><code class=\"sha256\">",
 			(long long)json_integer_value(json_object_get(a, "size")), size);
 		esc(f, json_member_str(a, "sha256"));
 		fprintf(f, "</code></td></tr>\n");
@@ -580,17 +604,21 @@ static void generic(FILE *f, const char *name, const json_t *v)
 		json_t *o;
 		const char *k;
 		json_t *x;
-		json_array_foreach(v, i, o) json_object_foreach(o, k, x) json_object_set(cols, k, json_true());
+		json_array_foreach(v, i, o) json_object_foreach(o, k, x)
+			json_object_set(cols, k, json_true());
 		fprintf(f, "<table class=\"rollout-%s\"><tr>", name);
-		json_object_foreach(cols, k, x) {
+		json_object_foreach(cols, k, x)
+		{
 			fprintf(f, "<th>");
 			esc(f, k);
 			fprintf(f, "</th>");
 		}
 		fprintf(f, "</tr>\n");
-		json_array_foreach(v, i, o) {
+		json_array_foreach(v, i, o)
+		{
 			fprintf(f, "<tr>");
-			json_object_foreach(cols, k, x) {
+			json_object_foreach(cols, k, x)
+			{
 				json_t *c = json_object_get(o, k);
 				const char *s = json_string_value(c);
 				enum test_status ts;
@@ -609,7 +637,8 @@ static void generic(FILE *f, const char *name, const json_t *v)
 		fprintf(f, "<table>");
 		const char *k;
 		json_t *x;
-		json_object_foreach((json_t *)v, k, x) {
+		json_object_foreach((json_t *)v, k, x)
+		{
 			fprintf(f, "<tr><th>");
 			esc(f, k);
 			fprintf(f, "</th><td>");
@@ -634,7 +663,8 @@ static void section_rollout(FILE *f, const json_t *doc)
 		json_t *plain = json_object();
 		const char *k;
 		json_t *v;
-		json_object_foreach(ro, k, v) {
+		json_object_foreach(ro, k, v)
+		{
 			if (json_is_array(v) || json_is_object(v))
 				generic(f, k, v);
 			else
@@ -671,9 +701,11 @@ static void section_trends(FILE *f, const json_t *doc, const json_t *history)
 	else
 		json_array_append(runs, (json_t *)doc);
 	size_t n = json_array_size(runs);
-	fprintf(f, "<section class=\"trends\"><h2>Trends over the last %zu run%s</h2>\n", n, n == 1 ? "" : "s");
-	fprintf(f, "<p class=\"muted\">From the history's kept runs (report.keep), oldest first; a run where a stage "
-		   "was up to date has no point for it; a failed run's points are red.</p>\n");
+	fprintf(f, "<section class=\"trends\"><h2>Trends over the last %zu run%s</h2>\n", n,
+		n == 1 ? "" : "s");
+	fprintf(f,
+		"<p class=\"muted\">From the history's kept runs (report.keep), oldest first; a run where a stage "
+		"was up to date has no point for it; a failed run's points are red.</p>\n");
 	char **labels = xcalloc(n, sizeof(char *));
 	double *build = xcalloc(n, sizeof(double)), *boot = xcalloc(n, sizeof(double)),
 	       *bz = xcalloc(n, sizeof(double)), *mods = xcalloc(n, sizeof(double)),
@@ -683,9 +715,11 @@ static void section_trends(FILE *f, const json_t *doc, const json_t *history)
 	for (size_t i = 0; i < n; i++) {
 		const json_t *r = json_array_get(runs, i);
 		failed[i] = !strcmp(json_member_str(r, "status") ?: "", "fail");
-		const char *fin = json_member_str(r, "finished") ? json_member_str(r, "finished") : json_member_str(r, "started");
+		const char *fin = json_member_str(r, "finished") ? json_member_str(r, "finished")
+								 : json_member_str(r, "started");
 		/* "2026-12-03T18:12:22Z" -> "12-03 18:12" */
-		labels[i] = fin && strlen(fin) >= 16 ? xasprintf("%.5s %.5s", fin + 5, fin + 11) : xasprintf("#%zu", i + 1);
+		labels[i] = fin && strlen(fin) >= 16 ? xasprintf("%.5s %.5s", fin + 5, fin + 11)
+						     : xasprintf("#%zu", i + 1);
 		bool built = stage_ran(r, "build");
 		build[i] = built ? num_at(r, "build", "seconds") : NAN;
 		warn[i] = built ? num_at(r, "build", "warnings") : NAN;
@@ -694,9 +728,8 @@ static void section_trends(FILE *f, const json_t *doc, const json_t *history)
 		mods[i] = num_at(r, "sizes", "modules_total") / 1048576.0;
 		const char *k;
 		json_t *v;
-		json_object_foreach(json_object_get(r, "measurements"), k, v)
-			if (!strncmp(k, "lifetime_", 9))
-				json_object_set(tw_keys, k, json_true());
+		json_object_foreach(json_object_get(r, "measurements"), k, v) if (!strncmp(k, "lifetime_", 9))
+			json_object_set(tw_keys, k, json_true());
 	}
 	struct {
 		const char *metric, *title, *unit;
@@ -713,12 +746,14 @@ static void section_trends(FILE *f, const json_t *doc, const json_t *history)
 		for (size_t i = 0; i < n; i++)
 			have += isfinite(plots[p].y[i]);
 		if (!have) {
-			fprintf(f, "<p class=\"muted no-data\" data-metric=\"%s\">%s: no run has a value.</p>\n",
+			fprintf(f,
+				"<p class=\"muted no-data\" data-metric=\"%s\">%s: no run has a value.</p>\n",
 				plots[p].metric, plots[p].title);
 			continue;
 		}
 		struct svg_series s = {plots[p].title, plots[p].y, NAN};
-		svg_trend_runs(f, plots[p].metric, plots[p].title, plots[p].unit, (const char *const *)labels, failed, n, &s, 1);
+		svg_trend_runs(f, plots[p].metric, plots[p].title, plots[p].unit, (const char *const *)labels,
+			       failed, n, &s, 1);
 	}
 	size_t ns = json_object_size(tw_keys);
 	if (ns) {
@@ -728,7 +763,8 @@ static void section_trends(FILE *f, const json_t *doc, const json_t *history)
 		size_t s = 0;
 		const char *k;
 		json_t *v;
-		json_object_foreach(tw_keys, k, v) {
+		json_object_foreach(tw_keys, k, v)
+		{
 			ys[s] = xcalloc(n, sizeof(double));
 			for (size_t i = 0; i < n; i++)
 				ys[s][i] = num_at(json_array_get(runs, i), "measurements", k);
@@ -786,8 +822,9 @@ static void article(FILE *f, const struct report_run *rr)
 	}
 	struct report_facts fa;
 	report_facts(doc, &fa);
-	json_t *results = json_object_size(json_object_get(doc, "tests")) ? read_json_in(fa.outdir, OUT_RESULTS_JSON)
-									     : NULL;
+	json_t *results = json_object_size(json_object_get(doc, "tests"))
+				  ? read_json_in(fa.outdir, OUT_RESULTS_JSON)
+				  : NULL;
 	section_verdict(f, doc, &fa);
 	section_timeline(f, doc, &fa);
 	section_tests(f, doc, results);
@@ -804,9 +841,11 @@ static void article(FILE *f, const struct report_run *rr)
 
 static void overview(FILE *f, const struct report_run *runs, size_t n)
 {
-	fprintf(f, "<section class=\"matrix\"><h2>Matrix: %zu rows</h2>\n<table class=\"matrix\"><tr><th>row</th>"
-		   "<th>verdict</th><th>kernel</th><th>self-tests</th><th>accelerator</th><th>time</th><th>failed "
-		   "stage</th><th>page</th></tr>\n", n);
+	fprintf(f,
+		"<section class=\"matrix\"><h2>Matrix: %zu rows</h2>\n<table class=\"matrix\"><tr><th>row</th>"
+		"<th>verdict</th><th>kernel</th><th>self-tests</th><th>accelerator</th><th>time</th><th>failed "
+		"stage</th><th>page</th></tr>\n",
+		n);
 	for (size_t i = 0; i < n; i++) {
 		fprintf(f, "<tr data-row=\"");
 		esc(f, runs[i].label ? runs[i].label : "?");
@@ -816,13 +855,15 @@ static void overview(FILE *f, const struct report_run *runs, size_t n)
 		esc(f, runs[i].label ? runs[i].label : "?");
 		fprintf(f, "</a></td>");
 		if (!runs[i].doc) {
-			fprintf(f, "<td><span class=\"fail\">FAIL</span></td><td colspan=\"6\">no record</td></tr>\n");
+			fprintf(f,
+				"<td><span class=\"fail\">FAIL</span></td><td colspan=\"6\">no record</td></tr>\n");
 			continue;
 		}
 		struct report_facts fa;
 		report_facts(runs[i].doc, &fa);
 		char *t = report_human_seconds(fa.seconds);
-		fprintf(f, "<td><span class=\"%s\">%s</span></td><td>", fa.passed ? "pass" : "fail", fa.passed ? "PASS" : "FAIL");
+		fprintf(f, "<td><span class=\"%s\">%s</span></td><td>", fa.passed ? "pass" : "fail",
+			fa.passed ? "PASS" : "FAIL");
 		esc(f, fa.release ? fa.release : "-");
 		if (fa.tests)
 			fprintf(f, "</td><td>%zu/%zu</td><td>", fa.tests_passed, fa.tests);
@@ -844,17 +885,19 @@ static void overview(FILE *f, const struct report_run *runs, size_t n)
 	fprintf(f, "</table></section>\n");
 }
 
-int report_html_write(const char *path, const char *title, const struct report_run *runs, size_t n, bool matrix)
+int report_html_write(const char *path, const char *title, const struct report_run *runs, size_t n,
+		      bool matrix)
 {
 	char *buf = NULL;
 	size_t len = 0;
 	FILE *f = open_memstream(&buf, &len);
 	if (!f)
 		abort();
-	fprintf(f, "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n"
-		   "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'; "
-		   "img-src data:\">\n<meta name=\"viewport\" content=\"width=device-width\">\n"
-		   "<link rel=\"icon\" href=\"data:,\">\n<title>");
+	fprintf(f,
+		"<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n"
+		"<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'; "
+		"img-src data:\">\n<meta name=\"viewport\" content=\"width=device-width\">\n"
+		"<link rel=\"icon\" href=\"data:,\">\n<title>");
 	esc(f, title);
 	fprintf(f, "</title>\n<style>%s</style></head>\n<body>\n<p class=\"muted\">", style);
 	esc(f, title);

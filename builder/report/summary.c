@@ -25,7 +25,7 @@ bool report_use_color(FILE *f)
 static const struct {
 	const char *label, *suffix;
 } wanted[] = {
-	{"bundle", ".tar.xz"}, {"rpm", ".rpm"}, {"deb", ".deb"}, {"sbom", ".spdx.json"},
+	{"bundle", ".tar.xz"},          {"rpm", ".rpm"}, {"deb", ".deb"}, {"sbom", ".spdx.json"},
 	{"provenance", ".intoto.json"},
 };
 
@@ -117,7 +117,8 @@ void report_summary(FILE *out, const json_t *doc, const char *report, bool color
 		for (size_t w = 0; w < sizeof(wanted) / sizeof(wanted[0]); w++) {
 			size_t i;
 			json_t *a;
-			json_array_foreach(json_object_get(doc, "artifacts"), i, a) {
+			json_array_foreach(json_object_get(doc, "artifacts"), i, a)
+			{
 				const char *path = json_member_str(a, "path");
 				if (!path || !ends_with(path, wanted[w].suffix))
 					continue;
@@ -125,7 +126,8 @@ void report_summary(FILE *out, const json_t *doc, const char *report, bool color
 				if (pass == 0) {
 					width = (int)strlen(p) > width ? (int)strlen(p) : width;
 				} else {
-					char *size = report_human_size((long long)json_integer_value(json_object_get(a, "size")));
+					char *size = report_human_size(
+						(long long)json_integer_value(json_object_get(a, "size")));
 					char *padded = xasprintf("%-*s", width, p);
 					char *right = xasprintf("%9s", size);
 					line(out, color, wanted[w].label, padded, right);
@@ -153,8 +155,8 @@ void report_summary_matrix(FILE *out, const char *const *labels, const json_t *c
 	for (size_t i = 0; i < n; i++) {
 		if (!docs[i]) {
 			char *lab = xasprintf("%s:", labels[i]);
-			fprintf(out, "%sFAIL%s  %-*s no record (see its log)\n", color ? RED : "", color ? OFF : "",
-				(int)width + 1, lab);
+			fprintf(out, "%sFAIL%s  %-*s no record (see its log)\n", color ? RED : "",
+				color ? OFF : "", (int)width + 1, lab);
 			free(lab);
 			continue;
 		}
@@ -164,7 +166,10 @@ void report_summary_matrix(FILE *out, const char *const *labels, const json_t *c
 		if (!f.passed && (f.reason || f.log)) {
 			char *p = f.log ? report_display_path(f.log) : NULL;
 			fprintf(out, "      %*s %s%s%s\n", (int)width + 1, "", f.reason ? f.reason : "",
-				f.reason && p ? "; log " : p ? "log " : "", p ? p : "");
+				f.reason && p ? "; log "
+				: p           ? "log "
+					      : "",
+				p ? p : "");
 			free(p);
 		}
 		report_facts_free(&f);

@@ -16,12 +16,23 @@ void svg_escape(FILE *f, const char *s)
 {
 	for (; s && *s; s++) {
 		switch (*s) {
-		case '&': fputs("&amp;", f); break;
-		case '<': fputs("&lt;", f); break;
-		case '>': fputs("&gt;", f); break;
-		case '"': fputs("&quot;", f); break;
-		case '\'': fputs("&#39;", f); break;
-		default: fputc(*s, f);
+		case '&':
+			fputs("&amp;", f);
+			break;
+		case '<':
+			fputs("&lt;", f);
+			break;
+		case '>':
+			fputs("&gt;", f);
+			break;
+		case '"':
+			fputs("&quot;", f);
+			break;
+		case '\'':
+			fputs("&#39;", f);
+			break;
+		default:
+			fputc(*s, f);
 		}
 	}
 }
@@ -32,17 +43,21 @@ void svg_timeline(FILE *f, const json_t *stages)
 	size_t n = 0;
 	const char *k;
 	json_t *v;
-	json_object_foreach((json_t *)stages, k, v) {
+	json_object_foreach((json_t *)stages, k, v)
+	{
 		total += json_number_value(json_object_get(v, "duration"));
 		n++;
 	}
 	double scale = total > 0 ? PLOT_W / total : 0;
 	int h = (int)n * ROW + 30;
-	fprintf(f, "<svg class=\"timeline\" xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" "
-		   "viewBox=\"0 0 %d %d\" role=\"img\" aria-label=\"stage timeline\">\n", W, h, W, h);
+	fprintf(f,
+		"<svg class=\"timeline\" xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" "
+		"viewBox=\"0 0 %d %d\" role=\"img\" aria-label=\"stage timeline\">\n",
+		W, h, W, h);
 	double at = 0;
 	size_t i = 0;
-	json_object_foreach((json_t *)stages, k, v) {
+	json_object_foreach((json_t *)stages, k, v)
+	{
 		double d = json_number_value(json_object_get(v, "duration"));
 		enum stage_status s = STAGE_FAIL;
 		const char *sn = json_member_str(v, "status");
@@ -56,8 +71,10 @@ void svg_timeline(FILE *f, const json_t *stages)
 		svg_escape(f, k);
 		fprintf(f, "\" data-status=\"");
 		svg_escape(f, sn ? sn : "?");
-		fprintf(f, "\" data-seconds=\"%.1f\" x=\"%.1f\" y=\"%d\" width=\"%.1f\" height=\"%d\" fill=\"%s\">"
-			   "<title>", d, x, y, wd, ROW - 6, fill);
+		fprintf(f,
+			"\" data-seconds=\"%.1f\" x=\"%.1f\" y=\"%d\" width=\"%.1f\" height=\"%d\" fill=\"%s\">"
+			"<title>",
+			d, x, y, wd, ROW - 6, fill);
 		svg_escape(f, k);
 		fprintf(f, ": %s, %.1f s (from %.1f s)</title></rect>", sn ? sn : "?", d, at);
 		fprintf(f, "<text x=\"%.1f\" y=\"%d\" class=\"val\">%.1f s</text>\n", x + wd + 4, y + 13, d);
@@ -65,10 +82,11 @@ void svg_timeline(FILE *f, const json_t *stages)
 		i++;
 	}
 	int ay = (int)n * ROW + 8;
-	fprintf(f, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"#888\"/>", LABEL, ay, LABEL + PLOT_W, ay);
+	fprintf(f, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"#888\"/>", LABEL, ay,
+		LABEL + PLOT_W, ay);
 	for (int t = 0; t <= 4; t++)
-		fprintf(f, "<text x=\"%.1f\" y=\"%d\" class=\"tick\">%.0f s</text>", LABEL + PLOT_W * t / 4.0, ay + 16,
-			total * t / 4);
+		fprintf(f, "<text x=\"%.1f\" y=\"%d\" class=\"tick\">%.0f s</text>", LABEL + PLOT_W * t / 4.0,
+			ay + 16, total * t / 4);
 	fputs("\n</svg>\n", f);
 }
 
@@ -105,8 +123,9 @@ void svg_trend(FILE *f, const char *metric, const char *title, const char *unit,
 	svg_trend_runs(f, metric, title, unit, xlabels, NULL, n, series, nseries);
 }
 
-void svg_trend_runs(FILE *f, const char *metric, const char *title, const char *unit, const char *const *xlabels,
-		    const bool *failed, size_t n, const struct svg_series *series, size_t nseries)
+void svg_trend_runs(FILE *f, const char *metric, const char *title, const char *unit,
+		    const char *const *xlabels, const bool *failed, size_t n, const struct svg_series *series,
+		    size_t nseries)
 {
 	const int h = 200, top = 24, bottom = 36, left = 70, right = 20;
 	const int pw = W - left - right, ph = h - top - bottom;
@@ -123,8 +142,10 @@ void svg_trend_runs(FILE *f, const char *metric, const char *title, const char *
 		top_v = 1;
 	fprintf(f, "<svg class=\"trend\" data-metric=\"");
 	svg_escape(f, metric);
-	fprintf(f, "\" xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" viewBox=\"0 0 %d %d\" "
-		   "role=\"img\" aria-label=\"", W, h, W, h);
+	fprintf(f,
+		"\" xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" viewBox=\"0 0 %d %d\" "
+		"role=\"img\" aria-label=\"",
+		W, h, W, h);
 	svg_escape(f, title);
 	fprintf(f, "\">\n<text x=\"%d\" y=\"16\" class=\"title\">", left);
 	svg_escape(f, title);
@@ -133,9 +154,10 @@ void svg_trend_runs(FILE *f, const char *metric, const char *title, const char *
 	fprintf(f, ")</text>\n");
 	for (double t = 0; t <= top_v + step / 2; t += step) {
 		double y = top + ph - t / top_v * ph;
-		fprintf(f, "<line x1=\"%d\" y1=\"%.1f\" x2=\"%d\" y2=\"%.1f\" stroke=\"#ddd\"/>"
-			   "<text x=\"%d\" y=\"%.1f\" class=\"tick\" text-anchor=\"end\">", left, y, left + pw, y,
-			left - 6, y + 4);
+		fprintf(f,
+			"<line x1=\"%d\" y1=\"%.1f\" x2=\"%d\" y2=\"%.1f\" stroke=\"#ddd\"/>"
+			"<text x=\"%d\" y=\"%.1f\" class=\"tick\" text-anchor=\"end\">",
+			left, y, left + pw, y, left - 6, y + 4);
 		tick(f, t, step);
 		fputs("</text>\n", f);
 	}
@@ -144,8 +166,11 @@ void svg_trend_runs(FILE *f, const char *metric, const char *title, const char *
 	for (size_t i = 0; i < n; i++) {
 		double x = left + (n > 1 ? dx * (double)i : pw / 2.0);
 		if (i % every == 0 || i == n - 1) {
-			fprintf(f, "<text x=\"%.1f\" y=\"%d\" class=\"tick\" text-anchor=\"%s\">", x, top + ph + 16,
-				n > 1 && i == n - 1 ? "end" : n > 1 && i == 0 ? "start" : "middle");
+			fprintf(f, "<text x=\"%.1f\" y=\"%d\" class=\"tick\" text-anchor=\"%s\">", x,
+				top + ph + 16,
+				n > 1 && i == n - 1 ? "end"
+				: n > 1 && i == 0   ? "start"
+						    : "middle");
 			svg_escape(f, xlabels[i]);
 			fputs("</text>\n", f);
 		}
@@ -154,8 +179,9 @@ void svg_trend_runs(FILE *f, const char *metric, const char *title, const char *
 		const char *color = palette[s % (sizeof(palette) / sizeof(palette[0]))];
 		if (isfinite(series[s].ref)) {
 			double y = top + ph - series[s].ref / top_v * ph;
-			fprintf(f, "<line class=\"ref\" data-value=\"%g\" x1=\"%d\" y1=\"%.1f\" x2=\"%d\" y2=\"%.1f\" "
-				   "stroke=\"%s\" stroke-dasharray=\"4 3\"><title>set: %g %s</title></line>\n",
+			fprintf(f,
+				"<line class=\"ref\" data-value=\"%g\" x1=\"%d\" y1=\"%.1f\" x2=\"%d\" y2=\"%.1f\" "
+				"stroke=\"%s\" stroke-dasharray=\"4 3\"><title>set: %g %s</title></line>\n",
 				series[s].ref, left, y, left + pw, y, color, series[s].ref, unit);
 		}
 		fprintf(f, "<polyline fill=\"none\" stroke=\"%s\" stroke-width=\"1.5\" points=\"", color);
@@ -172,9 +198,10 @@ void svg_trend_runs(FILE *f, const char *metric, const char *title, const char *
 			svg_escape(f, series[s].name);
 			fprintf(f, "\" data-run=\"");
 			svg_escape(f, xlabels[i]);
-			fprintf(f, "\" data-value=\"%.6g\" cx=\"%.1f\" cy=\"%.1f\" r=\"%d\" fill=\"%s\"><title>", series[s].y[i],
-				left + (n > 1 ? dx * (double)i : pw / 2.0), top + ph - series[s].y[i] / top_v * ph, bad ? 4 : 3,
-				bad ? "#d62728" : color);
+			fprintf(f,
+				"\" data-value=\"%.6g\" cx=\"%.1f\" cy=\"%.1f\" r=\"%d\" fill=\"%s\"><title>",
+				series[s].y[i], left + (n > 1 ? dx * (double)i : pw / 2.0),
+				top + ph - series[s].y[i] / top_v * ph, bad ? 4 : 3, bad ? "#d62728" : color);
 			svg_escape(f, xlabels[i]);
 			fputs(bad ? " (failed run): " : ": ", f);
 			number(f, series[s].y[i]);
@@ -183,8 +210,8 @@ void svg_trend_runs(FILE *f, const char *metric, const char *title, const char *
 			fputs("</title></circle>\n", f);
 		}
 		if (nseries > 1) {
-			fprintf(f, "<text x=\"%d\" y=\"%d\" class=\"legend\" fill=\"%s\">", left + 10 + (int)s * 180,
-				h - 4, color);
+			fprintf(f, "<text x=\"%d\" y=\"%d\" class=\"legend\" fill=\"%s\">",
+				left + 10 + (int)s * 180, h - 4, color);
 			svg_escape(f, series[s].name);
 			fputs("</text>\n", f);
 		}

@@ -14,9 +14,9 @@
 void svg_timeline(FILE *f, const json_t *stages);
 
 struct svg_series {
-	const char *name;      /* the legend, e.g. "lasted at tcp_tw_timeout=2" */
-	const double *y;       /* n values, NAN where a run has none */
-	double ref;            /* a horizontal reference line (NAN: none), e.g. the value set */
+	const char *name; /* the legend, e.g. "lasted at tcp_tw_timeout=2" */
+	const double *y;  /* n values, NAN where a run has none */
+	double ref;       /* a horizontal reference line (NAN: none), e.g. the value set */
 };
 
 /* A trend of n runs: x labels (run numbers or dates) and one or more
@@ -26,8 +26,9 @@ void svg_trend(FILE *f, const char *metric, const char *title, const char *unit,
 	       size_t n, const struct svg_series *series, size_t nseries);
 /* The same, with failed[i] marking run i as a failed run (its points red,
  * class "point fail"); failed may be NULL. */
-void svg_trend_runs(FILE *f, const char *metric, const char *title, const char *unit, const char *const *xlabels,
-		    const bool *failed, size_t n, const struct svg_series *series, size_t nseries);
+void svg_trend_runs(FILE *f, const char *metric, const char *title, const char *unit,
+		    const char *const *xlabels, const bool *failed, size_t n, const struct svg_series *series,
+		    size_t nseries);
 
 /* s with &, <, >, " and ' escaped for HTML/SVG text and attributes. */
 void svg_escape(FILE *f, const char *s);

@@ -17,7 +17,8 @@ static char *clean_line(const char *s, size_t len)
 		if (c == 0x1b) {
 			i++;
 			if (i < len && s[i] == '[') {
-				while (i + 1 < len && !((s[i + 1] >= 'A' && s[i + 1] <= 'Z') || (s[i + 1] >= 'a' && s[i + 1] <= 'z')))
+				while (i + 1 < len && !((s[i + 1] >= 'A' && s[i + 1] <= 'Z') ||
+							(s[i + 1] >= 'a' && s[i + 1] <= 'z')))
 					i++;
 				i++;
 			}
@@ -76,7 +77,8 @@ size_t fleet_console_parse(const char *log, struct fleet_boot **boots)
 			size_t to = k + PANIC_AFTER < lines.n ? k + PANIC_AFTER : lines.n;
 			/* not into the next boot */
 			for (size_t j = k + 1; j < to; j++)
-				if (strstr(lines.v[j], FLEET_ENTRY_MARK) || strstr(lines.v[j], "Linux version ")) {
+				if (strstr(lines.v[j], FLEET_ENTRY_MARK) ||
+				    strstr(lines.v[j], "Linux version ")) {
 					to = j;
 					break;
 				}
@@ -122,7 +124,8 @@ char *fleet_boots_describe(const struct fleet_boot *boots, size_t n)
 			what = xasprintf("came up; self-tests: %zu passed, %zu failed", b->passed, b->failed);
 		else
 			what = xstrdup("did not reach user space");
-		char *line = xasprintf("%sboot %zu: entry %s, kernel %s: %s\n", s, i + 1, b->entry ? b->entry : "(none)",
+		char *line = xasprintf("%sboot %zu: entry %s, kernel %s: %s\n", s, i + 1,
+				       b->entry ? b->entry : "(none)",
 				       b->release ? b->release : "(no banner)", what);
 		free(what);
 		free(s);

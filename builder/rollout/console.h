@@ -12,12 +12,12 @@
 #define FLEET_ENTRY_MARK "kbuild-grub: entry "
 
 struct fleet_boot {
-	char *entry;        /* the GRUB entry's id, or NULL when no marker came first */
-	char *release;      /* from the kernel's "Linux version R ..." banner, or NULL */
-	bool panicked;      /* "Kernel panic - not syncing" */
-	char *panic_lines;  /* the panic line with some before and after, or NULL */
-	bool userspace;     /* the self-test runner started ("KTAP version") */
-	size_t passed, failed;  /* top-level KTAP results */
+	char *entry;           /* the GRUB entry's id, or NULL when no marker came first */
+	char *release;         /* from the kernel's "Linux version R ..." banner, or NULL */
+	bool panicked;         /* "Kernel panic - not syncing" */
+	char *panic_lines;     /* the panic line with some before and after, or NULL */
+	bool userspace;        /* the self-test runner started ("KTAP version") */
+	size_t passed, failed; /* top-level KTAP results */
 };
 
 /* Splits log into boots: a new boot starts at each entry marker, and at a

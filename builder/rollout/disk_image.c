@@ -11,12 +11,13 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#define PART_OFFSET "@@1M"   /* mtools: the partition starts 1 MiB in (sector 2048) */
+#define PART_OFFSET "@@1M" /* mtools: the partition starts 1 MiB in (sector 2048) */
 /* GRUB's modules linked into BOOTX64.EFI: no module directory is needed on
  * the disk. legacycfg: legacy_configfile; loadenv: the one-shot. */
 static const char *const grub_modules[] = {
-	"part_msdos", "fat", "normal", "linux", "loadenv", "echo", "test", "serial", "terminal",
-	"configfile", "legacycfg", "sleep", "reboot", "halt", "search", "efi_gop", "all_video",
+	"part_msdos", "fat",    "normal",   "linux",      "loadenv",   "echo",
+	"test",       "serial", "terminal", "configfile", "legacycfg", "sleep",
+	"reboot",     "halt",   "search",   "efi_gop",    "all_video",
 };
 
 static int tool(FILE *log, char *const argv[], int stdin_fd)
@@ -145,7 +146,8 @@ int fleet_image_create(const char *image, const char *work, const struct fleet_f
 	if (rc == 0) {
 		/* the prefix is the partition itself: grub.cfg and grubenv live there */
 		struct strv a = {0};
-		const char *head[] = {"grub-mkimage", "-O", "x86_64-efi", "-p", "(hd0,msdos1)/grub", "-o", efi};
+		const char *head[] = {"grub-mkimage",      "-O", "x86_64-efi", "-p",
+				      "(hd0,msdos1)/grub", "-o", efi};
 		for (size_t i = 0; i < sizeof(head) / sizeof(head[0]); i++)
 			strv_push(&a, head[i]);
 		for (size_t i = 0; i < sizeof(grub_modules) / sizeof(grub_modules[0]); i++)
@@ -163,7 +165,9 @@ int fleet_image_create(const char *image, const char *work, const struct fleet_f
 		rc = editenv(envf, "set", env, n_env, log);
 
 	struct strv made = {0};
-	struct fleet_file fixed[] = {{efi, "/EFI/BOOT/BOOTX64.EFI"}, {cfg, "/grub/grub.cfg"}, {envf, "/grub/grubenv"}};
+	struct fleet_file fixed[] = {{efi, "/EFI/BOOT/BOOTX64.EFI"},
+				     {cfg, "/grub/grub.cfg"},
+				     {envf, "/grub/grubenv"}};
 	for (size_t i = 0; rc == 0 && i < 3 + n; i++) {
 		const struct fleet_file *f = i < 3 ? &fixed[i] : &files[i - 3];
 		rc = make_dirs(image, f->dest, &made, log);
@@ -199,7 +203,9 @@ char *fleet_env_list(const char *image, const char *work, FILE *log)
 	char *out = NULL;
 	if (mcopy_out(image, "/grub/grubenv", envf, log) == 0) {
 		char *argv[] = {"grub-editenv", envf, "list", NULL};
-		struct spawn_opts o = {.stdin_fd = -1, .stderr_fd = log ? fileno(log) : -1, .timeout_sec = 60};
+		struct spawn_opts o = {.stdin_fd = -1,
+				       .stderr_fd = log ? fileno(log) : -1,
+				       .timeout_sec = 60};
 		int st = spawn_capture(argv, &o, &out);
 		if (st != 0) {
 			if (st > 0)

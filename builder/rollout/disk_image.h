@@ -10,8 +10,8 @@
 #include <stdio.h>
 
 struct fleet_file {
-	const char *src;    /* file on the build machine */
-	const char *dest;   /* path on the partition, e.g. "/vmlinuz-R" or "/grub/grub.conf" */
+	const char *src;  /* file on the build machine */
+	const char *dest; /* path on the partition, e.g. "/vmlinuz-R" or "/grub/grub.conf" */
 };
 
 /* Creates image (replacing it) holding files, grub.cfg text at

@@ -30,7 +30,8 @@ const char *fleet_ovmf_vars(void)
 	const char *code = fleet_ovmf_code();
 	if (!code)
 		return NULL;
-	return strstr(code, "_4M") ? first_readable(ovmf_vars, 1, "variables") : first_readable(ovmf_vars + 1, 1, "variables");
+	return strstr(code, "_4M") ? first_readable(ovmf_vars, 1, "variables")
+				   : first_readable(ovmf_vars + 1, 1, "variables");
 }
 
 /* QEMU's option escaping: a comma in a value is doubled. */
@@ -58,7 +59,7 @@ static int run_qemu(char *const argv[], const struct fleet_qemu *q, int *status,
 		return -1;
 	int ended = spawn_wait(&p, now_seconds() + q->timeout_s, status);
 	if (ended < 0)
-		return -1;   /* interrupted: spawn stopped QEMU's group */
+		return -1; /* interrupted: spawn stopped QEMU's group */
 	*timed_out = ended == 0;
 	if (*timed_out)
 		*status = spawn_stop(&p, 2.0);
@@ -75,8 +76,15 @@ int fleet_qemu_run(const struct fleet_qemu *q, int *qemu_status, bool *timed_out
 	char *ecode = opt_escape(code), *evars = opt_escape(q->vars), *edisk = opt_escape(q->disk),
 	     *eser = opt_escape(q->serial_log);
 	struct strv a = {0};
-	const char *fixed[] = {"qemu-system-x86_64", "-nodefaults", "-no-user-config", "-machine", "q35",
-			       "-display", "none", "-device", "isa-debug-exit,iobase=0xf4,iosize=0x04"};
+	const char *fixed[] = {"qemu-system-x86_64",
+			       "-nodefaults",
+			       "-no-user-config",
+			       "-machine",
+			       "q35",
+			       "-display",
+			       "none",
+			       "-device",
+			       "isa-debug-exit,iobase=0xf4,iosize=0x04"};
 	for (size_t i = 0; i < sizeof(fixed) / sizeof(fixed[0]); i++)
 		strv_push(&a, fixed[i]);
 	strv_push(&a, "-accel");
@@ -97,7 +105,7 @@ int fleet_qemu_run(const struct fleet_qemu *q, int *qemu_status, bool *timed_out
 		strv_push(&a, "-cpu");
 		strv_push(&a, "host");
 	}
-	unlink(q->serial_log);   /* never judge an earlier run's console */
+	unlink(q->serial_log); /* never judge an earlier run's console */
 	if (q->log) {
 		char *cmd = argv_to_string(strv_argv(&a));
 		fprintf(q->log, "qemu: %s\n", cmd);
@@ -107,8 +115,8 @@ int fleet_qemu_run(const struct fleet_qemu *q, int *qemu_status, bool *timed_out
 	int rc = run_qemu(strv_argv(&a), q, qemu_status, timed_out);
 	*seconds = now_seconds() - t0;
 	if (rc == 0 && q->log)
-		fprintf(q->log, "qemu: %s after %.1f s (status %d)\n", *timed_out ? "timed out" : "ended", *seconds,
-			*qemu_status);
+		fprintf(q->log, "qemu: %s after %.1f s (status %d)\n", *timed_out ? "timed out" : "ended",
+			*seconds, *qemu_status);
 	strv_free(&a);
 	free(ecode);
 	free(evars);

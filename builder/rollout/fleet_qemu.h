@@ -9,12 +9,12 @@
 #include <stdio.h>
 
 struct fleet_qemu {
-	const char *disk;        /* raw disk image */
-	const char *vars;        /* a writable copy of OVMF's variable store */
-	const char *serial_log;  /* the console, across every boot of the run */
-	const char *accel;       /* "tcg" or "kvm" */
+	const char *disk;       /* raw disk image */
+	const char *vars;       /* a writable copy of OVMF's variable store */
+	const char *serial_log; /* the console, across every boot of the run */
+	const char *accel;      /* "tcg" or "kvm" */
 	unsigned mem_mb;
-	unsigned timeout_s;      /* the whole run, reboots included */
+	unsigned timeout_s; /* the whole run, reboots included */
 	FILE *log;
 };
 

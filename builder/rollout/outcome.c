@@ -15,10 +15,12 @@ void rollout_report_init(struct rollout_report *rep, const char *scenario)
 	*rep = (struct rollout_report){.scenario = xstrdup(scenario)};
 }
 
-void rollout_report_add(struct rollout_report *rep, const char *name, bool pass, double seconds, const char *log)
+void rollout_report_add(struct rollout_report *rep, const char *name, bool pass, double seconds,
+			const char *log)
 {
 	rep->v = xrealloc(rep->v, (rep->n + 1) * sizeof(*rep->v));
-	rep->v[rep->n++] = (struct rollout_test){xstrdup(name), results_clean_text(log ? log : ""), pass, seconds};
+	rep->v[rep->n++] = (struct rollout_test){xstrdup(name), results_clean_text(log ? log : ""), pass,
+						 seconds};
 }
 
 void rollout_report_set_time(struct rollout_report *rep, const char *name, double seconds)
@@ -38,7 +40,11 @@ static char *xml_escape(const char *s)
 {
 	char *out = xmalloc(strlen(s) * 6 + 1), *w = out;
 	for (; *s; s++) {
-		const char *rep = *s == '&' ? "&amp;" : *s == '<' ? "&lt;" : *s == '>' ? "&gt;" : *s == '"' ? "&quot;" : NULL;
+		const char *rep = *s == '&'   ? "&amp;"
+				  : *s == '<' ? "&lt;"
+				  : *s == '>' ? "&gt;"
+				  : *s == '"' ? "&quot;"
+					      : NULL;
 		if (rep)
 			w = stpcpy(w, rep);
 		else
@@ -59,7 +65,8 @@ int rollout_report_write(const struct rollout_report *rep, int exit_code, const 
 	for (size_t i = 0; i < rep->n; i++) {
 		json_t *t = json_object();
 		json_object_set_new(t, "name", json_string(rep->v[i].name));
-		json_object_set_new(t, "status", json_string(test_status_name(rep->v[i].pass ? TEST_PASS : TEST_FAIL)));
+		json_object_set_new(t, "status",
+				    json_string(test_status_name(rep->v[i].pass ? TEST_PASS : TEST_FAIL)));
 		json_object_set_new(t, "duration", json_real(rep->v[i].seconds));
 		json_object_set_new(t, "log", json_string(rep->v[i].log));
 		json_array_append_new(tests, t);

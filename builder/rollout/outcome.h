@@ -22,11 +22,13 @@ struct rollout_report {
 };
 
 void rollout_report_init(struct rollout_report *rep, const char *scenario);
-void rollout_report_add(struct rollout_report *rep, const char *name, bool pass, double seconds, const char *log);
+void rollout_report_add(struct rollout_report *rep, const char *name, bool pass, double seconds,
+			const char *log);
 /* A named duration (e.g. the scenario from QEMU start to verdict). */
 void rollout_report_set_time(struct rollout_report *rep, const char *name, double seconds);
 /* Both files written atomically; verdict is the run's exit code. 0 or -1. */
-int rollout_report_write(const struct rollout_report *rep, int exit_code, const char *json, const char *junit);
+int rollout_report_write(const struct rollout_report *rep, int exit_code, const char *json,
+			 const char *junit);
 void rollout_report_free(struct rollout_report *rep);
 
 #endif

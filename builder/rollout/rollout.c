@@ -23,21 +23,20 @@
 
 /* Debian's generated grub.cfg (util/grub.d/00_header.in) does the same with
  * next_entry and saved_entry; the serial console is GRUB's terminal. */
-static const char cfg_header[] =
-	"# Written by kbuild rollout: the fleet host's grub.cfg\n"
-	"serial --unit=0 --speed=115200\n"
-	"terminal_input serial\n"
-	"terminal_output serial\n"
-	"set timeout=0\n"
-	"load_env\n"
-	"if [ \"${next_entry}\" ] ; then\n"
-	"\tset default=\"${next_entry}\"\n"
-	"\tset next_entry=\n"
-	"\tsave_env next_entry\n"
-	"\tset boot_once=true\n"
-	"else\n"
-	"\tset default=\"${saved_entry}\"\n"
-	"fi\n";
+static const char cfg_header[] = "# Written by kbuild rollout: the fleet host's grub.cfg\n"
+				 "serial --unit=0 --speed=115200\n"
+				 "terminal_input serial\n"
+				 "terminal_output serial\n"
+				 "set timeout=0\n"
+				 "load_env\n"
+				 "if [ \"${next_entry}\" ] ; then\n"
+				 "\tset default=\"${next_entry}\"\n"
+				 "\tset next_entry=\n"
+				 "\tsave_env next_entry\n"
+				 "\tset boot_once=true\n"
+				 "else\n"
+				 "\tset default=\"${saved_entry}\"\n"
+				 "fi\n";
 
 struct scenario {
 	struct run *r;
@@ -58,7 +57,8 @@ static char *release_from_name(const char *path)
 	return xstrdup("old");
 }
 
-static int run_fleet(struct scenario *sc, const char *name, struct fleet_boot **boots, size_t *n, double *secs)
+static int run_fleet(struct scenario *sc, const char *name, struct fleet_boot **boots, size_t *n,
+		     double *secs)
 {
 	char *serial = xasprintf("%s/serial-%s.log", sc->dir, name);
 	sc->q.serial_log = serial;
@@ -76,7 +76,8 @@ static int run_fleet(struct scenario *sc, const char *name, struct fleet_boot **
 		fprintf(sc->log, "%s: %.1f s%s\n%s", name, *secs, timed_out ? " (timed out)" : "", desc);
 		fprintf(stderr, "%s", desc);
 		if (timed_out)
-			fprintf(stderr, "rollout: %s: still running after %u s: stopped\n", name, sc->q.timeout_s);
+			fprintf(stderr, "rollout: %s: still running after %u s: stopped\n", name,
+				sc->q.timeout_s);
 		free(desc);
 	}
 	free(serial);
@@ -125,8 +126,9 @@ static int scenario_good(struct scenario *sc)
 	char *next = env ? fleet_env_value(env, "next_entry") : NULL;
 	bool cleared = next && !*next;
 	record(sc, "rollout/one-shot", ok && cleared, s1,
-	       !ok ? "the one-shot did not boot the new kernel to passing self-tests"
-		   : !cleared ? "GRUB did not clear next_entry in grubenv" : NULL,
+	       !ok        ? "the one-shot did not boot the new kernel to passing self-tests"
+	       : !cleared ? "GRUB did not clear next_entry in grubenv"
+			  : NULL,
 	       b, n);
 	free(next);
 	free(env);
@@ -145,7 +147,8 @@ static int scenario_good(struct scenario *sc)
 	if (run_fleet(sc, "blessed", &b, &n, &s2) < 0)
 		return -1;
 	ok = n == 1 && is_boot(&b[0], sc->new_id, sc->release) && came_up(&b[0]);
-	record(sc, "rollout/blessed-reboot", ok, s2, ok ? NULL : "the blessed kernel did not come up again", b, n);
+	record(sc, "rollout/blessed-reboot", ok, s2, ok ? NULL : "the blessed kernel did not come up again",
+	       b, n);
 	fleet_boots_free(b, n);
 	if (!ok)
 		return ROLLOUT_FAILED;
@@ -160,7 +163,8 @@ static int scenario_good(struct scenario *sc)
 	ok = n == 1 && b[0].entry && !strcmp(b[0].entry, "legacy") && b[0].release &&
 	     !strcmp(b[0].release, sc->release) && came_up(&b[0]);
 	record(sc, "rollout/legacy-stanza", ok, s3,
-	       ok ? NULL : "the GRUB legacy stanza did not boot the new kernel through legacy_configfile", b, n);
+	       ok ? NULL : "the GRUB legacy stanza did not boot the new kernel through legacy_configfile", b,
+	       n);
 	fleet_boots_free(b, n);
 	if (!ok)
 		return ROLLOUT_FAILED;
@@ -267,7 +271,8 @@ static int prepare(struct scenario *sc, bool bad)
 		char *base = xasprintf("default=0\ntimeout=1\n%s", so);
 		struct grubconf_edit ed;
 		rc = grubconf_inspect(base, "rollout grub.conf", &ed);
-		if (rc == 0 && !(conf = grubconf_add_entry(base, "rollout grub.conf", sn, kpath, BOOT_MODE_DEFAULT, &ed)))
+		if (rc == 0 && !(conf = grubconf_add_entry(base, "rollout grub.conf", sn, kpath,
+							   BOOT_MODE_DEFAULT, &ed)))
 			rc = -1;
 		if (rc == 0)
 			rc = write_file_atomic(confp, conf, strlen(conf));
@@ -283,13 +288,14 @@ static int prepare(struct scenario *sc, bool bad)
 	char *dk = boot_entry_kernel_path(&ne), *di = boot_entry_initrd_path(&ne);
 	char *odk = boot_entry_kernel_path(&oe), *odi = boot_entry_initrd_path(&oe);
 	struct fleet_file files[] = {
-		{new_kernel, dk}, {new_initrd, di}, {old_kernel, odk}, {old_initrd, odi}, {confp, "/grub/grub.conf"},
+		{new_kernel, dk},  {new_initrd, di},           {old_kernel, odk},
+		{old_initrd, odi}, {confp, "/grub/grub.conf"},
 	};
 	char *saved = xasprintf("saved_entry=%s", sc->old_id), *next = xasprintf("next_entry=%s", sc->new_id);
 	const char *env[] = {saved, next};
 	if (rc == 0) {
-		fprintf(stderr, "rollout: disk image: old %s saved default, new %s one-shot%s\n", sc->old_release,
-			sc->release, bad ? " (made to panic at boot)" : "");
+		fprintf(stderr, "rollout: disk image: old %s saved default, new %s one-shot%s\n",
+			sc->old_release, sc->release, bad ? " (made to panic at boot)" : "");
 		rc = fleet_image_create(sc->image, sc->work, files, 5, cfg, env, 2, sc->log);
 	}
 	const char *tmpl = rc == 0 ? fleet_ovmf_vars() : NULL;
@@ -375,7 +381,9 @@ int rollout_run(struct run *r)
 		rc = ROLLOUT_FAILED;
 	}
 	fprintf(stderr, "rollout: %s after %.1f s: exit %d; results %s; log %s\n",
-		rc == ROLLOUT_PASSED ? "passed" : rc == ROLLOUT_ROLLED_BACK ? "rolled back" : "FAILED",
+		rc == ROLLOUT_PASSED        ? "passed"
+		: rc == ROLLOUT_ROLLED_BACK ? "rolled back"
+					    : "FAILED",
 		now_seconds() - t0, rc, json, logp);
 	rollout_report_free(&sc.rep);
 	if (sc.log)

@@ -15,9 +15,9 @@
 #include "core/run.h"
 
 enum {
-	ROLLOUT_PASSED = 0,       /* good: blessed and up again; bad: never (see below) */
-	ROLLOUT_FAILED = 1,       /* a test failed: the host did not do what the scenario needs */
-	ROLLOUT_ROLLED_BACK = 4,  /* the new kernel panicked and the host is back on the old one */
+	ROLLOUT_PASSED = 0,      /* good: blessed and up again; bad: never (see below) */
+	ROLLOUT_FAILED = 1,      /* a test failed: the host did not do what the scenario needs */
+	ROLLOUT_ROLLED_BACK = 4, /* the new kernel panicked and the host is back on the old one */
 };
 
 /* Runs the scenario of r's profile ([rollout] keys) on the output of the

@@ -7,8 +7,8 @@
 #include <stdio.h>
 
 struct debsrc {
-	char *tarball;   /* /usr/src/<package>.tar.xz */
-	char *version;   /* the package's version, e.g. 6.1.192-2 */
+	char *tarball; /* /usr/src/<package>.tar.xz */
+	char *version; /* the package's version, e.g. 6.1.192-2 */
 };
 
 /* Version of an installed package, or NULL (with kb_fail) when not installed. */

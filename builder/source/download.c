@@ -29,10 +29,10 @@ struct fetch_run {
 	char *dir, *final, *part, *bad, *lock;
 	long long max_bytes;
 	long connect_timeout, low_time, low_limit;
-	char *last_url;      /* the URL of the last failure, and why */
+	char *last_url; /* the URL of the last failure, and why */
 	char *last_reason;
-	char *mismatch;      /* the first digest mismatch, kept for the final error */
-	int unreachable;     /* some URL could not be resolved or connected to */
+	char *mismatch;  /* the first digest mismatch, kept for the final error */
+	int unreachable; /* some URL could not be resolved or connected to */
 };
 
 /* State of one transfer into the .part file. */
@@ -169,8 +169,7 @@ static int on_progress(void *userdata, curl_off_t dltotal, curl_off_t dlnow, cur
 	return 0;
 }
 
-static void set_common_options(struct fetch_run *r, CURL *h, const char *url, char *errbuf,
-			       struct sink *s)
+static void set_common_options(struct fetch_run *r, CURL *h, const char *url, char *errbuf, struct sink *s)
 {
 	curl_easy_setopt(h, CURLOPT_URL, url);
 	curl_easy_setopt(h, CURLOPT_ERRORBUFFER, errbuf);
@@ -200,9 +199,9 @@ static void set_common_options(struct fetch_run *r, CURL *h, const char *url, ch
 /* Result of one transfer, as the retry logic needs it. */
 struct outcome {
 	CURLcode code;
-	long http;          /* HTTP status, 0 for file:// or no response */
-	int connected;      /* a connection was established */
-	long long received; /* body bytes of this transfer */
+	long http;             /* HTTP status, 0 for file:// or no response */
+	int connected;         /* a connection was established */
+	long long received;    /* body bytes of this transfer */
 	int local_write_error; /* writing the .part failed (disk full...) */
 	int too_big;           /* the body passed max_bytes */
 	char reason[CURL_ERROR_SIZE + 64];
@@ -211,11 +210,13 @@ struct outcome {
 static void transfer(struct fetch_run *r, const char *url, int fd, long long offset, struct outcome *out)
 {
 	char errbuf[CURL_ERROR_SIZE] = "";
-	struct sink s = { .fd = fd, .stall_limit = (double)r->low_time, .written = offset,
-			  .max_bytes = r->max_bytes };
+	struct sink s = {.fd = fd,
+			 .stall_limit = (double)r->low_time,
+			 .written = offset,
+			 .max_bytes = r->max_bytes};
 	CURL *h = curl_easy_init();
 	s.h = h;
-	*out = (struct outcome){ .code = CURLE_FAILED_INIT };
+	*out = (struct outcome){.code = CURLE_FAILED_INIT};
 	if (!h) {
 		snprintf(out->reason, sizeof(out->reason), "curl_easy_init failed");
 		return;
@@ -260,8 +261,8 @@ static void transfer(struct fetch_run *r, const char *url, int fd, long long off
 	char status[32] = "";
 	if (out->http > 0)
 		snprintf(status, sizeof(status), "HTTP %ld, ", out->http);
-	flog(r, "%s: %s%lld bytes in %.1f s%s%s, curl: %s", url, status, out->received,
-	     now_seconds() - t0, effective && strcmp(effective, url) ? " via " : "",
+	flog(r, "%s: %s%lld bytes in %.1f s%s%s, curl: %s", url, status, out->received, now_seconds() - t0,
+	     effective && strcmp(effective, url) ? " via " : "",
 	     effective && strcmp(effective, url) ? effective : "",
 	     out->code == CURLE_OK ? "ok" : out->reason);
 	curl_easy_cleanup(h);
@@ -308,9 +309,8 @@ static int finish_part(struct fetch_run *r, const char *url, int fd, long long o
 	}
 	if (rename(r->part, r->bad) < 0)
 		unlink(r->part);
-	char *msg = xasprintf("sha256 mismatch: expected %s, got %s%s (moved to %s)", r->o->sha256,
-			      actual, offset > 0 ? " after resuming an earlier partial download" : "",
-			      r->bad);
+	char *msg = xasprintf("sha256 mismatch: expected %s, got %s%s (moved to %s)", r->o->sha256, actual,
+			      offset > 0 ? " after resuming an earlier partial download" : "", r->bad);
 	/* a mismatch on resumed bytes may be a stale .part, not this URL's fault */
 	if (!r->mismatch && offset == 0)
 		r->mismatch = xasprintf("%s from %s", msg, url);
@@ -382,11 +382,11 @@ static int try_url(struct fetch_run *r, const char *url)
 			if (size == 0)
 				unlink(r->part);
 			char *reason = size > 0 && (t.code == CURLE_PARTIAL_FILE ||
-						     t.code == CURLE_OPERATION_TIMEDOUT ||
-						     t.code == CURLE_ABORTED_BY_CALLBACK)
-				? xasprintf("%s (kept %lld bytes in %s to resume)", t.reason,
-					    (long long)size, r->part)
-				: xstrdup(t.reason);
+						    t.code == CURLE_OPERATION_TIMEDOUT ||
+						    t.code == CURLE_ABORTED_BY_CALLBACK)
+					       ? xasprintf("%s (kept %lld bytes in %s to resume)", t.reason,
+							   (long long)size, r->part)
+					       : xstrdup(t.reason);
 			if (is_unreachable(&t))
 				r->unreachable = 1;
 			set_failure(r, url, reason);
@@ -417,8 +417,8 @@ static int check_cached(struct fetch_run *r)
 		flog(r, "cache hit: %s (sha256 %s)", r->final, actual);
 		return 1;
 	}
-	flog(r, "cached %s has sha256 %s, expected %s; moving it to %s", r->final, actual,
-	     r->o->sha256, r->bad);
+	flog(r, "cached %s has sha256 %s, expected %s; moving it to %s", r->final, actual, r->o->sha256,
+	     r->bad);
 	if (rename(r->final, r->bad) < 0)
 		return kb_fail("rename %s to %s: %s", r->final, r->bad, strerror(errno));
 	return 0;
@@ -437,8 +437,8 @@ static int take_lock(struct fetch_run *r, int *fd_out)
 		flog(r, "waiting for another process holding %s", r->lock);
 		if (r->o->progress >= 0) {
 			FILE *out = r->o->progress_out ? r->o->progress_out : stderr;
-			fprintf(out, "%s: waiting for another kbuild downloading it (%s)\n",
-				r->o->file_name, r->lock);
+			fprintf(out, "%s: waiting for another kbuild downloading it (%s)\n", r->o->file_name,
+				r->lock);
 			fflush(out);
 		}
 		while (flock(fd, LOCK_EX) < 0) {
@@ -454,8 +454,8 @@ static int take_lock(struct fetch_run *r, int *fd_out)
 
 static int validate(const struct fetch_opts *o)
 {
-	if (!o->file_name || !o->file_name[0] || strchr(o->file_name, '/') ||
-	    !strcmp(o->file_name, ".") || !strcmp(o->file_name, ".."))
+	if (!o->file_name || !o->file_name[0] || strchr(o->file_name, '/') || !strcmp(o->file_name, ".") ||
+	    !strcmp(o->file_name, ".."))
 		return kb_fail("fetch: invalid cache file name '%s'", o->file_name ? o->file_name : "");
 	if (!o->sha256 || !sha256_valid_hex(o->sha256))
 		return kb_fail("fetch %s: sha256 must be 64 hex digits, got '%s'", o->file_name,
@@ -470,19 +470,20 @@ static int fail_all(struct fetch_run *r)
 {
 	const struct fetch_opts *o = r->o;
 	char *hint = r->unreachable || o->n_urls == 0
-		? xasprintf("; %sto supply the file by hand, put it at %s, "
-			    "or pass source=/path/to/tarball or mirror=URL",
-			    r->unreachable ? "network unreachable? " : "", r->final)
-		: xstrdup("");
+			     ? xasprintf("; %sto supply the file by hand, put it at %s, "
+					 "or pass source=/path/to/tarball or mirror=URL",
+					 r->unreachable ? "network unreachable? " : "", r->final)
+			     : xstrdup("");
 	char *tried = o->n_urls > 1 ? xasprintf(" (tried %zu URLs)", o->n_urls) : xstrdup("");
 	/* mention an earlier mismatch when the last failure was something else */
 	char *mism = r->mismatch && r->last_reason && !strstr(r->last_reason, "sha256 mismatch")
-		? xasprintf("; earlier %s", r->mismatch) : xstrdup("");
+			     ? xasprintf("; earlier %s", r->mismatch)
+			     : xstrdup("");
 	if (o->n_urls == 0)
 		kb_fail("fetch %s: not in the cache and no URL given%s", o->file_name, hint);
 	else
-		kb_fail("fetch %s: %s: %s%s%s%s", o->file_name, r->last_url, r->last_reason, tried,
-			mism, hint);
+		kb_fail("fetch %s: %s: %s%s%s%s", o->file_name, r->last_url, r->last_reason, tried, mism,
+			hint);
 	free(hint);
 	free(tried);
 	free(mism);

@@ -9,18 +9,18 @@
 #include <stdio.h>
 
 struct fetch_opts {
-	const char *const *urls;   /* tried in order: primary URL then mirrors (http, https, file) */
+	const char *const *urls; /* tried in order: primary URL then mirrors (http, https, file) */
 	size_t n_urls;
-	const char *sha256;        /* expected digest, 64 hex; required */
-	const char *cache_dir;     /* shared download cache (KBUILD_CACHE) */
-	const char *file_name;     /* name inside the cache, e.g. linux-2.6.39.4.tar.xz */
-	long connect_timeout_s;    /* default 20 when 0 */
-	long low_speed_time_s;     /* abort when below low_speed_limit bytes/s for this long; default 30 */
-	long low_speed_limit;      /* default 1024 */
-	long long max_bytes;       /* a body larger than this is abandoned and removed; default 4 GiB */
-	int progress;              /* 1: progress bar on stderr (a tty), 0: a plain line every ~5 s, -1: quiet */
-	FILE *log;                 /* detailed log (each attempt, HTTP status, bytes, digest); may be NULL */
-	FILE *progress_out;        /* where progress goes; NULL means stderr */
+	const char *sha256;     /* expected digest, 64 hex; required */
+	const char *cache_dir;  /* shared download cache (KBUILD_CACHE) */
+	const char *file_name;  /* name inside the cache, e.g. linux-2.6.39.4.tar.xz */
+	long connect_timeout_s; /* default 20 when 0 */
+	long low_speed_time_s;  /* abort when below low_speed_limit bytes/s for this long; default 30 */
+	long low_speed_limit;   /* default 1024 */
+	long long max_bytes;    /* a body larger than this is abandoned and removed; default 4 GiB */
+	int progress;           /* 1: progress bar on stderr (a tty), 0: a plain line every ~5 s, -1: quiet */
+	FILE *log;              /* detailed log (each attempt, HTTP status, bytes, digest); may be NULL */
+	FILE *progress_out;     /* where progress goes; NULL means stderr */
 };
 
 /* Returns 0 with *path_out = cache path (malloc'd) of a file whose sha256

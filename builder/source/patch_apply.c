@@ -96,8 +96,10 @@ static int applied_check(const struct applied *rec, const char *path)
 {
 	for (size_t i = 0; i < rec->n; i++)
 		if (rec->l[i].state == PATCH_APPLYING)
-			return kb_fail("a run was interrupted while patch %s was being applied or reversed (%s); "
-				       "the tree must be re-extracted", rec->l[i].name, path);
+			return kb_fail(
+				"a run was interrupted while patch %s was being applied or reversed (%s); "
+				"the tree must be re-extracted",
+				rec->l[i].name, path);
 	return 0;
 }
 
@@ -239,16 +241,20 @@ static char *explain_failure(const char *out, int status)
 				if (l && line[l - 1] == '.')
 					line[l - 1] = '\0';
 				first = xasprintf("%s (GNU patch cannot apply a binary diff: make the file "
-						  "another way, or ship it beside the series)", line);
+						  "another way, or ship it beside the series)",
+						  line);
 			}
 		} else if (starts(line, "Ignoring potentially dangerous file name ")) {
 			/* GNU patch skips an absolute or ".." name, then cannot find the file */
 			if (!first)
-				first = xasprintf("the patch names the unsafe path %s (absolute or with '..'); "
-						  "refusing it", line + 41);
+				first = xasprintf(
+					"the patch names the unsafe path %s (absolute or with '..'); "
+					"refusing it",
+					line + 41);
 		} else if (starts(line, "Reversed (or previously applied) patch detected")) {
 			if (!first)
-				first = xasprintf("file %s: reversed or previously applied", file ? file : "?");
+				first = xasprintf("file %s: reversed or previously applied",
+						  file ? file : "?");
 		} else if (starts(line, "patch: **** ") && !fatal) {
 			fatal = xstrdup(line);
 		}
@@ -329,8 +335,8 @@ static bool safe_relative(const char *name)
  * a patch to the next, so a patch touching a file twice can fail its dry-run
  * yet apply. Such a patch is tried for real on a scratch copy of the files
  * it touches instead. Returns patch's status, or -1 with kb_fail(). */
-static int trial_in_copy(const struct series_entry *e, const char *tree, const struct strv *files,
-			 int flags, char **out)
+static int trial_in_copy(const struct series_entry *e, const char *tree, const struct strv *files, int flags,
+			 char **out)
 {
 	const char *tmpdir = getenv("TMPDIR");
 	char *scratch = xasprintf("%s/kbuild-patch-XXXXXX", tmpdir && *tmpdir ? tmpdir : "/tmp");
@@ -422,13 +428,15 @@ static int check_one(const struct series *s, const struct series_entry *e, const
 		int r;
 		if (e->optional) {
 			if (log)
-				fprintf(log, "skipping optional patch %s (%s:%u): %s\n", e->name, s->file, e->line,
-					already ? "already applied" : why);
+				fprintf(log, "skipping optional patch %s (%s:%u): %s\n", e->name, s->file,
+					e->line, already ? "already applied" : why);
 			r = 1;
 		} else if (already) {
-			r = kb_fail("patch %s (%s:%u) is already applied to %s (it reverses cleanly) but is "
-				    "not in the applied record: drop it from the series if the kernel already "
-				    "has it, or re-extract the tree", e->name, s->file, e->line, tree);
+			r = kb_fail(
+				"patch %s (%s:%u) is already applied to %s (it reverses cleanly) but is "
+				"not in the applied record: drop it from the series if the kernel already "
+				"has it, or re-extract the tree",
+				e->name, s->file, e->line, tree);
 		} else {
 			r = kb_fail("patch %s (%s:%u) does not apply to %s: %s; the tree is left as it was",
 				    e->name, s->file, e->line, tree, why);
@@ -455,7 +463,8 @@ static int apply_one(const struct series *s, const struct series_entry *e, const
 		char *why = explain_failure(out, st);
 		free(out);
 		kb_fail("patch %s (%s:%u) failed on %s after its dry-run succeeded: %s; the tree may be "
-			"half patched and must be re-extracted", e->name, s->file, e->line, tree, why);
+			"half patched and must be re-extracted",
+			e->name, s->file, e->line, tree, why);
 		free(why);
 		return SERIES_REEXTRACT;
 	}
@@ -537,8 +546,10 @@ static int verify_reversed(const struct proof_patch *pp, const char *tree)
 		if (proof_file_state(tree, f->path, now) < 0)
 			return -1;
 		if (strcmp(now, f->before))
-			return kb_fail("reversing %s did not give %s back as it was before the patch (%.12s..., "
-				       "now %.12s...)", pp->name, f->path, f->before, now);
+			return kb_fail(
+				"reversing %s did not give %s back as it was before the patch (%.12s..., "
+				"now %.12s...)",
+				pp->name, f->path, f->before, now);
 		if (strcmp(f->before, "-"))
 			continue;
 		char *d = dir_name(f->path);
@@ -547,8 +558,10 @@ static int verify_reversed(const struct proof_patch *pp, const char *tree)
 			bool there = is_dir(full) && rmdir(full) < 0;
 			free(full);
 			if (there) {
-				int r = kb_fail("reversing %s left the directory %s, which the patch created, with "
-						"files in it", pp->name, d);
+				int r = kb_fail(
+					"reversing %s left the directory %s, which the patch created, with "
+					"files in it",
+					pp->name, d);
 				free(d);
 				return r;
 			}
@@ -655,7 +668,8 @@ static int apply_rest(const struct series *s, size_t from, struct applied *rec, 
 	for (size_t i = from; i < s->n && r == 0; i++) {
 		const struct series_entry *e = &s->e[i];
 		if (log)
-			fprintf(log, "applying %s (-p%d%s)\n", e->name, e->strip, e->optional ? ", optional" : "");
+			fprintf(log, "applying %s (-p%d%s)\n", e->name, e->strip,
+				e->optional ? ", optional" : "");
 		/* applied from the stored copy, so what is in the tree is what can be reversed */
 		struct series_entry ce = *e;
 		char *copy = NULL;
@@ -729,7 +743,8 @@ int series_apply(const struct series *s, const char *tree, const char *applied_p
 		/* a record of an older kbuild, or one this record does not match:
 		 * the tree can be added to, not taken from */
 		if (log && rec.n)
-			fprintf(log, "no record of the files the applied patches touched (%s); patches can "
+			fprintf(log,
+				"no record of the files the applied patches touched (%s); patches can "
 				"be added but not reversed\n",
 				loaded < 0 ? kb_last_error() : "none kept for this applied list");
 		kb_clear_error();
@@ -751,14 +766,16 @@ int series_apply(const struct series *s, const char *tree, const char *applied_p
 		r = SERIES_REEXTRACT;
 	} else if (keep < rec.n && !proven) {
 		kb_fail("%s holds %s as patch %zu, which the series %s %s; without a record of the files it "
-			"touched it cannot be taken out: the tree must be re-extracted", applied_path,
-			rec.l[keep].name, keep + 1, s->file,
+			"touched it cannot be taken out: the tree must be re-extracted",
+			applied_path, rec.l[keep].name, keep + 1, s->file,
 			keep < s->n ? "has changed or put elsewhere" : "no longer has there");
 		r = SERIES_REEXTRACT;
 	} else if (keep < rec.n) {
 		if (log)
-			fprintf(log, "re-patching: the tree holds %zu patches, the series keeps the first %zu of "
-				"them; reversing %zu, then applying %zu\n", rec.n, keep, rec.n - keep, s->n - keep);
+			fprintf(log,
+				"re-patching: the tree holds %zu patches, the series keeps the first %zu of "
+				"them; reversing %zu, then applying %zu\n",
+				rec.n, keep, rec.n - keep, s->n - keep);
 		while (r == 0 && rec.n > keep)
 			r = reverse_last(&rec, &pf, tree, applied_path, log);
 	} else if (log && rec.n) {

@@ -97,8 +97,8 @@ static int parse_line(struct proof *pf, char *p)
 		return -1;
 	struct proof_patch *pp = &pf->p[pf->n - 1];
 	if (!strncmp(p, "file ", 5)) {
-		if (sscanf(p + 5, "%79s %79s %n", a, b, &off) != 2 || !off || !p[5 + off] || !valid_state(a) ||
-		    !valid_state(b))
+		if (sscanf(p + 5, "%79s %79s %n", a, b, &off) != 2 || !off || !p[5 + off] ||
+		    !valid_state(a) || !valid_state(b))
 			return -1;
 		proof_add_file(pp, p + 5 + off, a, b);
 		return 0;
@@ -129,7 +129,8 @@ int proof_load(const char *applied_path, struct proof *pf)
 				*nl = '\0';
 			line++;
 			if (*p && parse_line(pf, p) < 0)
-				r = kb_fail("%s:%u: malformed record of the files patches touched", path, line);
+				r = kb_fail("%s:%u: malformed record of the files patches touched", path,
+					    line);
 		}
 		free(text);
 	}
@@ -190,7 +191,8 @@ int proof_store_copy(const struct proof *pf, const char *src, const char *sha256
 	int r;
 	if (strcmp(hex, sha256)) {
 		r = kb_fail("%s changed while the series was being applied (sha256 %.12s..., read as "
-			    "%.12s...)", src, hex, sha256);
+			    "%.12s...)",
+			    src, hex, sha256);
 	} else {
 		char *dst = proof_copy_path(pf, sha256);
 		r = mkdir_p(pf->dir, 0755) < 0 ? -1 : write_file_atomic(dst, data, len);
@@ -265,9 +267,10 @@ int proof_check(const struct proof *pf, const char *tree)
 				return -1;
 			if (strcmp(now, f->after)) {
 				char b1[16], b2[16];
-				return kb_fail("%s is not what patch %s left there (%s, now %s): changed by hand "
-					       "or by an interrupted run", f->path, pf->p[i].name,
-					       show(f->after, b1), show(now, b2));
+				return kb_fail(
+					"%s is not what patch %s left there (%s, now %s): changed by hand "
+					"or by an interrupted run",
+					f->path, pf->p[i].name, show(f->after, b1), show(now, b2));
 			}
 		}
 	}

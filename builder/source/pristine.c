@@ -36,12 +36,14 @@ static int verify_recorded(struct run *r, const struct source_rec *src)
 {
 	char got[SHA256_HEX_LEN + 1];
 	if (!src->sha256 || !sha256_valid_hex(src->sha256))
-		return kb_fail("the source record has no sha256 for %s; run the fetch stage again", src->path);
+		return kb_fail("the source record has no sha256 for %s; run the fetch stage again",
+			       src->path);
 	if (sha256_file(src->path, got) < 0)
 		return -1;
 	if (strcasecmp(got, src->sha256))
 		return kb_fail("%s changed since it was verified: sha256 %s, expected %s; refusing to "
-			       "extract it (run kbuild fetch again)", src->path, got, src->sha256);
+			       "extract it (run kbuild fetch again)",
+			       src->path, got, src->sha256);
 	fprintf(r->log, "sha256 %s  %s (verified again)\n", got, src->path);
 	return 0;
 }
@@ -81,8 +83,10 @@ static int check_one_tree(const char *archive, const char *dir)
 	if (!file && dirs.n == 0)
 		rc = kb_fail("%s: the archive unpacked to an empty tree; refusing it", archive);
 	else if (!file && dirs.n > 1)
-		rc = kb_fail("%s: %zu top-level directories ('%s/', '%s/', ...) and no file beside them; a source "
-			     "tarball holds one tree; refusing it", archive, dirs.n, dirs.v[0], dirs.v[1]);
+		rc = kb_fail(
+			"%s: %zu top-level directories ('%s/', '%s/', ...) and no file beside them; a source "
+			"tarball holds one tree; refusing it",
+			archive, dirs.n, dirs.v[0], dirs.v[1]);
 	strv_free(&dirs);
 	return rc;
 }

@@ -65,7 +65,8 @@ static int parse_annotation(const char *file, unsigned line, char *comment, stru
 			if (!strcmp(c, "optional"))
 				e->optional = true;
 			else
-				return kb_fail("%s:%u: unknown annotation '%s' (known: optional)", file, line, c);
+				return kb_fail("%s:%u: unknown annotation '%s' (known: optional)", file, line,
+					       c);
 		}
 	}
 	return 0;
@@ -91,8 +92,15 @@ static int check_has_diff(const char *file, unsigned line, const char *name, con
 	char *text = read_file(path, &len);
 	if (!text)
 		return -1;
-	static const char *const marks[] = {"@@ ", "*** ", "GIT binary patch", "Binary files ", "rename from ",
-					    "new file mode ", "deleted file mode ", "old mode ", NULL};
+	static const char *const marks[] = {"@@ ",
+					    "*** ",
+					    "GIT binary patch",
+					    "Binary files ",
+					    "rename from ",
+					    "new file mode ",
+					    "deleted file mode ",
+					    "old mode ",
+					    NULL};
 	bool found = false;
 	for (const char *p = text; !found && p < text + len;) {
 		for (const char *const *m = marks; *m && !found; m++)
@@ -102,13 +110,14 @@ static int check_has_diff(const char *file, unsigned line, const char *name, con
 	}
 	free(text);
 	if (!found)
-		return kb_fail("%s:%u: patch %s holds no diff (no hunk, no git header): an empty patch would be "
-			       "recorded as applied; refusing it", file, line, name);
+		return kb_fail(
+			"%s:%u: patch %s holds no diff (no hunk, no git header): an empty patch would be "
+			"recorded as applied; refusing it",
+			file, line, name);
 	return 0;
 }
 
-static int parse_line(const char *file, const char *dir, unsigned line, char *text,
-		      struct series_entry *e)
+static int parse_line(const char *file, const char *dir, unsigned line, char *text, struct series_entry *e)
 {
 	*e = (struct series_entry){.strip = 1, .line = line};
 	char *hash = strchr(text, '#');

@@ -8,16 +8,16 @@
 #include "lib/sha256.h"
 
 struct series_entry {
-	char *path;        /* absolute path of the patch file */
-	char *name;        /* as written in the series file */
-	int strip;         /* -pN, default 1 */
-	bool optional;     /* "#kbuild: optional": applied only if its dry-run succeeds, else skipped */
-	unsigned line;     /* line in the series file */
+	char *path;    /* absolute path of the patch file */
+	char *name;    /* as written in the series file */
+	int strip;     /* -pN, default 1 */
+	bool optional; /* "#kbuild: optional": applied only if its dry-run succeeds, else skipped */
+	unsigned line; /* line in the series file */
 	char sha256[SHA256_HEX_LEN + 1]; /* digest of the patch file */
 };
 
 struct series {
-	char *file;        /* the series file, as given */
+	char *file; /* the series file, as given */
 	struct series_entry *e;
 	size_t n;
 };

@@ -63,7 +63,8 @@ int link_tree(const char *src, const char *dest)
 	return rc == 0 ? 0 : -1;
 }
 
-int shared_tree_extract(const char *root, const char *sha256, const char *archive, const char *dest, FILE *log)
+int shared_tree_extract(const char *root, const char *sha256, const char *archive, const char *dest,
+			FILE *log)
 {
 	if (!sha256_valid_hex(sha256))
 		return kb_fail("no verified sha256 for %s: cannot share a pristine tree", archive);

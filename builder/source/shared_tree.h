@@ -16,7 +16,8 @@ const char *shared_tree_root(void);
  * that profiles running at once unpack it once), then links it into dest,
  * which must not exist: a temporary directory renamed into place. Returns 0,
  * or -1 with kb_fail(). log may be NULL. */
-int shared_tree_extract(const char *root, const char *sha256, const char *archive, const char *dest, FILE *log);
+int shared_tree_extract(const char *root, const char *sha256, const char *archive, const char *dest,
+			FILE *log);
 
 /* Recreates the tree src at dest (which must not exist) with directories
  * made, regular files hard-linked (copied across filesystems) and symlinks

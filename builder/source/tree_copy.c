@@ -101,8 +101,9 @@ static int copy_one(struct copy *c, int sfd, int dfd, const char *name, const ch
 	}
 	if (!S_ISREG(st.st_mode))
 		return kb_fail("%s: '%s' is a %s; refusing to copy", c->src, rel,
-			       S_ISCHR(st.st_mode) || S_ISBLK(st.st_mode) ? "device node" :
-			       S_ISFIFO(st.st_mode) ? "fifo" : "socket");
+			       S_ISCHR(st.st_mode) || S_ISBLK(st.st_mode) ? "device node"
+			       : S_ISFIFO(st.st_mode)                     ? "fifo"
+									  : "socket");
 
 	int in = openat(sfd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
 	if (in < 0)

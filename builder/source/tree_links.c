@@ -138,8 +138,7 @@ static bool link_stays_inside(int rootfd, const char *rel)
 	return inside;
 }
 
-int tree_links_check(const char *origin, const char *root, const struct strv *links,
-		     const char *strip_prefix)
+int tree_links_check(const char *origin, const char *root, const struct strv *links, const char *strip_prefix)
 {
 	int rootfd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (rootfd < 0)
@@ -152,8 +151,8 @@ int tree_links_check(const char *origin, const char *root, const struct strv *li
 			char buf[PATH_MAX];
 			ssize_t t = readlinkat(rootfd, rel, buf, sizeof(buf) - 1);
 			buf[t < 0 ? 0 : t] = '\0';
-			r = kb_fail("%s: symlink '%s' -> '%s' resolves outside the tree; refusing it",
-				    origin, links->v[i], buf);
+			r = kb_fail("%s: symlink '%s' -> '%s' resolves outside the tree; refusing it", origin,
+				    links->v[i], buf);
 		}
 	}
 	close(rootfd);
@@ -185,7 +184,8 @@ int tree_links_scan(const char *origin, const char *root)
 	scan_root_len = strlen(root);
 	while (scan_root_len > 1 && root[scan_root_len - 1] == '/')
 		scan_root_len--;
-	int r = nftw(root, note_link, 32, FTW_PHYS) ? kb_fail("cannot walk %s: %s", root, strerror(errno)) : 0;
+	int r = nftw(root, note_link, 32, FTW_PHYS) ? kb_fail("cannot walk %s: %s", root, strerror(errno))
+						    : 0;
 	scan_links = NULL;
 	if (r == 0)
 		r = tree_links_check(origin, root, &links, NULL);

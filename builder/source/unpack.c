@@ -30,7 +30,8 @@ static int normalise_name(const char *archive, const char *what, const char *nam
 		size_t len = strcspn(p, "/");
 		if (len == 2 && p[0] == '.' && p[1] == '.') {
 			free(norm);
-			return kb_fail("%s: %s '%s' has a '..' component; refusing to extract", archive, what, name);
+			return kb_fail("%s: %s '%s' has a '..' component; refusing to extract", archive, what,
+				       name);
 		}
 		if (len && !(len == 1 && p[0] == '.')) {
 			if (n)
@@ -106,8 +107,8 @@ char *extract_prepare_dest(const char *dest)
 	return tmp;
 }
 
-int extract_move_into_place(const char *origin, const char *tmp, const char *top,
-			    const struct strv *links, const char *dest)
+int extract_move_into_place(const char *origin, const char *tmp, const char *top, const struct strv *links,
+			    const char *dest)
 {
 	if (top) {
 		char *topdir = path_join(tmp, top);
@@ -139,22 +140,22 @@ static const char *aerr(struct archive *a)
 struct unpack {
 	const char *archive;
 	struct archive *in, *out;
-	int in_fd;           /* pipe from the decompressing thread, or -1 */
-	struct strv links;   /* normalised names of symlinks, checked at the end */
-	char *top;           /* first component shared by every entry, if any */
+	int in_fd;         /* pipe from the decompressing thread, or -1 */
+	struct strv links; /* normalised names of symlinks, checked at the end */
+	char *top;         /* first component shared by every entry, if any */
 	bool several_tops;
 	unsigned long entries;
-	unsigned long files; /* entries that are not directories */
-	size_t tmp_len;      /* length of the temporary tree's path */
+	unsigned long files;                   /* entries that are not directories */
+	size_t tmp_len;                        /* length of the temporary tree's path */
 	unsigned long long written, max_bytes; /* data written, and its bound */
 };
 
 /* Bounds of what one archive may write: a kernel tree (6.x: about 1.5 GB in
  * 90,000 entries from a 140 MB tar.xz) is far inside them; a decompression
  * bomb (10 GiB of zeros in a 1.5 MB tar.xz) is stopped early. */
-#define UNPACK_MAX_RATIO 100ULL                  /* extracted bytes per archive byte */
-#define UNPACK_MIN_BYTES (64ULL << 20)           /* always allowed, for tiny archives */
-#define UNPACK_MAX_BYTES (32ULL << 30)           /* never more */
+#define UNPACK_MAX_RATIO 100ULL        /* extracted bytes per archive byte */
+#define UNPACK_MIN_BYTES (64ULL << 20) /* always allowed, for tiny archives */
+#define UNPACK_MAX_BYTES (32ULL << 30) /* never more */
 #define UNPACK_MAX_ENTRIES 2000000UL
 
 static void note_top(struct unpack *u, const char *norm)
@@ -181,9 +182,10 @@ static int copy_data(struct unpack *u, const char *name)
 			return kb_fail("%s: reading '%s': %s", u->archive, name, aerr(u->in));
 		u->written += size;
 		if (u->written > u->max_bytes)
-			return kb_fail("%s: the entries add up to more than %llu bytes (at '%.200s'), over %llu times "
-				       "the archive's size; refusing to extract it (a decompression bomb?)",
-				       u->archive, u->max_bytes, name, UNPACK_MAX_RATIO);
+			return kb_fail(
+				"%s: the entries add up to more than %llu bytes (at '%.200s'), over %llu times "
+				"the archive's size; refusing to extract it (a decompression bomb?)",
+				u->archive, u->max_bytes, name, UNPACK_MAX_RATIO);
 		/* libarchive reports a failed data write (ENOSPC, EIO) as a mere
 		 * ARCHIVE_WARN: anything short of OK leaves a damaged file */
 		if (archive_write_data_block(u->out, buf, size, offset) != ARCHIVE_OK) {
@@ -212,7 +214,8 @@ static int unpack_entry(struct unpack *u, struct archive_entry *e)
 	 * kbuild's own walks) can name it afterwards. */
 	if (u->tmp_len + 1 + strlen(norm) >= PATH_MAX) {
 		kb_fail("%s: entry '%.100s...' (%zu bytes) is too long a path: in %s it would exceed PATH_MAX "
-			"(%d bytes); refusing to extract", u->archive, norm, strlen(norm), "the tree", PATH_MAX);
+			"(%d bytes); refusing to extract",
+			u->archive, norm, strlen(norm), "the tree", PATH_MAX);
 		free(norm);
 		return -1;
 	}
@@ -228,13 +231,15 @@ static int unpack_entry(struct unpack *u, struct archive_entry *e)
 	if (type != AE_IFDIR || hardlink)
 		u->files++;
 	if (hardlink) {
-		if (hardlink[0] == '/' || normalise_name(u->archive, "hardlink target of", hardlink, &hnorm) < 0) {
+		if (hardlink[0] == '/' ||
+		    normalise_name(u->archive, "hardlink target of", hardlink, &hnorm) < 0) {
 			kb_fail("%s: hardlink '%s' points to '%s', outside the tree; refusing to extract",
 				u->archive, name, hardlink);
 			goto out;
 		}
 		if (!*hnorm) {
-			kb_fail("%s: hardlink '%s' points to the tree's root; refusing to extract", u->archive, name);
+			kb_fail("%s: hardlink '%s' points to the tree's root; refusing to extract",
+				u->archive, name);
 			goto out;
 		}
 		note_top(u, hnorm);
@@ -257,8 +262,11 @@ static int unpack_entry(struct unpack *u, struct archive_entry *e)
 		strv_push(&u->links, norm);
 	} else if (type != AE_IFREG && type != AE_IFDIR) {
 		kb_fail("%s: entry '%s' is a %s; refusing to extract", u->archive, name,
-			type == AE_IFCHR ? "character device" : type == AE_IFBLK ? "block device" :
-			type == AE_IFIFO ? "fifo" : type == AE_IFSOCK ? "socket" : "special file");
+			type == AE_IFCHR    ? "character device"
+			: type == AE_IFBLK  ? "block device"
+			: type == AE_IFIFO  ? "fifo"
+			: type == AE_IFSOCK ? "socket"
+					    : "special file");
 		goto out;
 	}
 	archive_entry_copy_pathname(e, norm);
@@ -306,8 +314,8 @@ static int unpack_all(struct unpack *u)
 	if (u->entries == 0)
 		return kb_fail("%s: the archive holds no files", u->archive);
 	if (u->files == 0)
-		return kb_fail("%s: the archive holds only directories (%s/), no file; refusing it", u->archive,
-			       u->top ? u->top : ".");
+		return kb_fail("%s: the archive holds only directories (%s/), no file; refusing it",
+			       u->archive, u->top ? u->top : ".");
 	return 0;
 }
 
@@ -318,10 +326,10 @@ static int unpack_all(struct unpack *u)
  * `tar -xJf` does with its xz child. */
 struct feeder {
 	struct archive *raw;
-	int fd;              /* write end of the pipe */
+	int fd; /* write end of the pipe */
 	pthread_t thread;
 	bool running;
-	char error[512];     /* set when decompression failed */
+	char error[512]; /* set when decompression failed */
 };
 
 static void *feed(void *arg)
@@ -431,7 +439,9 @@ int extract_archive(const char *archive, const char *dest, FILE *log)
 	if (stat(archive, &ast) < 0 || !S_ISREG(ast.st_mode))
 		return kb_fail("%s is not a regular file; refusing to extract it", archive);
 	unsigned long long bound = (unsigned long long)ast.st_size * UNPACK_MAX_RATIO;
-	u.max_bytes = bound < UNPACK_MIN_BYTES ? UNPACK_MIN_BYTES : bound > UNPACK_MAX_BYTES ? UNPACK_MAX_BYTES : bound;
+	u.max_bytes = bound < UNPACK_MIN_BYTES   ? UNPACK_MIN_BYTES
+		      : bound > UNPACK_MAX_BYTES ? UNPACK_MAX_BYTES
+						 : bound;
 	char *tmp = extract_prepare_dest(dest);
 	if (!tmp)
 		return -1;
@@ -441,8 +451,9 @@ int extract_archive(const char *archive, const char *dest, FILE *log)
 		goto out;
 	u.out = archive_write_disk_new();
 	archive_write_disk_set_options(u.out, ARCHIVE_EXTRACT_TIME | ARCHIVE_EXTRACT_PERM |
-				       ARCHIVE_EXTRACT_SECURE_NODOTDOT | ARCHIVE_EXTRACT_SECURE_SYMLINKS |
-				       ARCHIVE_EXTRACT_SECURE_NOABSOLUTEPATHS);
+						      ARCHIVE_EXTRACT_SECURE_NODOTDOT |
+						      ARCHIVE_EXTRACT_SECURE_SYMLINKS |
+						      ARCHIVE_EXTRACT_SECURE_NOABSOLUTEPATHS);
 
 	/* Entries are written relative to the temporary tree, so libarchive's
 	 * own checks (no absolute paths, no "..", no writing through symlinks)
@@ -476,8 +487,8 @@ int extract_archive(const char *archive, const char *dest, FILE *log)
 		goto out;
 	if (log)
 		fprintf(log, "extracted %lu entries from %s into %s%s%s%s in %.1f s\n", u.entries, archive,
-			dest, strip ? " (top directory '" : "", strip ? u.top : "", strip ? "/' stripped)" : "",
-			now_seconds() - t0);
+			dest, strip ? " (top directory '" : "", strip ? u.top : "",
+			strip ? "/' stripped)" : "", now_seconds() - t0);
 	r = 0;
 out:
 	if (oldcwd >= 0)

@@ -39,7 +39,7 @@ char *extract_prepare_dest(const char *dest);
  * tree, or of its single top directory top (NULL: none; link names then start
  * with "<top>/"), and rename it to dest. Returns 0, or -1 with kb_fail(). */
 struct strv;
-int extract_move_into_place(const char *origin, const char *tmp, const char *top,
-			    const struct strv *links, const char *dest);
+int extract_move_into_place(const char *origin, const char *tmp, const char *top, const struct strv *links,
+			    const char *dest);
 
 #endif

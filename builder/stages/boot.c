@@ -44,7 +44,8 @@ static int boot_run(struct run *r)
 	int rc = qemu_boot(&o, &res);
 	if (rc == 0) {
 		const char *v = boot_verdict_name(res.verdict);
-		fprintf(r->log, "verdict: %s after %.1f s (QEMU status %d)\n", v, res.seconds, res.qemu_status);
+		fprintf(r->log, "verdict: %s after %.1f s (QEMU status %d)\n", v, res.seconds,
+			res.qemu_status);
 		if (res.excerpt && *res.excerpt)
 			fprintf(r->log, "---- serial console excerpt ----\n%s\n----\n", res.excerpt);
 		struct boot_rec rec = {(char *)v, res.seconds, res.qemu_status,
@@ -77,9 +78,9 @@ static void boot_describe(struct run *r, struct rundoc *doc)
 		return;
 	rundoc_set(doc, "boot",
 		   json_pack("{s:o,s:f,s:I,s:o,s:o,s:s}", "verdict", json_str_or_null(b.verdict), "seconds",
-			     b.seconds, "qemu_status", (json_int_t)b.qemu_status, "accel", json_str_or_null(b.accel),
-			     "accel_why", json_str_or_null(b.accel_why), "accel_asked",
-			     accel_mode_names[r->set->qa.accel]));
+			     b.seconds, "qemu_status", (json_int_t)b.qemu_status, "accel",
+			     json_str_or_null(b.accel), "accel_why", json_str_or_null(b.accel_why),
+			     "accel_asked", accel_mode_names[r->set->qa.accel]));
 	boot_rec_free(&b);
 	char *serial = run_path(r, OUT_SERIAL_LOG);
 	rundoc_artifact(doc, serial);

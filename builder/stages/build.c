@@ -65,8 +65,8 @@ static int build_run(struct run *r)
 		char *log = xasprintf("%s/build.log", r->logdir);
 		if (st > 0)
 			rc = kb_fail("make failed (status %d)%s%s; full log: %s", st,
-				     b.first_error ? ", first error: " : "", b.first_error ? b.first_error : "",
-				     log);
+				     b.first_error ? ", first error: " : "",
+				     b.first_error ? b.first_error : "", log);
 		else
 			rc = -1;
 		free(log);
@@ -107,8 +107,8 @@ static json_t *warning_list(struct run *r)
 		char *key = xasprintf("%s:%ld: %s", file, line, msg);
 		if (!json_object_get(seen, key)) {
 			json_object_set_new(seen, key, json_true());
-			json_array_append_new(a, json_pack("{s:s,s:I,s:s}", "file", file, "line", (json_int_t)line,
-							   "message", msg));
+			json_array_append_new(a, json_pack("{s:s,s:I,s:s}", "file", file, "line",
+							   (json_int_t)line, "message", msg));
 		}
 		free(key);
 		free(file);
@@ -135,8 +135,9 @@ static void build_describe(struct run *r, struct rundoc *doc)
 	targets(r, &t);
 	rundoc_set(doc, "make",
 		   json_pack("{s:o,s:s,s:s?,s:o,s:o,s:I}", "make_variables", json_strings(&vars), "arch",
-			     kernel_arch_name(r), "cross", r->set->build.cross, "environment", json_strings(&env),
-			     "targets", json_strings(&t), "jobs", (json_int_t)r->set->build.jobs));
+			     kernel_arch_name(r), "cross", r->set->build.cross, "environment",
+			     json_strings(&env), "targets", json_strings(&t), "jobs",
+			     (json_int_t)r->set->build.jobs));
 	strv_free(&vars);
 	strv_free(&env);
 	strv_free(&t);
@@ -146,9 +147,10 @@ static void build_describe(struct run *r, struct rundoc *doc)
 	free(rel);
 	struct build_rec b;
 	if (build_rec_get(r, &b) == 0) {
-		rundoc_set(doc, "build", json_pack("{s:I,s:I,s:I,s:f}", "steps", (json_int_t)b.steps, "warnings",
-						   (json_int_t)b.warnings, "errors", (json_int_t)b.errors,
-						   "seconds", b.seconds));
+		rundoc_set(doc, "build",
+			   json_pack("{s:I,s:I,s:I,s:f}", "steps", (json_int_t)b.steps, "warnings",
+				     (json_int_t)b.warnings, "errors", (json_int_t)b.errors, "seconds",
+				     b.seconds));
 		rundoc_set(doc, "warnings", warning_list(r));
 		build_rec_free(&b);
 	}

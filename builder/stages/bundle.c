@@ -26,8 +26,8 @@
 
 static const char *const templates[] = {
 	"packaging/rpm/kernel.spec.in", "packaging/rpm/post-once.in", "packaging/rpm/post-default.in",
-	"packaging/deb/control.in", "packaging/deb/preinst.in", "packaging/deb/postinst.in",
-	"packaging/deb/prerm.in", "packaging/deb/postrm.in", "packaging/deb/copyright",
+	"packaging/deb/control.in",     "packaging/deb/preinst.in",   "packaging/deb/postinst.in",
+	"packaging/deb/prerm.in",       "packaging/deb/postrm.in",    "packaging/deb/copyright",
 	"packaging/deb/changelog.in",
 };
 
@@ -92,11 +92,13 @@ static int add_verdicts(struct run *r, struct manifest *m)
 	int rc = 0;
 	json_t *tests = root ? json_object_get(root, "tests") : NULL;
 	if (!json_is_array(tests)) {
-		rc = kb_fail("%s: no self-test results (%s): run the qa stage", p, root ? "no tests" : err.text);
+		rc = kb_fail("%s: no self-test results (%s): run the qa stage", p,
+			     root ? "no tests" : err.text);
 	} else {
 		size_t i;
 		json_t *t;
-		json_array_foreach(tests, i, t) {
+		json_array_foreach(tests, i, t)
+		{
 			const char *name = json_string_value(json_object_get(t, "name"));
 			const char *status = json_string_value(json_object_get(t, "status"));
 			char *v = xasprintf("%s %s", name ? name : "?", status ? status : "?");
@@ -191,7 +193,8 @@ static int add_profile_files(struct run *r, struct attest *a)
 			dup |= !strcmp(seen.v[j], file);
 		if (!dup && path_exists(file)) {
 			size_t hl = strlen(r->home);
-			const char *name = !strncmp(file, r->home, hl) && file[hl] == '/' ? file + hl + 1 : file;
+			const char *name = !strncmp(file, r->home, hl) && file[hl] == '/' ? file + hl + 1
+											  : file;
 			rc = attest_items_add(&a->in.params, name, file, NULL);
 			strv_push(&seen, file);
 		}
@@ -254,7 +257,8 @@ static int attest_gather(struct run *r, const char *krel, long long epoch, struc
 		if (!p)
 			return -1;
 		size_t hl = strlen(r->home);
-		rc = attest_items_add(&in->params, !strncmp(p, r->home, hl) && p[hl] == '/' ? p + hl + 1 : p, p, NULL);
+		rc = attest_items_add(&in->params, !strncmp(p, r->home, hl) && p[hl] == '/' ? p + hl + 1 : p,
+				      p, NULL);
 		free(p);
 	}
 	if (rc < 0)
@@ -268,7 +272,8 @@ static int attest_gather(struct run *r, const char *krel, long long epoch, struc
 	in->rpm_name = own(a, xasprintf("kernel-%s", ps->suffix));
 	in->rpm_file = own(a, xasprintf("kernel-%s-%s-%s.x86_64.rpm", ps->suffix, krel, ps->release));
 	in->deb_name = own(a, xasprintf("linux-image-%s-%s", krel, ps->suffix));
-	in->deb_file = own(a, xasprintf("linux-image-%s-%s_%s-%s_amd64.deb", krel, ps->suffix, krel, ps->release));
+	in->deb_file = own(a, xasprintf("linux-image-%s-%s_%s-%s_amd64.deb", krel, ps->suffix, krel,
+					ps->release));
 	in->pkg_version = own(a, xasprintf("%s-%s", krel, ps->release));
 	in->command = r->doc ? json_member_str(r->doc->root, "reproducer") : NULL;
 	in->started = r->doc ? json_member_str(r->doc->root, "started") : NULL;
@@ -290,8 +295,8 @@ static int add_sbom(void *ctx, const char *tree, struct manifest *m)
 	char *full = path_join(tree, rel);
 	struct stat st;
 	if (rc >= 0 && e && stat(full, &st) == 0 && a->log)
-		fprintf(a->log, "sbom: %s, %lld bytes, %zu patches, written in %.3f s\n", rel, (long long)st.st_size,
-			a->in.patches.n, now_seconds() - t0);
+		fprintf(a->log, "sbom: %s, %lld bytes, %zu patches, written in %.3f s\n", rel,
+			(long long)st.st_size, a->in.patches.n, now_seconds() - t0);
 	free(full);
 	free(rel);
 	return rc < 0 ? -1 : 0;
@@ -323,7 +328,8 @@ static int bundle_run(struct run *r)
 	char *grub = run_path(r, "grub");
 	struct manifest m = {0};
 	/* The old artifacts are about to be replaced: their record goes first. */
-	int rc = record_remove(r, &bundle_rec_desc) < 0 || rm_rf(work) < 0 || mkdir_p(outdir, 0755) < 0 ? -1 : 0;
+	int rc = record_remove(r, &bundle_rec_desc) < 0 || rm_rf(work) < 0 || mkdir_p(outdir, 0755) < 0 ? -1
+													: 0;
 	/* the grub stage ran before this one: its files missing means O was tampered with */
 	if (rc == 0 && !is_dir(grub))
 		rc = kb_fail("%s is missing: run the grub stage again (kbuild grub)", grub);
@@ -340,12 +346,18 @@ static int bundle_run(struct run *r)
 	if (rc == 0)
 		rc = bundle_write_tarball(tree, &m, krel, epoch, tarball);
 	struct pkg_info p = {
-		.home = r->home, .tree = tree, .m = &m, .krel = krel, .profile = r->set->name,
+		.home = r->home,
+		.tree = tree,
+		.m = &m,
+		.krel = krel,
+		.profile = r->set->name,
 		.suffix = r->set->package.suffix,
 		.pkgrel = r->set->package.release,
 		.vendor = r->set->package.vendor,
-		.boot_mode = boot_mode_names[r->set->boot.mode], .arch = r->set->build.arch,
-		.epoch = epoch, .log = r->log,
+		.boot_mode = boot_mode_names[r->set->boot.mode],
+		.arch = r->set->build.arch,
+		.epoch = epoch,
+		.log = r->log,
 	};
 	char *rpm = NULL, *deb = NULL;
 	if (rc == 0)
@@ -378,8 +390,10 @@ static int bundle_run(struct run *r)
 		char *finished = now_iso();
 		at.in.finished = finished;
 		const struct attest_subject subj[] = {
-			{strrchr(tarball, '/') + 1, tarball}, {strrchr(rpm, '/') + 1, rpm},
-			{strrchr(deb, '/') + 1, deb}, {strrchr(sbom, '/') + 1, sbom},
+			{strrchr(tarball, '/') + 1, tarball},
+			{strrchr(rpm, '/') + 1, rpm},
+			{strrchr(deb, '/') + 1, deb},
+			{strrchr(sbom, '/') + 1, sbom},
 		};
 		const char *key = r->set->package.signing_key;
 		rc = provenance_write(&at.in, subj, 4, key, prov);
@@ -401,8 +415,8 @@ static int bundle_run(struct run *r)
 			.sbom = xasprintf("%s/%s", final, strrchr(sbom, '/') + 1),
 			.provenance = xasprintf("%s/%s", final, strrchr(prov, '/') + 1),
 		};
-		fprintf(r->log, "tarball %s\nrpm %s\ndeb %s\nsbom %s\nprovenance %s\n", rec.tarball, rec.rpm, rec.deb,
-			rec.sbom, rec.provenance);
+		fprintf(r->log, "tarball %s\nrpm %s\ndeb %s\nsbom %s\nprovenance %s\n", rec.tarball, rec.rpm,
+			rec.deb, rec.sbom, rec.provenance);
 		rc = bundle_rec_put(r, &rec);
 		bundle_rec_free(&rec);
 	}

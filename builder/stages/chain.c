@@ -3,8 +3,8 @@
 #include <string.h>
 
 const struct stage *const chain_stages[] = {
-	&stage_fetch, &stage_extract, &stage_patch, &stage_config, &stage_build, &stage_install,
-	&stage_initramfs, &stage_boot, &stage_qa, &stage_grub, &stage_bundle,
+	&stage_fetch,     &stage_extract, &stage_patch, &stage_config, &stage_build,  &stage_install,
+	&stage_initramfs, &stage_boot,    &stage_qa,    &stage_grub,   &stage_bundle,
 };
 const size_t chain_n_stages = sizeof(chain_stages) / sizeof(chain_stages[0]);
 

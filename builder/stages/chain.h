@@ -4,8 +4,8 @@
 
 #include "engine/stage.h"
 
-extern const struct stage stage_fetch, stage_extract, stage_patch, stage_config, stage_build,
-	stage_install, stage_initramfs, stage_boot, stage_qa, stage_grub, stage_bundle;
+extern const struct stage stage_fetch, stage_extract, stage_patch, stage_config, stage_build, stage_install,
+	stage_initramfs, stage_boot, stage_qa, stage_grub, stage_bundle;
 
 extern const struct stage *const chain_stages[];
 extern const size_t chain_n_stages;

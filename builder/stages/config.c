@@ -43,10 +43,10 @@ static char *base_file(struct run *r, const char *base)
 /* What the profile asks of the config stage, worked out once for both
  * inputs() and run(). */
 struct config_facts {
-	const char *base;     /* as the profile names it */
-	char *base_file;      /* its path when it is a file, else NULL (a make target) */
+	const char *base;         /* as the profile names it */
+	char *base_file;          /* its path when it is a file, else NULL (a make target) */
 	const struct strv *names; /* the fragments as the profile names them */
-	struct strv paths;    /* and where they are */
+	struct strv paths;        /* and where they are */
 };
 
 static void config_facts_free(struct config_facts *f)
@@ -160,8 +160,10 @@ static int config_run(struct run *r)
 		free(text);
 		fprintf(r->log, "all %zu requested options are in %s\n", req.n, dotconfig);
 		char *warning = NULL;
-		if (rc == 0 && f.base_file && config_base_losses(f.base_file, dotconfig, &req, r->log, &warning) > 0)
-			fprintf(stderr, "kbuild: config: warning: %s (all in %s/config.log)\n", warning, r->logdir);
+		if (rc == 0 && f.base_file &&
+		    config_base_losses(f.base_file, dotconfig, &req, r->log, &warning) > 0)
+			fprintf(stderr, "kbuild: config: warning: %s (all in %s/config.log)\n", warning,
+				r->logdir);
 		free(warning);
 	}
 	free(report_path);

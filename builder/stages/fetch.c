@@ -19,8 +19,9 @@
 static int fetch_inputs(struct run *r, struct stamp *s)
 {
 	const struct source_settings *src = &r->set->source;
-	const char *keys[][2] = {{"version", src->version}, {"url", src->url},	   {"sha256", src->sha256},
-				 {"file", src->file},	    {"package", src->package}, {"source", src->source},
+	const char *keys[][2] = {{"version", src->version}, {"url", src->url},
+				 {"sha256", src->sha256},   {"file", src->file},
+				 {"package", src->package}, {"source", src->source},
 				 {"tree", src->tree}};
 	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
 		stamp_add(s, keys[i][0], keys[i][1]);
@@ -45,10 +46,10 @@ static int fetch_inputs(struct run *r, struct stamp *s)
 }
 
 static int put_source(struct run *r, const char *kind, const char *path, const char *sha,
-		  const char *verified, const char *origin)
+		      const char *verified, const char *origin)
 {
-	struct source_rec rec = {(char *)kind, (char *)path, (char *)(sha ? sha : "none"),
-				 (char *)verified, (char *)origin};
+	struct source_rec rec = {(char *)kind, (char *)path, (char *)(sha ? sha : "none"), (char *)verified,
+				 (char *)origin};
 	return source_rec_put(r, &rec);
 }
 
@@ -113,9 +114,11 @@ static int fetch_run(struct run *r)
 		return rc;
 	}
 	if (!url)
-		return kb_fail("%s: no source: set url= (with sha256=), package=, source= or tree=", r->set->file);
+		return kb_fail("%s: no source: set url= (with sha256=), package=, source= or tree=",
+			       r->set->file);
 	if (!sha)
-		return kb_fail("%s: url= needs sha256= (kbuild never uses an unverified download)", r->set->file);
+		return kb_fail("%s: url= needs sha256= (kbuild never uses an unverified download)",
+			       r->set->file);
 
 	if (!r->cache)
 		return kb_fail("fetch: no download cache: HOME is not set; set KBUILD_CACHE=DIR or HOME "
@@ -151,10 +154,10 @@ static void fetch_describe(struct run *r, struct rundoc *doc)
 	if (source_rec_get(r, &src) < 0)
 		return;
 	rundoc_set(doc, "source",
-			    json_pack("{s:o,s:o,s:o,s:o,s:o,s:o}", "version", json_str_or_null(r->set->source.version),
-				      "kind", json_str_or_null(src.kind), "origin", json_str_or_null(src.origin),
-				      "path", json_str_or_null(src.path), "sha256", json_str_or_null(src.sha256),
-				      "verified", json_str_or_null(src.verified)));
+		   json_pack("{s:o,s:o,s:o,s:o,s:o,s:o}", "version", json_str_or_null(r->set->source.version),
+			     "kind", json_str_or_null(src.kind), "origin", json_str_or_null(src.origin),
+			     "path", json_str_or_null(src.path), "sha256", json_str_or_null(src.sha256),
+			     "verified", json_str_or_null(src.verified)));
 	source_rec_free(&src);
 }
 

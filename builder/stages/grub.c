@@ -18,13 +18,14 @@ static int grub_inputs(struct run *r, struct stamp *s)
 		stamp_add(s, "release", inst.release ? inst.release : "none");
 		install_rec_free(&inst);
 	} else {
-		stamp_add(s, "release", "none");   /* install has not run: the stage cannot be up to date */
+		stamp_add(s, "release", "none"); /* install has not run: the stage cannot be up to date */
 	}
 	stamp_add(s, "profile", r->set->name);
 	const struct boot_settings *b = &r->set->boot;
-	const char *strings[][2] = {{"root", b->root},		 {"cmdline", b->cmdline}, {"title", b->title},
-				    {"id", b->id},		 {"grubconf", b->grubconf}, {"legacy_root", b->legacy_root},
-				    {"bootdir", b->bootdir}, {"mode", boot_mode_names[b->mode]}};
+	const char *strings[][2] = {{"root", b->root},         {"cmdline", b->cmdline},
+				    {"title", b->title},       {"id", b->id},
+				    {"grubconf", b->grubconf}, {"legacy_root", b->legacy_root},
+				    {"bootdir", b->bootdir},   {"mode", boot_mode_names[b->mode]}};
 	for (size_t i = 0; i < sizeof(strings) / sizeof(strings[0]); i++)
 		stamp_add(s, strings[i][0], strings[i][1] ? strings[i][1] : "");
 	char num[64];

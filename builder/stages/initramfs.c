@@ -13,7 +13,7 @@
 #include <string.h>
 
 #define BUSYBOX "/bin/busybox"
-#define INITRAMFS_FOLDER "initramfs"   /* in kbuild's home */
+#define INITRAMFS_FOLDER "initramfs" /* in kbuild's home */
 
 /* The built self-test binary (qa/Makefile.inc builds them into build/qa). */
 static char *qa_binary(struct run *r, const char *name)

@@ -51,7 +51,9 @@ static int install_boot_files(struct run *r, const char *root, const char *rel)
 		return -1;
 	}
 	char *image = kernel_arch_image_path(a);
-	struct { const char *from, *name; } files[] = {
+	struct {
+		const char *from, *name;
+	} files[] = {
 		{image, "vmlinuz"},
 		{"System.map", "System.map"},
 		{".config", "config"},
@@ -73,7 +75,8 @@ static int install_run(struct run *r)
 {
 	char *rel = kmake_release(r);
 	if (!rel)
-		return kb_fail("no kernel release in %s/include/config/kernel.release: run the build stage", r->objdir);
+		return kb_fail("no kernel release in %s/include/config/kernel.release: run the build stage",
+			       r->objdir);
 	char *tmp = xasprintf("%s.tmp", r->installroot);
 	int rc = rm_rf(tmp);
 	if (rc == 0 && modules_enabled(r)) {
@@ -86,7 +89,8 @@ static int install_run(struct run *r)
 		if (rc == 0)
 			rc = depmod_run(tmp, rel, r->log);
 		/* Links back into this machine's build tree mean nothing elsewhere. */
-		for (const char *const *l = (const char *const[]){"build", "source", NULL}; rc == 0 && *l; l++) {
+		for (const char *const *l = (const char *const[]){"build", "source", NULL}; rc == 0 && *l;
+		     l++) {
 			char *link = xasprintf("%s/lib/modules/%s/%s", tmp, rel, *l);
 			unlink(link);
 			free(link);

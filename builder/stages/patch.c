@@ -123,8 +123,8 @@ static void patch_describe(struct run *r, struct rundoc *doc)
 		json_t *a = json_array();
 		for (size_t i = 0; i < list.n; i++)
 			if (list.l[i].state == PATCH_APPLIED)
-				json_array_append_new(a, json_pack("{s:s,s:s}", "name", list.l[i].name, "sha256",
-								   list.l[i].sha256));
+				json_array_append_new(a, json_pack("{s:s,s:s}", "name", list.l[i].name,
+								   "sha256", list.l[i].sha256));
 		rundoc_set(doc, "patches", a);
 		applied_free(&list);
 	}
@@ -134,9 +134,10 @@ static void patch_describe(struct run *r, struct rundoc *doc)
 	size_t full;
 	if (load_series(r, &ser, &full) == 0) {
 		long upto = r->set->patches.upto;
-		rundoc_set(doc, "series", json_pack("{s:o,s:I,s:o}", "file", json_str_or_null(r->set->patches.series),
-						    "length", (json_int_t)full, "upto",
-						    upto >= 0 ? json_integer(upto) : json_null()));
+		rundoc_set(doc, "series",
+			   json_pack("{s:o,s:I,s:o}", "file", json_str_or_null(r->set->patches.series),
+				     "length", (json_int_t)full, "upto",
+				     upto >= 0 ? json_integer(upto) : json_null()));
 		series_free(&ser);
 	}
 }

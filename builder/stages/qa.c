@@ -11,7 +11,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-
 static int qa_inputs(struct run *r, struct stamp *s)
 {
 	char *serial = run_path(r, OUT_SERIAL_LOG);
