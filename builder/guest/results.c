@@ -1,5 +1,6 @@
 /* results.json, junit.xml and the exit code from a KTAP report. */
 #include "guest/results.h"
+#include "guest/tcp_figures.h"
 #include "lib/json.h"
 #include "lib/outfile.h"
 
@@ -386,23 +387,6 @@ int results_write_junit(const struct results *res, const char *path)
 	return ret;
 }
 
-/* "tcp_tw_timeout=2: TIME_WAIT lasted 2.09 s" lines of a test log. */
-static void timewait_measurements(const char *log, json_t *out)
-{
-	for (const char *p = log; (p = strstr(p, ": TIME_WAIT lasted ")); p++) {
-		const char *eq = p;
-		while (eq > log && eq[-1] != '=' && eq[-1] != '\n')
-			eq--;
-		if (eq == log || eq[-1] != '=')
-			continue;
-		long set = strtol(eq, NULL, 10);
-		double lasted = strtod(p + strlen(": TIME_WAIT lasted "), NULL);
-		char key[48];
-		snprintf(key, sizeof(key), "lifetime_%lds", set);
-		json_object_set_new(out, key, json_real(lasted));
-	}
-}
-
 /* A test or subtest name as a KCIDB/SQUAD path component: [A-Za-z0-9_-]. */
 static char *path_part(const char *name)
 {
@@ -413,14 +397,13 @@ static char *path_part(const char *name)
 	return s;
 }
 
-static void flatten(const json_t *arr, const char *prefix, json_t *tests, json_t *measure)
+static void flatten(const json_t *arr, const char *prefix, json_t *tests)
 {
 	size_t i;
 	json_t *t;
 	json_array_foreach(arr, i, t)
 	{
 		const char *name = json_member_str(t, "name"), *status = json_member_str(t, "status");
-		const char *log = json_member_str(t, "log");
 		char *part = path_part(name ? name : "");
 		char *full = prefix ? xasprintf("%s.%s", prefix, part) : xstrdup(part);
 		json_t *e = json_pack("{s:s}", "status", status ? status : test_status_name(TEST_MISSING));
@@ -428,15 +411,17 @@ static void flatten(const json_t *arr, const char *prefix, json_t *tests, json_t
 		if (json_is_number(dur))
 			json_object_set_new(e, "duration", json_real(json_number_value(dur)));
 		json_object_set_new(tests, full, e);
-		if (log)
-			timewait_measurements(log, measure);
-		flatten(json_object_get(t, "subtests"), full, tests, measure);
+		flatten(json_object_get(t, "subtests"), full, tests);
 		free(full);
 		free(part);
 	}
 }
 
-void results_flatten(const json_t *results, json_t *tests, json_t *measurements)
+void results_flatten(const json_t *results, json_t *tests, json_t *measurements, json_t *figures)
 {
-	flatten(json_object_get(results, "tests"), NULL, tests, measurements);
+	flatten(json_object_get(results, "tests"), NULL, tests);
+	size_t i;
+	json_t *t;
+	json_array_foreach(json_object_get(results, "tests"), i, t)
+		tcp_figures_of_test(t, figures, measurements);
 }

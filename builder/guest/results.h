@@ -42,10 +42,10 @@ int results_write_junit(const struct results *res, const char *path);
 
 /* results.json (as results_write_json wrote it) flattened for the run
  * document: tests gets {"name[.sub...]": {status, duration}} (names as
- * KCIDB/SQUAD path components, [A-Za-z0-9_-]), measurements the TIME_WAIT
- * lifetimes the guest measured ({"lifetime_2s": 2.09} from a log line
- * "tcp_tw_timeout=2: TIME_WAIT lasted 2.09 s"). */
-void results_flatten(const json_t *results, json_t *tests, json_t *measurements);
+ * KCIDB/SQUAD path components, [A-Za-z0-9_-]); measurements and figures
+ * what the TCP self-tests measured (guest/tcp_figures.h: {"lifetime_2s":
+ * 2.09} from "net.ipv4.tcp_tw_timeout=2: TIME_WAIT lasted 2.09 s ..."). */
+void results_flatten(const json_t *results, json_t *tests, json_t *measurements, json_t *figures);
 
 /* A copy of s that is valid UTF-8 and XML 1.0 text: invalid bytes and
  * control characters other than tab and newline become '?'. */

@@ -220,161 +220,38 @@ static void section_tests(FILE *f, const json_t *doc, const json_t *results)
 	fprintf(f, "</table></section>\n");
 }
 
-/* ---- TCP figures from the diagnostics ---- */
+/* ---- TCP figures (the run document's "figures": guest/tcp_figures.h) ---- */
 
-struct tcp_fig {
-	char test[32], what[64], set[96], measured[96], bounds[48];
-	int ok; /* 1 within, 0 outside, -1 not judged */
-};
-
-struct tcp_figs {
-	struct tcp_fig *v;
-	size_t n;
-};
-
-static struct tcp_fig *fig_add(struct tcp_figs *fs, const char *test)
+static void section_tcp(FILE *f, const json_t *doc)
 {
-	fs->v = xrealloc(fs->v, (fs->n + 1) * sizeof(*fs->v));
-	struct tcp_fig *g = &fs->v[fs->n++];
-	memset(g, 0, sizeof(*g));
-	snprintf(g->test, sizeof(g->test), "%s", test);
-	g->ok = -1;
-	return g;
-}
-
-/* One diagnostic line of a TCP self-test (qa/: tcp_timewait, fin_timeout,
- * keepalive, backlog print these shapes). */
-static void tcp_line(struct tcp_figs *fs, const char *test, const char *l, long *somaxconn)
-{
-	const char *p;
-	double t, lo, hi;
-	long a, b, c, n;
-	unsigned u;
-	int q, e;
-	if ((p = strstr(l, ": TIME_WAIT lasted ")) || (p = strstr(l, ": FIN-WAIT-2 lasted ")) ||
-	    (p = strstr(l, ": FIN-WAIT-2 still there after "))) {
-		const char *num = strchr(p + 2, ' ');
-		num = num ? strpbrk(num, "0123456789") : NULL;
-		if (!num || sscanf(num, "%lf s (bounds %lf..%lf s", &t, &lo, &hi) != 3)
-			return;
-		struct tcp_fig *g = fig_add(fs, test);
-		snprintf(g->what, sizeof(g->what), "%s",
-			 strstr(p, "TIME_WAIT") ? "TIME_WAIT length" : "FIN-WAIT-2 length (fin_timeout)");
-		snprintf(g->set, sizeof(g->set), "%.*s s", (int)(p - l) > 80 ? 80 : (int)(p - l), l);
-		snprintf(g->measured, sizeof(g->measured), "%s%.2f s",
-			 strstr(p, "still") ? "still there after " : "", t);
-		snprintf(g->bounds, sizeof(g->bounds), "%.2f..%.2f s", lo, hi);
-		g->ok = !strstr(p, "still") && t >= lo && t <= hi;
-	} else if ((p = strstr(l, "peer dropping every segment: "))) {
-		const char *after = strstr(p, " after ");
-		if (!after ||
-		    sscanf(after, " after %lf s (expected %ld s = %ld + %ld x %ld, bounds %lf..%lf s", &t, &n,
-			   &a, &b, &c, &lo, &hi) != 7)
-			return;
-		struct tcp_fig *g = fig_add(fs, test);
-		snprintf(g->what, sizeof(g->what), "keepalive: dead peer declared");
-		snprintf(g->set, sizeof(g->set), "time %ld + intvl %ld x probes %ld = %ld s", a, b, c, n);
-		const char *why = p + strlen("peer dropping every segment: ");
-		snprintf(g->measured, sizeof(g->measured), "%.2f s (%.*s)", t,
-			 (int)(after - why) > 40 ? 40 : (int)(after - why), why);
-		snprintf(g->bounds, sizeof(g->bounds), "%.2f..%.2f s", lo, hi);
-		g->ok = t >= lo && t <= hi && !strncmp(why, "Connection timed out", 20);
-	} else if ((p = strstr(l, "listener maximum backlog (inet_diag idiag_wqueue): ")) &&
-		   sscanf(p + strlen("listener maximum backlog (inet_diag idiag_wqueue): "), "%u", &u) == 1) {
-		struct tcp_fig *g = fig_add(fs, test);
-		snprintf(g->what, sizeof(g->what), "listen backlog cap");
-		snprintf(g->set, sizeof(g->set), "listen(1000), somaxconn %s", "(below)");
-		snprintf(g->measured, sizeof(g->measured), "%u", u);
-		g->ok = -2 - (int)u; /* judged when somaxconn is known */
-	} else if ((p = strstr(l, " clients connected without accept(): ")) &&
-		   sscanf(p,
-			  " clients connected without accept(): %d established on the client side, %d in the "
-			  "accept queue (somaxconn %ld",
-			  &e, &q, &n) == 3) {
-		*somaxconn = n;
-		struct tcp_fig *g = fig_add(fs, test);
-		snprintf(g->what, sizeof(g->what), "accept queue without accept()");
-		snprintf(g->set, sizeof(g->set), "somaxconn %ld", n);
-		snprintf(g->measured, sizeof(g->measured), "%d queued, %d established", q, e);
-		snprintf(g->bounds, sizeof(g->bounds), "%ld queued", n + 1);
-		g->ok = q == n + 1;
-	}
-}
-
-static void tcp_scan(struct tcp_figs *fs, const json_t *t, const char *test, long *somaxconn)
-{
-	const char *log = json_member_str(t, "log");
-	for (const char *l = log; l && *l;) {
-		const char *e = strchr(l, '\n');
-		size_t n = e ? (size_t)(e - l) : strlen(l);
-		char *line = xstrndup(l, n);
-		char *s = line;
-		while (*s == ' ' || *s == '#')
-			s++;
-		tcp_line(fs, test, s, somaxconn);
-		free(line);
-		l = e ? e + 1 : NULL;
-	}
-	/* A test's log holds its subtests' lines: theirs are read only when it has none. */
-	if (log && *log)
-		return;
-	size_t i;
-	json_t *sub;
-	json_array_foreach(json_object_get(t, "subtests"), i, sub) tcp_scan(fs, sub, test, somaxconn);
-}
-
-static void section_tcp(FILE *f, const json_t *results)
-{
-	struct tcp_figs fs = {0};
-	size_t i;
-	json_t *t;
-	json_array_foreach(json_object_get(results, "tests"), i, t)
-	{
-		long somaxconn = -1;
-		size_t first = fs.n;
-		const char *name = json_member_str(t, "name");
-		tcp_scan(&fs, t, name ? name : "?", &somaxconn);
-		for (size_t j = first; j < fs.n; j++)
-			if (fs.v[j].ok <= -2) {
-				unsigned u = (unsigned)(-(fs.v[j].ok + 2));
-				if (somaxconn >= 0) {
-					snprintf(fs.v[j].set, sizeof(fs.v[j].set),
-						 "listen(1000), somaxconn %ld", somaxconn);
-					snprintf(fs.v[j].bounds, sizeof(fs.v[j].bounds), "%ld", somaxconn);
-					fs.v[j].ok = (long)u == somaxconn;
-				} else {
-					fs.v[j].ok = -1;
-				}
-			}
-	}
+	const json_t *figures = json_object_get(doc, "figures");
 	fprintf(f, "<section class=\"tcp\"><h2>TCP figures measured in the guest</h2>\n");
-	if (!fs.n) {
+	if (!json_array_size(figures)) {
 		fprintf(f, "<p class=\"muted\">No TCP measurement in this run's self-tests.</p></section>\n");
 		return;
 	}
 	fprintf(f, "<table class=\"tcp\"><tr><th>test</th><th>figure</th><th>set</th><th>measured</th>"
 		   "<th>accepted</th><th></th></tr>\n");
-	for (i = 0; i < fs.n; i++) {
-		struct tcp_fig *g = &fs.v[i];
+	size_t i;
+	json_t *g;
+	json_array_foreach(figures, i, g)
+	{
+		const char *cells[] = {"test", "what", "set", "measured", "bounds"};
 		fprintf(f, "<tr data-figure=\"");
-		esc(f, g->what);
-		fprintf(f, "\"><td>");
-		esc(f, g->test);
-		fprintf(f, "</td><td>");
-		esc(f, g->what);
-		fprintf(f, "</td><td>");
-		esc(f, g->set);
-		fprintf(f, "</td><td class=\"num\">");
-		esc(f, g->measured);
-		fprintf(f, "</td><td class=\"num\">");
-		esc(f, g->bounds);
-		fprintf(f, "</td><td>%s</td></tr>\n",
-			g->ok == 1   ? "<span class=\"pass\">within</span>"
-			: g->ok == 0 ? "<span class=\"fail\">outside</span>"
-				     : "");
+		esc(f, json_member_str(g, "what"));
+		fprintf(f, "\">");
+		for (size_t c = 0; c < sizeof(cells) / sizeof(cells[0]); c++) {
+			fprintf(f, c >= 3 ? "<td class=\"num\">" : "<td>");
+			esc(f, json_member_str(g, cells[c]));
+			fprintf(f, "</td>");
+		}
+		const json_t *within = json_object_get(g, "within");
+		fprintf(f, "<td>%s</td></tr>\n",
+			json_is_true(within)    ? "<span class=\"pass\">within</span>"
+			: json_is_false(within) ? "<span class=\"fail\">outside</span>"
+						: "");
 	}
 	fprintf(f, "</table></section>\n");
-	free(fs.v);
 }
 
 /* ---- config ---- */
@@ -828,7 +705,7 @@ static void article(FILE *f, const struct report_run *rr)
 	section_verdict(f, doc, &fa);
 	section_timeline(f, doc, &fa);
 	section_tests(f, doc, results);
-	section_tcp(f, results);
+	section_tcp(f, doc);
 	section_trends(f, doc, rr->history);
 	section_config(f, doc, fa.outdir);
 	section_warnings(f, doc);

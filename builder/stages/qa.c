@@ -69,17 +69,18 @@ static int qa_run(struct run *r)
 	return rc;
 }
 
-/* "tests" and "measurements" from results.json (also after a failed
+/* "tests", "measurements" and "figures" from results.json (also after a failed
  * self-test: that is what the records are for), and both files as artifacts. */
 static void qa_describe(struct run *r, struct rundoc *doc)
 {
 	char *json = run_path(r, OUT_RESULTS_JSON), *junit = run_path(r, OUT_JUNIT_XML);
 	json_t *results = path_exists(json) ? json_read_file(json) : NULL;
 	if (results) {
-		json_t *tests = json_object(), *measurements = json_object();
-		results_flatten(results, tests, measurements);
+		json_t *tests = json_object(), *measurements = json_object(), *figures = json_array();
+		results_flatten(results, tests, measurements, figures);
 		rundoc_set(doc, "tests", tests);
 		rundoc_set(doc, "measurements", measurements);
+		rundoc_set(doc, "figures", figures);
 		json_decref(results);
 	}
 	rundoc_artifact(doc, json);

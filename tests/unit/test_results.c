@@ -230,6 +230,57 @@ START_TEST(test_clean_text)
 }
 END_TEST
 
+/* The TCP figures (guest/tcp_figures): each shape the qa/ programs print,
+ * judged against its bounds; the backlog cap against the somaxconn the test
+ * printed later; only tcp_tw_timeout's TIME_WAIT lengths as measurements
+ * (tw_recycle's shortened one is not "lifetime_1s"). */
+START_TEST(test_tcp_figures)
+{
+	json_t *results = json_pack(
+		"{s:[{s:s,s:s,s:s},{s:s,s:s,s:s,s:[{s:s,s:s,s:s}]},{s:s,s:s,s:s}]}", "tests", "name",
+		"tcp_timewait", "status", "pass", "log",
+		"# net.ipv4.tcp_tw_timeout=2: TIME_WAIT lasted 2.09 s (bounds 1.50..3.75 s, state from inet_diag)\n"
+		"# net.ipv4.tcp_tw_timeout=4: TIME_WAIT lasted 9.00 s (bounds 3.25..6.00 s)\n",
+		"name", "backlog", "status", "pass", "log", "", "subtests", "name", "cap", "status", "pass",
+		"log",
+		"# listener maximum backlog (inet_diag idiag_wqueue): 16\n"
+		"# 17 clients connected without accept(): 17 established on the client side, 17 in the accept "
+		"queue (somaxconn 16)\n",
+		"name", "tw_recycle", "status", "pass", "log",
+		"# net.ipv4.tcp_tw_recycle=1: TIME_WAIT lasted 0.70 s (expected 3.5 x RTO, at most 2 s)\n"
+		"# net.ipv4.tcp_fin_timeout=3: FIN-WAIT-2 still there after 9.00 s (bounds 2.00..5.00 s)\n");
+	ck_assert_ptr_nonnull(results);
+	json_t *tests = json_object(), *m = json_object(), *figs = json_array();
+	results_flatten(results, tests, m, figs);
+	ck_assert_uint_eq(json_object_size(m), 2);
+	ck_assert_double_eq_tol(json_number_value(json_object_get(m, "lifetime_2s")), 2.09, 1e-9);
+	ck_assert_double_eq_tol(json_number_value(json_object_get(m, "lifetime_4s")), 9.0, 1e-9);
+	ck_assert_ptr_null(json_object_get(m, "lifetime_1s"));
+	ck_assert_uint_eq(json_array_size(figs), 5);
+	const char *want[][4] = {
+		{"tcp_timewait", "TIME_WAIT length", "net.ipv4.tcp_tw_timeout=2 s", "t"},
+		{"tcp_timewait", "TIME_WAIT length", "net.ipv4.tcp_tw_timeout=4 s", "f"},
+		{"backlog", "listen backlog cap", "listen(1000), somaxconn 16", "t"},
+		{"backlog", "accept queue without accept()", "somaxconn 16", "t"},
+		{"tw_recycle", "FIN-WAIT-2 length (fin_timeout)", "net.ipv4.tcp_fin_timeout=3 s", "f"},
+	};
+	for (size_t i = 0; i < 5; i++) {
+		json_t *g = json_array_get(figs, i);
+		ck_assert_str_eq(json_string_value(json_object_get(g, "test")), want[i][0]);
+		ck_assert_str_eq(json_string_value(json_object_get(g, "what")), want[i][1]);
+		ck_assert_str_eq(json_string_value(json_object_get(g, "set")), want[i][2]);
+		ck_assert_msg(json_is_true(json_object_get(g, "within")) == (want[i][3][0] == 't'),
+			      "figure %zu", i);
+	}
+	ck_assert_str_eq(json_string_value(json_object_get(json_array_get(figs, 4), "measured")),
+			 "still there after 9.00 s");
+	json_decref(results);
+	json_decref(tests);
+	json_decref(m);
+	json_decref(figs);
+}
+END_TEST
+
 Suite *results_suite(void)
 {
 	Suite *s = suite_create("results");
@@ -249,6 +300,7 @@ Suite *results_suite(void)
 	tcase_add_test(files, test_junit_never_reported);
 	tcase_add_test(files, test_atomic_no_leftovers);
 	tcase_add_test(files, test_clean_text);
+	tcase_add_test(files, test_tcp_figures);
 	suite_add_tcase(s, files);
 	return s;
 }
