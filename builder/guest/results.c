@@ -3,6 +3,7 @@
 #include "guest/tcp_figures.h"
 #include "lib/json.h"
 #include "lib/outfile.h"
+#include "lib/xml.h"
 
 #include <jansson.h>
 #include <stdio.h>
@@ -206,44 +207,11 @@ int results_write_json(const struct results *res, const char *path)
 	return r;
 }
 
-/* XML text (attr false) or attribute value (attr true, where newlines and
- * tabs must be character references to survive); s must already be clean. */
-static void xml_put(FILE *f, const char *s, bool attr)
-{
-	for (; *s; s++) {
-		switch (*s) {
-		case '&':
-			fputs("&amp;", f);
-			break;
-		case '<':
-			fputs("&lt;", f);
-			break;
-		case '>':
-			fputs("&gt;", f);
-			break;
-		case '"':
-			fputs(attr ? "&quot;" : "\"", f);
-			break;
-		case '\'':
-			fputs(attr ? "&apos;" : "'", f);
-			break;
-		case '\n':
-			fputs(attr ? "&#10;" : "\n", f);
-			break;
-		case '\t':
-			fputs(attr ? "&#9;" : "\t", f);
-			break;
-		default:
-			fputc(*s, f);
-		}
-	}
-}
-
 static void xml_attr(FILE *f, const char *name, const char *value)
 {
 	char *clean = results_clean_text(value ? value : "");
 	fprintf(f, " %s=\"", name);
-	xml_put(f, clean, true);
+	xml_escape(f, clean, true);
 	fputc('"', f);
 	free(clean);
 }
@@ -310,7 +278,7 @@ static void junit_case(FILE *f, const char *classname, const char *name, enum te
 	if (log) {
 		char *text = excerpt(t);
 		fputs("      <system-out>", f);
-		xml_put(f, text, false);
+		xml_escape(f, text, false);
 		fputs("</system-out>\n", f);
 		free(text);
 	}

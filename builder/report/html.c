@@ -1,4 +1,5 @@
 #include "report/html.h"
+#include "lib/xml.h"
 #include "report/facts.h"
 #include "report/svg.h"
 #include "core/records.h"
@@ -13,7 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define esc svg_escape
+#define esc(f, s) xml_escape(f, s, true)
 
 static const char style[] =
 	"body{font-family:system-ui,sans-serif;margin:1.5em auto;max-width:1100px;color:#222;padding:0 1em}"

@@ -1,6 +1,7 @@
 #include "report/svg.h"
 #include "core/status.h"
 #include "lib/json.h"
+#include "lib/xml.h"
 
 #include <math.h>
 #include <string.h>
@@ -11,31 +12,6 @@
 #define PLOT_W (W - LABEL - 70)
 
 static const char *const palette[] = {"#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b"};
-
-void svg_escape(FILE *f, const char *s)
-{
-	for (; s && *s; s++) {
-		switch (*s) {
-		case '&':
-			fputs("&amp;", f);
-			break;
-		case '<':
-			fputs("&lt;", f);
-			break;
-		case '>':
-			fputs("&gt;", f);
-			break;
-		case '"':
-			fputs("&quot;", f);
-			break;
-		case '\'':
-			fputs("&#39;", f);
-			break;
-		default:
-			fputc(*s, f);
-		}
-	}
-}
 
 void svg_timeline(FILE *f, const json_t *stages)
 {
@@ -66,16 +42,16 @@ void svg_timeline(FILE *f, const json_t *stages)
 		double x = LABEL + at * scale, wd = d * scale < 1 ? 1 : d * scale;
 		int y = (int)i * ROW + 4;
 		fprintf(f, "<text x=\"%d\" y=\"%d\" class=\"lbl\">", LABEL - 6, y + 13);
-		svg_escape(f, k);
+		xml_escape(f, k, true);
 		fprintf(f, "</text><rect class=\"stage\" data-stage=\"");
-		svg_escape(f, k);
+		xml_escape(f, k, true);
 		fprintf(f, "\" data-status=\"");
-		svg_escape(f, sn ? sn : "?");
+		xml_escape(f, sn ? sn : "?", true);
 		fprintf(f,
 			"\" data-seconds=\"%.1f\" x=\"%.1f\" y=\"%d\" width=\"%.1f\" height=\"%d\" fill=\"%s\">"
 			"<title>",
 			d, x, y, wd, ROW - 6, fill);
-		svg_escape(f, k);
+		xml_escape(f, k, true);
 		fprintf(f, ": %s, %.1f s (from %.1f s)</title></rect>", sn ? sn : "?", d, at);
 		fprintf(f, "<text x=\"%.1f\" y=\"%d\" class=\"val\">%.1f s</text>\n", x + wd + 4, y + 13, d);
 		at += d;
@@ -141,16 +117,16 @@ void svg_trend_runs(FILE *f, const char *metric, const char *title, const char *
 	if (!(top_v > 0))
 		top_v = 1;
 	fprintf(f, "<svg class=\"trend\" data-metric=\"");
-	svg_escape(f, metric);
+	xml_escape(f, metric, true);
 	fprintf(f,
 		"\" xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" viewBox=\"0 0 %d %d\" "
 		"role=\"img\" aria-label=\"",
 		W, h, W, h);
-	svg_escape(f, title);
+	xml_escape(f, title, true);
 	fprintf(f, "\">\n<text x=\"%d\" y=\"16\" class=\"title\">", left);
-	svg_escape(f, title);
+	xml_escape(f, title, true);
 	fprintf(f, " (");
-	svg_escape(f, unit);
+	xml_escape(f, unit, true);
 	fprintf(f, ")</text>\n");
 	for (double t = 0; t <= top_v + step / 2; t += step) {
 		double y = top + ph - t / top_v * ph;
@@ -171,7 +147,7 @@ void svg_trend_runs(FILE *f, const char *metric, const char *title, const char *
 				n > 1 && i == n - 1 ? "end"
 				: n > 1 && i == 0   ? "start"
 						    : "middle");
-			svg_escape(f, xlabels[i]);
+			xml_escape(f, xlabels[i], true);
 			fputs("</text>\n", f);
 		}
 	}
@@ -195,24 +171,24 @@ void svg_trend_runs(FILE *f, const char *metric, const char *title, const char *
 				continue;
 			bool bad = failed && failed[i];
 			fprintf(f, "<circle class=\"point%s\" data-series=\"", bad ? " fail" : "");
-			svg_escape(f, series[s].name);
+			xml_escape(f, series[s].name, true);
 			fprintf(f, "\" data-run=\"");
-			svg_escape(f, xlabels[i]);
+			xml_escape(f, xlabels[i], true);
 			fprintf(f,
 				"\" data-value=\"%.6g\" cx=\"%.1f\" cy=\"%.1f\" r=\"%d\" fill=\"%s\"><title>",
 				series[s].y[i], left + (n > 1 ? dx * (double)i : pw / 2.0),
 				top + ph - series[s].y[i] / top_v * ph, bad ? 4 : 3, bad ? "#d62728" : color);
-			svg_escape(f, xlabels[i]);
+			xml_escape(f, xlabels[i], true);
 			fputs(bad ? " (failed run): " : ": ", f);
 			number(f, series[s].y[i]);
 			fputc(' ', f);
-			svg_escape(f, unit);
+			xml_escape(f, unit, true);
 			fputs("</title></circle>\n", f);
 		}
 		if (nseries > 1) {
 			fprintf(f, "<text x=\"%d\" y=\"%d\" class=\"legend\" fill=\"%s\">",
 				left + 10 + (int)s * 180, h - 4, color);
-			svg_escape(f, series[s].name);
+			xml_escape(f, series[s].name, true);
 			fputs("</text>\n", f);
 		}
 	}

@@ -30,7 +30,4 @@ void svg_trend_runs(FILE *f, const char *metric, const char *title, const char *
 		    const char *const *xlabels, const bool *failed, size_t n, const struct svg_series *series,
 		    size_t nseries);
 
-/* s with &, <, >, " and ' escaped for HTML/SVG text and attributes. */
-void svg_escape(FILE *f, const char *s);
-
 #endif

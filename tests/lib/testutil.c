@@ -172,3 +172,14 @@ char *tu_schema(const char *name)
 	free(p);
 	return NULL;
 }
+
+char *tu_numbered_lines(const char *prefix, int n)
+{
+	char *s = xstrdup("");
+	for (int i = 1; i <= n; i++) {
+		char *t = xasprintf("%s%s%d\n", s, prefix, i);
+		free(s);
+		s = t;
+	}
+	return s;
+}

@@ -9,6 +9,8 @@
 
 /* A fresh directory under $TMPDIR (malloc'd). */
 char *tu_tmpdir(const char *tag);
+/* Lines "<prefix>1" .. "<prefix>n" (malloc'd): files patches can change. */
+char *tu_numbered_lines(const char *prefix, int n);
 /* Write text to dir/name, creating parent directories. */
 void tu_write(const char *dir, const char *name, const char *text);
 /* Directory of the kbuild checkout the tests run from (where ./kbuild is). */

@@ -25,18 +25,6 @@ static char *at(const char *name)
 	return path_join(g_dir, name);
 }
 
-/* Lines "<prefix>1" .. "<prefix>n". */
-static char *numbered(const char *prefix, int n)
-{
-	char *s = xstrdup("");
-	for (int i = 1; i <= n; i++) {
-		char *t = xasprintf("%s%s%d\n", s, prefix, i);
-		free(s);
-		s = t;
-	}
-	return s;
-}
-
 /* A unified-diff hunk replacing line `line` of a numbered file (3 lines of
  * context each side); `old` is the text the hunk expects there. */
 static char *hunk(const char *prefix, int line, const char *old, const char *new_text)
@@ -58,7 +46,7 @@ static void setup(void)
 {
 	strcpy(g_dir, "/tmp/kb-patch-XXXXXX");
 	ck_assert_ptr_nonnull(mkdtemp(g_dir));
-	char *a = numbered("a", 20), *b = numbered("b", 30);
+	char *a = tu_numbered_lines("a", 20), *b = tu_numbered_lines("b", 30);
 	tu_write(g_dir, "tree/a.c", a);
 	tu_write(g_dir, "tree/dir/b.c", b);
 	free(a);

@@ -31,18 +31,6 @@ static char *at(const char *name)
 	return path_join(g_dir, name);
 }
 
-/* Lines "<prefix>1" .. "<prefix>n". */
-static char *numbered(const char *prefix, int n)
-{
-	char *s = xstrdup("");
-	for (int i = 1; i <= n; i++) {
-		char *t = xasprintf("%s%s%d\n", s, prefix, i);
-		free(s);
-		s = t;
-	}
-	return s;
-}
-
 /* A patch section replacing line `line` of a numbered file. */
 static char *change(const char *file, const char *prefix, int line, const char *new_text)
 {
@@ -75,7 +63,8 @@ static void write_patch(const char *name, char *a, char *b)
 
 static void make_pristine(const char *where)
 {
-	char *a = numbered("a", 40), *b = numbered("b", 30), *c = numbered("c", 20), *u = numbered("u", 10);
+	char *a = tu_numbered_lines("a", 40), *b = tu_numbered_lines("b", 30),
+	     *c = tu_numbered_lines("c", 20), *u = tu_numbered_lines("u", 10);
 	char *p;
 	p = xasprintf("%s/a.c", where), tu_write(g_dir, p, a), free(p);
 	p = xasprintf("%s/dir/b.c", where), tu_write(g_dir, p, b), free(p);
