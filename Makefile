@@ -97,7 +97,8 @@ check: deps
 	$(MAKE) lint
 	$(MAKE) tests
 	root=$$(sh tools/test-kernel) && KBUILD_TEST_DEBIAN_ROOT=$$root $(CHECK_KBUILD)
-	$(MAKE) check-asan fuzz
+	$(MAKE) check-asan
+	$(MAKE) -j$$(nproc) fuzz
 
 # The unit group needs no download: no Debian kernel (tools/test-kernel), no
 # kernel source, and of the self-tests only qa-runner (qa/modules may fetch
