@@ -1,35 +1,13 @@
 #include "kconfig/why.h"
 #include "kconfig/fragment.h"
+#include "lib/strbuf.h"
 #include "lib/util.h"
 
-#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
 /* Selectors named at most in one reason. */
 #define MAX_SELECTORS_SHOWN 6
-
-struct sbuf {
-	char *s;
-	size_t n, cap;
-};
-
-static void sb_printf(struct sbuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void sb_printf(struct sbuf *b, const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	int need = vsnprintf(NULL, 0, fmt, ap);
-	va_end(ap);
-	if (b->n + (size_t)need + 1 > b->cap) {
-		b->cap = (b->n + (size_t)need + 1) * 2;
-		b->s = xrealloc(b->s, b->cap);
-	}
-	va_start(ap, fmt);
-	vsnprintf(b->s + b->n, (size_t)need + 1, fmt, ap);
-	va_end(ap);
-	b->n += (size_t)need;
-}
 
 static void sb_list(struct sbuf *b, const char *label, const struct strv *l)
 {
