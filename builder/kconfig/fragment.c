@@ -291,3 +291,21 @@ int dotconfig_apply(const char *dotconfig, const struct kopt_set *req)
 	free(out);
 	return r;
 }
+
+static int cmp_kopt(const void *a, const void *b)
+{
+	return strcmp((*(const struct kopt *const *)a)->name, (*(const struct kopt *const *)b)->name);
+}
+
+void kopt_sort(const struct kopt **v, size_t n)
+{
+	qsort(v, n, sizeof(*v), cmp_kopt);
+}
+
+const char *kopt_sorted_value(const struct kopt *const *v, size_t n, const char *name)
+{
+	struct kopt key = {.name = (char *)name};
+	const struct kopt *kp = &key;
+	const struct kopt *const *hit = bsearch(&kp, v, n, sizeof(*v), cmp_kopt);
+	return hit ? (*hit)->value : NULL;
+}

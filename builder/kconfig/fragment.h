@@ -37,6 +37,10 @@ int dotconfig_apply(const char *dotconfig, const struct kopt_set *req);
 
 /* Lookup by name (without CONFIG_); NULL when absent. Linear. */
 const struct kopt *kopt_set_find(const struct kopt_set *s, const char *name);
+/* Sorts v (pointers into a set) by name, for kopt_sorted_value. */
+void kopt_sort(const struct kopt **v, size_t n);
+/* The value of name in v sorted by kopt_sort; NULL when absent. Binary search. */
+const char *kopt_sorted_value(const struct kopt *const *v, size_t n, const char *name);
 /* Add or replace name=value (copies all strings). */
 void kopt_set_put(struct kopt_set *s, const char *name, const char *value, const char *file, unsigned line);
 void kopt_set_free(struct kopt_set *s);

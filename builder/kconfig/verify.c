@@ -16,17 +16,9 @@ struct values {
 	size_t n;
 };
 
-static int cmp_kopt(const void *a, const void *b)
-{
-	return strcmp((*(const struct kopt *const *)a)->name, (*(const struct kopt *const *)b)->name);
-}
-
 static const char *value_of(const struct values *vals, const char *name)
 {
-	struct kopt key = {.name = (char *)name};
-	const struct kopt *kp = &key;
-	const struct kopt **hit = bsearch(&kp, vals->v, vals->n, sizeof(*vals->v), cmp_kopt);
-	return hit ? (*hit)->value : NULL;
+	return kopt_sorted_value(vals->v, vals->n, name);
 }
 
 /* kexpr lookup: the .config value; an unset symbol is "n" (or "" for
@@ -410,7 +402,7 @@ int config_verify_db(const struct kconfig_db *db, const char *dotconfig, const s
 	struct values vals = {db, xcalloc(final.n + 1, sizeof(*vals.v)), final.n};
 	for (size_t i = 0; i < final.n; i++)
 		vals.v[i] = &final.v[i];
-	qsort(vals.v, vals.n, sizeof(*vals.v), cmp_kopt);
+	kopt_sort(vals.v, vals.n);
 
 	char **lines = xcalloc(req->n + 1, sizeof(*lines));
 	size_t bad = 0, nmissing = 0;

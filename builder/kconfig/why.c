@@ -25,17 +25,9 @@ struct values {
 	struct kexpr_mode mode; /* mode.macro: the value $(...) macros take in this evaluation */
 };
 
-static int cmp_kopt(const void *a, const void *b)
-{
-	return strcmp((*(const struct kopt *const *)a)->name, (*(const struct kopt *const *)b)->name);
-}
-
 static const char *value_of(const struct values *vals, const char *name)
 {
-	struct kopt key = {.name = (char *)name};
-	const struct kopt *kp = &key;
-	const struct kopt **hit = bsearch(&kp, vals->v, vals->n, sizeof(*vals->v), cmp_kopt);
-	return hit ? (*hit)->value : NULL;
+	return kopt_sorted_value(vals->v, vals->n, name);
 }
 
 static bool is_value_type(enum ksym_type t)
@@ -713,7 +705,7 @@ int kconfig_why(const struct kconfig_db *db, const char *dotconfig, const char *
 			      {.macro = 2}};
 	for (size_t i = 0; i < final.n; i++)
 		vals.v[i] = &final.v[i];
-	qsort(vals.v, vals.n, sizeof(*vals.v), cmp_kopt);
+	kopt_sort(vals.v, vals.n);
 	struct census c = {db, &vals, out, {0}, NULL};
 	struct sbuf t = {0};
 	for (size_t i = 0; i < kconfig_db_nsyms(db); i++) {
