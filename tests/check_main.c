@@ -42,6 +42,7 @@ static const struct {
 	{"report_page", "system", report_page_suite},
 	{"grub", "unit", grub_suite},
 	{"rollout_console", "unit", rollout_console_suite},
+	{"rollout_verdict", "unit", rollout_verdict_suite},
 	{"interrupt", "unit", interrupt_suite},
 	{"accel", "unit", accel_suite},
 	{"qaplan", "unit", qaplan_suite},

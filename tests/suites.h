@@ -45,6 +45,7 @@ Suite *bundle_suite(void);
 Suite *package_suite(void);
 Suite *grub_suite(void);
 Suite *rollout_console_suite(void);
+Suite *rollout_verdict_suite(void);
 Suite *rollout_suite(void);
 Suite *interrupt_suite(void);
 Suite *records_suite(void);

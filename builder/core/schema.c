@@ -11,7 +11,7 @@
 
 const char *const accel_mode_names[] = {"auto", "kvm", "tcg", NULL};
 const char *const boot_mode_names[] = {"once", "default", NULL};
-const char *const rollout_scenario_names[] = {"good", "bad", NULL};
+const char *const rollout_inject_names[] = {"none", "panic", "hang", "unhealthy", NULL};
 
 #define AT(member) offsetof(struct settings, member)
 #define NO_BOUNDS 0, 0
@@ -104,11 +104,15 @@ const struct key_def profile_keys[] = {
 	 "kbuild rollout: the known-good kernel (vmlinuz) the fleet host falls back to"},
 	{"rollout", "old_initrd", KEY_STRING, false, NULL, NO_BOUNDS, NULL, NULL, AT(rollout.old_initrd),
 	 "kbuild rollout: the old kernel's initramfs (default: the new kernel's)"},
-	{"rollout", "scenario", KEY_CHOICE, false, "good", NO_BOUNDS, rollout_scenario_names, NULL,
-	 AT(rollout.scenario),
-	 "kbuild rollout: good (boot once, bless, boot again) or bad (the new kernel panics and must roll back)"},
-	{"rollout", "timeout", KEY_INT, false, "600", 1, 86400, NULL, NULL, AT(rollout.timeout),
-	 "kbuild rollout: seconds for each QEMU run, reboots included"},
+	{"rollout", "inject", KEY_CHOICE, false, "none", NO_BOUNDS, rollout_inject_names, NULL,
+	 AT(rollout.inject),
+	 "kbuild rollout, fault injection for tests: none, or make the new kernel panic, hang, or come up "
+	 "with a failing self-test"},
+	{"rollout", "deadline", KEY_INT, false, "300", 5, 86400, NULL, NULL, AT(rollout.deadline),
+	 "kbuild rollout: seconds a boot has from its boot loader entry to a health verdict; then the host "
+	 "is reset, as a BMC would"},
+	{"rollout", "timeout", KEY_INT, false, "1800", 1, 86400, NULL, NULL, AT(rollout.timeout),
+	 "kbuild rollout: seconds for each QEMU run, reboots and resets included"},
 
 	{"bisect", "good", KEY_INT, false, "0", 0, 100000, NULL, NULL, AT(bisect.good),
 	 "kbuild bisect: a prefix of the series (a number of patches) known to pass (0: the pristine tree)"},

@@ -5,7 +5,7 @@
 #include <string.h>
 
 _Static_assert(sizeof(enum accel_mode) == sizeof(int) && sizeof(enum boot_mode) == sizeof(int) &&
-		       sizeof(enum rollout_scenario) == sizeof(int),
+		       sizeof(enum rollout_inject) == sizeof(int),
 	       "choice settings are stored as int");
 
 static bool parse_bool(const char *v)

@@ -23,9 +23,10 @@ enum boot_mode {
 };
 extern const char *const boot_mode_names[];
 
-/* rollout.scenario: what `kbuild rollout` demonstrates. */
-enum rollout_scenario { ROLLOUT_GOOD, ROLLOUT_BAD };
-extern const char *const rollout_scenario_names[];
+/* rollout.inject: a fault `kbuild rollout` plants in the new kernel's boot
+ * (tests and demonstrations); the verdict still comes from what the host does. */
+enum rollout_inject { INJECT_NONE, INJECT_PANIC, INJECT_HANG, INJECT_UNHEALTHY };
+extern const char *const rollout_inject_names[];
 
 /* Strings point into the profile (valid while it lives); NULL is unset
  * where the key has no default. Lists are owned here. */
@@ -66,8 +67,8 @@ struct settings {
 	} boot;
 	struct rollout_settings {
 		const char *old_kernel, *old_initrd;
-		enum rollout_scenario scenario;
-		long timeout;
+		enum rollout_inject inject;
+		long deadline, timeout;
 	} rollout;
 	struct bisect_settings {
 		long good, bad;    /* prefixes: known to pass, to fail (-1: the whole series) */

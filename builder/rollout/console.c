@@ -7,6 +7,7 @@
 
 #define PANIC_BEFORE 6
 #define PANIC_AFTER 14
+#define EXCERPT_LINES 8
 
 /* A copy of the line without "\e[...X" sequences and other control bytes. */
 static char *clean_line(const char *s, size_t len)
@@ -53,6 +54,8 @@ size_t fleet_console_parse(const char *log, struct fleet_boot **boots)
 	}
 	struct fleet_boot *b = NULL;
 	size_t boot_start = 0;
+	size_t *starts = NULL;      /* each boot's first line */
+	struct strv *failed = NULL; /* each boot's "not ok" lines */
 	for (size_t k = 0; k < lines.n; k++) {
 		const char *l = lines.v[k];
 		const char *mark = strstr(l, FLEET_ENTRY_MARK);
@@ -60,6 +63,10 @@ size_t fleet_console_parse(const char *log, struct fleet_boot **boots)
 		if (mark || (banner && b && b->release) || (banner && !b)) {
 			b = new_boot(boots, &n);
 			boot_start = k;
+			starts = xrealloc(starts, n * sizeof(*starts));
+			starts[n - 1] = k;
+			failed = xrealloc(failed, n * sizeof(*failed));
+			failed[n - 1] = (struct strv){0};
 		}
 		if (mark) {
 			const char *id = mark + strlen(FLEET_ENTRY_MARK);
@@ -89,8 +96,20 @@ size_t fleet_console_parse(const char *log, struct fleet_boot **boots)
 			b->passed++;
 		} else if (!strncmp(l, "not ok ", 7)) {
 			b->failed++;
+			strv_push(&failed[n - 1], l);
 		}
 	}
+	for (size_t i = 0; i < n; i++) {
+		struct fleet_boot *bi = &(*boots)[i];
+		size_t end = i + 1 < n ? starts[i + 1] : lines.n;
+		size_t from = end > starts[i] + EXCERPT_LINES ? end - EXCERPT_LINES : starts[i];
+		bi->excerpt = bi->panic_lines ? xstrdup(bi->panic_lines)
+			      : failed[i].n   ? lines_join(failed[i].v, 0, failed[i].n)
+					      : lines_join(lines.v, from, end);
+		strv_free(&failed[i]);
+	}
+	free(starts);
+	free(failed);
 	strv_free(&lines);
 	return n;
 }
@@ -101,6 +120,7 @@ void fleet_boots_free(struct fleet_boot *boots, size_t n)
 		free(boots[i].entry);
 		free(boots[i].release);
 		free(boots[i].panic_lines);
+		free(boots[i].excerpt);
 	}
 	free(boots);
 }

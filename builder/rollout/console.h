@@ -16,6 +16,7 @@ struct fleet_boot {
 	char *release;         /* from the kernel's "Linux version R ..." banner, or NULL */
 	bool panicked;         /* "Kernel panic - not syncing" */
 	char *panic_lines;     /* the panic line with some before and after, or NULL */
+	char *excerpt;         /* what decided: the panic lines, the failed self-tests, else the last lines */
 	bool userspace;        /* the self-test runner started ("KTAP version") */
 	size_t passed, failed; /* top-level KTAP results */
 };

@@ -1,5 +1,6 @@
 /* QEMU for the rollout, started, waited for and stopped through lib/spawn. */
 #include "rollout/fleet_qemu.h"
+#include "guest/qmp.h"
 #include "lib/spawn.h"
 #include "lib/util.h"
 
@@ -47,8 +48,12 @@ static char *opt_escape(const char *s)
 	return o;
 }
 
-/* Start, wait until the guest ends QEMU or the deadline, stop it then. */
-static int run_qemu(char *const argv[], const struct fleet_qemu *q, int *status, bool *timed_out)
+#define WATCH_PERIOD 0.25
+
+/* Start; until the guest ends QEMU, look at the console for the watcher
+ * and do what it asks; stop QEMU at the deadline or when asked. */
+static int run_qemu(char *const argv[], const struct fleet_qemu *q, fleet_watch_fn watch, void *ctx,
+		    int *status, bool *stopped)
 {
 	int fd = q->log ? fileno(q->log) : -1;
 	if (q->log)
@@ -57,18 +62,47 @@ static int run_qemu(char *const argv[], const struct fleet_qemu *q, int *status,
 	struct spawn_proc p;
 	if (spawn_start(argv, &o, &p) < 0)
 		return -1;
-	int ended = spawn_wait(&p, now_seconds() + q->timeout_s, status);
-	if (ended < 0)
-		return -1; /* interrupted: spawn stopped QEMU's group */
-	*timed_out = ended == 0;
-	if (*timed_out)
-		*status = spawn_stop(&p, 2.0);
-	if (*status == 127 && !*timed_out)
+	double end = now_seconds() + q->timeout_s;
+	*stopped = false;
+	for (;;) {
+		double now = now_seconds();
+		int ended = spawn_wait(&p, now + WATCH_PERIOD < end ? now + WATCH_PERIOD : end, status);
+		if (ended < 0)
+			return -1; /* interrupted: spawn stopped QEMU's group */
+		if (ended)
+			break;
+		now = now_seconds();
+		enum fleet_watch w = WATCH_GO_ON;
+		if (now >= end) {
+			w = WATCH_STOP;
+		} else if (watch) {
+			char *text = read_file(q->serial_log, NULL);
+			kb_clear_error(); /* no console yet: the firmware is starting */
+			w = watch(text ? text : "", now, ctx);
+			free(text);
+		}
+		if (w == WATCH_RESET && q->log)
+			fprintf(q->log, "qemu: system_reset through QMP (%s)\n", q->qmp);
+		if (w == WATCH_RESET && qmp_command(q->qmp, "system_reset", 10.0) < 0) {
+			char *why = xstrdup(kb_last_error());
+			spawn_stop(&p, 2.0);
+			kb_fail("%s", why);
+			free(why);
+			return -1;
+		}
+		if (w == WATCH_STOP) {
+			*status = spawn_stop(&p, 2.0);
+			*stopped = true;
+			break;
+		}
+	}
+	if (*status == 127 && !*stopped)
 		return kb_fail("qemu-system-x86_64 could not be run (package qemu-system-x86)");
 	return 0;
 }
 
-int fleet_qemu_run(const struct fleet_qemu *q, int *qemu_status, bool *timed_out, double *seconds)
+int fleet_qemu_run(const struct fleet_qemu *q, fleet_watch_fn watch, void *ctx, int *qemu_status,
+		   bool *stopped, double *seconds)
 {
 	const char *code = fleet_ovmf_code();
 	if (!code)
@@ -101,6 +135,12 @@ int fleet_qemu_run(const struct fleet_qemu *q, int *qemu_status, bool *timed_out
 	strv_push_owned(&a, xasprintf("file,id=serial0,path=%s", eser));
 	strv_push(&a, "-serial");
 	strv_push(&a, "chardev:serial0");
+	if (q->qmp) {
+		char *eq = opt_escape(q->qmp);
+		strv_push(&a, "-qmp");
+		strv_push_owned(&a, xasprintf("unix:%s,server=on,wait=off", eq));
+		free(eq);
+	}
 	if (q->accel && !strcmp(q->accel, "kvm")) {
 		strv_push(&a, "-cpu");
 		strv_push(&a, "host");
@@ -112,10 +152,10 @@ int fleet_qemu_run(const struct fleet_qemu *q, int *qemu_status, bool *timed_out
 		free(cmd);
 	}
 	double t0 = now_seconds();
-	int rc = run_qemu(strv_argv(&a), q, qemu_status, timed_out);
+	int rc = run_qemu(strv_argv(&a), q, watch, ctx, qemu_status, stopped);
 	*seconds = now_seconds() - t0;
 	if (rc == 0 && q->log)
-		fprintf(q->log, "qemu: %s after %.1f s (status %d)\n", *timed_out ? "timed out" : "ended",
+		fprintf(q->log, "qemu: %s after %.1f s (status %d)\n", *stopped ? "stopped" : "ended",
 			*seconds, *qemu_status);
 	strv_free(&a);
 	free(ecode);

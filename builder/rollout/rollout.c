@@ -1,24 +1,23 @@
-/* The rollout scenarios: image, QEMU runs, grubenv between them, verdicts. */
+/* The rollout: the host's disk, its QEMU sessions watched boot by boot,
+ * grubenv between them, and the verdict the boots earn. */
 #include "rollout/rollout.h"
 #include "lib/outfile.h"
 #include "boot/files.h"
 #include "boot/grub2.h"
-#include "boot/grubconf_edit.h"
-#include "boot/legacy.h"
 #include "core/records.h"
 #include "guest/accel.h"
 #include "rollout/console.h"
 #include "rollout/disk_image.h"
 #include "rollout/fleet_qemu.h"
+#include "rollout/inject.h"
 #include "rollout/outcome.h"
+#include "rollout/verdict.h"
 
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
-/* A command line that makes a good kernel panic at boot: no such init in
- * the initramfs, and no root device to fall back on. */
-#define BAD_CMDLINE "rdinit=/kbuild-rollout-no-such-init"
 #define CONSOLE "console=ttyS0,115200"
 
 /* Debian's generated grub.cfg (util/grub.d/00_header.in) does the same with
@@ -38,13 +37,34 @@ static const char cfg_header[] = "# Written by kbuild rollout: the fleet host's 
 				 "\tset default=\"${saved_entry}\"\n"
 				 "fi\n";
 
-struct scenario {
+struct host {
 	struct run *r;
 	FILE *log;
-	char *dir, *image, *work, *vars;
+	char *dir, *image, *work, *vars, *qmp_dir, *qmp;
 	char *new_id, *old_id, *release, *old_release;
+	struct host_kernel new_k, old_k;
 	struct fleet_qemu q;
 	struct rollout_report rep;
+};
+
+/* One QEMU run (power on to power off) and what its console showed. */
+struct session {
+	struct fleet_boot *b;
+	size_t n;
+	long reset_boot; /* the boot during which kbuild reset the host, or -1 */
+	double secs;
+};
+
+/* The watcher's state: when each boot was first seen, the resets so far. */
+struct watch {
+	struct host *h;
+	double deadline;
+	size_t max_boots; /* a boot past these is not needed for the verdict: stop */
+	size_t max_resets, resets;
+	double current_since; /* when the last boot (or the session) began */
+	size_t seen;
+	double *seen_at;
+	long reset_boot;
 };
 
 /* "vmlinuz-6.1.0-57-amd64" -> "6.1.0-57-amd64"; otherwise "old". */
@@ -57,163 +77,214 @@ static char *release_from_name(const char *path)
 	return xstrdup("old");
 }
 
-static int run_fleet(struct scenario *sc, const char *name, struct fleet_boot **boots, size_t *n,
-		     double *secs)
+/* A boot that shows no health verdict (the self-tests' end ends QEMU; a
+ * panic reboots the host) within the deadline gets the host reset, as a BMC
+ * watchdog would; after max_resets the run is stopped instead. */
+static enum fleet_watch watch_console(const char *console, double now, void *ctx)
 {
-	char *serial = xasprintf("%s/serial-%s.log", sc->dir, name);
-	sc->q.serial_log = serial;
+	struct watch *w = ctx;
+	struct fleet_boot *b;
+	size_t n = fleet_console_parse(console, &b);
+	fleet_boots_free(b, n);
+	for (; w->seen < n; w->seen++) {
+		w->seen_at = xrealloc(w->seen_at, (w->seen + 1) * sizeof(*w->seen_at));
+		w->seen_at[w->seen] = now;
+		w->current_since = now;
+	}
+	if (n > w->max_boots) {
+		fprintf(w->h->log, "boot %zu began: the verdict needs %zu: stopped\n", n, w->max_boots);
+		return WATCH_STOP;
+	}
+	if (now - w->current_since <= w->deadline)
+		return WATCH_GO_ON;
+	if (w->resets >= w->max_resets) {
+		fprintf(stderr, "rollout: boot %zu: no health verdict within %.0f s: host stopped\n", n,
+			w->deadline);
+		fprintf(w->h->log, "boot %zu: no health verdict within %.0f s: stopped\n", n, w->deadline);
+		return WATCH_STOP;
+	}
+	if (w->resets++ == 0)
+		w->reset_boot = (long)n - 1;
+	w->current_since = now;
+	fprintf(stderr, "rollout: boot %zu: no health verdict within %.0f s: reset (QMP system_reset)\n", n,
+		w->deadline);
+	return WATCH_RESET;
+}
+
+/* The boot's outcome as the results name it. */
+static const char *boot_outcome(const struct fleet_boot *b, bool reset)
+{
+	if (b->panicked)
+		return "panic";
+	if (reset)
+		return "hang (reset)";
+	if (fleet_boot_passed(b))
+		return "healthy";
+	return b->userspace ? "came up, self-tests failed" : "no user space";
+}
+
+/* Powers the host on and follows it until it powers off (the self-test
+ * runner's end), or is stopped: after max_boots boots, or when a boot is
+ * still undecided at the deadline and max_resets resets are spent. Every
+ * boot goes to the report. */
+static int run_session(struct host *h, const char *name, size_t max_boots, size_t max_resets,
+		       struct session *s)
+{
+	char *serial = xasprintf("%s/serial-%s.log", h->dir, name);
+	h->q.serial_log = serial;
+	struct watch w = {.h = h,
+			  .deadline = (double)h->r->set->rollout.deadline,
+			  .max_boots = max_boots,
+			  .max_resets = max_resets,
+			  .current_since = now_seconds(),
+			  .reset_boot = -1};
 	int status = 0;
-	bool timed_out = false;
+	bool stopped = false;
 	fprintf(stderr, "rollout: %s: QEMU (OVMF, GRUB, reboots allowed)...\n", name);
-	int rc = fleet_qemu_run(&sc->q, &status, &timed_out, secs);
-	*boots = NULL;
-	*n = 0;
+	double t0 = now_seconds();
+	int rc = fleet_qemu_run(&h->q, watch_console, &w, &status, &stopped, &s->secs);
+	double end = t0 + s->secs;
+	*s = (struct session){.reset_boot = w.reset_boot, .secs = s->secs};
 	if (rc == 0) {
 		char *text = read_file(serial, NULL);
-		*n = fleet_console_parse(text ? text : "", boots);
+		s->n = fleet_console_parse(text ? text : "", &s->b);
 		free(text);
-		char *desc = fleet_boots_describe(*boots, *n);
-		fprintf(sc->log, "%s: %.1f s%s\n%s", name, *secs, timed_out ? " (timed out)" : "", desc);
+		char *desc = fleet_boots_describe(s->b, s->n);
+		fprintf(h->log, "%s: %.1f s%s\n%s", name, s->secs, stopped ? " (stopped)" : "", desc);
 		fprintf(stderr, "%s", desc);
-		if (timed_out)
-			fprintf(stderr, "rollout: %s: still running after %u s: stopped\n", name,
-				sc->q.timeout_s);
 		free(desc);
+		for (size_t i = 0; i < s->n; i++) {
+			double from = i < w.seen ? w.seen_at[i] : end,
+			       to = i + 1 < w.seen ? w.seen_at[i + 1] : end;
+			rollout_report_add_boot(&h->rep, name, &s->b[i],
+						boot_outcome(&s->b[i], (long)i == s->reset_boot), to - from);
+		}
 	}
+	free(w.seen_at);
 	free(serial);
 	return rc;
 }
 
-static bool is_boot(const struct fleet_boot *b, const char *entry, const char *release)
+static void session_free(struct session *s)
 {
-	return b->entry && !strcmp(b->entry, entry) && b->release && !strcmp(b->release, release);
+	fleet_boots_free(s->b, s->n);
+	*s = (struct session){0};
 }
 
-/* The kernel reached user space and its self-test runner without a panic.
- * The one-shot boot must pass every self-test (that is what earns the
- * blessing); the boots after it prove the boot loader's choice, so a
- * self-test's verdict there (a timing test on a loaded TCG host, say) is
- * reported in the log but does not decide. */
-static bool came_up(const struct fleet_boot *b)
+static int set_saved_entry(struct host *h, const char *id)
 {
-	return b->userspace && !b->panicked;
-}
-
-/* Records a test of the report with the boots as its log. */
-static void record(struct scenario *sc, const char *name, bool pass, double secs, const char *why,
-		   const struct fleet_boot *boots, size_t n)
-{
-	char *desc = fleet_boots_describe(boots, n);
-	char *log = xasprintf("%s%s%s", why ? why : "", why ? "\n" : "", desc);
-	rollout_report_add(&sc->rep, name, pass, secs, log);
-	if (!pass)
-		fprintf(stderr, "rollout: %s FAILED: %s\n", name, why ? why : "");
-	free(log);
-	free(desc);
-}
-
-static int scenario_good(struct scenario *sc)
-{
-	struct fleet_boot *b;
-	size_t n;
-	double s1, s2, s3;
-	double t0 = now_seconds();
-	/* 1: the one-shot boots the new kernel, whose self-tests pass */
-	if (run_fleet(sc, "once", &b, &n, &s1) < 0)
-		return -1;
-	bool ok = n == 1 && is_boot(&b[0], sc->new_id, sc->release) && fleet_boot_passed(&b[0]);
-	char *env = fleet_env_list(sc->image, sc->work, sc->log);
-	char *next = env ? fleet_env_value(env, "next_entry") : NULL;
-	bool cleared = next && !*next;
-	record(sc, "rollout/one-shot", ok && cleared, s1,
-	       !ok        ? "the one-shot did not boot the new kernel to passing self-tests"
-	       : !cleared ? "GRUB did not clear next_entry in grubenv"
-			  : NULL,
-	       b, n);
-	free(next);
-	free(env);
-	fleet_boots_free(b, n);
-	if (!ok || !cleared)
-		return ROLLOUT_FAILED;
-
-	/* 2: bless (saved_entry = the new kernel) and boot again, no one-shot */
-	char *set = xasprintf("saved_entry=%s", sc->new_id);
+	char *set = xasprintf("saved_entry=%s", id);
 	const char *vars[] = {set};
-	int rc = fleet_env_set(sc->image, sc->work, vars, 1, sc->log);
+	int rc = fleet_env_set(h->image, h->work, vars, 1, h->log);
 	free(set);
-	if (rc < 0)
-		return -1;
-	fprintf(stderr, "rollout: blessed %s (saved_entry in grubenv)\n", sc->new_id);
-	if (run_fleet(sc, "blessed", &b, &n, &s2) < 0)
-		return -1;
-	ok = n == 1 && is_boot(&b[0], sc->new_id, sc->release) && came_up(&b[0]);
-	record(sc, "rollout/blessed-reboot", ok, s2, ok ? NULL : "the blessed kernel did not come up again",
-	       b, n);
-	fleet_boots_free(b, n);
-	if (!ok)
-		return ROLLOUT_FAILED;
-	rollout_report_set_time(&sc->rep, "scenario good (one-shot, bless, reboot)", now_seconds() - t0);
-
-	/* 3: the GRUB legacy stanza, through legacy_configfile */
-	const char *legacy[] = {"next_entry=legacy"};
-	if (fleet_env_set(sc->image, sc->work, legacy, 1, sc->log) < 0)
-		return -1;
-	if (run_fleet(sc, "legacy", &b, &n, &s3) < 0)
-		return -1;
-	ok = n == 1 && b[0].entry && !strcmp(b[0].entry, "legacy") && b[0].release &&
-	     !strcmp(b[0].release, sc->release) && came_up(&b[0]);
-	record(sc, "rollout/legacy-stanza", ok, s3,
-	       ok ? NULL : "the GRUB legacy stanza did not boot the new kernel through legacy_configfile", b,
-	       n);
-	fleet_boots_free(b, n);
-	if (!ok)
-		return ROLLOUT_FAILED;
-	fprintf(stderr, "rollout: %s blessed and up again; legacy stanza booted\n", sc->release);
-	return ROLLOUT_PASSED;
-}
-
-static int scenario_bad(struct scenario *sc)
-{
-	struct fleet_boot *b;
-	size_t n;
-	double s;
-	if (run_fleet(sc, "bad", &b, &n, &s) < 0)
-		return -1;
-	bool panicked = n >= 1 && is_boot(&b[0], sc->new_id, sc->release) && b[0].panicked;
-	bool back = n >= 2 && is_boot(&b[1], sc->old_id, sc->old_release) && came_up(&b[1]);
-	int rc;
-	if (panicked && back) {
-		fprintf(stderr, "rollout: rolled back: %s panicked, the host came back on %s\n", sc->release,
-			sc->old_release);
-		fprintf(stderr, "---- panic ----\n%s----\n", b[0].panic_lines);
-		char *why = xasprintf("rolled back\n%s", b[0].panic_lines);
-		record(sc, "rollout/rolled-back", true, s, why, b, n);
-		free(why);
-		rc = ROLLOUT_ROLLED_BACK;
-	} else {
-		record(sc, "rollout/rolled-back", false, s,
-		       !panicked ? "the new kernel did not panic on its first boot"
-				 : "after the panic the host did not come back on the old kernel",
-		       b, n);
-		rc = ROLLOUT_FAILED;
-	}
-	rollout_report_set_time(&sc->rep, "scenario bad (panic, reboot, old kernel)", s);
-	fleet_boots_free(b, n);
 	return rc;
 }
 
-/* The rollout image's entries: the old kernel, the new one, and the legacy menu. */
+/* After a failed trial (or a failed blessed boot): did the host come back on
+ * the old kernel? b: the boot that followed, or NULL. */
+static bool fallback_came_up(struct host *h, const struct fleet_boot *b)
+{
+	bool back = b && rollout_came_up(b, &h->old_k);
+	rollout_report_add(&h->rep, "rollout/fallback", back, 0,
+			   back ? "the host came back on the old kernel"
+			   : b  ? b->excerpt
+				: "no boot followed");
+	if (back)
+		fprintf(stderr, "rollout: the host came back on %s\n", h->old_release);
+	else
+		fprintf(stderr, "rollout: the old kernel %s did not come back: host lost\n", h->old_release);
+	return back;
+}
+
+/* Powers the host on again with the old kernel as its default (the
+ * one-shot is spent; unblessed) and judges the boot. */
+static enum rollout_verdict power_on_old(struct host *h, enum trial_outcome trial)
+{
+	struct session s;
+	if (run_session(h, "fallback", 1, 0, &s) < 0)
+		return VERDICT_ERROR;
+	enum rollout_verdict v = rollout_fallback_verdict(trial, fallback_came_up(h, s.n ? &s.b[0] : NULL));
+	session_free(&s);
+	return v;
+}
+
+/* Healthy: saved_entry = the new kernel, and it must come up again. */
+static enum rollout_verdict bless(struct host *h)
+{
+	if (set_saved_entry(h, h->new_id) < 0)
+		return VERDICT_ERROR;
+	fprintf(stderr, "rollout: blessed %s (saved_entry in grubenv)\n", h->new_id);
+	struct session s;
+	if (run_session(h, "blessed", 1, 0, &s) < 0)
+		return VERDICT_ERROR;
+	bool up = s.n >= 1 && rollout_came_up(&s.b[0], &h->new_k);
+	rollout_report_add(&h->rep, "rollout/blessed-reboot", up, s.secs,
+			   up    ? "the blessed kernel came up again"
+			   : s.n ? s.b[0].excerpt
+				 : "no boot");
+	session_free(&s);
+	if (up) {
+		fprintf(stderr, "rollout: %s blessed and up again\n", h->release);
+		return VERDICT_BLESSED;
+	}
+	/* unbless, as the host's own health check would, and go back */
+	fprintf(stderr, "rollout: the blessed %s did not come up again: back to %s\n", h->release,
+		h->old_release);
+	if (set_saved_entry(h, h->old_id) < 0)
+		return VERDICT_ERROR;
+	return power_on_old(h, TRIAL_UNHEALTHY);
+}
+
+static enum rollout_verdict roll(struct host *h)
+{
+	struct session s;
+	/* two boots (the new kernel, the fallback), one reset: a hung new
+	 * kernel; the old one must then come up alone */
+	if (run_session(h, "trial", 2, 1, &s) < 0)
+		return VERDICT_ERROR;
+	const struct fleet_boot *tb = s.n ? &s.b[0] : NULL;
+	enum trial_outcome t = rollout_trial(tb, &h->new_k, s.reset_boot == 0);
+	fprintf(stderr, "rollout: trial boot of %s: %s\n", h->release, trial_outcome_names[t]);
+	rollout_report_add(&h->rep, "rollout/trial", t == TRIAL_HEALTHY, s.secs,
+			   tb ? tb->excerpt : "the host showed no boot");
+	if (tb && tb->panic_lines)
+		fprintf(stderr, "---- panic ----\n%s----\n", tb->panic_lines);
+	enum rollout_verdict v;
+	if (t == TRIAL_WRONG_ENTRY) {
+		kb_fail("the one-shot did not start the new kernel (entry %s, kernel %s)",
+			tb && tb->entry ? tb->entry : "none", tb && tb->release ? tb->release : "none");
+		v = VERDICT_ERROR;
+	} else if (t == TRIAL_HEALTHY) {
+		/* GRUB must have spent the one-shot */
+		char *env = fleet_env_list(h->image, h->work, h->log);
+		char *next = env ? fleet_env_value(env, "next_entry") : NULL;
+		if (!next || *next) {
+			kb_fail("GRUB did not clear next_entry in grubenv after the one-shot");
+			v = VERDICT_ERROR;
+		} else {
+			v = bless(h);
+		}
+		free(next);
+		free(env);
+	} else if (t == TRIAL_UNHEALTHY) {
+		fprintf(stderr, "rollout: %s came up unhealthy: not blessed; powering the host on again\n",
+			h->release);
+		v = power_on_old(h, t);
+	} else {
+		/* panic or hang: the boot after it, in the same run, is GRUB's fallback */
+		v = rollout_fallback_verdict(t, fallback_came_up(h, s.n > 1 ? &s.b[1] : NULL));
+	}
+	session_free(&s);
+	return v;
+}
+
+/* The rollout image's entries: the old kernel and the new one. */
 static char *fleet_grub_cfg(const struct boot_entry *old, const struct boot_entry *new, const char *old_id,
 			    const char *new_id)
 {
 	char *mo = xasprintf(FLEET_ENTRY_MARK "%s", old_id), *mn = xasprintf(FLEET_ENTRY_MARK "%s", new_id);
 	char *eo = grub2_menuentry(old, mo), *en = grub2_menuentry(new, mn);
-	char *cfg = xasprintf("%s%s%s"
-			      "menuentry 'GRUB legacy grub.conf' --id legacy {\n"
-			      "\techo '" FLEET_ENTRY_MARK "legacy'\n"
-			      "\tlegacy_configfile /grub/grub.conf\n"
-			      "}\n",
-			      cfg_header, eo, en);
+	char *cfg = xasprintf("%s%s%s", cfg_header, eo, en);
 	free(mo);
 	free(mn);
 	free(eo);
@@ -221,85 +292,78 @@ static char *fleet_grub_cfg(const struct boot_entry *old, const struct boot_entr
 	return cfg;
 }
 
-static int prepare(struct scenario *sc, bool bad)
+static int prepare(struct host *h)
 {
-	struct run *r = sc->r;
+	struct run *r = h->r;
+	enum rollout_inject inject = r->set->rollout.inject;
 	const char *old_kernel = r->set->rollout.old_kernel;
 	if (!old_kernel)
 		return kb_fail("rollout.old_kernel: not set (the known-good kernel the host falls back to, "
 			       "e.g. the previous good build's vmlinuz)");
-	char *new_kernel = xasprintf("%s/boot/vmlinuz-%s", r->installroot, sc->release);
-	char *new_initrd = run_path(r, OUT_INITRAMFS);
-	const char *old_initrd = r->set->rollout.old_initrd ? r->set->rollout.old_initrd : new_initrd;
-	sc->old_release = release_from_name(old_kernel);
+	char *new_kernel = xasprintf("%s/boot/vmlinuz-%s", r->installroot, h->release);
+	char *built_initrd = run_path(r, OUT_INITRAMFS);
+	char *new_initrd = inject == INJECT_UNHEALTHY ? path_join(h->work, "initrd-unhealthy.img")
+						      : xstrdup(built_initrd);
+	const char *old_initrd = r->set->rollout.old_initrd ? r->set->rollout.old_initrd : built_initrd;
+	h->old_release = release_from_name(old_kernel);
+	int rc = 0;
+	if (inject == INJECT_UNHEALTHY)
+		rc = inject_unhealthy_initrd(built_initrd, new_initrd, h->work);
 
 	struct boot_plan bp;
-	int rc = boot_plan_from_settings(r->set, sc->release, &bp);
+	if (rc == 0)
+		rc = boot_plan_from_settings(r->set, h->release, &bp);
+	else
+		bp = (struct boot_plan){0};
 	/* On the fleet host's disk the partition is /boot; the console is the
 	 * serial port kbuild reads. */
 	struct boot_entry ne = bp.e, oe = bp.e;
-	char *ncmd = xasprintf("%s%s" CONSOLE "%s", bp.e.cmdline ? bp.e.cmdline : "", bp.e.cmdline ? " " : "",
-			       bad ? " " BAD_CMDLINE : "");
+	const char *extra = inject_cmdline(inject);
+	char *ncmd = xasprintf("%s%s" CONSOLE "%s%s", bp.e.cmdline ? bp.e.cmdline : "",
+			       bp.e.cmdline ? " " : "", *extra ? " " : "", extra);
 	ne.cmdline = ncmd;
 	ne.bootdir = "";
-	ne.legacy_root = "(hd0,0)";
-	oe.release = sc->old_release;
+	oe.release = h->old_release;
 	oe.title = "old kernel";
 	oe.id = "old";
 	oe.cmdline = CONSOLE;
 	oe.bootdir = "";
-	oe.legacy_root = "(hd0,0)";
 	if (rc == 0)
 		rc = boot_entry_check(&ne);
 	if (rc == 0)
 		rc = boot_entry_check(&oe);
-	sc->new_id = boot_entry_grub2_id(&ne);
-	sc->old_id = boot_entry_grub2_id(&oe);
+	h->new_id = boot_entry_grub2_id(&ne);
+	h->old_id = boot_entry_grub2_id(&oe);
+	h->new_k = (struct host_kernel){h->new_id, h->release};
+	h->old_k = (struct host_kernel){h->old_id, h->old_release};
 
-	char *cfg = rc == 0 ? fleet_grub_cfg(&oe, &ne, sc->old_id, sc->new_id) : NULL;
-	char *cfgp = path_join(sc->work, "grub.cfg.check");
+	char *cfg = rc == 0 ? fleet_grub_cfg(&oe, &ne, h->old_id, h->new_id) : NULL;
+	char *cfgp = path_join(h->work, "grub.cfg.check");
 	if (rc == 0)
 		rc = write_file_atomic(cfgp, cfg, strlen(cfg));
 	if (rc == 0)
-		rc = boot_grub_script_check(cfgp, sc->log);
-
-	/* The legacy menu: the old kernel's stanza as a CentOS 6 grub.conf,
-	 * edited by the grub stage's code with the new stanza first (mode default). */
-	char *conf = NULL, *confp = path_join(sc->work, "grub.conf");
-	if (rc == 0) {
-		char *so = legacy_stanza(&oe), *sn = legacy_stanza(&ne), *kpath = boot_entry_kernel_path(&ne);
-		char *base = xasprintf("default=0\ntimeout=1\n%s", so);
-		struct grubconf_edit ed;
-		rc = grubconf_inspect(base, "rollout grub.conf", &ed);
-		if (rc == 0 && !(conf = grubconf_add_entry(base, "rollout grub.conf", sn, kpath,
-							   BOOT_MODE_DEFAULT, &ed)))
-			rc = -1;
-		if (rc == 0)
-			rc = write_file_atomic(confp, conf, strlen(conf));
-		grubconf_edit_free(&ed);
-		free(so);
-		free(sn);
-		free(kpath);
-		free(base);
-	}
+		rc = boot_grub_script_check(cfgp, h->log);
 	if (rc == 0)
-		fprintf(sc->log, "---- grub.cfg ----\n%s---- grub/grub.conf ----\n%s----\n", cfg, conf);
+		fprintf(h->log, "---- grub.cfg ----\n%s----\n", cfg);
 
 	char *dk = boot_entry_kernel_path(&ne), *di = boot_entry_initrd_path(&ne);
 	char *odk = boot_entry_kernel_path(&oe), *odi = boot_entry_initrd_path(&oe);
 	struct fleet_file files[] = {
-		{new_kernel, dk},  {new_initrd, di},           {old_kernel, odk},
-		{old_initrd, odi}, {confp, "/grub/grub.conf"},
+		{new_kernel, dk},
+		{new_initrd, di},
+		{old_kernel, odk},
+		{old_initrd, odi},
 	};
-	char *saved = xasprintf("saved_entry=%s", sc->old_id), *next = xasprintf("next_entry=%s", sc->new_id);
+	char *saved = xasprintf("saved_entry=%s", h->old_id), *next = xasprintf("next_entry=%s", h->new_id);
 	const char *env[] = {saved, next};
 	if (rc == 0) {
-		fprintf(stderr, "rollout: disk image: old %s saved default, new %s one-shot%s\n",
-			sc->old_release, sc->release, bad ? " (made to panic at boot)" : "");
-		rc = fleet_image_create(sc->image, sc->work, files, 5, cfg, env, 2, sc->log);
+		fprintf(stderr, "rollout: disk image: old %s saved default, new %s one-shot%s%s%s\n",
+			h->old_release, h->release, inject ? " (injected: " : "",
+			inject ? rollout_inject_names[inject] : "", inject ? ")" : "");
+		rc = fleet_image_create(h->image, h->work, files, 4, cfg, env, 2, h->log);
 	}
 	const char *tmpl = rc == 0 ? fleet_ovmf_vars() : NULL;
-	if (rc == 0 && (!tmpl || copy_file(tmpl, sc->vars) < 0))
+	if (rc == 0 && (!tmpl || copy_file(tmpl, h->vars) < 0))
 		rc = -1;
 	free(saved);
 	free(next);
@@ -307,14 +371,13 @@ static int prepare(struct scenario *sc, bool bad)
 	free(di);
 	free(odk);
 	free(odi);
-	free(conf);
-	free(confp);
 	free(cfg);
 	free(cfgp);
 	free(ncmd);
 	boot_plan_free(&bp);
 	free(new_kernel);
 	free(new_initrd);
+	free(built_initrd);
 	return rc;
 }
 
@@ -330,74 +393,88 @@ static const char *accel_of(enum accel_mode mode, FILE *log)
 	return c.kvm ? "kvm" : "tcg";
 }
 
+/* The QMP socket lives in a short private directory: a unix socket path
+ * holds 107 bytes, and O= may be longer. */
+static int make_qmp_dir(struct host *h)
+{
+	const char *tmp = getenv("TMPDIR");
+	h->qmp_dir = xasprintf("%s/kbuild-qmp-XXXXXX", tmp && *tmp && strlen(tmp) < 60 ? tmp : "/tmp");
+	if (!mkdtemp(h->qmp_dir))
+		return kb_fail("%s: %s", h->qmp_dir, strerror(errno));
+	h->qmp = path_join(h->qmp_dir, "qmp.sock");
+	return 0;
+}
+
 int rollout_run(struct run *r)
 {
-	const char *scen = rollout_scenario_names[r->set->rollout.scenario];
-	bool bad = r->set->rollout.scenario == ROLLOUT_BAD;
-	struct scenario sc = {.r = r};
+	struct host h = {.r = r};
 	struct install_rec inst;
 	if (install_rec_get(r, &inst) < 0 || !inst.release) {
 		fprintf(stderr, "kbuild: rollout: no release recorded: run the install stage\n");
 		install_rec_free(&inst);
-		return ROLLOUT_FAILED;
+		return rollout_verdict_exit[VERDICT_ERROR];
 	}
-	sc.release = xstrdup(inst.release);
+	h.release = xstrdup(inst.release);
 	install_rec_free(&inst);
-	sc.dir = run_path(r, "rollout");
-	sc.work = path_join(sc.dir, "work");
-	sc.image = path_join(sc.dir, "disk.img");
-	sc.vars = path_join(sc.dir, "ovmf-vars.fd");
+	h.dir = run_path(r, "rollout");
+	h.work = path_join(h.dir, "work");
+	h.image = path_join(h.dir, "disk.img");
+	h.vars = path_join(h.dir, "ovmf-vars.fd");
 	char *logp = path_join(r->logdir, "rollout.log");
-	int rc = rm_rf(sc.dir) < 0 || mkdir_p(sc.work, 0755) < 0 ? -1 : 0;
-	sc.log = rc == 0 ? fopen(logp, "w") : NULL;
-	if (rc == 0 && !sc.log)
+	int rc = rm_rf(h.dir) < 0 || mkdir_p(h.work, 0755) < 0 ? -1 : 0;
+	h.log = rc == 0 ? fopen(logp, "w") : NULL;
+	if (rc == 0 && !h.log)
 		rc = kb_fail("%s: %s", logp, strerror(errno));
-	rollout_report_init(&sc.rep, scen);
+	if (rc == 0)
+		rc = make_qmp_dir(&h);
+	rollout_report_init(&h.rep, rollout_inject_names[r->set->rollout.inject]);
 	double t0 = now_seconds();
 	if (rc == 0) {
-		sc.q = (struct fleet_qemu){
-			.disk = sc.image,
-			.vars = sc.vars,
-			.accel = accel_of(r->set->qa.accel, sc.log),
+		h.q = (struct fleet_qemu){
+			.disk = h.image,
+			.vars = h.vars,
+			.accel = accel_of(r->set->qa.accel, h.log),
 			.mem_mb = (unsigned)r->set->qa.memory,
+			.qmp = h.qmp,
 			.timeout_s = (unsigned)r->set->rollout.timeout,
-			.log = sc.log,
+			.log = h.log,
 		};
-		rc = sc.q.accel ? prepare(&sc, bad) : -1;
+		rc = h.q.accel ? prepare(&h) : -1;
 	}
-	if (rc == 0)
-		rc = bad ? scenario_bad(&sc) : scenario_good(&sc);
-	if (rc < 0) {
+	enum rollout_verdict v = rc == 0 ? roll(&h) : VERDICT_ERROR;
+	if (v == VERDICT_ERROR) {
 		fprintf(stderr, "kbuild: rollout: %s\n", kb_last_error());
-		if (sc.log)
-			fprintf(sc.log, "error: %s\n", kb_last_error());
-		rollout_report_add(&sc.rep, "rollout/setup", false, now_seconds() - t0, kb_last_error());
-		rc = ROLLOUT_FAILED;
+		if (h.log)
+			fprintf(h.log, "error: %s\n", kb_last_error());
+		rollout_report_add(&h.rep, "rollout/setup", false, now_seconds() - t0, kb_last_error());
 	}
-	rollout_report_set_time(&sc.rep, "total", now_seconds() - t0);
-	char *json = path_join(sc.dir, "results.json"), *junit = path_join(sc.dir, "junit.xml");
-	if (mkdir_p(sc.dir, 0755) < 0 || rollout_report_write(&sc.rep, rc, json, junit) < 0) {
+	rollout_report_set_time(&h.rep, "total", now_seconds() - t0);
+	char *json = path_join(h.dir, "results.json"), *junit = path_join(h.dir, "junit.xml");
+	if (mkdir_p(h.dir, 0755) < 0 || rollout_report_write(&h.rep, v, json, junit) < 0) {
 		fprintf(stderr, "kbuild: rollout: %s\n", kb_last_error());
-		rc = ROLLOUT_FAILED;
+		v = VERDICT_ERROR;
 	}
-	fprintf(stderr, "rollout: %s after %.1f s: exit %d; results %s; log %s\n",
-		rc == ROLLOUT_PASSED        ? "passed"
-		: rc == ROLLOUT_ROLLED_BACK ? "rolled back"
-					    : "FAILED",
-		now_seconds() - t0, rc, json, logp);
-	rollout_report_free(&sc.rep);
-	if (sc.log)
-		fclose(sc.log);
+	fprintf(stderr, "rollout: %s after %.1f s: exit %d; results %s; log %s\n", rollout_verdict_names[v],
+		now_seconds() - t0, rollout_verdict_exit[v], json, logp);
+	rollout_report_free(&h.rep);
+	if (h.log)
+		fclose(h.log);
+	if (h.qmp) {
+		unlink(h.qmp);
+		rmdir(h.qmp_dir);
+	}
+	free(h.qmp);
+	free(h.qmp_dir);
 	free(json);
 	free(junit);
 	free(logp);
-	free(sc.dir);
-	free(sc.work);
-	free(sc.image);
-	free(sc.vars);
-	free(sc.new_id);
-	free(sc.old_id);
-	free(sc.release);
-	free(sc.old_release);
-	return rc;
+	free(h.dir);
+	free(h.work);
+	free(h.image);
+	free(h.vars);
+	free(h.new_id);
+	free(h.old_id);
+	free(h.release);
+	free(h.old_release);
+	return rollout_verdict_exit[v];
 }

@@ -1,27 +1,31 @@
-/* `kbuild rollout`: the staged upgrade proven on a QEMU fleet host. The
- * old kernel is GRUB's saved default, the new one the one-shot entry
- * (next_entry) with panic=N; QEMU reboots freely and the serial console is
- * followed across boots, naming the kernel each boot ran.
- *   scenario good: the new kernel boots once and passes its self-tests, is
- *     blessed (saved_entry) and comes up again (to its self-test runner);
- *     then the GRUB legacy stanza boots it through GRUB 2's legacy_configfile.
- *   scenario bad: the new kernel panics at boot (its command line names an
- *     init that does not exist), the host reboots into the old kernel.
- * Results: O/rollout/results.json and junit.xml, the console of each run
- * in O/rollout/, the log in O/logs/rollout.log. */
+/* `kbuild rollout`: the staged upgrade proven on a QEMU fleet host, the
+ * verdict decided by the new kernel's health, never chosen in advance.
+ * The old kernel is GRUB's saved default, the new one the one-shot entry
+ * (next_entry); QEMU reboots freely, kbuild follows the serial console
+ * across boots and resets the host through QMP when a boot reaches no
+ * health verdict within rollout.deadline.
+ *   trial: the one-shot boots the new kernel once;
+ *     healthy (its self-tests pass): blessed (saved_entry), booted again,
+ *       and it must come up again: verdict "blessed" (exit 0);
+ *     panic (or a reboot before user space): GRUB falls back to the old
+ *       kernel on the reboot: "rolled back (panic)" (4);
+ *     hang: reset at the deadline, the old kernel boots: "rolled back
+ *       (hang)" (5);
+ *     unhealthy (a self-test failed): not blessed, the host is powered on
+ *       again and boots the old kernel: "rolled back (unhealthy)" (6);
+ *   and when the old kernel does not come up either: "host lost" (7).
+ * rollout.inject plants a panic, a hang or a failing self-test in the new
+ * kernel's boot, for tests (rollout/verdict.h has the logic).
+ * Results: O/rollout/results.json (verdict, every boot: session, entry,
+ * release, outcome, seconds, console excerpt) and junit.xml, the console
+ * of each QEMU run in O/rollout/, the log in O/logs/rollout.log. */
 #ifndef KBUILD_ROLLOUT_ROLLOUT_H
 #define KBUILD_ROLLOUT_ROLLOUT_H
 
 #include "core/run.h"
 
-enum {
-	ROLLOUT_PASSED = 0,      /* good: blessed and up again; bad: never (see below) */
-	ROLLOUT_FAILED = 1,      /* a test failed: the host did not do what the scenario needs */
-	ROLLOUT_ROLLED_BACK = 4, /* the new kernel panicked and the host is back on the old one */
-};
-
-/* Runs the scenario of r's profile ([rollout] keys) on the output of the
- * grub stage. Returns one of the codes above (-1 is reported as 1). */
+/* Runs the rollout of r's kernel ([rollout] keys) on the output of the grub
+ * stage. Returns the verdict's exit code (rollout_verdict_exit[]). */
 int rollout_run(struct run *r);
 
 #endif

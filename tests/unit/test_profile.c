@@ -44,7 +44,9 @@ START_TEST(valid_profile)
 	ck_assert_int_eq(s.qa.memory, 512);
 	ck_assert_int_eq(s.qa.timeout, 300);
 	ck_assert_int_eq(s.boot.panic, 10);
-	ck_assert_int_eq(s.rollout.timeout, 600);
+	ck_assert_int_eq(s.rollout.timeout, 1800);
+	ck_assert_int_eq(s.rollout.deadline, 300);
+	ck_assert_int_eq(s.rollout.inject, INJECT_NONE);
 	ck_assert_str_eq(s.build.arch, "x86_64");
 	ck_assert_int_eq(s.qa.accel, ACCEL_AUTO);
 	ck_assert_int_ge(s.build.jobs, 1);
