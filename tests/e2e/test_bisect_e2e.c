@@ -38,13 +38,9 @@ static const struct planted {
 START_TEST(planted_2639)
 {
 	char hex[SHA256_HEX_LEN + 1];
-	char *why = NULL;
-	char *src = lt_find_2639(hex, &why);
-	if (!src) {
-		tu_skip(TU_SKIP_E2E, "bisect (2.6.39.4): %s", why);
-		free(why);
+	char *src = lt_2639_or_skip(hex, "bisect");
+	if (!src)
 		return;
-	}
 	char *dir = tu_e2e_dir("bisect-2639");
 	char *o = xasprintf("O=%s", dir), *s = xasprintf("source=%s", src), *h = xasprintf("sha256=%s", hex);
 	double total = 0;

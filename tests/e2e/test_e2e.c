@@ -199,13 +199,9 @@ START_TEST(legacy_2639_ceph)
 {
 	/* KBUILD_TEST_LEGACY_SOURCE overrides the tarball of ../shared/trees */
 	char hex[SHA256_HEX_LEN + 1];
-	char *why = NULL;
-	char *src = lt_find_2639(hex, &why);
-	if (!src) {
-		tu_skip(TU_SKIP_E2E, "ceph (2.6.39.4): %s", why);
-		free(why);
+	char *src = lt_2639_or_skip(hex, "ceph");
+	if (!src)
 		return;
-	}
 	char *s = xasprintf("source=%s", src);
 	char *h = xasprintf("sha256=%s", hex);
 	const char *extra[] = {s, h};

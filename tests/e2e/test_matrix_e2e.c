@@ -39,13 +39,9 @@ static bool size_listed(const json_t *ch, const char *name)
 START_TEST(matrix_two_profiles_one_source)
 {
 	char hex[SHA256_HEX_LEN + 1];
-	char *why = NULL;
-	char *tarball = lt_find_2639(hex, &why);
-	if (!tarball) {
-		tu_skip(TU_SKIP_E2E, "matrix (2.6.39.4): %s", why);
-		free(why);
+	char *tarball = lt_2639_or_skip(hex, "matrix");
+	if (!tarball)
 		return;
-	}
 	char *dir = tu_e2e_dir("matrix");
 	char *variant = tu_data_path("matrix_e2e/nightly-variant.config");
 	char *list_text = xasprintf("ceph\nvariant profile=ceph fragments+=%s\n", variant);

@@ -215,13 +215,9 @@ END_TEST
 START_TEST(rollout_legacy_2639)
 {
 	char hex[SHA256_HEX_LEN + 1];
-	char *why = NULL;
-	char *src = lt_find_2639(hex, &why);
-	if (!src) {
-		tu_skip(TU_SKIP_E2E, "ceph (2.6.39.4): %s", why);
-		free(why);
+	char *src = lt_2639_or_skip(hex, "ceph");
+	if (!src)
 		return;
-	}
 	char *dir = rollout_dir("ceph");
 	if (!dir)
 		return;

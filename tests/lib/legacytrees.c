@@ -80,6 +80,16 @@ char *lt_find_2639(char hex[SHA256_HEX_LEN + 1], char **why)
 	return NULL;
 }
 
+char *lt_2639_or_skip(char hex[SHA256_HEX_LEN + 1], const char *what)
+{
+	char *why = NULL;
+	char *src = lt_find_2639(hex, &why);
+	if (!src)
+		tu_skip(TU_SKIP_E2E, "%s (2.6.39.4): %s", what, why);
+	free(why);
+	return src;
+}
+
 char *lt_real_tree(const char *version, const char *env, char **why)
 {
 	const char *given = getenv(env);

@@ -18,6 +18,10 @@ char *lt_find(const char *file, char hex[SHA256_HEX_LEN + 1], char **why);
  * computed), else lt_find()'s. NULL and *why as lt_find. */
 char *lt_find_2639(char hex[SHA256_HEX_LEN + 1], char **why);
 
+/* lt_find_2639 for an end-to-end test: the tarball, or NULL after skipping
+ * the test with the reason, "<what> (2.6.39.4): <why>". */
+char *lt_2639_or_skip(char hex[SHA256_HEX_LEN + 1], const char *what);
+
 /* A pristine tree of kernel version (2.6.32.71, 2.6.39.4: from lt_find /
  * lt_find_2639; 6.1, 6.12: Debian's /usr/src/linux-source-V.tar.xz) for the
  * tests on real Kconfig files: $env when set, else the tarball unpacked once
