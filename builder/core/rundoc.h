@@ -25,6 +25,8 @@
  *   artifacts [{path, size, sha256}] (in stage order)               rundoc_artifact
  *   bisect {result, answer, until, first_bad, range, verdict, builds,
  *     document} (on the last step's record only)                  kbuild bisect
+ *   rollout {verdict, exit_code, inject, tests, boots [{session,
+ *     entry, release, outcome, seconds, console}], seconds}       kbuild rollout
  * A member is absent until its owner has run in this run: a record never
  * carries an earlier run's results as this run's. */
 #ifndef KBUILD_CORE_RUNDOC_H

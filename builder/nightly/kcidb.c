@@ -187,6 +187,27 @@ json_t *kcidb_from_record(const json_t *rec, const char *origin)
 			free(path);
 		}
 	}
+	/* kbuild rollout's verdict (exit code 0 blessed, 1 kbuild could not
+	 * run it, else rolled back or host lost), with the console of the
+	 * new kernel's trial boot */
+	const json_t *ro = json_object_get(rec, "rollout");
+	if (ro) {
+		json_int_t code = json_integer_value(json_object_get(ro, "exit_code"));
+		json_t *t = test_entry(build_id, origin, "kbuild.rollout",
+				       code == 0   ? "PASS"
+				       : code == 1 ? "ERROR"
+						   : "FAIL",
+				       started);
+		json_object_set_new(t, "misc",
+				    json_pack("{s:O?,s:O?,s:O?}", "verdict", json_object_get(ro, "verdict"),
+					      "exit_code", json_object_get(ro, "exit_code"), "inject",
+					      json_object_get(ro, "inject")));
+		const char *trial = json_member_str(json_array_get(json_object_get(ro, "boots"), 0),
+						    "console");
+		if (trial && *trial)
+			json_object_set_new(t, "log_excerpt", json_string(trial));
+		json_array_append_new(tests, t);
+	}
 	json_t *doc = json_pack("{s:{s:i,s:i},s:[o],s:[o],s:o}", "version", "major", KCIDB_MAJOR, "minor",
 				KCIDB_MINOR, "checkouts", checkout, "builds", build, "tests", tests);
 	free(comment);

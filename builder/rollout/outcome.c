@@ -56,7 +56,7 @@ static json_t *string_or_null(const char *s)
 	return s ? json_string(s) : json_null();
 }
 
-static int write_json(const struct rollout_report *rep, enum rollout_verdict v, const char *path)
+json_t *rollout_report_doc(const struct rollout_report *rep, enum rollout_verdict v)
 {
 	json_t *root = json_object(), *tests = json_array(), *boots = json_array(), *times = json_object();
 	json_object_set_new(root, "suite", json_string("rollout"));
@@ -88,6 +88,12 @@ static int write_json(const struct rollout_report *rep, enum rollout_verdict v, 
 	json_object_set_new(root, "tests", tests);
 	json_object_set_new(root, "boots", boots);
 	json_object_set_new(root, "seconds", times);
+	return root;
+}
+
+static int write_json(const struct rollout_report *rep, enum rollout_verdict v, const char *path)
+{
+	json_t *root = rollout_report_doc(rep, v);
 	int rc = json_write_file(root, path, JSON_INDENT(2) | JSON_SORT_KEYS);
 	json_decref(root);
 	return rc;

@@ -8,6 +8,7 @@
 #include "rollout/console.h"
 #include "rollout/verdict.h"
 
+#include <jansson.h>
 #include <stdbool.h>
 #include <stddef.h>
 
@@ -41,6 +42,9 @@ void rollout_report_add_boot(struct rollout_report *rep, const char *session, co
 			     const char *outcome, double seconds);
 /* A named duration (e.g. the whole rollout). */
 void rollout_report_set_time(struct rollout_report *rep, const char *name, double seconds);
+/* The results as one JSON document (results.json, and the run document's
+ * "rollout" member). New reference. */
+json_t *rollout_report_doc(const struct rollout_report *rep, enum rollout_verdict v);
 /* Both files written atomically. 0 or -1. */
 int rollout_report_write(const struct rollout_report *rep, enum rollout_verdict v, const char *json,
 			 const char *junit);

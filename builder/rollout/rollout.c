@@ -5,6 +5,7 @@
 #include "boot/files.h"
 #include "boot/grub2.h"
 #include "core/records.h"
+#include "core/rundoc.h"
 #include "guest/accel.h"
 #include "rollout/console.h"
 #include "rollout/disk_image.h"
@@ -449,6 +450,9 @@ int rollout_run(struct run *r)
 		rollout_report_add(&h.rep, "rollout/setup", false, now_seconds() - t0, kb_last_error());
 	}
 	rollout_report_set_time(&h.rep, "total", now_seconds() - t0);
+	/* record.json, KCIDB and the report page carry the verdict too */
+	if (r->doc)
+		rundoc_set(r->doc, "rollout", rollout_report_doc(&h.rep, v));
 	char *json = path_join(h.dir, "results.json"), *junit = path_join(h.dir, "junit.xml");
 	if (mkdir_p(h.dir, 0755) < 0 || rollout_report_write(&h.rep, v, json, junit) < 0) {
 		fprintf(stderr, "kbuild: rollout: %s\n", kb_last_error());

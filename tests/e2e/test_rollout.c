@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "kcidb_check.h"
 #include "lib/outfile.h"
 #include "lib/sha256.h"
 #include "suites.h"
@@ -62,6 +63,28 @@ static void assert_boot(json_t *root, size_t i, const char *session, const char 
 		ck_assert_msg(!strcmp(got, "healthy") || !strncmp(got, "came up", 7), "boot %zu: %s", i + 1,
 			      got);
 	ck_assert(json_is_string(json_object_get(b, "console")));
+}
+
+/* kcidb.json of the run: valid, and its kbuild.rollout test has status. */
+static void assert_kcidb_rollout(const char *dir, const char *status)
+{
+	char *k = xasprintf("%s/kcidb.json", dir);
+	ck_assert_int_eq(kcidb_check(k), 0);
+	json_error_t err;
+	json_t *doc = json_load_file(k, 0, &err);
+	ck_assert_msg(doc != NULL, "%s: %s", k, err.text);
+	size_t i;
+	json_t *t;
+	const char *got = NULL;
+	json_array_foreach(json_object_get(doc, "tests"), i, t)
+	{
+		if (!strcmp(json_string_value(json_object_get(t, "path")), "kbuild.rollout"))
+			got = json_string_value(json_object_get(t, "status"));
+	}
+	ck_assert_msg(got && !strcmp(got, status), "%s: kbuild.rollout %s, expected %s", k,
+		      got ? got : "missing", status);
+	json_decref(doc);
+	free(k);
 }
 
 /* kbuild rollout with the common arguments and more; returns the exit code
@@ -130,6 +153,7 @@ static void rollout_blessed(const char *profile, const char *dir, const char *co
 	char *junit = xasprintf("%s/rollout/junit.xml", dir);
 	ck_assert(path_exists(junit));
 	free(junit);
+	assert_kcidb_rollout(dir, "PASS");
 	free(out);
 }
 
@@ -157,6 +181,7 @@ static void rollout_injected(const char *profile, const char *dir, const char *c
 	assert_boot(root, 0, "trial", "kbuild-", outcome);
 	assert_boot(root, fallback_boot, fallback_session, "old-", NULL);
 	json_decref(root);
+	assert_kcidb_rollout(dir, "FAIL");
 	free(out);
 	free(arg);
 }

@@ -208,6 +208,24 @@ START_TEST(kcidb_document_is_valid)
 	}
 	ck_assert_int_eq(seen, 4);
 
+	/* kbuild rollout's verdict: one test, FAIL for a rollback, the trial
+	 * boot's console as its excerpt; still valid */
+	json_object_set_new(rec, "rollout",
+			    json_pack("{s:s,s:i,s:s,s:[{s:s,s:s}]}", "verdict", "rolled back (hang)",
+				      "exit_code", 5, "inject", "hang", "boots", "session", "trial",
+				      "console", "/bin/sh: can't access tty; job control turned off"));
+	json_decref(doc);
+	doc = kcidb_from_record(rec, "kbuild");
+	ck_assert_int_eq(rundoc_write(doc, p), 0);
+	ck_assert_int_eq(kcidb_check(p), 0);
+	t = json_array_get(json_object_get(doc, "tests"), json_array_size(json_object_get(doc, "tests")) - 1);
+	ck_assert_str_eq(json_string_value(json_object_get(t, "path")), "kbuild.rollout");
+	ck_assert_str_eq(json_string_value(json_object_get(t, "status")), "FAIL");
+	ck_assert_str_eq(json_string_value(json_object_get(json_object_get(t, "misc"), "verdict")),
+			 "rolled back (hang)");
+	ck_assert_ptr_nonnull(strstr(json_string_value(json_object_get(t, "log_excerpt")), "job control"));
+	b = json_array_get(json_object_get(doc, "builds"), 0);
+
 	/* It can fail: SQUAD's lower-case status is not KCIDB's vocabulary. */
 	json_object_set_new(b, "status", json_string("pass"));
 	ck_assert_int_eq(rundoc_write(doc, p), 0);
