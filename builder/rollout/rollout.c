@@ -13,6 +13,7 @@
 #include "rollout/inject.h"
 #include "rollout/outcome.h"
 #include "rollout/verdict.h"
+#include "rollout/watch.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -48,24 +49,17 @@ struct host {
 	struct rollout_report rep;
 };
 
+struct watch_ctx {
+	struct boot_watch w;
+	FILE *log;
+};
+
 /* One QEMU run (power on to power off) and what its console showed. */
 struct session {
 	struct fleet_boot *b;
 	size_t n;
 	long reset_boot; /* the boot during which kbuild reset the host, or -1 */
 	double secs;
-};
-
-/* The watcher's state: when each boot was first seen, the resets so far. */
-struct watch {
-	struct host *h;
-	double deadline;
-	size_t max_boots; /* a boot past these is not needed for the verdict: stop */
-	size_t max_resets, resets;
-	double current_since; /* when the last boot (or the session) began */
-	size_t seen;
-	double *seen_at;
-	long reset_boot;
 };
 
 /* "vmlinuz-6.1.0-57-amd64" -> "6.1.0-57-amd64"; otherwise "old". */
@@ -80,36 +74,14 @@ static char *release_from_name(const char *path)
 
 /* A boot that shows no health verdict (the self-tests' end ends QEMU; a
  * panic reboots the host) within the deadline gets the host reset, as a BMC
- * watchdog would; after max_resets the run is stopped instead. */
+ * watchdog would (rollout/watch.h). */
 static enum fleet_watch watch_console(const char *console, double now, void *ctx)
 {
-	struct watch *w = ctx;
+	struct watch_ctx *c = ctx;
 	struct fleet_boot *b;
 	size_t n = fleet_console_parse(console, &b);
 	fleet_boots_free(b, n);
-	for (; w->seen < n; w->seen++) {
-		w->seen_at = xrealloc(w->seen_at, (w->seen + 1) * sizeof(*w->seen_at));
-		w->seen_at[w->seen] = now;
-		w->current_since = now;
-	}
-	if (n > w->max_boots) {
-		fprintf(w->h->log, "boot %zu began: the verdict needs %zu: stopped\n", n, w->max_boots);
-		return WATCH_STOP;
-	}
-	if (now - w->current_since <= w->deadline)
-		return WATCH_GO_ON;
-	if (w->resets >= w->max_resets) {
-		fprintf(stderr, "rollout: boot %zu: no health verdict within %.0f s: host stopped\n", n,
-			w->deadline);
-		fprintf(w->h->log, "boot %zu: no health verdict within %.0f s: stopped\n", n, w->deadline);
-		return WATCH_STOP;
-	}
-	if (w->resets++ == 0)
-		w->reset_boot = (long)n - 1;
-	w->current_since = now;
-	fprintf(stderr, "rollout: boot %zu: no health verdict within %.0f s: reset (QMP system_reset)\n", n,
-		w->deadline);
-	return WATCH_RESET;
+	return boot_watch_look(&c->w, n, now, c->log);
 }
 
 /* The boot's outcome as the results name it. */
@@ -133,19 +105,15 @@ static int run_session(struct host *h, const char *name, size_t max_boots, size_
 {
 	char *serial = xasprintf("%s/serial-%s.log", h->dir, name);
 	h->q.serial_log = serial;
-	struct watch w = {.h = h,
-			  .deadline = (double)h->r->set->rollout.deadline,
-			  .max_boots = max_boots,
-			  .max_resets = max_resets,
-			  .current_since = now_seconds(),
-			  .reset_boot = -1};
+	struct watch_ctx c = {.log = h->log};
+	boot_watch_init(&c.w, (double)h->r->set->rollout.deadline, max_boots, max_resets, now_seconds());
 	int status = 0;
 	bool stopped = false;
 	fprintf(stderr, "rollout: %s: QEMU (OVMF, GRUB, reboots allowed)...\n", name);
 	double t0 = now_seconds();
-	int rc = fleet_qemu_run(&h->q, watch_console, &w, &status, &stopped, &s->secs);
+	int rc = fleet_qemu_run(&h->q, watch_console, &c, &status, &stopped, &s->secs);
 	double end = t0 + s->secs;
-	*s = (struct session){.reset_boot = w.reset_boot, .secs = s->secs};
+	*s = (struct session){.reset_boot = c.w.reset_boot, .secs = s->secs};
 	if (rc == 0) {
 		char *text = read_file(serial, NULL);
 		s->n = fleet_console_parse(text ? text : "", &s->b);
@@ -154,14 +122,12 @@ static int run_session(struct host *h, const char *name, size_t max_boots, size_
 		fprintf(h->log, "%s: %.1f s%s\n%s", name, s->secs, stopped ? " (stopped)" : "", desc);
 		fprintf(stderr, "%s", desc);
 		free(desc);
-		for (size_t i = 0; i < s->n; i++) {
-			double from = i < w.seen ? w.seen_at[i] : end,
-			       to = i + 1 < w.seen ? w.seen_at[i + 1] : end;
+		for (size_t i = 0; i < s->n; i++)
 			rollout_report_add_boot(&h->rep, name, &s->b[i],
-						boot_outcome(&s->b[i], (long)i == s->reset_boot), to - from);
-		}
+						boot_outcome(&s->b[i], (long)i == s->reset_boot),
+						boot_watch_seconds(&c.w, i, s->n, end));
 	}
-	free(w.seen_at);
+	boot_watch_free(&c.w);
 	free(serial);
 	return rc;
 }

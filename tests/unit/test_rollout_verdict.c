@@ -18,6 +18,7 @@
 #include "rollout/console.h"
 #include "rollout/inject.h"
 #include "rollout/verdict.h"
+#include "rollout/watch.h"
 #include "suites.h"
 #include "testutil.h"
 
@@ -130,6 +131,38 @@ START_TEST(verdict_hang_unhealthy_healthy)
 	n = fleet_console_parse(FLEET_ENTRY_MARK "kbuild-6.1.192\r\nLinux version 6.1.191 (x) #1\r\n", &b);
 	ck_assert_int_eq(rollout_trial(&b[0], &new61, false), TRIAL_WRONG_ENTRY);
 	fleet_boots_free(b, n);
+}
+END_TEST
+
+/* The watchdog with a clock: the deadline counts from each boot's start, a
+ * reset restarts it, the spent resets stop the run, and so does a boot the
+ * verdict does not need. */
+START_TEST(watch_deadline_reset_stop)
+{
+	struct boot_watch w;
+	boot_watch_init(&w, 30, 2, 1, 100.0);
+	ck_assert_int_eq(boot_watch_look(&w, 0, 110, NULL), WATCH_GO_ON); /* firmware */
+	ck_assert_int_eq(boot_watch_look(&w, 1, 115, NULL), WATCH_GO_ON); /* the trial boot begins */
+	ck_assert_int_eq(boot_watch_look(&w, 1, 145, NULL), WATCH_GO_ON); /* 30 s: not yet over */
+	ck_assert_int_eq(boot_watch_look(&w, 1, 145.5, NULL), WATCH_RESET);
+	ck_assert_int_eq(w.reset_boot, 0);
+	ck_assert_int_eq(boot_watch_look(&w, 1, 170, NULL), WATCH_GO_ON);  /* 24.5 s since the reset */
+	ck_assert_int_eq(boot_watch_look(&w, 2, 172, NULL), WATCH_GO_ON);  /* the fallback begins */
+	ck_assert_int_eq(boot_watch_look(&w, 2, 202.5, NULL), WATCH_STOP); /* overdue, no reset left */
+	ck_assert_int_eq(w.reset_boot, 0);
+	ck_assert_double_eq_tol(boot_watch_seconds(&w, 0, 2, 203), 57, 1e-9);
+	ck_assert_double_eq_tol(boot_watch_seconds(&w, 1, 2, 203), 31, 1e-9);
+	/* a boot seen only in the final console: no time of its own */
+	ck_assert_double_eq_tol(boot_watch_seconds(&w, 2, 3, 203), 0, 1e-9);
+	ck_assert_int_eq(boot_watch_look(&w, 3, 203, NULL), WATCH_STOP); /* past max_boots */
+	boot_watch_free(&w);
+
+	/* a panic loop on a one-boot run: the second boot stops it at once */
+	boot_watch_init(&w, 300, 1, 0, 0);
+	ck_assert_int_eq(boot_watch_look(&w, 1, 1, NULL), WATCH_GO_ON);
+	ck_assert_int_eq(boot_watch_look(&w, 2, 5, NULL), WATCH_STOP);
+	ck_assert_int_eq(w.reset_boot, -1);
+	boot_watch_free(&w);
 }
 END_TEST
 
@@ -273,6 +306,7 @@ Suite *rollout_verdict_suite(void)
 	tcase_add_test(tc, verdict_recorded_hang_unhealthy);
 	tcase_add_test(tc, verdict_hang_unhealthy_healthy);
 	tcase_add_test(tc, verdict_codes_distinct);
+	tcase_add_test(tc, watch_deadline_reset_stop);
 	tcase_add_test(tc, inject_unhealthy_appends_cpio);
 	tcase_add_test(tc, qmp_reset_and_refusal);
 	suite_add_tcase(s, tc);
